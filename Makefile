@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11+, pip, make):
+#   make serve   install into .venv, build the demo station if there is no database yet, serve the apps
+#   make test    install into .venv with the test extra, run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB_FILE := data/station.db
+
+.PHONY: serve test install install-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+serve: install
+	@if [ -z "$$STATION_KIT_DB_URL" ]; then $(BIN)/station-kit demo --if-new; fi
+	$(BIN)/station-kit serve $(SERVE_ARGS)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,144 @@
+"""The ``station-kit`` command (DESIGN.md §8). Every subcommand takes ``--db URL``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+
+from station_kit.config import get_settings, load_secret_key
+from station_kit.errors import DomainError
+from station_kit.i18n import t
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    return args.db or get_settings().database_url
+
+
+def _prepare(args: argparse.Namespace):
+    """Migrate the schema and make sure the ID-number key exists: what every command needs first."""
+    from station_kit.db import get_engine, migrate
+
+    url = _database_url(args)
+    load_secret_key(get_settings(), create=True)
+    migrate(url)
+    return get_engine(url)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from station_kit.db import write_session
+    from station_kit.services.org import create_station
+
+    engine = _prepare(args)
+    if args.name:
+        with write_session(engine) as session:
+            station = create_station(session=session, code=args.code, name=args.name, city=args.city,
+                                     street=args.street, operator=get_settings().operator)
+        print(f"station {station.code} {station.name} created")
+    print(f"database ready: {_database_url(args)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from station_kit.db import read_session, write_session
+    from station_kit.demo import build_demo
+    from station_kit.services.org import current_station
+
+    engine = _prepare(args)
+    with read_session(engine) as session:
+        existing = current_station(session)
+    if existing:
+        if args.if_new:
+            print(f"database already holds station {existing.name}; demo not rebuilt")
+            return 0
+        print(f"error: database already holds station {existing.name}; "
+              "use a new --db for the demo", file=sys.stderr)
+        return 1
+    with write_session(engine) as session:
+        build_demo(session=session, seed=args.seed)
+    print(f"demo station built in {_database_url(args)}")
+    return 0
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    from station_kit.analytics import HEADLINE_KEYS, headline_figures
+    from station_kit.db import read_session
+    from station_kit.services.org import current_station
+
+    engine = _prepare(args)
+    with read_session(engine) as session:
+        station = current_station(session)
+        if station is None:
+            print(f"error: {t('station.none')}", file=sys.stderr)
+            return 1
+        figures = headline_figures(session, station.id)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print(figures["station"])
+        for key in HEADLINE_KEYS:
+            print(f"  {t('tally.' + key)}: {figures[key]}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from station_kit.serve import serve
+
+    _prepare(args)
+    return serve(db_url=_database_url(args), host=args.host, port=args.port, token=args.token)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=None,
+                        help="database URL (default: STATION_KIT_DB_URL, else data/station.db)")
+    parser = argparse.ArgumentParser(
+        prog="station-kit", parents=[common],
+        description="Run a New Era Civilization Practice Station (新时代文明实践站).")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", parents=[common], help="create or upgrade the database",
+                               description="Create or upgrade the database and the ID-number key; "
+                                           "optionally create the station.")
+    init.add_argument("--code", default="ST", help="short station code used in volunteer numbers")
+    init.add_argument("--name", help="station name, e.g. 兴神路社区")
+    init.add_argument("--city", default="", help="city or county, e.g. 神木市")
+    init.add_argument("--street", default="", help="street office, e.g. 麟州街道")
+    init.set_defaults(handler=cmd_init)
+
+    demo = commands.add_parser("demo", parents=[common], help="build the reference demo station",
+                               description="Build the reference station 兴神路社区 from a fixed seed.")
+    demo.add_argument("--if-new", action="store_true",
+                      help="do nothing (and succeed) when the database already holds a station")
+    demo.add_argument("--seed", type=int, default=20220831, help="random seed (default: 20220831)")
+    demo.set_defaults(handler=cmd_demo)
+
+    tally = commands.add_parser("tally", parents=[common], help="print the headline figures",
+                                description="Print the station's headline figures, counted from rows.")
+    tally.add_argument("--json", action="store_true", help="print a JSON object")
+    tally.set_defaults(handler=cmd_tally)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the staff apps with Voilà",
+                                description="Serve the staff apps (workbooks/apps) with Voilà.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    serve.add_argument("--token", nargs="?", const=secrets.token_urlsafe(16), default=None,
+                       metavar="SECRET",
+                       help="require a token; without SECRET a random one is made and printed")
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except DomainError as error:
+        for item in error.errors:
+            print(f"error: {t(item.key, **item.params)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Settings read from the environment (prefix ``STATION_KIT_``), with defaults for one station on one PC."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STATION_KIT_", extra="ignore")
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    db_url: str | None = None
+    lang: Literal["zh_CN", "en"] = "zh_CN"
+    secret_key: str | None = None
+    key_file: Path | None = None
+    operator: str = "system"
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.data_dir / 'station.db'}"
+
+    @property
+    def key_path(self) -> Path:
+        return self.key_file or self.data_dir / "secret.key"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def load_secret_key(settings: Settings, *, create: bool = False) -> bytes:
+    """The key that encrypts ID numbers: from the environment, else from the key file.
+
+    The key file is created on first init with mode 0600, because anyone who can read
+    it can read every ID number in the database.
+    """
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = settings.key_path
+    if not path.exists():
+        if not create:
+            raise MissingSecretKey(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return path.read_text().strip().encode()
+
+
+class MissingSecretKey(RuntimeError):
+    def __init__(self, path: Path):
+        super().__init__(
+            f"No secret key: set STATION_KIT_SECRET_KEY or run `station-kit init` to create {path}"
+        )

@@ -1,0 +1,163 @@
+"""Build the reference station's organisation and people through the same services staff use.
+
+Every figure the demo must show (755 volunteers, 225 party members, 12 squads, 72 projects…) comes out
+of the rows created here and is counted back by station_kit.analytics, never stored as a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlmodel import Session
+
+from station_kit.clock import CHINA
+from station_kit.demo import people
+from station_kit.models import (
+    Association,
+    Grid,
+    Post,
+    Project,
+    Room,
+    ServiceBase,
+    ServicePoint,
+    Squad,
+    Team,
+    VolunteerCreate,
+)
+from station_kit.models.org import PartnerKind, RoomKind, StewardRole
+from station_kit.services.org import add_partner_unit, add_steward, add_unit, create_station
+from station_kit.services.volunteers import register_volunteer
+
+DEMO_SEED = 20220831
+OPERATOR = "demo"
+AS_OF = dt.date(2022, 8, 31)
+
+ROOMS = ("办公室", "培训室", "图书室", "活动室")
+PLACES = ("一站式服务大厅", "党群服务中心", "社区图书室", "爱心加油站", "健康义诊桌", "学雷锋志愿服务站", "彩虹墙")
+POSTS = ("社区党建引领", "精神文明示范", "安全生产监管", "基层治理参与", "困难居民帮扶", "卫生健康服务",
+         "社情民意收集", "社区教育宣传", "民事调解维权", "文体活动先锋", "公益服务模范", "疫情常态防控")
+TEAMS = {
+    "兴神路社区新时代文明实践志愿服务队": ("理论宣讲", "政策宣传", "文明风尚", "文体活动", "卫生健康", "教育宣传"),
+    "兴神路社区党员先锋志愿服务队": ("平安建设", "助老扶幼", "环境美化", "法律服务", "疫情防控", "帮困解难"),
+}
+SERVICE_POINTS = ("兴神小区", "麟州花园", "东兴苑", "神府家园", "滨河湾", "金色华府", "锦绣园", "紫金苑",
+                  "福瑞小区", "康乐园", "丽景小区", "和谐家园")
+SERVICE_BASES = ("兴神路社区爱国主义教育服务基地", "兴神路社区劳动技能培训服务基地")
+ASSOCIATIONS = ("红白理事会", "道德评议会", "禁毒禁赌协会", "居民议事会", "老年人协会", "文体活动协会")
+CO_BUILDING_UNITS = ("神木市税务局", "神木市人民医院", "神木市第五中学", "麟州街道派出所")
+OTHER_PARTNERS = (
+    ("神木市司法局", PartnerKind.dual_report), ("神木市市场监督管理局", PartnerKind.dual_report),
+    ("神木市住房和城乡建设局", PartnerKind.dual_report), ("神木市文化和旅游局", PartnerKind.dual_report),
+    ("神木市卫生健康局", PartnerKind.dual_report), ("国网神木市供电分公司", PartnerKind.civilised),
+    ("神木市图书馆", PartnerKind.civilised), ("中国银行神木支行", PartnerKind.civilised),
+    ("神木农村商业银行兴神路支行", PartnerKind.civilised), ("神木市爱心超市", PartnerKind.caring_enterprise),
+    ("麟州书院", PartnerKind.caring_enterprise), ("神木惠民大药房", PartnerKind.caring_enterprise),
+    ("兴神物业服务有限公司", PartnerKind.caring_enterprise),
+)
+# The article's four named brand projects, the three it names besides, and three more of the station's.
+BRAND_PROJECTS = ("困难居民帮扶", "民事调解维权", "社区教育宣传", "公益服务模范", "雷锋式365便民服务", "居民微心愿",
+                  "移风易俗树文明", "守望邻里·乐享学堂", "邻里一家亲", "小管家网格服务")
+PROJECT_THEMES = ("入户走访", "结对帮扶", "志愿宣讲", "便民服务", "主题实践")
+GRID_COUNT = 13
+VOLUNTEERS = 755
+PARTY_MEMBERS = 225
+YOUNG_VOLUNTEERS = 6  # 小小志愿者, under 14, registered with a guardian's consent
+
+
+def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
+    """Create the demo station in ``session`` and return its id."""
+    rng = random.Random(seed)
+    station = create_station(session=session, code="XSL", name="兴神路社区", city="神木市",
+                             street="麟州街道", address="陕西省榆林市神木市麟州街道兴神路",
+                             operator=OPERATOR)
+    sid = station.id
+
+    def unit(model, name, **fields):
+        return add_unit(session=session, model=model, station_id=sid, name=name, operator=OPERATOR,
+                        **fields)
+
+    for name in ROOMS:
+        unit(Room, name, kind=RoomKind.room)
+    for name in PLACES:
+        unit(Room, name, kind=RoomKind.place)
+    posts = [unit(Post, name) for name in POSTS]
+    squads_by_team = {}
+    for team_name, squad_names in TEAMS.items():
+        team = unit(Team, team_name)
+        squads_by_team[team.id] = [unit(Squad, f"{name}服务分队", team_id=team.id) for name in squad_names]
+    for name in SERVICE_POINTS:
+        unit(ServicePoint, f"{name}服务点")
+    for name in SERVICE_BASES:
+        unit(ServiceBase, name)
+    for name in ASSOCIATIONS:
+        unit(Association, name)
+    for name in CO_BUILDING_UNITS:
+        add_partner_unit(session=session, station_id=sid, name=name, kind=PartnerKind.co_building,
+                         credit_code=people.credit_code(rng), operator=OPERATOR)
+    for name, kind in OTHER_PARTNERS:
+        add_partner_unit(session=session, station_id=sid, name=name, kind=kind,
+                         credit_code=people.credit_code(rng), operator=OPERATOR)
+    _add_projects(unit, posts)
+    _add_grids(session, unit, sid, rng)
+    _add_volunteers(session, sid, rng, squads_by_team, posts)
+    return sid
+
+
+def _add_projects(unit, posts) -> None:
+    post_by_name = {post.name: post for post in posts}
+    for name in BRAND_PROJECTS:
+        unit(Project, name, is_brand=True, post_id=post_by_name.get(name, posts[0]).id)
+    ordinary = [(post, f"{post.name}·{theme}") for post in posts for theme in PROJECT_THEMES]
+    ordinary += [(post_by_name["文体活动先锋"], "周末文化广场"), (post_by_name["卫生健康服务"], "健康义诊进小区")]
+    for post, name in ordinary:
+        unit(Project, name, post_id=post.id)
+
+
+def _add_grids(session, unit, station_id, rng) -> None:
+    taken: set[str] = set()
+    for number in range(1, GRID_COUNT + 1):
+        grid = unit(Grid, f"第{number}网格", number=number)
+        for role in StewardRole:
+            male = rng.random() < 0.5
+            add_steward(session=session, station_id=station_id, grid_id=grid.id,
+                        name=people.chinese_name(male=male, rng=rng), role=role,
+                        phone=people.mobile_phone(rng, taken), operator=OPERATOR)
+
+
+def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
+    taken_phones: set[str] = set()
+    party = set(rng.sample(range(YOUNG_VOLUNTEERS, VOLUNTEERS), PARTY_MEMBERS))
+    team_ids = list(squads_by_team)
+    for index in range(VOLUNTEERS):
+        male = rng.random() < 0.42  # more women than men volunteer in Chinese communities
+        if index < YOUNG_VOLUNTEERS:
+            age = rng.randint(10, 13)
+        else:
+            age = rng.choices((rng.randint(18, 35), rng.randint(36, 59), rng.randint(60, 78)), (3, 4, 3))[0]
+            age = max(age, 22) if index in party else age
+        birth_date = people.birth_date_for_age(age, rng, AS_OF)
+        registered = dt.date(2018, 3, 1) + dt.timedelta(days=rng.randrange((AS_OF - dt.date(2018, 3, 1)).days))
+        team_id = rng.choice(team_ids)
+        squad = rng.choice(squads_by_team[team_id])
+        post_ids = [post.id for post in rng.sample(posts, rng.choice((1, 1, 2)))]
+        data = VolunteerCreate(
+            name=people.chinese_name(male=male, rng=rng),
+            id_number=people.resident_id(birth_date, male=male, rng=rng),
+            phone=people.mobile_phone(rng, taken_phones),
+            residence_area=f"兴神路社区{rng.choice(SERVICE_POINTS)}",
+            is_party_member=index in party,
+            team_id=team_id,
+            squad_id=squad.id,
+            post_ids=post_ids,
+            consent=True,
+            consent_date=registered,
+            guardian_name=(people.chinese_name(male=rng.random() < 0.5, rng=rng)
+                           if index < YOUNG_VOLUNTEERS else ""),
+            guardian_consent=index < YOUNG_VOLUNTEERS,
+        )
+        volunteer = register_volunteer(session=session, station_id=station_id, data=data,
+                                       operator=OPERATOR)
+        # The demo's history happened before today: registration is dated when consent was given.
+        volunteer.registered_at = dt.datetime.combine(registered, dt.time(9, 0), tzinfo=CHINA)
+        session.add(volunteer)

@@ -1,0 +1,34 @@
+"""Message catalogs: one TOML file per language (zh_CN is the default). ``t(key, **params)`` formats one."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from station_kit.config import get_settings
+
+CATALOG_DIR = Path(__file__).parent
+LANGUAGES = ("zh_CN", "en")
+
+
+@lru_cache
+def catalog(lang: str) -> dict[str, str]:
+    with open(CATALOG_DIR / f"{lang}.toml", "rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def t(key: str, lang: str | None = None, **params) -> str:
+    """The message for ``key`` in the configured language; an unknown key shows as itself."""
+    text = catalog(lang or get_settings().lang).get(key, key)
+    return text.format(**params) if params else text

@@ -1,0 +1,45 @@
+"""SQLModel tables, one module per area. Importing this package registers every table."""
+
+from station_kit.models.audit import AuditEvent
+from station_kit.models.org import (
+    Association,
+    Grid,
+    PartnerUnit,
+    Post,
+    Project,
+    Room,
+    ServiceBase,
+    ServicePoint,
+    Squad,
+    Station,
+    Steward,
+    Team,
+)
+from station_kit.models.people import (
+    Volunteer,
+    VolunteerCreate,
+    VolunteerPost,
+    VolunteerPublic,
+    VolunteerUpdate,
+)
+
+__all__ = [
+    "Association",
+    "AuditEvent",
+    "Grid",
+    "PartnerUnit",
+    "Post",
+    "Project",
+    "Room",
+    "ServiceBase",
+    "ServicePoint",
+    "Squad",
+    "Station",
+    "Steward",
+    "Team",
+    "Volunteer",
+    "VolunteerCreate",
+    "VolunteerPost",
+    "VolunteerPublic",
+    "VolunteerUpdate",
+]

@@ -1,0 +1,119 @@
+"""Volunteers (志愿者), shaped as in full-stack-fastapi-template: Base → Create/Update → table → Public.
+
+The fields are those of 《志愿服务记录与证明出具办法（试行）》 art. 5; consent to record (art. 6) is kept
+with its date; under 14 a guardian's consent is needed too (PIPL art. 31).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from station_kit import clock
+
+
+class Gender(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class IdType(StrEnum):
+    resident_id = "resident_id"  # 居民身份证
+    passport = "passport"  # 护照
+    hk_macao = "hk_macao"  # 港澳居民来往内地通行证
+    taiwan = "taiwan"  # 台湾居民来往大陆通行证
+    foreign_permanent = "foreign_permanent"  # 外国人永久居留身份证
+
+
+class VolunteerBase(SQLModel):
+    name: str = Field(max_length=50)
+    id_type: IdType = Field(default=IdType.resident_id, sa_type=String(20))
+    residence_area: str = Field(default="", max_length=100, description="居住区域")
+    phone: str = Field(default="", max_length=20)
+    skills: str = Field(default="", max_length=200, description="技能特长")
+    service_categories: str = Field(default="", max_length=200, description="服务类别, 、-separated")
+    is_party_member: bool = False
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    squad_id: int | None = Field(default=None, foreign_key="squad.id")
+    guardian_name: str = Field(default="", max_length=50)
+
+
+class VolunteerCreate(VolunteerBase):
+    """What the register form sends. Gender and birth date may be left empty for a resident ID."""
+
+    id_number: str = Field(max_length=30)
+    gender: Gender | None = None
+    birth_date: dt.date | None = None
+    consent: bool = False
+    consent_date: dt.date | None = None
+    guardian_consent: bool = False
+    post_ids: list[int] = Field(default_factory=list)
+
+
+class VolunteerUpdate(SQLModel):
+    """What the edit form may change; None leaves a field as it is."""
+
+    name: str | None = Field(default=None, max_length=50)
+    phone: str | None = None
+    residence_area: str | None = None
+    skills: str | None = None
+    service_categories: str | None = None
+    is_party_member: bool | None = None
+    team_id: int | None = None
+    squad_id: int | None = None
+    guardian_name: str | None = None
+    post_ids: list[int] | None = None
+
+
+class Volunteer(VolunteerBase, table=True):
+    __table_args__ = (UniqueConstraint("station_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    number: str = Field(max_length=20, description="志愿者编号")
+    gender: Gender = Field(sa_type=String(10))
+    birth_date: dt.date
+    id_number_cipher: str = Field(description="Fernet token; never shown")
+    id_number_hash: str = Field(max_length=64, index=True, description="keyed hash for look-up")
+    id_number_masked: str = Field(max_length=30, description="first 6 and last 4 digits")
+    id_number_note: str = Field(default="", max_length=50, description="message key, e.g. region unverified")
+    name_pinyin: str = Field(default="", max_length=200, index=True)
+    name_initials: str = Field(default="", max_length=50, index=True)
+    consent_at: dt.date
+    guardian_consent_at: dt.date | None = None
+    registered_at: dt.datetime = Field(default_factory=clock.now)
+    updated_at: dt.datetime = Field(default_factory=clock.now)
+    active: bool = True
+    deactivated_at: dt.datetime | None = None
+    deactivation_reason: str = Field(default="", max_length=200)
+    merged_into_id: int | None = Field(default=None, foreign_key="volunteer.id")
+
+
+class VolunteerPost(SQLModel, table=True):
+    """Which posts (岗位) a volunteer serves in."""
+
+    volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True)
+    post_id: int = Field(foreign_key="post.id", primary_key=True)
+
+
+class VolunteerPublic(SQLModel):
+    """What a screen or export may show: ID number and phone masked unless an admin unmasked them."""
+
+    id: int
+    number: str
+    name: str
+    gender: Gender
+    age: int
+    id_type: IdType
+    id_number: str
+    phone: str
+    residence_area: str
+    is_party_member: bool
+    team: str
+    squad: str
+    posts: list[str]
+    active: bool
+    registered_at: dt.datetime

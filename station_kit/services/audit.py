@@ -1,0 +1,37 @@
+"""Appending to the operation log, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from station_kit.models import AuditEvent
+
+
+def log_event(
+    session: Session,
+    *,
+    operator: str,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    station_id: int | None = None,
+    **detail,
+) -> AuditEvent:
+    event = AuditEvent(
+        station_id=station_id,
+        operator=operator,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=json.dumps(detail, ensure_ascii=False, default=str),
+    )
+    session.add(event)
+    return event
+
+
+def latest_change_id(session: Session) -> int:
+    """The newest audit id: cheap to poll, and it moves whenever anything is written."""
+    return session.exec(select(func.max(AuditEvent.id))).one() or 0

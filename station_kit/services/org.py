@@ -1,0 +1,70 @@
+"""The station and its organisation: creating units, and finding the station a session works on."""
+
+from __future__ import annotations
+
+import os
+from typing import TypeVar
+
+from sqlmodel import Session, select
+
+from station_kit.errors import DomainError
+from station_kit.models import PartnerUnit, Station, Steward
+from station_kit.models.org import NamedUnit, PartnerKind, StewardRole
+from station_kit.services.audit import log_event
+from station_kit.validation import check_credit_code, check_phone
+
+Unit = TypeVar("Unit", bound=NamedUnit)
+
+
+def create_station(*, session: Session, code: str, name: str, operator: str, **fields) -> Station:
+    if session.exec(select(Station).where(Station.code == code)).first():
+        raise DomainError.on("code", "station.code_taken", code=code)
+    station = Station(code=code, name=name, **fields)
+    session.add(station)
+    session.flush()
+    log_event(session, operator=operator, action="station.create", entity="station",
+              entity_id=station.id, station_id=station.id, name=name)
+    return station
+
+
+def current_station(session: Session) -> Station | None:
+    """The station this install serves: STATION_KIT_STATION names its code, else the first one."""
+    code = os.environ.get("STATION_KIT_STATION")
+    query = select(Station).order_by(Station.id)
+    if code:
+        query = query.where(Station.code == code)
+    return session.exec(query).first()
+
+
+def add_unit(*, session: Session, model: type[Unit], station_id: int, name: str,
+                           operator: str, **fields) -> Unit:
+    """Add a named unit (room, team, squad, post, project, grid…) to a station."""
+    name = name.strip()
+    if not name:
+        raise DomainError.on("name", "unit.name_required")
+    if session.exec(select(model).where(model.station_id == station_id, model.name == name)).first():
+        raise DomainError.on("name", "unit.name_taken", name=name)
+    unit = model(station_id=station_id, name=name, **fields)
+    session.add(unit)
+    session.flush()
+    log_event(session, operator=operator, action=f"{model.__tablename__}.create",
+              entity=model.__tablename__, entity_id=unit.id, station_id=station_id, name=name)
+    return unit
+
+
+def add_partner_unit(*, session: Session, station_id: int, name: str, kind: PartnerKind,
+                     credit_code: str | None, operator: str) -> PartnerUnit:
+    code = check_credit_code(credit_code) if credit_code else None
+    return add_unit(session=session, model=PartnerUnit, station_id=station_id, name=name,
+                    kind=kind, credit_code=code, operator=operator)
+
+
+def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, role: StewardRole,
+                phone: str, operator: str) -> Steward:
+    steward = Steward(station_id=station_id, grid_id=grid_id, name=name.strip(), role=role,
+                      phone=check_phone(phone))
+    session.add(steward)
+    session.flush()
+    log_event(session, operator=operator, action="steward.create", entity="steward",
+              entity_id=steward.id, station_id=station_id, grid_id=grid_id, role=role)
+    return steward

@@ -1,0 +1,392 @@
+"""Volunteer registry: register, update, search, find and merge duplicates, deactivate.
+
+ID numbers are checked (GB 11643) and stored encrypted with a keyed hash for look-up; everything this
+module returns for display is a VolunteerPublic with the ID number and phone masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import MetaData, delete, func, or_, update
+from sqlmodel import Session, SQLModel, select
+
+from station_kit import clock
+from station_kit.errors import DomainError, FieldError
+from station_kit.models import Post, Squad, Station, Team, Volunteer, VolunteerPost
+from station_kit.models.people import IdType, VolunteerCreate, VolunteerPublic, VolunteerUpdate
+from station_kit.privacy import Vault, mask_id_number, mask_phone
+from station_kit.services.audit import log_event
+from station_kit.services.context import default_vault
+from station_kit.validation import (
+    age_on,
+    check_other_id,
+    check_phone,
+    check_resident_id,
+    name_pinyin,
+)
+
+GUARDIAN_CONSENT_BELOW_AGE = 14  # PIPL art. 31: under 14, a guardian consents
+
+
+def register_volunteer(
+    *,
+    session: Session,
+    station_id: int,
+    data: VolunteerCreate,
+    operator: str,
+    allow_similar: bool = False,
+    vault: Vault | None = None,
+) -> Volunteer:
+    """Register a volunteer, or raise DomainError listing every field that is wrong.
+
+    The same ID number twice is refused. The same name and phone as someone already registered is
+    refused as a possible duplicate unless ``allow_similar`` (the form asks the worker to confirm).
+    """
+    vault = vault or default_vault()
+    errors: list[FieldError] = []
+    name = data.name.strip()
+    if not name:
+        errors.append(FieldError("name", "name.required"))
+    identity = _collect(errors, lambda: _check_identity(data))
+    phone = _collect(errors, lambda: check_phone(data.phone))
+    if not data.consent:
+        errors.append(FieldError("consent", "consent.required"))
+    if identity and identity.age < GUARDIAN_CONSENT_BELOW_AGE:
+        if not data.guardian_name.strip():
+            errors.append(FieldError("guardian_name", "guardian.name_required"))
+        if not data.guardian_consent:
+            errors.append(FieldError("guardian_consent", "guardian.consent_required"))
+    _check_memberships(session, errors, station_id, data.team_id, data.squad_id, data.post_ids)
+    if identity:
+        existing = _active_by_hash(session, station_id, vault.lookup_hash(identity.number))
+        if existing:
+            errors.append(FieldError("id_number", "id_number.duplicate", {"number": existing.number,
+                                                                          "name": existing.name}))
+    if errors:
+        raise DomainError(errors)
+    if not allow_similar:
+        similar = _active_by_name_phone(session, station_id, name, phone)
+        if similar:
+            raise DomainError.on("name", "volunteer.possible_duplicate", number=similar.number,
+                                 name=similar.name)
+
+    full, initials = name_pinyin(name)
+    consent_date = data.consent_date or clock.today()
+    volunteer = Volunteer(
+        **data.model_dump(include=set(_BASE_FIELDS) - {"name", "phone"}),
+        name=name,
+        phone=phone,
+        station_id=station_id,
+        number=_next_number(session, station_id),
+        gender=identity.gender,
+        birth_date=identity.birth_date,
+        id_number_cipher=vault.encrypt(identity.number),
+        id_number_hash=vault.lookup_hash(identity.number),
+        id_number_masked=mask_id_number(identity.number),
+        id_number_note=identity.note,
+        name_pinyin=full,
+        name_initials=initials,
+        consent_at=consent_date,
+        guardian_consent_at=consent_date if data.guardian_consent else None,
+    )
+    session.add(volunteer)
+    session.flush()
+    _set_posts(session, volunteer.id, data.post_ids)
+    log_event(session, operator=operator, action="volunteer.register", entity="volunteer",
+              entity_id=volunteer.id, station_id=station_id, number=volunteer.number)
+    return volunteer
+
+
+_BASE_FIELDS = ("name", "id_type", "residence_area", "phone", "skills", "service_categories",
+                "is_party_member", "team_id", "squad_id", "guardian_name")
+
+
+@dataclass(frozen=True)
+class _Identity:
+    number: str
+    gender: str
+    birth_date: object
+    note: str
+
+    @property
+    def age(self) -> int:
+        return age_on(self.birth_date, clock.today())
+
+
+def _check_identity(data: VolunteerCreate) -> _Identity:
+    """A resident ID gives gender and birth date; an entry that contradicts it is refused."""
+    if data.id_type == IdType.resident_id:
+        resident = check_resident_id(data.id_number)
+        errors = []
+        if data.gender and data.gender != resident.gender:
+            errors.append(FieldError("gender", "gender.conflicts_id_number"))
+        if data.birth_date and data.birth_date != resident.birth_date:
+            errors.append(FieldError("birth_date", "birth_date.conflicts_id_number"))
+        if errors:
+            raise DomainError(errors)
+        return _Identity(resident.number, resident.gender, resident.birth_date, resident.note)
+    number = check_other_id(data.id_number)
+    errors = []
+    if not data.gender:
+        errors.append(FieldError("gender", "gender.required"))
+    if not data.birth_date or data.birth_date > clock.today():
+        errors.append(FieldError("birth_date", "birth_date.required"))
+    if errors:
+        raise DomainError(errors)
+    return _Identity(number, data.gender, data.birth_date, "")
+
+
+def _collect(errors: list[FieldError], check):
+    try:
+        return check()
+    except DomainError as error:
+        errors.extend(error.errors)
+        return None
+
+
+def _check_memberships(session, errors, station_id, team_id, squad_id, post_ids) -> None:
+    if team_id is not None:
+        team = session.get(Team, team_id)
+        if not team or team.station_id != station_id:
+            errors.append(FieldError("team_id", "team.unknown"))
+    if squad_id is not None:
+        squad = session.get(Squad, squad_id)
+        if not squad or squad.station_id != station_id:
+            errors.append(FieldError("squad_id", "squad.unknown"))
+        elif team_id is not None and squad.team_id != team_id:
+            errors.append(FieldError("squad_id", "squad.not_in_team"))
+    for post_id in post_ids or []:
+        post = session.get(Post, post_id)
+        if not post or post.station_id != station_id:
+            errors.append(FieldError("post_ids", "post.unknown"))
+            break
+
+
+def _active_by_hash(session: Session, station_id: int, id_hash: str) -> Volunteer | None:
+    return session.exec(select(Volunteer).where(
+        Volunteer.station_id == station_id, Volunteer.id_number_hash == id_hash, Volunteer.active
+    )).first()
+
+
+def _active_by_name_phone(session, station_id, name, phone) -> Volunteer | None:
+    return session.exec(select(Volunteer).where(
+        Volunteer.station_id == station_id, Volunteer.name == name, Volunteer.phone == phone,
+        Volunteer.active,
+    )).first()
+
+
+def _next_number(session: Session, station_id: int) -> str:
+    """志愿者编号: the station's code and a running number (rows are never deleted, so it never repeats)."""
+    station = session.get(Station, station_id)
+    count = session.exec(select(func.count()).select_from(Volunteer)
+                         .where(Volunteer.station_id == station_id)).one()
+    return f"{station.code}{count + 1:06d}"
+
+
+def _set_posts(session: Session, volunteer_id: int, post_ids: list[int]) -> None:
+    session.execute(delete(VolunteerPost).where(VolunteerPost.volunteer_id == volunteer_id))
+    for post_id in dict.fromkeys(post_ids):
+        session.add(VolunteerPost(volunteer_id=volunteer_id, post_id=post_id))
+
+
+def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpdate,
+                     operator: str) -> Volunteer:
+    volunteer = _get_active(session, volunteer_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    errors: list[FieldError] = []
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+        if not changes["name"]:
+            errors.append(FieldError("name", "name.required"))
+    if "phone" in changes:
+        changes["phone"] = _collect(errors, lambda: check_phone(changes["phone"]))
+    _check_memberships(session, errors, volunteer.station_id,
+                       changes.get("team_id", volunteer.team_id),
+                       changes.get("squad_id", volunteer.squad_id), changes.get("post_ids"))
+    if errors:
+        raise DomainError(errors)
+    post_ids = changes.pop("post_ids", None)
+    for field_name, value in changes.items():
+        setattr(volunteer, field_name, value)
+    if "name" in changes:
+        volunteer.name_pinyin, volunteer.name_initials = name_pinyin(volunteer.name)
+    if post_ids is not None:
+        _set_posts(session, volunteer.id, post_ids)
+    volunteer.updated_at = clock.now()
+    session.add(volunteer)
+    log_event(session, operator=operator, action="volunteer.update", entity="volunteer",
+              entity_id=volunteer.id, station_id=volunteer.station_id,
+              fields=sorted(changes) + (["post_ids"] if post_ids is not None else []))
+    return volunteer
+
+
+def _get_active(session: Session, volunteer_id: int) -> Volunteer:
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise DomainError.on("volunteer", "volunteer.not_found")
+    if not volunteer.active:
+        raise DomainError.on("volunteer", "volunteer.inactive", number=volunteer.number)
+    return volunteer
+
+
+def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
+                         operator: str) -> Volunteer:
+    volunteer = _get_active(session, volunteer_id)
+    if not reason.strip():
+        raise DomainError.on("reason", "reason.required")
+    volunteer.active = False
+    volunteer.deactivated_at = clock.now()
+    volunteer.deactivation_reason = reason.strip()
+    session.add(volunteer)
+    log_event(session, operator=operator, action="volunteer.deactivate", entity="volunteer",
+              entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason.strip())
+    return volunteer
+
+
+def search_volunteers(*, session: Session, station_id: int, query: str = "",
+                      include_inactive: bool = False, limit: int = 50) -> list[VolunteerPublic]:
+    """Find by name, pinyin or its initials (张三 ← "zs"), the phone's last digits, or the number."""
+    statement = select(Volunteer).where(Volunteer.station_id == station_id)
+    if not include_inactive:
+        statement = statement.where(Volunteer.active)
+    text = query.strip()
+    if text.isdigit():
+        statement = statement.where(or_(Volunteer.phone.endswith(text),
+                                        Volunteer.number.endswith(text)))
+    elif text.isascii() and text.isalpha():
+        lowered = text.lower()
+        statement = statement.where(or_(Volunteer.name_initials.startswith(lowered),
+                                        Volunteer.name_pinyin.startswith(lowered),
+                                        Volunteer.number.startswith(text.upper())))
+    elif text:
+        statement = statement.where(Volunteer.name.contains(text))
+    statement = statement.order_by(Volunteer.name_pinyin, Volunteer.id).limit(limit)
+    return to_public(session, session.exec(statement).all())
+
+
+def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool = False,
+              vault: Vault | None = None) -> list[VolunteerPublic]:
+    """Shape rows for display. ``unmasked`` is only for reveal_personal_data, which audits it."""
+    ids = [volunteer.id for volunteer in volunteers]
+    teams = dict(session.exec(select(Team.id, Team.name)).all()) if ids else {}
+    squads = dict(session.exec(select(Squad.id, Squad.name)).all()) if ids else {}
+    posts: dict[int, list[str]] = {}
+    if ids:
+        rows = session.exec(select(VolunteerPost.volunteer_id, Post.name)
+                            .join(Post, Post.id == VolunteerPost.post_id)
+                            .where(VolunteerPost.volunteer_id.in_(ids)).order_by(Post.id)).all()
+        for volunteer_id, post_name in rows:
+            posts.setdefault(volunteer_id, []).append(post_name)
+    today = clock.today()
+    vault = vault or (default_vault() if unmasked else None)
+    return [
+        VolunteerPublic(
+            id=volunteer.id, number=volunteer.number, name=volunteer.name, gender=volunteer.gender,
+            age=age_on(volunteer.birth_date, today), id_type=volunteer.id_type,
+            id_number=(vault.decrypt(volunteer.id_number_cipher) if unmasked
+                       else volunteer.id_number_masked),
+            phone=volunteer.phone if unmasked else mask_phone(volunteer.phone),
+            residence_area=volunteer.residence_area, is_party_member=volunteer.is_party_member,
+            team=teams.get(volunteer.team_id, ""), squad=squads.get(volunteer.squad_id, ""),
+            posts=posts.get(volunteer.id, []), active=volunteer.active,
+            registered_at=volunteer.registered_at,
+        )
+        for volunteer in volunteers
+    ]
+
+
+def reveal_personal_data(*, session: Session, volunteer_id: int, operator: str,
+                         reason: str) -> VolunteerPublic:
+    """An admin sees one volunteer's full ID number and phone; the look is audited with its reason."""
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise DomainError.on("volunteer", "volunteer.not_found")
+    if not reason.strip():
+        raise DomainError.on("reason", "reason.required")
+    log_event(session, operator=operator, action="volunteer.unmask", entity="volunteer",
+              entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason.strip())
+    return to_public(session, [volunteer], unmasked=True)[0]
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    reason: str  # "id_number" or "name_phone"
+    volunteers: list[VolunteerPublic]
+
+
+def find_duplicates(*, session: Session, station_id: int) -> list[DuplicateGroup]:
+    """Active volunteers who share an ID number, or a name and a phone."""
+    active = (Volunteer.station_id == station_id) & Volunteer.active
+    groups: list[DuplicateGroup] = []
+    by_hash = select(Volunteer.id_number_hash).where(active).group_by(
+        Volunteer.id_number_hash).having(func.count() > 1)
+    seen: set[frozenset[int]] = set()
+    for (id_hash,) in session.exec(by_hash).all():
+        rows = session.exec(select(Volunteer).where(active, Volunteer.id_number_hash == id_hash)
+                            .order_by(Volunteer.id)).all()
+        seen.add(frozenset(row.id for row in rows))
+        groups.append(DuplicateGroup("id_number", to_public(session, rows)))
+    by_name_phone = select(Volunteer.name, Volunteer.phone).where(active).group_by(
+        Volunteer.name, Volunteer.phone).having(func.count() > 1)
+    for name, phone in session.exec(by_name_phone).all():
+        rows = session.exec(select(Volunteer).where(active, Volunteer.name == name,
+                                                    Volunteer.phone == phone)
+                            .order_by(Volunteer.id)).all()
+        if frozenset(row.id for row in rows) not in seen:
+            groups.append(DuplicateGroup("name_phone", to_public(session, rows)))
+    return groups
+
+
+def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, operator: str) -> Volunteer:
+    """Fold ``drop`` into ``keep``: every row that points at ``drop`` is moved to ``keep``, empty
+    fields of ``keep`` are filled from ``drop``, and ``drop`` stays on record as merged, inactive."""
+    if keep_id == drop_id:
+        raise DomainError.on("volunteer", "merge.same_volunteer")
+    keep = _get_active(session, keep_id)
+    drop = _get_active(session, drop_id)
+    if keep.station_id != drop.station_id:
+        raise DomainError.on("volunteer", "merge.other_station")
+    moved = _repoint_references(session, drop.id, keep.id)
+    for field_name in ("residence_area", "skills", "service_categories", "guardian_name"):
+        if not getattr(keep, field_name) and getattr(drop, field_name):
+            setattr(keep, field_name, getattr(drop, field_name))
+    keep.is_party_member = keep.is_party_member or drop.is_party_member
+    keep.team_id = keep.team_id or drop.team_id
+    keep.squad_id = keep.squad_id or drop.squad_id
+    keep.updated_at = drop.deactivated_at = clock.now()
+    drop.active = False
+    drop.merged_into_id = keep.id
+    drop.deactivation_reason = f"merged into {keep.number}"
+    session.add_all([keep, drop])
+    log_event(session, operator=operator, action="volunteer.merge", entity="volunteer",
+              entity_id=keep.id, station_id=keep.station_id, kept=keep.number, merged=drop.number,
+              moved=moved)
+    return keep
+
+
+def _repoint_references(session: Session, from_id: int, to_id: int) -> dict[str, int]:
+    """Move every foreign key to volunteer.id, in every table, so a merge keeps all records —
+    including tables added after this function was written."""
+    moved: dict[str, int] = {}
+    for table, column in _volunteer_references(SQLModel.metadata):
+        if column.primary_key:
+            # A link row that would collide with one ``to`` already has is a duplicate: drop it.
+            others = [c for c in table.primary_key.columns if c is not column]
+            existing = select(*others).where(column == to_id)
+            clash = [c.in_(existing) for c in others][0] if len(others) == 1 else None
+            if clash is not None:
+                session.execute(delete(table).where(column == from_id, clash))
+        result = session.execute(update(table).where(column == from_id).values({column.name: to_id}))
+        if result.rowcount:
+            moved[f"{table.name}.{column.name}"] = result.rowcount
+    return moved
+
+
+def _volunteer_references(metadata: MetaData):
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            for foreign_key in column.foreign_keys:
+                if foreign_key.column.table.name == "volunteer" and not (
+                        table.name == "volunteer" and column.name == "merged_into_id"):
+                    yield table, column

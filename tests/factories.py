@@ -1,0 +1,60 @@
+"""Builders for test data. Valid ID numbers are computed (GB 11643 check digit), never hard-coded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from dataclasses import dataclass
+
+from stdnum.cn import ric
+
+from station_kit.demo import people
+from station_kit.models import Post, Squad, Team, VolunteerCreate
+from station_kit.services.org import add_unit, create_station
+
+_phones = itertools.count(13800138000)
+_rng = random.Random(7)
+
+
+@dataclass(frozen=True)
+class StationIds:
+    id: int
+    team_id: int
+    squad_ids: tuple[int, int]
+    post_ids: tuple[int, int, int]
+
+
+def make_station(session, *, code: str = "TST", name: str = "测试社区") -> StationIds:
+    station = create_station(session=session, code=code, name=name, city="神木市", street="麟州街道",
+                             operator="test")
+    team = add_unit(session=session, model=Team, station_id=station.id, name="测试服务队", operator="test")
+    squads = [add_unit(session=session, model=Squad, station_id=station.id, name=f"第{n}分队",
+                       team_id=team.id, operator="test") for n in (1, 2)]
+    posts = [add_unit(session=session, model=Post, station_id=station.id, name=name, operator="test")
+             for name in ("社区党建引领", "困难居民帮扶", "卫生健康服务")]
+    return StationIds(station.id, team.id, tuple(s.id for s in squads), tuple(p.id for p in posts))
+
+
+def id_number(*, birth_date: dt.date = dt.date(1985, 6, 15), male: bool = True) -> str:
+    return people.resident_id(birth_date, male=male, rng=_rng)
+
+
+def with_check_digit(first_17: str) -> str:
+    return first_17 + ric.calc_check_digit(first_17 + "0")
+
+
+def with_bad_check_digit(number: str) -> str:
+    last = number[-1]
+    return number[:-1] + ("0" if last != "0" else "1")
+
+
+def unique_phone() -> str:
+    return str(next(_phones))
+
+
+def volunteer_data(**overrides) -> VolunteerCreate:
+    fields = dict(name="张伟", id_number=id_number(), phone=unique_phone(), consent=True,
+                  residence_area="兴神路社区")
+    fields.update(overrides)
+    return VolunteerCreate(**fields)

@@ -1,0 +1,237 @@
+"""The volunteer registry, on SQLite and PostgreSQL: what a station worker would notice."""
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from station_kit import clock
+from station_kit.db import read_session, write_session
+from station_kit.errors import DomainError
+from station_kit.models import AuditEvent, Volunteer, VolunteerPost
+from station_kit.models.people import Gender, IdType, VolunteerUpdate
+from station_kit.services import volunteers as service
+from tests.factories import (
+    id_number,
+    unique_phone,
+    volunteer_data,
+    with_bad_check_digit,
+    with_check_digit,
+)
+
+
+def register(engine, station, **overrides):
+    with write_session(engine) as session:
+        return service.register_volunteer(session=session, station_id=station.id,
+                                          data=volunteer_data(**overrides), operator="staff")
+
+
+def count_volunteers(engine) -> int:
+    with read_session(engine) as session:
+        return len(session.exec(select(Volunteer)).all())
+
+
+def refused(engine, station, **overrides) -> list[str]:
+    with pytest.raises(DomainError) as caught:
+        register(engine, station, **overrides)
+    return caught.value.keys()
+
+
+def test_register_derives_gender_and_birth_date_and_numbers_the_volunteer(engine, station):
+    number = id_number(birth_date=dt.date(1990, 2, 3), male=False)
+    volunteer = register(engine, station, id_number=number, post_ids=list(station.post_ids[:2]))
+    assert volunteer.gender == Gender.female
+    assert volunteer.birth_date == dt.date(1990, 2, 3)
+    assert volunteer.number == "TST000001"
+    assert volunteer.consent_at == clock.today()
+    with read_session(engine) as session:
+        assert len(session.exec(select(VolunteerPost)).all()) == 2
+
+
+def test_id_number_is_stored_encrypted_and_shown_masked(engine, station):
+    number = id_number()
+    phone = unique_phone()
+    register(engine, station, id_number=number, phone=phone)
+    with read_session(engine) as session:
+        row = session.exec(select(Volunteer)).one()
+        assert number not in row.id_number_cipher and number != row.id_number_hash
+        shown = service.search_volunteers(session=session, station_id=station.id)[0]
+    assert shown.id_number == number[:6] + "********" + number[-4:]
+    assert shown.phone == phone[:3] + "****" + phone[-4:]
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"id_number": "61272219850615"}, "id_number.length"),
+    ({"id_number": with_check_digit("61272219851345001")}, "id_number.birth_date"),
+    ({"id_number": with_check_digit("99010119850615001")}, "id_number.province"),
+    ({"phone": "12345"}, "phone.invalid"),
+    ({"phone": ""}, "phone.required"),
+    ({"consent": False}, "consent.required"),
+    ({"name": "  "}, "name.required"),
+])
+def test_bad_input_is_refused_with_its_field_and_nothing_is_written(engine, station, overrides, key):
+    assert key in refused(engine, station, **overrides)
+    assert count_volunteers(engine) == 0
+
+
+def test_bad_check_digit_is_refused(engine, station):
+    assert refused(engine, station, id_number=with_bad_check_digit(id_number())) == ["id_number.checksum"]
+    assert count_volunteers(engine) == 0
+
+
+def test_every_wrong_field_is_reported_at_once(engine, station):
+    keys = refused(engine, station, name="", phone="123", consent=False,
+                   id_number=with_bad_check_digit(id_number()))
+    assert set(keys) == {"name.required", "phone.invalid", "consent.required", "id_number.checksum"}
+
+
+def test_unknown_county_code_is_accepted_with_a_note(engine, station):
+    # 610821 (神木县, 1999–2017) on a card of someone born in 1970: real cards carry such codes.
+    volunteer = register(engine, station, id_number=with_check_digit("610821" + "19700101" + "123"))
+    assert volunteer.id_number_note == "id_number.region_unverified"
+
+
+def test_entered_gender_that_contradicts_the_id_number_is_refused(engine, station):
+    keys = refused(engine, station, id_number=id_number(male=True), gender=Gender.female)
+    assert keys == ["gender.conflicts_id_number"]
+
+
+def test_passport_holder_gives_gender_and_birth_date(engine, station):
+    assert set(refused(engine, station, id_type=IdType.passport, id_number="E12345678")) == {
+        "gender.required", "birth_date.required"}
+    volunteer = register(engine, station, id_type=IdType.passport, id_number="e1234 5678",
+                         gender=Gender.male, birth_date=dt.date(1980, 1, 1))
+    assert volunteer.id_number_masked == "*****5678"
+
+
+def test_under_fourteen_needs_a_guardian(engine, station):
+    child = id_number(birth_date=clock.today().replace(year=clock.today().year - 12) - dt.timedelta(days=3))
+    assert set(refused(engine, station, id_number=child)) == {
+        "guardian.name_required", "guardian.consent_required"}
+    volunteer = register(engine, station, id_number=child, guardian_name="王芳", guardian_consent=True)
+    assert volunteer.guardian_consent_at == clock.today()
+
+
+def test_same_id_number_twice_is_refused_naming_the_first(engine, station):
+    number = id_number()
+    first = register(engine, station, id_number=number)
+    with pytest.raises(DomainError) as caught:
+        register(engine, station, id_number=number, name="李娜")
+    assert caught.value.errors[0].key == "id_number.duplicate"
+    assert caught.value.errors[0].params["number"] == first.number
+    assert count_volunteers(engine) == 1
+
+
+def test_same_name_and_phone_needs_confirmation(engine, station):
+    phone = unique_phone()
+    register(engine, station, phone=phone)
+    assert refused(engine, station, phone=phone) == ["volunteer.possible_duplicate"]
+    with write_session(engine) as session:
+        service.register_volunteer(session=session, station_id=station.id,
+                                   data=volunteer_data(phone=phone), operator="staff",
+                                   allow_similar=True)
+    assert count_volunteers(engine) == 2
+
+
+def test_squad_must_belong_to_the_chosen_team(engine, station):
+    assert refused(engine, station, team_id=station.team_id, squad_id=10_000) == ["squad.unknown"]
+
+
+@pytest.mark.parametrize("query", ["张伟", "zw", "zhangwei", "8000"])
+def test_search_by_name_pinyin_initials_and_phone_tail(engine, station, query):
+    register(engine, station, name="张伟", phone="13900008000")
+    register(engine, station, name="李娜", phone="13900001111")
+    with read_session(engine) as session:
+        found = service.search_volunteers(session=session, station_id=station.id, query=query)
+    assert [v.name for v in found] == ["张伟"]
+
+
+def test_search_sorts_by_pinyin_with_surname_readings(engine, station):
+    for name in ("曾红", "张伟", "安娜"):
+        register(engine, station, name=name)
+    with read_session(engine) as session:
+        found = service.search_volunteers(session=session, station_id=station.id)
+    # 曾 as a surname reads zeng, so 曾红 sorts before 张伟 (zhang), not as "ceng" before both.
+    assert [v.name for v in found] == ["安娜", "曾红", "张伟"]
+
+
+def test_update_revalidates_and_audits_field_names_only(engine, station):
+    volunteer = register(engine, station)
+    with pytest.raises(DomainError), write_session(engine) as session:
+        service.update_volunteer(session=session, volunteer_id=volunteer.id,
+                                 data=VolunteerUpdate(phone="999"), operator="staff")
+    new_phone = unique_phone()
+    with write_session(engine) as session:
+        service.update_volunteer(session=session, volunteer_id=volunteer.id,
+                                 data=VolunteerUpdate(phone=new_phone, name="张伟伟"), operator="staff")
+    with read_session(engine) as session:
+        row = session.get(Volunteer, volunteer.id)
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.update")).one()
+    assert (row.phone, row.name_initials) == (new_phone, "zww")
+    assert new_phone not in event.detail and "phone" in event.detail
+
+
+def test_every_write_is_audited_in_the_same_transaction(engine, station):
+    with pytest.raises(DomainError), write_session(engine) as session:
+        service.register_volunteer(session=session, station_id=station.id,
+                                   data=volunteer_data(consent=False), operator="staff")
+    register(engine, station)
+    with read_session(engine) as session:
+        actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity == "volunteer")).all()
+    assert actions == ["volunteer.register"]
+
+
+def test_merge_keeps_every_record_and_leaves_one_active(engine, station):
+    phone = unique_phone()
+    keep = register(engine, station, phone=phone, post_ids=[station.post_ids[0]])
+    with write_session(engine) as session:
+        drop = service.register_volunteer(
+            session=session, station_id=station.id, operator="staff", allow_similar=True,
+            data=volunteer_data(phone=phone, skills="理发", post_ids=list(station.post_ids[:2])))
+    with read_session(engine) as session:
+        groups = service.find_duplicates(session=session, station_id=station.id)
+    assert [(g.reason, [v.id for v in g.volunteers]) for g in groups] == [
+        ("name_phone", [keep.id, drop.id])]
+    with write_session(engine) as session:
+        service.merge_volunteers(session=session, keep_id=keep.id, drop_id=drop.id, operator="staff")
+    with read_session(engine) as session:
+        kept = session.get(Volunteer, keep.id)
+        dropped = session.get(Volunteer, drop.id)
+        posts = session.exec(select(VolunteerPost.post_id).where(VolunteerPost.volunteer_id == keep.id)).all()
+        assert service.find_duplicates(session=session, station_id=station.id) == []
+    assert kept.skills == "理发" and kept.active
+    assert not dropped.active and dropped.merged_into_id == keep.id
+    assert sorted(posts) == sorted(station.post_ids[:2])
+
+
+def test_merging_an_inactive_volunteer_is_refused(engine, station):
+    first, second = register(engine, station), register(engine, station, name="李娜")
+    with write_session(engine) as session:
+        service.deactivate_volunteer(session=session, volunteer_id=second.id, reason="搬离社区",
+                                     operator="staff")
+    with pytest.raises(DomainError) as caught, write_session(engine) as session:
+        service.merge_volunteers(session=session, keep_id=first.id, drop_id=second.id, operator="staff")
+    assert caught.value.keys() == ["volunteer.inactive"]
+
+
+def test_deactivated_volunteers_leave_search_but_stay_on_record(engine, station):
+    volunteer = register(engine, station)
+    with write_session(engine) as session:
+        service.deactivate_volunteer(session=session, volunteer_id=volunteer.id, reason="搬离社区",
+                                     operator="staff")
+    with read_session(engine) as session:
+        assert service.search_volunteers(session=session, station_id=station.id) == []
+        assert len(service.search_volunteers(session=session, station_id=station.id,
+                                             include_inactive=True)) == 1
+
+
+def test_reveal_shows_the_full_number_and_is_audited(engine, station):
+    number = id_number()
+    volunteer = register(engine, station, id_number=number)
+    with write_session(engine) as session:
+        shown = service.reveal_personal_data(session=session, volunteer_id=volunteer.id,
+                                             operator="admin", reason="出具证明")
+    assert shown.id_number == number
+    with read_session(engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.unmask")).one()
+    assert event.operator == "admin" and number not in event.detail

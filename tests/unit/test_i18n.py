@@ -1,0 +1,43 @@
+"""Every language has every message, and the apps show no text that bypasses the catalog."""
+
+import ast
+import re
+from pathlib import Path
+
+import station_kit
+from station_kit.i18n import LANGUAGES, catalog
+
+UI_DIR = Path(station_kit.__file__).parent / "ui"
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def test_catalogs_have_the_same_keys_and_placeholders():
+    reference = catalog("zh_CN")
+    for lang in LANGUAGES:
+        other = catalog(lang)
+        assert set(other) == set(reference), lang
+        for key, text in reference.items():
+            assert set(re.findall(r"{(\w+)}", other[key])) == set(re.findall(r"{(\w+)}", text)), key
+
+
+def _ui_string_constants():
+    for path in UI_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                yield path.name, node.value
+
+
+def test_no_chinese_literals_in_ui():
+    offenders = [(name, text) for name, text in _ui_string_constants() if CJK.search(text)]
+    assert offenders == []
+
+
+def test_every_message_key_used_in_the_package_exists():
+    keys = set(catalog("zh_CN"))
+    package = UI_DIR.parent
+    used = set()
+    for path in package.rglob("*.py"):
+        used.update(re.findall(r"""(?:\bt|DomainError\.on|FieldError)\(\s*(?:"\w+",\s*)?"([a-z_]+\.[a-z_.]+)\"""",
+                               path.read_text()))
+    assert used, "the scan found no message keys at all"
+    assert sorted(used - keys) == []
