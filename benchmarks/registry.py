@@ -1,0 +1,65 @@
+"""Registering volunteers through the service (checks, encryption, audit) vs a raw executemany insert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+
+from benchmarks.timing import Result, median_seconds
+from station_kit.db import get_engine, migrate, write_session
+from station_kit.demo import people
+from station_kit.models import Station, VolunteerCreate
+from station_kit.services.volunteers import register_volunteer
+
+BATCH = 200
+
+
+def _batch(seed: int) -> list[VolunteerCreate]:
+    rng = random.Random(seed)
+    phones: set[str] = set()
+    batch = []
+    for _ in range(BATCH):
+        male = rng.random() < 0.5
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000))
+        batch.append(VolunteerCreate(name=people.chinese_name(male=male, rng=rng),
+                                     id_number=people.resident_id(birth, male=male, rng=rng),
+                                     phone=people.mobile_phone(rng, phones), consent=True))
+    return batch
+
+
+def _fresh_station(url: str):
+    """A migrated database with one station, made before the clock starts."""
+    migrate(url)
+    engine = get_engine(url)
+    with write_session(engine) as session:
+        station = Station(code="B", name="bench")
+        session.add(station)
+        session.flush()
+        return engine, station.id
+
+
+def run(folder: str, *, repeat: int) -> list[Result]:
+    runs = iter(range(10_000))
+    stations = iter([_fresh_station(f"sqlite:///{Path(folder) / f'register-{n}.db'}")
+                     for n in range(repeat)])
+    batch = _batch(1)
+
+    def ours():
+        engine, station_id = next(stations)
+        with write_session(engine) as session:
+            for data in batch:
+                register_volunteer(session=session, station_id=station_id, data=data, operator="bench")
+
+    def floor():
+        path = Path(folder) / f"raw-{next(runs)}.db"
+        connection = sqlite3.connect(path)
+        connection.execute("CREATE TABLE v (name TEXT, id_number TEXT, phone TEXT)")
+        with connection:
+            connection.executemany("INSERT INTO v VALUES (?, ?, ?)",
+                                   [(d.name, d.id_number, d.phone) for d in batch])
+        connection.close()
+
+    return [Result(f"register {BATCH} volunteers", median_seconds(ours, repeat),
+                   "raw executemany", median_seconds(floor, repeat))]

@@ -1,0 +1,47 @@
+"""Headline figures of the demo station vs one hand-written SQL statement counting the same rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from benchmarks.timing import Result, median_seconds
+from station_kit.analytics import headline_figures, station_figures
+from station_kit.db import get_engine, migrate, read_session, write_session
+from station_kit.demo import build_demo
+
+HAND_WRITTEN = text("""
+SELECT (SELECT count(*) FROM volunteer WHERE station_id = :s AND active),
+       (SELECT count(*) FROM volunteer WHERE station_id = :s AND active AND is_party_member),
+       (SELECT count(*) FROM team WHERE station_id = :s),
+       (SELECT count(*) FROM squad WHERE station_id = :s),
+       (SELECT count(*) FROM servicepoint WHERE station_id = :s),
+       (SELECT count(*) FROM servicebase WHERE station_id = :s),
+       (SELECT count(*) FROM association WHERE station_id = :s),
+       (SELECT count(*) FROM partnerunit WHERE station_id = :s AND kind = 'co_building'),
+       (SELECT count(*) FROM post WHERE station_id = :s),
+       (SELECT count(*) FROM project WHERE station_id = :s),
+       (SELECT count(*) FROM project WHERE station_id = :s AND is_brand),
+       (SELECT count(*) FROM grid WHERE station_id = :s)
+""")
+
+
+def run(url: str, *, repeat: int) -> list[Result]:
+    migrate(url)
+    engine = get_engine(url)
+    with write_session(engine) as session:
+        station_id = build_demo(session=session)
+
+    def ours():
+        with read_session(engine) as session:
+            headline_figures(session, station_id)
+
+    def floor():
+        with engine.connect() as connection:
+            connection.execute(HAND_WRITTEN, {"s": station_id}).one()
+
+    floor_seconds = median_seconds(floor, repeat)
+    return [
+        Result("tally (demo station)", median_seconds(ours, repeat), "hand-written SQL", floor_seconds),
+        Result("station roll-up DataFrame (demo)", median_seconds(lambda: station_figures(engine), repeat),
+               "hand-written SQL", floor_seconds),
+    ]
