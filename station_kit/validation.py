@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import phonenumbers
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlmodel import Session, select
 
 from station_kit.errors import DomainError
-from station_kit.models import PartnerUnit, Station, Steward
+from station_kit.models import PartnerUnit, Post, Squad, Station, Steward, Team
 from station_kit.models.org import NamedUnit, PartnerKind, StewardRole
 from station_kit.services.audit import log_event
 from station_kit.validation import check_credit_code, check_phone
@@ -68,3 +69,31 @@ def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, r
     log_event(session, operator=operator, action="steward.create", entity="steward",
               entity_id=steward.id, station_id=station_id, grid_id=grid_id, role=role)
     return steward
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A station's teams, squads and posts as (name, id) pairs in the order they were created,
+    for a form's dropdowns; squads also know their team."""
+
+    teams: list[tuple[str, int]]
+    squads: list[tuple[str, int, int]]  # name, id, team id
+    posts: list[tuple[str, int]]
+
+    def squads_of(self, team_id: int | None) -> list[tuple[str, int]]:
+        """The squads of one team, or every squad when no team is chosen."""
+        return [(name, squad_id) for name, squad_id, owner in self.squads if not team_id or owner == team_id]
+
+    def team_of(self, squad_id: int | None) -> int | None:
+        return next((owner for _, found, owner in self.squads if found == squad_id), None)
+
+
+def station_choices(*, session: Session, station_id: int) -> Choices:
+    def named(model):
+        return session.exec(select(model).where(model.station_id == station_id).order_by(model.id)).all()
+
+    return Choices(
+        teams=[(team.name, team.id) for team in named(Team)],
+        squads=[(squad.name, squad.id, squad.team_id) for squad in named(Squad)],
+        posts=[(post.name, post.id) for post in named(Post)],
+    )

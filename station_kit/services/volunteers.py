@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import MetaData, delete, func, or_, update
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import delete, func, or_
+from sqlmodel import Session, select
 
 from station_kit import clock
 from station_kit.errors import DomainError, FieldError
@@ -98,6 +98,7 @@ def register_volunteer(
     return volunteer
 
 
+_CLEARABLE = {"team_id", "squad_id"}
 _BASE_FIELDS = ("name", "id_type", "residence_area", "phone", "skills", "service_categories",
                 "is_party_member", "team_id", "squad_id", "guardian_name")
 
@@ -192,8 +193,10 @@ def _set_posts(session: Session, volunteer_id: int, post_ids: list[int]) -> None
 
 def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpdate,
                      operator: str) -> Volunteer:
-    volunteer = _get_active(session, volunteer_id)
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    volunteer = get_active_volunteer(session, volunteer_id)
+    # None means "leave as is", except for team and squad, where it means "none any more".
+    changes = {key: value for key, value in data.model_dump(exclude_unset=True).items()
+               if value is not None or key in _CLEARABLE}
     errors: list[FieldError] = []
     if "name" in changes:
         changes["name"] = changes["name"].strip()
@@ -221,7 +224,8 @@ def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpda
     return volunteer
 
 
-def _get_active(session: Session, volunteer_id: int) -> Volunteer:
+def get_active_volunteer(session: Session, volunteer_id: int) -> Volunteer:
+    """The volunteer, or a DomainError when gone, deactivated or merged away."""
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None:
         raise DomainError.on("volunteer", "volunteer.not_found")
@@ -232,7 +236,7 @@ def _get_active(session: Session, volunteer_id: int) -> Volunteer:
 
 def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
                          operator: str) -> Volunteer:
-    volunteer = _get_active(session, volunteer_id)
+    volunteer = get_active_volunteer(session, volunteer_id)
     if not reason.strip():
         raise DomainError.on("reason", "reason.required")
     volunteer.active = False
@@ -254,6 +258,8 @@ def search_volunteers(*, session: Session, station_id: int, query: str = "",
     if text.isdigit():
         statement = statement.where(or_(Volunteer.phone.endswith(text),
                                         Volunteer.number.endswith(text)))
+    elif text.isascii() and text.isalnum() and not text.isalpha():
+        statement = statement.where(Volunteer.number.startswith(text.upper()))
     elif text.isascii() and text.isalpha():
         lowered = text.lower()
         statement = statement.where(or_(Volunteer.name_initials.startswith(lowered),
@@ -310,83 +316,28 @@ def reveal_personal_data(*, session: Session, volunteer_id: int, operator: str,
 
 
 @dataclass(frozen=True)
-class DuplicateGroup:
-    reason: str  # "id_number" or "name_phone"
-    volunteers: list[VolunteerPublic]
+class Editable:
+    """What the edit form shows of one volunteer. The phone is not here: it stays masked."""
+
+    id: int
+    number: str
+    name: str
+    residence_area: str
+    skills: str
+    service_categories: str
+    is_party_member: bool
+    team_id: int | None
+    squad_id: int | None
+    post_ids: tuple[int, ...]
 
 
-def find_duplicates(*, session: Session, station_id: int) -> list[DuplicateGroup]:
-    """Active volunteers who share an ID number, or a name and a phone."""
-    active = (Volunteer.station_id == station_id) & Volunteer.active
-    groups: list[DuplicateGroup] = []
-    by_hash = select(Volunteer.id_number_hash).where(active).group_by(
-        Volunteer.id_number_hash).having(func.count() > 1)
-    seen: set[frozenset[int]] = set()
-    for (id_hash,) in session.exec(by_hash).all():
-        rows = session.exec(select(Volunteer).where(active, Volunteer.id_number_hash == id_hash)
-                            .order_by(Volunteer.id)).all()
-        seen.add(frozenset(row.id for row in rows))
-        groups.append(DuplicateGroup("id_number", to_public(session, rows)))
-    by_name_phone = select(Volunteer.name, Volunteer.phone).where(active).group_by(
-        Volunteer.name, Volunteer.phone).having(func.count() > 1)
-    for name, phone in session.exec(by_name_phone).all():
-        rows = session.exec(select(Volunteer).where(active, Volunteer.name == name,
-                                                    Volunteer.phone == phone)
-                            .order_by(Volunteer.id)).all()
-        if frozenset(row.id for row in rows) not in seen:
-            groups.append(DuplicateGroup("name_phone", to_public(session, rows)))
-    return groups
-
-
-def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, operator: str) -> Volunteer:
-    """Fold ``drop`` into ``keep``: every row that points at ``drop`` is moved to ``keep``, empty
-    fields of ``keep`` are filled from ``drop``, and ``drop`` stays on record as merged, inactive."""
-    if keep_id == drop_id:
-        raise DomainError.on("volunteer", "merge.same_volunteer")
-    keep = _get_active(session, keep_id)
-    drop = _get_active(session, drop_id)
-    if keep.station_id != drop.station_id:
-        raise DomainError.on("volunteer", "merge.other_station")
-    moved = _repoint_references(session, drop.id, keep.id)
-    for field_name in ("residence_area", "skills", "service_categories", "guardian_name"):
-        if not getattr(keep, field_name) and getattr(drop, field_name):
-            setattr(keep, field_name, getattr(drop, field_name))
-    keep.is_party_member = keep.is_party_member or drop.is_party_member
-    keep.team_id = keep.team_id or drop.team_id
-    keep.squad_id = keep.squad_id or drop.squad_id
-    keep.updated_at = drop.deactivated_at = clock.now()
-    drop.active = False
-    drop.merged_into_id = keep.id
-    drop.deactivation_reason = f"merged into {keep.number}"
-    session.add_all([keep, drop])
-    log_event(session, operator=operator, action="volunteer.merge", entity="volunteer",
-              entity_id=keep.id, station_id=keep.station_id, kept=keep.number, merged=drop.number,
-              moved=moved)
-    return keep
-
-
-def _repoint_references(session: Session, from_id: int, to_id: int) -> dict[str, int]:
-    """Move every foreign key to volunteer.id, in every table, so a merge keeps all records —
-    including tables added after this function was written."""
-    moved: dict[str, int] = {}
-    for table, column in _volunteer_references(SQLModel.metadata):
-        if column.primary_key:
-            # A link row that would collide with one ``to`` already has is a duplicate: drop it.
-            others = [c for c in table.primary_key.columns if c is not column]
-            existing = select(*others).where(column == to_id)
-            clash = [c.in_(existing) for c in others][0] if len(others) == 1 else None
-            if clash is not None:
-                session.execute(delete(table).where(column == from_id, clash))
-        result = session.execute(update(table).where(column == from_id).values({column.name: to_id}))
-        if result.rowcount:
-            moved[f"{table.name}.{column.name}"] = result.rowcount
-    return moved
-
-
-def _volunteer_references(metadata: MetaData):
-    for table in metadata.sorted_tables:
-        for column in table.columns:
-            for foreign_key in column.foreign_keys:
-                if foreign_key.column.table.name == "volunteer" and not (
-                        table.name == "volunteer" and column.name == "merged_into_id"):
-                    yield table, column
+def editable_volunteer(*, session: Session, volunteer_id: int) -> Editable | None:
+    """One active volunteer's editable fields, or None when gone, deactivated or merged."""
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None or not volunteer.active:
+        return None
+    post_ids = session.exec(select(VolunteerPost.post_id)
+                            .where(VolunteerPost.volunteer_id == volunteer_id)).all()
+    return Editable(volunteer.id, volunteer.number, volunteer.name, volunteer.residence_area,
+                    volunteer.skills, volunteer.service_categories, volunteer.is_party_member,
+                    volunteer.team_id, volunteer.squad_id, tuple(post_ids))

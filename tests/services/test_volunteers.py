@@ -10,6 +10,7 @@ from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.models import AuditEvent, Volunteer, VolunteerPost
 from station_kit.models.people import Gender, IdType, VolunteerUpdate
+from station_kit.services import duplicates
 from station_kit.services import volunteers as service
 from tests.factories import (
     id_number,
@@ -189,16 +190,16 @@ def test_merge_keeps_every_record_and_leaves_one_active(engine, station):
             session=session, station_id=station.id, operator="staff", allow_similar=True,
             data=volunteer_data(phone=phone, skills="理发", post_ids=list(station.post_ids[:2])))
     with read_session(engine) as session:
-        groups = service.find_duplicates(session=session, station_id=station.id)
+        groups = duplicates.find_duplicates(session=session, station_id=station.id)
     assert [(g.reason, [v.id for v in g.volunteers]) for g in groups] == [
         ("name_phone", [keep.id, drop.id])]
     with write_session(engine) as session:
-        service.merge_volunteers(session=session, keep_id=keep.id, drop_id=drop.id, operator="staff")
+        duplicates.merge_volunteers(session=session, keep_id=keep.id, drop_id=drop.id, operator="staff")
     with read_session(engine) as session:
         kept = session.get(Volunteer, keep.id)
         dropped = session.get(Volunteer, drop.id)
         posts = session.exec(select(VolunteerPost.post_id).where(VolunteerPost.volunteer_id == keep.id)).all()
-        assert service.find_duplicates(session=session, station_id=station.id) == []
+        assert duplicates.find_duplicates(session=session, station_id=station.id) == []
     assert kept.skills == "理发" and kept.active
     assert not dropped.active and dropped.merged_into_id == keep.id
     assert sorted(posts) == sorted(station.post_ids[:2])
@@ -210,7 +211,7 @@ def test_merging_an_inactive_volunteer_is_refused(engine, station):
         service.deactivate_volunteer(session=session, volunteer_id=second.id, reason="搬离社区",
                                      operator="staff")
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        service.merge_volunteers(session=session, keep_id=first.id, drop_id=second.id, operator="staff")
+        duplicates.merge_volunteers(session=session, keep_id=first.id, drop_id=second.id, operator="staff")
     assert caught.value.keys() == ["volunteer.inactive"]
 
 
@@ -235,3 +236,23 @@ def test_reveal_shows_the_full_number_and_is_audited(engine, station):
     with read_session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.unmask")).one()
     assert event.operator == "admin" and number not in event.detail
+
+
+def test_update_can_clear_team_and_squad_but_none_leaves_other_fields(engine, station):
+    volunteer = register(engine, station, team_id=station.team_id, squad_id=station.squad_ids[0],
+                         skills="理发")
+    with write_session(engine) as session:
+        service.update_volunteer(session=session, volunteer_id=volunteer.id, operator="staff",
+                                 data=VolunteerUpdate(team_id=None, squad_id=None, skills=None))
+    with read_session(engine) as session:
+        row = session.get(Volunteer, volunteer.id)
+    assert (row.team_id, row.squad_id, row.skills) == (None, None, "理发")
+
+
+def test_search_by_full_volunteer_number(engine, station):
+    first = register(engine, station)
+    register(engine, station, name="李娜")
+    with read_session(engine) as session:
+        found = service.search_volunteers(session=session, station_id=station.id,
+                                          query=first.number.lower())
+    assert [v.number for v in found] == [first.number]

@@ -1,0 +1,157 @@
+"""`station-kit serve`: the staff apps under standalone Voilà (DESIGN.md §6, §8).
+
+Voilà runs in this process, as a small subclass of its own application class, so that
+`/` can lead to the home app and the home URL is printed once the port is bound.
+
+What an app notebook must do: a preheated kernel runs its notebook when the server starts
+(and again each time it refills its pool), long before anyone opens the page. So a
+notebook imports first, then calls ``voila.utils.wait_for_request()``, and only after that
+reads the database; anything read before that call is as old as the kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from tornado.ioloop import IOLoop
+from tornado.web import RedirectHandler
+from voila.app import Voila
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_APPS_DIR = PACKAGE_DIR.parent / "workbooks" / "apps"
+JUPYTER_DATA_DIR = PACKAGE_DIR / "jupyter_data"
+APPS_DIR_ENV = "STATION_KIT_APPS_DIR"
+DB_URL_ENV = "STATION_KIT_DB_URL"
+
+HOME_APP = "home.ipynb"
+TEMPLATE = "station"
+KERNEL_POOL_SIZE = 1
+CULL_IDLE_SECONDS = 30 * 60
+CULL_INTERVAL_SECONDS = 5 * 60
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+CELL_ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联系管理员。"
+
+
+def home_url(host: str, port: int, token: str | None) -> str:
+    """The address staff open first; the token rides along so one click logs them in."""
+    query = f"?token={token}" if token else ""
+    return f"http://{host}:{port}/voila/render/{HOME_APP}{query}"
+
+
+def voila_argv(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    token: str | None = None,
+    apps_dir: Path | None = None,
+    open_browser: bool = False,
+) -> list[str]:
+    """Voilà's command line for the station: the §8 requirements, one option each.
+
+    Port retries are off so the server binds the port it was asked for or fails; the
+    template cannot be switched from the URL because the lab template loads a CDN.
+    """
+    argv = [
+        str(apps_dir or DEFAULT_APPS_DIR),
+        f"--Voila.ip={host}",
+        f"--Voila.port={port}",
+        "--Voila.port_retries=0",
+        f"--Voila.open_browser={open_browser}",
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_TEXT}",
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={KERNEL_POOL_SIZE}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+    ]
+    if token:
+        argv.append(f"--Voila.token={token}")
+    return argv
+
+
+def station_env(
+    *, db_url: str, host: str, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The variables Voilà and its kernels need, to be merged into the environment.
+
+    Kernels inherit the server's environment, which is how they learn the database URL.
+    JUPYTER_PATH is how Voilà finds the station template. ``wait_for_request()`` in a
+    preheated kernel calls back to VOILA_APP_IP, 127.0.0.1 by default, which is wrong
+    when the server is bound to one LAN address only.
+    """
+    environ = os.environ if environ is None else environ
+    inherited = [p for p in environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    return {
+        DB_URL_ENV: db_url,
+        "JUPYTER_PATH": os.pathsep.join([str(JUPYTER_DATA_DIR), *inherited]),
+        "VOILA_APP_IP": "127.0.0.1" if host in WILDCARD_HOSTS else host,
+    }
+
+
+class StationVoila(Voila):
+    """Voilà with three station touches: `/` opens the home app, the home URL is printed
+    once serving, and kernels are shut down when the server stops."""
+
+    def init_handlers(self) -> list:
+        """Put a redirect to the home app before Voilà's tree page at `/` (the query,
+        hence any token, is carried over); an apps folder without a home app keeps the tree."""
+        handlers = super().init_handlers()
+        if (Path(self.root_dir) / HOME_APP).is_file():
+            target = f"{self.server_url}voila/render/{HOME_APP}"
+            redirect = {"url": target, "permanent": False}
+            handlers.insert(0, (self.server_url, RedirectHandler, redirect))
+        return handlers
+
+    def listen(self) -> None:
+        """Voilà binds the port, then runs the loop: the first callback means we are serving."""
+        IOLoop.current().add_callback(self._announce)
+        super().listen()
+
+    def _announce(self) -> None:
+        host = "127.0.0.1" if self.ip in WILDCARD_HOSTS else self.ip
+        print(home_url(host, self.port, self.token), flush=True)
+
+    def stop(self) -> None:
+        """Voilà only removes its connection files; without this the kernels would linger
+        until each noticed its parent had gone."""
+        IOLoop.current().run_sync(functools.partial(self.kernel_manager.shutdown_all, now=True))
+        super().stop()
+
+
+def serve(
+    *,
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    token: str | None = None,
+    apps_dir: Path | None = None,
+    open_browser: bool = False,
+) -> int:
+    """Serve the staff apps until interrupted; returns the exit code.
+
+    ``apps_dir`` defaults to $STATION_KIT_APPS_DIR, then workbooks/apps: the CLI has no
+    option for it, and the browser tests point it at a temporary folder. This sets
+    variables in ``os.environ`` because Voilà and the kernels it starts read them there.
+    """
+    apps_dir = apps_dir or Path(os.environ.get(APPS_DIR_ENV) or DEFAULT_APPS_DIR)
+    os.environ.update(station_env(db_url=db_url, host=host))
+    argv = voila_argv(
+        host=host, port=port, token=token, apps_dir=apps_dir, open_browser=open_browser
+    )
+    # The singleton, because Voilà's notebook renderers have no parent and log through
+    # traitlets' global logger, which is the app's log only for Application.instance().
+    app = StationVoila.instance()
+    try:
+        app.initialize(argv)
+        app.start()
+    except SystemExit as exit_:
+        if exit_.code is None:
+            return 0
+        return exit_.code if isinstance(exit_.code, int) else 1
+    return 0

@@ -1,0 +1,68 @@
+# 首页
+"""The home page: the station's name, street and today's date, its headline figures as large tiles, and a
+link to every app. Figures come from analytics.headline_figures, computed from the raw rows."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from sqlalchemy.engine import Engine
+
+from station_kit import clock
+from station_kit.analytics import HEADLINE_KEYS, headline_figures
+from station_kit.db import read_session
+from station_kit.i18n import t
+from station_kit.services.org import current_station
+from station_kit.ui.common import build_guarded, default_engine, esc, format_date, page, text_block
+
+APP = "home"
+# Each app: its notebook in workbooks/apps (links are relative to /voila/render/) and its label key.
+APPS = (("volunteers.ipynb", "home.app_volunteers"),)
+
+TILE_STYLE = """<style>
+.sk-home .sk-tile { border: 1px solid #eaecf0; border-radius: 8px; background: #fff;
+  padding: 14px 18px; box-shadow: 0 1px 2px rgba(16, 24, 40, .05); }
+.sk-home .sk-tile .widget-html-content { line-height: 1.3; display: block; }
+.sk-tile-number { font-size: 40px; font-weight: 700; color: #b42318; }
+.sk-tile-label { font-size: 17px; color: #344054; margin-top: 4px; }
+.sk-home a.sk-home-link { display: inline-block; font-size: 20px; padding: 14px 22px; margin: 4px 12px 4px 0;
+  border-radius: 8px; background: #b42318; color: #fff; text-decoration: none; line-height: 1.4; }
+.sk-home a.sk-home-link:hover, .sk-home a.sk-home-link:focus { background: #912018; }
+</style>"""
+
+
+def app(engine: Engine | None = None) -> widgets.Widget:
+    """The home page on ``engine`` (default: the database the settings name)."""
+    return build_guarded(APP, lambda: _build(engine or default_engine()))
+
+
+def _build(engine: Engine) -> widgets.Widget:
+    with read_session(engine) as session:
+        station = current_station(session)
+        if station is None:
+            return page(APP, text_block(t("station.none"), "sk-title"))
+        figures = headline_figures(session, station.id)
+    title = text_block(t("home.title", station=station.name), "sk-title")
+    title.add_class(f"sk-{APP}-title")
+    subtitle = text_block(t("home.subtitle", street=f"{station.city}{station.street}",
+                            today=format_date(clock.today())), "sk-subtitle")
+    return page(APP, widgets.HTML(TILE_STYLE), title, subtitle,
+                text_block(t("home.apps"), "sk-section"), _links(),
+                text_block(t("home.figures"), "sk-section"), _tiles(figures))
+
+
+def _tiles(figures: dict) -> widgets.GridBox:
+    tiles = []
+    for key in HEADLINE_KEYS:
+        tile = widgets.HTML(f'<div class="sk-tile-number">{esc(figures[key])}</div>'
+                            f'<div class="sk-tile-label">{esc(t(f"tally.{key}"))}</div>')
+        tile.add_class("sk-tile")
+        tile.add_class(f"sk-{APP}-figure-{key.replace('_', '-')}")
+        tiles.append(tile)
+    layout = widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(11em, 1fr))", grid_gap="12px")
+    return widgets.GridBox(tiles, layout=layout)
+
+
+def _links() -> widgets.HTML:
+    links = "".join(f'<a class="sk-home-link sk-{APP}-link" href="{esc(notebook)}">{esc(t(label))}</a>'
+                    for notebook, label in APPS)
+    return widgets.HTML(links)

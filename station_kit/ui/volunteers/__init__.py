@@ -1,0 +1,52 @@
+# 志愿者
+"""The volunteers app: register, search and edit, find and merge duplicates (DESIGN.md §6).
+
+``app()`` returns the whole app as one widget: a link home and three tabs.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from sqlalchemy.engine import Engine
+
+from station_kit.db import read_session
+from station_kit.i18n import t
+from station_kit.services.org import current_station
+from station_kit.ui.common import build_guarded, current_operator, default_engine, esc, page, text_block
+from station_kit.ui.volunteers.duplicates import DuplicatesTab
+from station_kit.ui.volunteers.fields import APP, Context
+from station_kit.services.org import station_choices
+from station_kit.ui.volunteers.register import RegisterTab
+from station_kit.ui.volunteers.search import SearchTab
+
+DUPLICATES_TAB = 2
+
+
+def app(engine: Engine | None = None) -> widgets.Widget:
+    """The volunteers app on ``engine`` (default: the database the settings name)."""
+    return build_guarded(APP, lambda: _build(engine or default_engine()))
+
+
+def _build(engine: Engine) -> widgets.Widget:
+    with read_session(engine) as session:
+        station = current_station(session)
+        if station is None:
+            return page(APP, text_block(t("station.none"), "sk-message"))
+        context = Context(engine, station.id, station_choices(session=session, station_id=station.id), current_operator())
+    register, search, duplicates = RegisterTab(context), SearchTab(context), DuplicatesTab(context)
+    tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget],
+                       titles=[t("volunteers.tab_register"), t("volunteers.tab_search"),
+                               t("volunteers.tab_duplicates")])
+    tabs.add_class(f"sk-{APP}-tabs")
+
+    def on_tab(change) -> None:
+        # Registrations made since the tab was last shown may have made new duplicates.
+        if change["new"] == DUPLICATES_TAB:
+            duplicates.refresh()
+
+    tabs.observe(on_tab, "selected_index")
+    duplicates.refresh()
+    # The notebook's Markdown cell is the page title; the app adds only the way back.
+    home = widgets.HTML(f'<a href="home.ipynb">{esc(t("app.back_home"))}</a>')
+    home.add_class(f"sk-{APP}-home")
+    return page(APP, widgets.HBox([home], layout=widgets.Layout(justify_content="flex-end")), tabs)

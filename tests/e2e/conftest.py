@@ -1,0 +1,227 @@
+"""Browser-test fixtures (DESIGN.md §11): Debian's Chromium driven by Playwright, and
+`station-kit serve` started in a subprocess.
+
+Chromium comes from the system, never from `playwright install`. Where it is missing the
+tests skip with the reason, except under CI (the CI variable set), where a skipped browser
+leg would hide a broken machine, so they fail.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_HOST = "127.0.0.1"
+SERVER_START_TIMEOUT = 90.0
+SERVER_STOP_TIMEOUT = 15.0
+APPS_DIR_ENV = "STATION_KIT_APPS_DIR"
+NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+
+
+def _unavailable(reason: str) -> None:
+    """Skip, or fail under CI."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session; contexts keep tests apart."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found: browser tests need Debian's chromium package")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed: pip install -e .[test]")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class RequestLog:
+    """Every URL a page asked for, websockets included."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def foreign(self, host: str = SERVER_HOST) -> list[str]:
+        """The network requests that went to any host but `host` (data: URLs are not)."""
+        network = [url for url in self.urls if urlsplit(url).scheme in NETWORK_SCHEMES]
+        return [url for url in network if urlsplit(url).hostname != host]
+
+
+@pytest.fixture
+def request_log() -> RequestLog:
+    """What the `page` fixture's page requested: assert ``request_log.foreign() == []``."""
+    return RequestLog()
+
+
+@pytest.fixture
+def page(browser, request_log):
+    """A fresh zh-CN page that records its requests into `request_log`."""
+    context = browser.new_context(locale="zh-CN")
+    new_page = context.new_page()
+    new_page.on("request", lambda request: request_log.urls.append(request.url))
+    new_page.on("websocket", lambda websocket: request_log.urls.append(websocket.url))
+    yield new_page
+    context.close()
+
+
+@dataclass
+class StationServer:
+    """A running `station-kit serve`, as the browser sees it."""
+
+    base_url: str
+    token: str | None
+    log_path: Path
+
+    def app_url(self, name: str) -> str:
+        """The page of one app in workbooks/apps, logged in when the server wants a token."""
+        query = f"?token={self.token}" if self.token else ""
+        return f"{self.base_url}/voila/render/{name}.ipynb{query}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((SERVER_HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _serve_command(port: int, db_url: str, token: str | None) -> list[str]:
+    options = ["--host", SERVER_HOST, "--port", str(port), "--db", db_url]
+    if token:
+        options += ["--token", token]
+    return [sys.executable, "-m", "station_kit.cli", "serve", *options]
+
+
+def _answers_http(port: int) -> bool:
+    """Any HTTP status counts: a token-protected server answers with a redirect."""
+    connection = http.client.HTTPConnection(SERVER_HOST, port, timeout=2)
+    try:
+        connection.request("GET", "/voila/static/voila.js")
+        connection.getresponse().read()
+        return True
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def _wait_until_serving(process: subprocess.Popen, port: int, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            _fail_with_log(f"station-kit serve exited with {process.returncode}", log_path)
+        if _answers_http(port):
+            return
+        time.sleep(0.25)
+    _fail_with_log(f"station-kit serve gave no answer in {SERVER_START_TIMEOUT:.0f} s", log_path)
+
+
+def _fail_with_log(message: str, log_path: Path) -> None:
+    pytest.fail(f"{message}; its log:\n{log_path.read_text(errors='replace')}", pytrace=False)
+
+
+def _terminate(process: subprocess.Popen) -> None:
+    """Stop the server's whole process group: SIGTERM first, so it shuts its kernels down."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(SERVER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def serve_station(tmp_path_factory) -> Iterator[Callable[..., StationServer]]:
+    """Factory: ``serve_station(db_url, apps_dir=None, token=None, env=None)`` starts
+    `station-kit serve` on a free port and returns a `StationServer` once it answers HTTP.
+
+    `apps_dir` (default workbooks/apps) reaches the server as $STATION_KIT_APPS_DIR; `env`
+    adds variables (e.g. STATION_KIT_DATA_DIR, which holds the ID-number key). Every server
+    started is stopped when the module's tests are done.
+    """
+    processes: list[subprocess.Popen] = []
+
+    def start(
+        db_url: str,
+        *,
+        apps_dir: Path | None = None,
+        token: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> StationServer:
+        port = _free_port()
+        log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+        server_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        if apps_dir is not None:
+            server_env[APPS_DIR_ENV] = str(apps_dir)
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(
+                _serve_command(port, db_url, token),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                env=server_env,
+                start_new_session=True,
+            )
+        processes.append(process)
+        _wait_until_serving(process, port, log_path)
+        base_url = f"http://{SERVER_HOST}:{port}"
+        return StationServer(base_url=base_url, token=token, log_path=log_path)
+
+    yield start
+    for process in processes:
+        _terminate(process)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo station in a temp SQLite file, its key file kept out of the repository's data/."""
+    data_dir = tmp_path_factory.mktemp("data")
+    url = f"sqlite:///{data_dir / 'station.db'}"
+    env = {"STATION_KIT_DATA_DIR": str(data_dir)}
+    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", url], check=True,
+                   env={**os.environ, **env}, capture_output=True)
+    return url, env
+
+
+@pytest.fixture(scope="module")
+def server(serve_station, demo):
+    """`station-kit serve` over this module's demo station."""
+    url, env = demo
+    return serve_station(url, env=env)
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where browser tests leave screenshots for a person to look at: STATION_KIT_SCREENSHOTS, else a
+    temp folder (its path is in pytest's temp directory)."""
+    folder = Path(os.environ.get("STATION_KIT_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

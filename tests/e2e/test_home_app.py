@@ -1,0 +1,37 @@
+"""首页 in headless Chromium, served by `station-kit serve` over the demo station."""
+
+from __future__ import annotations
+
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PAGE_TIMEOUT_MS = 90_000
+
+
+
+def test_home_shows_the_demo_station_and_its_figures(server, page, request_log, screenshots):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server.app_url("home"), timeout=PAGE_TIMEOUT_MS)
+    title = page.locator(".sk-home-title")
+    expect(title).to_contain_text("兴神路社区", timeout=PAGE_TIMEOUT_MS)
+    expect(page.locator(".sk-home-figure-volunteers")).to_contain_text("755")
+    expect(page.locator(".sk-home-figure-party-members")).to_contain_text("225")
+    expect(page.locator(".sk-home-figure-volunteers")).to_contain_text("注册志愿者")
+    page.screenshot(path=screenshots / "home.png", full_page=True)
+    assert request_log.foreign() == []
+
+
+def test_home_leads_to_the_volunteers_app(server, page, request_log):
+    from playwright.sync_api import expect
+
+    page.goto(server.app_url("home"), timeout=PAGE_TIMEOUT_MS)
+    link = page.locator("a.sk-home-link", has_text="志愿者")
+    expect(link).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    link.click()
+    expect(page.locator(".sk-volunteers-submit")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert page.url.split("?")[0].endswith("/voila/render/volunteers.ipynb")
+    assert request_log.foreign() == []

@@ -1,0 +1,64 @@
+"""首页 in process: what a worker sees first — the station, today's figures, the way into each app."""
+
+from __future__ import annotations
+
+import logging
+
+from station_kit import clock
+from station_kit.analytics import HEADLINE_KEYS
+from station_kit.db import write_session
+from station_kit.i18n import t
+from station_kit.services.org import create_station
+from station_kit.services.volunteers import register_volunteer
+from station_kit.ui import home
+from station_kit.ui.common import esc, find, find_all, format_date, walk
+from tests.factories import volunteer_data
+
+
+def figure(app, key: str) -> str:
+    return find(app, f"sk-home-figure-{key.replace('_', '-')}").value
+
+
+def all_text(app) -> str:
+    return "".join(widget.value for widget in walk(app) if isinstance(getattr(widget, "value", None), str))
+
+
+def test_home_shows_the_station_date_and_live_figures(engine, station):
+    with write_session(engine) as session:
+        for party in (True, False):
+            register_volunteer(session=session, station_id=station.id,
+                               data=volunteer_data(is_party_member=party), operator="test", allow_similar=True)
+    app = home.app(engine=engine)
+    assert find(app, "sk-home-title").value == esc(t("home.title", station="测试社区"))
+    assert "麟州街道" in all_text(app) and format_date(clock.today()) in all_text(app)
+    assert '<div class="sk-tile-number">2</div>' in figure(app, "volunteers")
+    assert '<div class="sk-tile-number">1</div>' in figure(app, "party_members")
+    assert esc(t("tally.squads")) in figure(app, "squads")
+    assert len(find_all(app, "sk-tile")) == len(HEADLINE_KEYS)
+
+
+def test_home_links_to_the_volunteers_app(engine, station):
+    links = all_text(home.app(engine=engine))
+    assert 'href="volunteers.ipynb"' in links and esc(t("home.app_volunteers")) in links
+
+
+def test_home_without_a_station_says_what_to_do(engine):
+    assert esc(t("station.none")) in all_text(home.app(engine=engine))
+
+
+def test_a_station_name_with_markup_is_shown_as_text(engine):
+    with write_session(engine) as session:
+        create_station(session=session, code="X", name="<script>alert(1)</script>", operator="test")
+    title = find(home.app(engine=engine), "sk-home-title").value
+    assert "<script>" not in title and "&lt;script&gt;" in title
+
+
+def test_a_failing_database_is_explained_calmly(engine, station, monkeypatch, caplog):
+    def broken(*_args):
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(home, "headline_figures", broken)
+    with caplog.at_level(logging.ERROR, logger="station_kit.ui"):
+        app = home.app(engine=engine)
+    assert esc(t("error.load_failed")) in all_text(app)
+    assert "disk I/O error" not in all_text(app) and "disk I/O error" in caplog.text

@@ -1,0 +1,105 @@
+"""The Voilà command line and environment `station-kit serve` builds (DESIGN.md §8)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+from voila.app import Voila
+from voila.configuration import VoilaConfiguration
+from voila.execute import VoilaExecutor
+
+from station_kit import serve
+
+CONFIGURABLES = {
+    cls.__name__: cls for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager)
+}
+TEMPLATE_DIR = serve.JUPYTER_DATA_DIR / "voila" / "templates" / serve.TEMPLATE
+
+
+def options(argv: list[str]) -> dict[str, str]:
+    """``--Class.trait=value`` arguments as a dict; the positional apps folder is left out."""
+    pairs = (arg.removeprefix("--").split("=", 1) for arg in argv if arg.startswith("--"))
+    return dict(pairs)
+
+
+def test_defaults_bind_localhost_8866_over_workbooks_apps():
+    argv = serve.voila_argv()
+
+    assert argv[0] == str(Path(serve.__file__).resolve().parents[1] / "workbooks" / "apps")
+    assert options(argv)["Voila.ip"] == "127.0.0.1"
+    assert options(argv)["Voila.port"] == "8866"
+    assert options(argv)["Voila.port_retries"] == "0"
+    assert options(argv)["Voila.open_browser"] == "False"
+
+
+def test_pages_show_neither_sources_nor_tracebacks():
+    chosen = options(serve.voila_argv())
+
+    assert chosen["VoilaConfiguration.strip_sources"] == "True"
+    assert chosen["VoilaConfiguration.show_tracebacks"] == "False"
+    assert chosen["VoilaConfiguration.template"] == "station"
+    assert chosen["VoilaConfiguration.allow_template_override"] == "NO"
+
+
+def test_kernels_are_preheated_and_idle_ones_culled():
+    chosen = options(serve.voila_argv())
+
+    assert chosen["VoilaConfiguration.preheat_kernel"] == "True"
+    assert int(chosen["VoilaConfiguration.default_pool_size"]) >= 1
+    assert int(chosen["MappingKernelManager.cull_idle_timeout"]) == 30 * 60
+    assert 0 < int(chosen["MappingKernelManager.cull_interval"]) <= 30 * 60
+
+
+@pytest.mark.parametrize("token, expected", [(None, None), ("s3cret", "s3cret")])
+def test_token_only_when_given(token, expected):
+    assert options(serve.voila_argv(token=token)).get("Voila.token") == expected
+
+
+def test_host_port_and_apps_dir_are_passed_through(tmp_path):
+    argv = serve.voila_argv(host="192.168.1.20", port=9000, apps_dir=tmp_path, open_browser=True)
+
+    assert argv[0] == str(tmp_path)
+    assert options(argv)["Voila.ip"] == "192.168.1.20"
+    assert options(argv)["Voila.port"] == "9000"
+    assert options(argv)["Voila.open_browser"] == "True"
+
+
+@pytest.mark.parametrize("option", options(serve.voila_argv(token="t")))
+def test_every_option_names_a_real_setting(option):
+    """A misspelt option is only a warning to Voilà, so check each one here."""
+    class_name, trait = option.split(".")
+    assert trait in CONFIGURABLES[class_name].class_trait_names(config=True)
+
+
+def test_env_carries_db_url_and_template_path():
+    env = serve.station_env(
+        db_url="sqlite:///x.db", host="127.0.0.1", environ={"JUPYTER_PATH": "/a"}
+    )
+
+    assert env["STATION_KIT_DB_URL"] == "sqlite:///x.db"
+    assert env["JUPYTER_PATH"].split(os.pathsep) == [str(serve.JUPYTER_DATA_DIR), "/a"]
+
+
+@pytest.mark.parametrize(
+    "host, callback_ip",
+    [("127.0.0.1", "127.0.0.1"), ("0.0.0.0", "127.0.0.1"), ("10.0.0.5", "10.0.0.5")],
+)
+def test_preheated_kernels_call_back_where_the_server_listens(host, callback_ip):
+    assert serve.station_env(db_url="x", host=host, environ={})["VOILA_APP_IP"] == callback_ip
+
+
+def test_home_url_carries_the_token():
+    assert (
+        serve.home_url("127.0.0.1", 8866, None) == "http://127.0.0.1:8866/voila/render/home.ipynb"
+    )
+    assert serve.home_url("h", 1, "t").endswith("/voila/render/home.ipynb?token=t")
+
+
+def test_template_extends_lab_and_links_no_other_host():
+    assert json.loads((TEMPLATE_DIR / "conf.json").read_text())["base_template"] == "lab"
+    for template in TEMPLATE_DIR.iterdir():
+        assert "://" not in template.read_text(), template.name
