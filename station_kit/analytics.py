@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from station_kit.clock import CHINA
 from station_kit.models import (
+    Activity,
     Association,
     Grid,
     PartnerUnit,
@@ -14,18 +16,21 @@ from station_kit.models import (
     Project,
     ServiceBase,
     ServicePoint,
+    ServiceRecord,
     Squad,
     Station,
     Team,
     Volunteer,
 )
-from station_kit.clock import CHINA
 from station_kit.models.org import PartnerKind
+from station_kit.models.work import ActivityStatus, RecordStatus
 from station_kit.privacy import mask_phone
+from station_kit.rules.stars import star_thresholds_minutes
 
 # The order in which headline figures are shown on 首页 and printed by `station-kit tally`.
 HEADLINE_KEYS = ("volunteers", "party_members", "teams", "squads", "service_points", "service_bases",
                  "associations", "partner_units", "posts", "projects", "brand_projects", "grids")
+WORK_KEYS = ("approved_hours", "activities", "beneficiaries", "pending_records")
 
 
 def _count(session: Session, model, station_id: int, *conditions) -> int:
@@ -54,7 +59,46 @@ def headline_figures(session: Session, station_id: int) -> dict:
         "projects": _count(session, Project, station_id),
         "brand_projects": _count(session, Project, station_id, Project.is_brand),
         "grids": _count(session, Grid, station_id),
+        **work_figures(session, station_id),
     }
+
+
+def work_figures(session: Session, station_id: int) -> dict:
+    """Approved hours (one decimal), pending records, activities held or planned (not cancelled),
+    people served, and how many volunteers hold each star level. Only approved minutes count."""
+    approved = (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
+    minutes = session.exec(select(func.coalesce(func.sum(ServiceRecord.minutes), 0)).where(approved)).one()
+    not_cancelled = (Activity.station_id == station_id) & (Activity.status != ActivityStatus.cancelled)
+    return {
+        "approved_hours": hours(minutes),
+        "pending_records": _count(session, ServiceRecord, station_id,
+                                  ServiceRecord.status == RecordStatus.pending),
+        "activities": session.exec(select(func.count()).select_from(Activity).where(not_cancelled)).one(),
+        "beneficiaries": session.exec(select(func.coalesce(func.sum(Activity.beneficiaries), 0))
+                                      .where(not_cancelled)).one(),
+        "star_levels": star_level_counts(session, station_id),
+    }
+
+
+def hours(minutes: int) -> float:
+    """Minutes as hours with one decimal, as every screen shows them."""
+    return round(minutes / 60, 1)
+
+
+def star_level_counts(session: Session, station_id: int) -> dict[str, int]:
+    """Active volunteers at each star level ("1" … "5"), bucketed in SQL from approved minutes."""
+    per_volunteer = (
+        select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes).label("minutes"))
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .where(ServiceRecord.station_id == station_id, ServiceRecord.status == RecordStatus.approved,
+               Volunteer.active)
+        .group_by(ServiceRecord.volunteer_id).subquery()
+    )
+    thresholds = star_thresholds_minutes()
+    level = case(*[(per_volunteer.c.minutes >= minutes, level) for level, minutes in reversed(thresholds)],
+                 else_=0)
+    rows = dict(session.exec(select(level, func.count()).group_by(level)).all())
+    return {str(level): int(rows.get(level, 0)) for level, _ in thresholds}
 
 
 def connect():
@@ -125,3 +169,60 @@ def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["figure", "article", "counted"])
     frame["matches"] = frame["article"].astype(str) == frame["counted"].astype(str)
     return frame
+
+
+def _local_month(session: Session, column):
+    """'YYYY-MM' of a stored UTC timestamp, in China time, computed by the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+8 hours")
+
+
+def _approved(station_id: int):
+    return (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
+
+
+def hours_by_month(session: Session, station_id: int) -> pd.DataFrame:
+    """Approved hours per month (China time), oldest first: columns month, hours."""
+    month = _local_month(session, ServiceRecord.started_at).label("month")
+    rows = session.exec(select(month, func.sum(ServiceRecord.minutes)).where(_approved(station_id))
+                        .group_by(month).order_by(month)).all()
+    return pd.DataFrame([(m, hours(v)) for m, v in rows], columns=["month", "hours"])
+
+
+def hours_by_post(session: Session, station_id: int) -> pd.DataFrame:
+    """Approved hours per volunteer post (岗位), largest first; activities with no post are left out."""
+    rows = session.exec(
+        select(Post.name, func.sum(ServiceRecord.minutes))
+        .join(Activity, Activity.id == ServiceRecord.activity_id).join(Post, Post.id == Activity.post_id)
+        .where(_approved(station_id)).group_by(Post.name).order_by(func.sum(ServiceRecord.minutes).desc())
+    ).all()
+    return pd.DataFrame([(name, hours(v)) for name, v in rows], columns=["post", "hours"])
+
+
+def hours_by_category(session: Session, station_id: int) -> pd.DataFrame:
+    """Approved hours per work task (六大任务): columns category (the enum value), hours."""
+    rows = session.exec(
+        select(Activity.category, func.sum(ServiceRecord.minutes))
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .where(_approved(station_id)).group_by(Activity.category).order_by(Activity.category)
+    ).all()
+    return pd.DataFrame([(category, hours(v)) for category, v in rows], columns=["category", "hours"])
+
+
+def latest_month_with_hours(session: Session, station_id: int) -> str | None:
+    month = _local_month(session, ServiceRecord.started_at)
+    return session.exec(select(func.max(month)).where(_approved(station_id))).one()
+
+
+def top_volunteers(session: Session, station_id: int, month: str, limit: int = 10) -> pd.DataFrame:
+    """The volunteers with the most approved hours in ``month`` ('YYYY-MM', China time)."""
+    total = func.sum(ServiceRecord.minutes)
+    rows = session.exec(
+        select(Volunteer.number, Volunteer.name, total)
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .where(_approved(station_id), _local_month(session, ServiceRecord.started_at) == month)
+        .group_by(Volunteer.id, Volunteer.number, Volunteer.name)
+        .order_by(total.desc(), Volunteer.number).limit(limit)
+    ).all()
+    return pd.DataFrame([(n, name, hours(v)) for n, name, v in rows], columns=["number", "name", "hours"])

@@ -22,8 +22,22 @@ from station_kit.models.people import (
     VolunteerPublic,
     VolunteerUpdate,
 )
+from station_kit.models.work import (
+    Activity,
+    ActivityCreate,
+    ActivityPartner,
+    ActivitySeries,
+    ActivityUpdate,
+    ServiceRecord,
+)
 
 __all__ = [
+    "Activity",
+    "ActivityCreate",
+    "ActivityPartner",
+    "ActivitySeries",
+    "ActivityUpdate",
+    "ServiceRecord",
     "Association",
     "AuditEvent",
     "Grid",

@@ -1,0 +1,201 @@
+"""Service records: attendance, check-in and check-out, batch hours, and the approval queue.
+
+Minutes are whole minutes of actual service within the activity's time. Two records of one volunteer
+never overlap. An entry made more than the configured working days after its activity is a back-fill
+(补录): allowed, flagged, and needs a reason when entered and when approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from station_kit import clock
+from station_kit.errors import DomainError, FieldError
+from station_kit.models import Activity, ServiceRecord, Volunteer
+from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus
+from station_kit.rules.calendar import is_backfill
+from station_kit.services.activities import get_activity
+from station_kit.services.audit import log_event
+from station_kit.services.volunteers import get_active_volunteer
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """One line of a roster: who served, for how long (None: the whole activity), in what role."""
+
+    volunteer_id: int
+    minutes: int | None = None
+    role: RecordRole = RecordRole.participant
+    no_show: bool = False
+
+
+def record_attendance(*, session: Session, activity_id: int, entries: list[Attendance], operator: str,
+                      backfill_reason: str = "", entered_at: dt.datetime | None = None) -> list[ServiceRecord]:
+    """Staff mark attendance or enter a roster's hours: every line is checked, then all are written
+    or none. Records start pending."""
+    activity = _open_activity(session, activity_id)
+    entered_at = entered_at or clock.now()
+    errors: list[FieldError] = []
+    backfill = is_backfill(clock.local(activity.starts_at).date(), clock.local(entered_at).date())
+    if backfill and not backfill_reason.strip():
+        errors.append(FieldError("backfill_reason", "record.backfill_reason_required"))
+    duration = activity_minutes(activity)
+    records = []
+    seen: set[int] = set()
+    for index, entry in enumerate(entries):
+        field_name = f"entries.{index}"
+        if entry.volunteer_id in seen:
+            errors.append(FieldError(field_name, "record.listed_twice"))
+            continue
+        seen.add(entry.volunteer_id)
+        minutes = 0 if entry.no_show else (duration if entry.minutes is None else entry.minutes)
+        if not entry.no_show and not 0 < minutes <= duration:
+            errors.append(FieldError(field_name, "record.minutes_out_of_range", {"most": duration}))
+            continue
+        try:
+            volunteer = get_active_volunteer(session, entry.volunteer_id)
+        except DomainError as error:
+            errors.extend(FieldError(field_name, e.key, e.params) for e in error.errors)
+            continue
+        started_at = activity.starts_at
+        ended_at = started_at + dt.timedelta(minutes=minutes)
+        if not entry.no_show:
+            clash = overlapping_record(session, volunteer.id, started_at, ended_at)
+            if clash is not None:
+                errors.append(_overlap_error(session, field_name, volunteer, clash))
+                continue
+        records.append(ServiceRecord(
+            station_id=activity.station_id, volunteer_id=volunteer.id, activity_id=activity.id,
+            role=entry.role, started_at=started_at, ended_at=ended_at, minutes=minutes,
+            no_show=entry.no_show, is_backfill=backfill, backfill_reason=backfill_reason.strip(),
+            entered_at=entered_at, entered_by=operator))
+    if not entries:
+        errors.append(FieldError("entries", "record.no_entries"))
+    if errors:
+        raise DomainError(errors)
+    session.add_all(records)
+    session.flush()
+    log_event(session, operator=operator, action="record.enter", entity="activity", entity_id=activity.id,
+              station_id=activity.station_id, records=len(records), backfill=backfill)
+    return records
+
+
+def check_in(*, session: Session, activity_id: int, volunteer_id: int, operator: str,
+             at: dt.datetime | None = None, role: RecordRole = RecordRole.participant) -> ServiceRecord:
+    """A volunteer arrives. The record stays open (no minutes) until check-out."""
+    activity = _open_activity(session, activity_id)
+    volunteer = get_active_volunteer(session, volunteer_id)
+    at = at or clock.now()
+    if not activity.starts_at - dt.timedelta(hours=1) <= at < activity.ends_at:
+        raise DomainError.on("volunteer_id", "record.check_in_outside_activity")
+    already = session.exec(select(ServiceRecord).where(
+        ServiceRecord.activity_id == activity.id, ServiceRecord.volunteer_id == volunteer.id,
+        ServiceRecord.status != RecordStatus.rejected)).first()
+    if already is not None:
+        raise DomainError.on("volunteer_id", "record.already_checked_in", name=volunteer.name)
+    started_at = max(at, activity.starts_at)
+    clash = overlapping_record(session, volunteer.id, started_at, activity.ends_at)
+    if clash is not None:
+        raise DomainError([_overlap_error(session, "volunteer_id", volunteer, clash)])
+    record = ServiceRecord(station_id=activity.station_id, volunteer_id=volunteer.id, activity_id=activity.id,
+                           role=role, started_at=started_at, entered_by=operator, entered_at=at)
+    session.add(record)
+    session.flush()
+    log_event(session, operator=operator, action="record.check_in", entity="servicerecord",
+              entity_id=record.id, station_id=activity.station_id, volunteer_id=volunteer.id)
+    return record
+
+
+def check_out(*, session: Session, record_id: int, operator: str, at: dt.datetime | None = None) -> ServiceRecord:
+    """A volunteer leaves: minutes are the whole minutes between check-in and check-out, counted
+    within the activity's time (travel before or after does not count)."""
+    record = _get_record(session, record_id)
+    if record.ended_at is not None:
+        raise DomainError.on("record", "record.already_checked_out")
+    activity = session.get(Activity, record.activity_id)
+    at = min(at or clock.now(), activity.ends_at)
+    if at <= record.started_at:
+        raise DomainError.on("record", "record.check_out_before_check_in")
+    record.ended_at = at
+    record.minutes = int((at - record.started_at).total_seconds() // 60)
+    session.add(record)
+    log_event(session, operator=operator, action="record.check_out", entity="servicerecord",
+              entity_id=record.id, station_id=record.station_id, minutes=record.minutes)
+    return record
+
+
+def approve_records(*, session: Session, record_ids: list[int], operator: str, reason: str = "") -> int:
+    """Approve pending records; a back-fill needs the approver's reason. All or none."""
+    return _decide(session, record_ids, RecordStatus.approved, operator, reason)
+
+
+def reject_records(*, session: Session, record_ids: list[int], operator: str, reason: str) -> int:
+    """Reject pending records with a reason the volunteer can be told. All or none."""
+    if not reason.strip():
+        raise DomainError.on("reason", "reason.required")
+    return _decide(session, record_ids, RecordStatus.rejected, operator, reason)
+
+
+def _decide(session: Session, record_ids: list[int], status: RecordStatus, operator: str, reason: str) -> int:
+    if not record_ids:
+        raise DomainError.on("records", "record.none_selected")
+    records = session.exec(select(ServiceRecord).where(ServiceRecord.id.in_(record_ids))).all()
+    if len(records) != len(set(record_ids)):
+        raise DomainError.on("records", "record.not_found")
+    if any(record.status != RecordStatus.pending for record in records):
+        raise DomainError.on("records", "record.already_decided")
+    if any(record.ended_at is None for record in records):
+        raise DomainError.on("records", "record.still_checked_in")
+    if status == RecordStatus.approved and any(r.is_backfill for r in records) and not reason.strip():
+        raise DomainError.on("reason", "record.backfill_approval_reason_required")
+    now = clock.now()
+    for record in records:
+        record.status, record.decided_by, record.decided_at = status, operator, now
+        record.decision_reason = reason.strip()
+        session.add(record)
+    log_event(session, operator=operator, action=f"record.{status}", entity="servicerecord",
+              station_id=records[0].station_id, records=sorted(r.id for r in records), reason=reason.strip())
+    return len(records)
+
+
+def overlapping_record(session: Session, volunteer_id: int, starts_at: dt.datetime,
+                       ends_at: dt.datetime) -> ServiceRecord | None:
+    """A record of this volunteer (not rejected, not a no-show) at any moment of [starts_at, ends_at).
+    An open check-in is taken to last until its activity ends."""
+    statement = (
+        select(ServiceRecord)
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .where(ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status != RecordStatus.rejected,
+               ~ServiceRecord.no_show, ServiceRecord.started_at < ends_at,
+               ((ServiceRecord.ended_at.is_not(None) & (ServiceRecord.ended_at > starts_at))
+                | (ServiceRecord.ended_at.is_(None) & (Activity.ends_at > starts_at))))
+    )
+    return session.exec(statement).first()
+
+
+def activity_minutes(activity: Activity) -> int:
+    return int((activity.ends_at - activity.starts_at).total_seconds() // 60)
+
+
+def _overlap_error(session: Session, field_name: str, volunteer: Volunteer, clash: ServiceRecord) -> FieldError:
+    other = session.get(Activity, clash.activity_id)
+    return FieldError(field_name, "record.overlaps", {
+        "name": volunteer.name, "title": other.title,
+        "start": f"{clock.local(clash.started_at):%m-%d %H:%M}"})
+
+
+def _open_activity(session: Session, activity_id: int) -> Activity:
+    activity = get_activity(session, activity_id)
+    if activity.status == ActivityStatus.cancelled:
+        raise DomainError.on("activity", "activity.cancelled")
+    return activity
+
+
+def _get_record(session: Session, record_id: int) -> ServiceRecord:
+    record = session.get(ServiceRecord, record_id)
+    if record is None:
+        raise DomainError.on("record", "record.not_found")
+    return record
