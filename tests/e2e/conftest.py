@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -200,15 +201,22 @@ def serve_station(tmp_path_factory) -> Iterator[Callable[..., StationServer]]:
         _terminate(process)
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo station built once per test session; each module gets its own copy."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", f"sqlite:///{folder / 'station.db'}"],
+                   check=True, capture_output=True)
+    return folder / "station.db"
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo station in a temp SQLite file, its key file kept out of the repository's data/."""
+def demo(tmp_path_factory, demo_template):
+    """A copy of the demo station in a temp SQLite file, its key file kept out of the repository's data/.
+    Returns (database URL, environment for the server)."""
     data_dir = tmp_path_factory.mktemp("data")
-    url = f"sqlite:///{data_dir / 'station.db'}"
-    env = {"STATION_KIT_DATA_DIR": str(data_dir)}
-    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", url], check=True,
-                   env={**os.environ, **env}, capture_output=True)
-    return url, env
+    shutil.copyfile(demo_template, data_dir / "station.db")
+    return f"sqlite:///{data_dir / 'station.db'}", {"STATION_KIT_DATA_DIR": str(data_dir)}
 
 
 @pytest.fixture(scope="module")
