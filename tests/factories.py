@@ -58,3 +58,24 @@ def volunteer_data(**overrides) -> VolunteerCreate:
                   residence_area="兴神路社区")
     fields.update(overrides)
     return VolunteerCreate(**fields)
+
+
+def make_room(session, station_id: int, name: str = "活动室"):
+    from station_kit.models import Room
+
+    room = add_unit(session=session, model=Room, station_id=station_id, name=name, operator="test")
+    return room.id
+
+
+def activity_data(*, starts_at, hours: float = 2, **overrides):
+    """An activity starting at ``starts_at`` (aware datetime) and lasting ``hours``."""
+    import datetime as _dt
+
+    from station_kit.models import ActivityCreate
+    from station_kit.models.work import WorkTask
+
+    fields = dict(title="周五爱国卫生大扫除", category=WorkTask.customs, starts_at=starts_at,
+                  ends_at=starts_at + _dt.timedelta(hours=hours), organiser="兴神路社区",
+                  person_in_charge="王站长")
+    fields.update(overrides)
+    return ActivityCreate(**fields)

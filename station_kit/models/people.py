@@ -115,5 +115,7 @@ class VolunteerPublic(SQLModel):
     team: str
     squad: str
     posts: list[str]
+    approved_hours: float
+    star_level: int
     active: bool
     registered_at: dt.datetime

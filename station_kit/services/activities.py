@@ -20,7 +20,7 @@ from station_kit.models import (
     Project,
     Room,
 )
-from station_kit.models.work import ActivityStatus
+from station_kit.models.work import ActivityBase, ActivityStatus
 from station_kit.services.audit import log_event
 
 # Which status may follow which: a cancelled or finished activity stays so.
@@ -82,7 +82,8 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, ope
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     start_time, end_time = changes.pop("start_time", None), changes.pop("end_time", None)
     for activity in upcoming:
-        candidate = ActivityCreate.model_validate({**activity.model_dump(), **changes})
+        current = {name: getattr(activity, name) for name in ActivityBase.model_fields}
+        candidate = ActivityCreate.model_validate({**current, **changes})
         day = clock.local(activity.starts_at).date()
         if start_time:
             candidate.starts_at = dt.datetime.combine(day, start_time, tzinfo=clock.CHINA)

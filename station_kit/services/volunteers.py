@@ -13,9 +13,24 @@ from sqlmodel import Session, select
 
 from station_kit import clock
 from station_kit.errors import DomainError, FieldError
-from station_kit.models import Post, Squad, Station, Team, Volunteer, VolunteerPost
-from station_kit.models.people import IdType, VolunteerCreate, VolunteerPublic, VolunteerUpdate
+from station_kit.models import (
+    Post,
+    ServiceRecord,
+    Squad,
+    Station,
+    Team,
+    Volunteer,
+    VolunteerPost,
+)
+from station_kit.models.people import (
+    IdType,
+    VolunteerCreate,
+    VolunteerPublic,
+    VolunteerUpdate,
+)
+from station_kit.models.work import RecordStatus
 from station_kit.privacy import Vault, mask_id_number, mask_phone
+from station_kit.rules.stars import star_level
 from station_kit.services.audit import log_event
 from station_kit.services.context import default_vault
 from station_kit.validation import (
@@ -284,6 +299,7 @@ def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool =
                             .where(VolunteerPost.volunteer_id.in_(ids)).order_by(Post.id)).all()
         for volunteer_id, post_name in rows:
             posts.setdefault(volunteer_id, []).append(post_name)
+    approved = _approved_minutes(session, ids)
     today = clock.today()
     vault = vault or (default_vault() if unmasked else None)
     return [
@@ -295,11 +311,22 @@ def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool =
             phone=volunteer.phone if unmasked else mask_phone(volunteer.phone),
             residence_area=volunteer.residence_area, is_party_member=volunteer.is_party_member,
             team=teams.get(volunteer.team_id, ""), squad=squads.get(volunteer.squad_id, ""),
-            posts=posts.get(volunteer.id, []), active=volunteer.active,
+            posts=posts.get(volunteer.id, []), approved_hours=round(approved.get(volunteer.id, 0) / 60, 1),
+            star_level=star_level(approved.get(volunteer.id, 0)), active=volunteer.active,
             registered_at=volunteer.registered_at,
         )
         for volunteer in volunteers
     ]
+
+
+def _approved_minutes(session: Session, volunteer_ids: list[int]) -> dict[int, int]:
+    """Approved minutes per volunteer: the only minutes that count towards a star level."""
+    if not volunteer_ids:
+        return {}
+    return dict(session.exec(
+        select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes))
+        .where(ServiceRecord.volunteer_id.in_(volunteer_ids), ServiceRecord.status == RecordStatus.approved)
+        .group_by(ServiceRecord.volunteer_id)).all())
 
 
 def reveal_personal_data(*, session: Session, volunteer_id: int, operator: str,

@@ -31,3 +31,31 @@ def test_volunteers_frame_masks_personal_data(engine, station):
     assert frame.loc[0, "phone"] == "139****5678"
     assert frame.loc[0, "id_number"] == data.id_number[:6] + "********" + data.id_number[-4:]
     assert "id_number_cipher" not in frame.columns
+
+
+def test_months_are_counted_in_china_time(engine, station):
+    import datetime as dt
+
+    from station_kit.clock import CHINA
+    from station_kit.services import activities, records
+    from tests.factories import activity_data
+
+    with write_session(engine) as session:
+        volunteer = service.register_volunteer(session=session, station_id=station.id, operator="t",
+                                               data=volunteer_data())
+        ids = []
+        # 23:00 on 31 August and 01:00 on 1 September in China are both 31 August in UTC.
+        for start in (dt.datetime(2022, 8, 31, 22, 0, tzinfo=CHINA), dt.datetime(2022, 9, 1, 0, 30, tzinfo=CHINA)):
+            activity = activities.plan_activity(session=session, station_id=station.id, operator="t",
+                                                data=activity_data(starts_at=start, hours=1.5))
+            ids += [r.id for r in records.record_attendance(
+                session=session, activity_id=activity.id, entries=[records.Attendance(volunteer.id)],
+                operator="t", entered_at=start + dt.timedelta(hours=2))]
+        records.approve_records(session=session, record_ids=ids, operator="t")
+    with read_session(engine) as session:
+        months = analytics.hours_by_month(session, station.id)
+        assert months.to_dict("records") == [{"month": "2022-08", "hours": 1.5},
+                                             {"month": "2022-09", "hours": 1.5}]
+        assert analytics.latest_month_with_hours(session, station.id) == "2022-09"
+        top = analytics.top_volunteers(session, station.id, "2022-09")
+    assert top["hours"].tolist() == [1.5]

@@ -38,10 +38,10 @@ from station_kit.ui.volunteers.fields import (
 from station_kit.services.volunteers import Editable, editable_volunteer
 
 SEARCH_LIMIT = 50
-COLUMNS = ("number", "name", "gender", "age", "id_number", "phone", "party", "squad", "posts")
+COLUMNS = ("number", "name", "gender", "age", "id_number", "phone", "party", "hours", "star", "squad", "posts")
 # One grid for the header and every row, so the columns line up although each row is its own widget
 # (it has to be: each row carries an edit button).
-GRID = "7.5em 5.5em 3em 3em 12.5em 8.5em 3em 10em minmax(8em, 1fr)"
+GRID = "7.5em 5.5em 3em 3em 12.5em 8.5em 3em 5.5em 3.5em 10em minmax(8em, 1fr)"
 
 
 def _grid(cells: list[str], *, header: bool = False) -> str:
@@ -54,6 +54,7 @@ def _grid(cells: list[str], *, header: bool = False) -> str:
 def _cells(volunteer: VolunteerPublic) -> list[str]:
     return [volunteer.number, volunteer.name, t(f"enum.gender.{volunteer.gender.value}"), str(volunteer.age),
             volunteer.id_number, volunteer.phone, yes_no(volunteer.is_party_member),
+            f"{volunteer.approved_hours:.1f}", t(f"volunteers.star_level.{volunteer.star_level}"),
             volunteer.squad or volunteer.team, t("list.separator").join(volunteer.posts)]
 
 
