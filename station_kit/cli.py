@@ -62,7 +62,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from station_kit.analytics import HEADLINE_KEYS, headline_figures
+    from station_kit.analytics import HEADLINE_KEYS, WORK_KEYS, headline_figures
     from station_kit.db import read_session
     from station_kit.services.org import current_station
 
@@ -79,6 +79,10 @@ def cmd_tally(args: argparse.Namespace) -> int:
         print(figures["station"])
         for key in HEADLINE_KEYS:
             print(f"  {t('tally.' + key)}: {figures[key]}")
+        for key in WORK_KEYS:
+            print(f"  {t('tally.more.' + key)}: {figures[key]}")
+        stars = "  ".join(f"{level}★ {count}" for level, count in figures["star_levels"].items())
+        print(f"  {t('tally.more.star_levels')}: {stars}")
     return 0
 
 

@@ -1,4 +1,3 @@
-# 首页
 """The home page: the station's name, street and today's date, its headline figures as large tiles, and a
 link to every app. Figures come from analytics.headline_figures, computed from the raw rows."""
 
@@ -16,7 +15,10 @@ from station_kit.ui.common import build_guarded, default_engine, esc, format_dat
 
 APP = "home"
 # Each app: its notebook in workbooks/apps (links are relative to /voila/render/) and its label key.
-APPS = (("volunteers.ipynb", "home.app_volunteers"),)
+APPS = (("volunteers.ipynb", "home.app_volunteers"), ("activities.ipynb", "home.app_activities"),
+        ("lectures.ipynb", "home.app_lectures"), ("dashboard.ipynb", "home.app_dashboard"))
+# The station's work first (labels under tally.more), then its people and organisation.
+WORK_TILES = ("approved_hours", "activities", "beneficiaries")
 
 TILE_STYLE = """<style>
 .sk-home .sk-tile { border: 1px solid #eaecf0; border-radius: 8px; background: #fff;
@@ -52,9 +54,11 @@ def _build(engine: Engine) -> widgets.Widget:
 
 def _tiles(figures: dict) -> widgets.GridBox:
     tiles = []
-    for key in HEADLINE_KEYS:
+    labelled = [(key, t(f"tally.more.{key}")) for key in WORK_TILES]
+    labelled += [(key, t(f"tally.{key}")) for key in HEADLINE_KEYS]
+    for key, label in labelled:
         tile = widgets.HTML(f'<div class="sk-tile-number">{esc(figures[key])}</div>'
-                            f'<div class="sk-tile-label">{esc(t(f"tally.{key}"))}</div>')
+                            f'<div class="sk-tile-label">{esc(label)}</div>')
         tile.add_class("sk-tile")
         tile.add_class(f"sk-{APP}-figure-{key.replace('_', '-')}")
         tiles.append(tile)

@@ -34,12 +34,18 @@ def test_home_shows_the_station_date_and_live_figures(engine, station):
     assert '<div class="sk-tile-number">2</div>' in figure(app, "volunteers")
     assert '<div class="sk-tile-number">1</div>' in figure(app, "party_members")
     assert esc(t("tally.squads")) in figure(app, "squads")
-    assert len(find_all(app, "sk-tile")) == len(HEADLINE_KEYS)
+    assert len(find_all(app, "sk-tile")) == len(HEADLINE_KEYS) + len(home.WORK_TILES)
+    assert '<div class="sk-tile-number">0.0</div>' in figure(app, "approved_hours")
 
 
-def test_home_links_to_the_volunteers_app(engine, station):
+def test_home_links_to_every_app(engine, station):
+    from station_kit.config import PROJECT_ROOT
+
     links = all_text(home.app(engine=engine))
-    assert 'href="volunteers.ipynb"' in links and esc(t("home.app_volunteers")) in links
+    for notebook in sorted((PROJECT_ROOT / "workbooks" / "apps").glob("*.ipynb")):
+        if notebook.name != "home.ipynb":
+            assert f'href="{notebook.name}"' in links
+    assert esc(t("home.app_volunteers")) in links
 
 
 def test_home_without_a_station_says_what_to_do(engine):
