@@ -164,8 +164,10 @@ def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
     from station_kit.rules import load_rules
 
     expected = load_rules("reference_station")["figures"]
-    counted = station_figures(engine).set_index("code").loc[station_code]
-    rows = [(key, expected[key], counted[key if key != "station" else "name"]) for key in expected]
+    with Session(engine) as session:
+        station = session.exec(select(Station).where(Station.code == station_code)).one()
+        counted = headline_figures(session, station.id)
+    rows = [(key, expected[key], counted[key]) for key in expected]
     frame = pd.DataFrame(rows, columns=["figure", "article", "counted"])
     frame["matches"] = frame["article"].astype(str) == frame["counted"].astype(str)
     return frame

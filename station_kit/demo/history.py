@@ -1,0 +1,249 @@
+"""The demo station's service history: activities and service records from 2019-01 to 2022-08 whose
+approved minutes total exactly 19,404,960 (the article's 323,416.0 hours), spread as real volunteering
+is — a few people give most of the hours — plus pending, rejected, no-show and back-filled records.
+
+Rows are inserted in bulk (the history has about a hundred thousand records) and the whole history is
+one audit event.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import random
+from collections import defaultdict
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from station_kit import clock
+from station_kit.demo.activities import LAST_DAY, PlannedActivity, plan_history
+from station_kit.models import (
+    Activity,
+    ActivityPartner,
+    ActivitySeries,
+    PartnerUnit,
+    Post,
+    Project,
+    Room,
+    ServiceRecord,
+    Volunteer,
+)
+from station_kit.models.org import PartnerKind
+from station_kit.models.work import ActivityStatus, AttendanceMode, RecordRole, RecordStatus
+from station_kit.rules.calendar import is_backfill
+from station_kit.services.audit import log_event
+
+APPROVED_MINUTES = 323_416 * 60  # the article's 323,416.0 hours
+MOST_MINUTES_A_DAY = 10 * 60
+MOST_HOURS_PER_VOLUNTEER = 4_000
+IDLE_SHARE = 0.06  # registered, but no approved service yet
+PARETO_ALPHA = 0.9  # the 80/20 shape of who gives the hours
+APPROVER = "站长"
+EXTRA = {"pending": 320, "rejected": 140, "no_show": 110, "backfill": 180}
+REJECT_REASONS = ("签到记录与活动名单不符", "重复申报", "时长超出活动实际时间")
+BACKFILL_REASONS = ("纸质签到表事后录入", "系统维护期间未能及时录入", "活动负责人外出，返回后补录")
+
+
+def build_history(*, session: Session, station_id: int, rng: random.Random) -> dict:
+    """Create the history in ``session``; returns counts for the audit event."""
+    planned = plan_history(rng=rng, **_station_names(session, station_id))
+    activities = _insert_activities(session, station_id, planned)
+    volunteers = session.exec(select(Volunteer.id, Volunteer.registered_at)
+                              .where(Volunteer.station_id == station_id).order_by(Volunteer.id)).all()
+    schedule = Schedule(activities)
+    rows = _approved_records(rng, schedule, volunteers)
+    _mark_backfills(rng, rows)
+    rows += _extra_records(rng, schedule, volunteers)
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(ServiceRecord), [{**row, "station_id": station_id} for row in rows[start:start + 20_000]])
+    counts = {"activities": len(activities), "records": len(rows),
+              "approved_minutes": sum(r["minutes"] for r in rows if r["status"] == RecordStatus.approved)}
+    log_event(session, operator="demo", action="demo.history", entity="station", entity_id=station_id,
+              station_id=station_id, **counts)
+    return counts
+
+
+def _station_names(session: Session, station_id: int) -> dict:
+    posts = session.exec(select(Post).where(Post.station_id == station_id).order_by(Post.id)).all()
+    post_names = {post.id: post.name for post in posts}
+    projects_by_post: dict[str, list[str]] = defaultdict(list)
+    for project in session.exec(select(Project).where(Project.station_id == station_id,
+                                                      ~Project.is_brand).order_by(Project.id)).all():
+        projects_by_post[post_names[project.post_id]].append(project.name)
+    partners = session.exec(select(PartnerUnit.name).where(
+        PartnerUnit.station_id == station_id,
+        PartnerUnit.kind.in_([PartnerKind.co_building, PartnerKind.dual_report])).order_by(PartnerUnit.id)).all()
+    rooms = session.exec(select(Room.name).where(Room.station_id == station_id).order_by(Room.id)).all()
+    return {"rooms": list(rooms), "posts": [post.name for post in posts], "partners": list(partners),
+            "projects_by_post": dict(projects_by_post)}
+
+
+def _insert_activities(session: Session, station_id: int, planned: list[PlannedActivity]) -> list[dict]:
+    """Insert the activities (and the Friday series) and return them as dicts with their new ids."""
+    ids = {model: dict(session.exec(select(model.name, model.id).where(model.station_id == station_id)).all())
+           for model in (Room, Post, Project, PartnerUnit)}
+    series_ids = {}
+    for title in sorted({a.series for a in planned if a.series}):
+        days = [a.day for a in planned if a.series == title]
+        series = ActivitySeries(station_id=station_id, title=title, weekday=days[0].weekday(),
+                                first_date=days[0], last_date=days[-1])
+        session.add(series)
+        session.flush()
+        series_ids[title] = series.id
+    rows = [{
+        "station_id": station_id, "series_id": series_ids.get(a.series), "title": a.title,
+        "category": a.category, "hall": a.hall, "project_id": ids[Project].get(a.project),
+        "post_id": ids[Post][a.post], "organiser": "兴神路社区新时代文明实践站", "person_in_charge": "王秀英",
+        "room_id": ids[Room].get(a.room), "place": a.place, "starts_at": a.starts_at, "ends_at": a.ends_at,
+        "content": a.content, "beneficiaries": a.beneficiaries, "speaker": a.speaker,
+        "attendance_mode": AttendanceMode.marked, "status": ActivityStatus.done,
+    } for a in planned]
+    new_ids = session.execute(insert(Activity).returning(Activity.id, sort_by_parameter_order=True), rows).scalars().all()
+    links = [{"activity_id": new_id, "partner_unit_id": ids[PartnerUnit][name]}
+             for new_id, activity in zip(new_ids, planned) for name in dict.fromkeys(activity.partners)]
+    if links:
+        session.execute(insert(ActivityPartner), links)
+    return [{"id": new_id, "starts_at": a.starts_at, "ends_at": a.ends_at, "day": a.day, "minutes": a.minutes}
+            for new_id, a in zip(new_ids, planned)]
+
+
+class Schedule:
+    """Each volunteer's booked time, so that no two records of one person overlap, and no one
+    serves more than MOST_MINUTES_A_DAY in a day."""
+
+    def __init__(self, activities: list[dict]):
+        self.activities = activities
+        self.starts = [a["starts_at"] for a in activities]
+        self.busy: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        self.day_minutes: dict[tuple[int, dt.date], int] = defaultdict(int)
+
+    def first_index_after(self, moment: dt.datetime) -> int:
+        return bisect.bisect_left(self.starts, moment)
+
+    def try_book(self, volunteer_id: int, activity: dict, minutes: int) -> bool:
+        key = (volunteer_id, activity["day"])
+        if self.day_minutes[key] + minutes > MOST_MINUTES_A_DAY:
+            return False
+        end = activity["starts_at"] + dt.timedelta(minutes=minutes)
+        if any(start < end and activity["starts_at"] < stop for start, stop in self.busy[key]):
+            return False
+        self.busy[key].append((activity["starts_at"], end))
+        self.day_minutes[key] += minutes
+        return True
+
+
+def _targets(rng: random.Random, volunteers) -> dict[int, int]:
+    """Whole minutes per volunteer summing exactly to APPROVED_MINUTES: Pareto weights scaled by how long
+    each has been registered, capped, the remainder shared by largest remainders."""
+    end = dt.datetime.combine(LAST_DAY, dt.time(23, 59), tzinfo=clock.CHINA)
+    weights = {}
+    for volunteer_id, registered_at in volunteers:
+        tenure_days = max((end - registered_at).days, 0)
+        idle = rng.random() < IDLE_SHARE or tenure_days < 30
+        weights[volunteer_id] = 0.0 if idle else rng.paretovariate(PARETO_ALPHA) * tenure_days
+    caps = {v: min(MOST_HOURS_PER_VOLUNTEER * 60, max((end - r).days, 0) * 4 * 60) for v, r in volunteers}
+    targets: dict[int, float] = {}
+    remaining, open_ids = float(APPROVED_MINUTES), [v for v, w in weights.items() if w > 0]
+    while remaining > 0.5 and open_ids:  # water-filling: whoever hits the cap passes the rest on
+        total_weight = sum(weights[v] for v in open_ids)
+        share = {v: remaining * weights[v] / total_weight for v in open_ids}
+        capped = [v for v in open_ids if targets.get(v, 0) + share[v] >= caps[v]]
+        if not capped:
+            for v in open_ids:
+                targets[v] = targets.get(v, 0) + share[v]
+            break
+        for v in capped:
+            remaining -= caps[v] - targets.get(v, 0)
+            targets[v] = caps[v]
+        open_ids = [v for v in open_ids if v not in capped]
+    whole = {v: int(m) for v, m in targets.items()}
+    short = APPROVED_MINUTES - sum(whole.values())
+    for v in sorted(targets, key=lambda v: targets[v] - whole[v], reverse=True)[:short]:
+        whole[v] += 1
+    return whole
+
+
+def _approved_records(rng: random.Random, schedule: Schedule, volunteers) -> list[dict]:
+    registered = dict(volunteers)
+    rows: list[dict] = []
+    shortfall = 0
+    for volunteer_id, target in sorted(_targets(rng, volunteers).items()):
+        filled = _fill(rng, schedule, rows, volunteer_id, registered[volunteer_id], target)
+        shortfall += target - filled
+    busy_people = [v for v, _ in volunteers]
+    while shortfall > 0:  # whoever could not be fully booked: others give the rest
+        volunteer_id = rng.choice(busy_people)
+        shortfall -= _fill(rng, schedule, rows, volunteer_id, registered[volunteer_id], min(shortfall, 240))
+    return rows
+
+
+def _fill(rng, schedule: Schedule, rows: list[dict], volunteer_id: int, registered_at, target: int) -> int:
+    """Book random activities after registration until ``target`` minutes; the last one is trimmed."""
+    first = schedule.first_index_after(registered_at)
+    if first >= len(schedule.activities) or target <= 0:
+        return 0
+    filled, attempts = 0, 0
+    while filled < target and attempts < 40 * (target // 120 + 10):
+        attempts += 1
+        activity = schedule.activities[rng.randrange(first, len(schedule.activities))]
+        minutes = min(activity["minutes"] - rng.choice((0, 0, 0, 0, 15, 30)), target - filled)
+        if minutes > 0 and schedule.try_book(volunteer_id, activity, minutes):
+            rows.append(_row(rng, volunteer_id, activity, minutes, RecordStatus.approved))
+            filled += minutes
+    return filled
+
+
+def _row(rng, volunteer_id: int, activity: dict, minutes: int, status: RecordStatus, **fields) -> dict:
+    entered_at = activity["ends_at"] + dt.timedelta(hours=rng.randint(1, 40))
+    decided = status != RecordStatus.pending
+    row = {
+        "volunteer_id": volunteer_id, "activity_id": activity["id"],
+        "role": RecordRole.leader if rng.random() < 0.06 else RecordRole.participant,
+        "started_at": activity["starts_at"], "ended_at": activity["starts_at"] + dt.timedelta(minutes=minutes),
+        "minutes": minutes, "status": status, "no_show": False, "is_backfill": False, "backfill_reason": "",
+        "entered_at": entered_at, "entered_by": "社区工作人员",
+        "decided_by": APPROVER if decided else "", "decision_reason": "",
+        "decided_at": entered_at + dt.timedelta(hours=rng.randint(2, 30)) if decided else None,
+    }
+    row.update(fields)
+    return row
+
+
+def _extra_records(rng: random.Random, schedule: Schedule, volunteers) -> list[dict]:
+    """Pending records (entered in late August 2022), rejected ones with the approver's reason, and
+    no-shows (zero minutes). None of them counts towards the approved total."""
+    rows: list[dict] = []
+    kinds = (("pending", RecordStatus.pending, dt.datetime(2022, 8, 20, tzinfo=clock.CHINA), {}),
+             ("rejected", RecordStatus.rejected, None, {}),
+             ("no_show", RecordStatus.approved, None, {"no_show": True}))
+    for kind, status, since, fields in kinds:
+        made = 0
+        while made < EXTRA[kind]:
+            volunteer_id, registered_at = rng.choice(volunteers)
+            first = schedule.first_index_after(max(registered_at, since) if since else registered_at)
+            if first >= len(schedule.activities):
+                continue
+            activity = schedule.activities[rng.randrange(first, len(schedule.activities))]
+            minutes = 0 if fields.get("no_show") else activity["minutes"]
+            if minutes and not schedule.try_book(volunteer_id, activity, minutes):
+                continue
+            row = _row(rng, volunteer_id, activity, minutes, status, **fields)
+            if kind == "rejected":
+                row["decision_reason"] = rng.choice(REJECT_REASONS)
+            rows.append(row)
+            made += 1
+    return rows
+
+
+def _mark_backfills(rng: random.Random, approved: list[dict]) -> None:
+    """Some approved records were entered weeks late (补录): flagged, with the enterer's and the
+    approver's reasons. They still count: a back-fill is allowed, only flagged."""
+    for row in rng.sample(approved, EXTRA["backfill"]):
+        activity_day = clock.local(row["started_at"]).date()
+        entered_day = activity_day + dt.timedelta(days=rng.randint(20, 45))
+        row["entered_at"] = dt.datetime.combine(entered_day, dt.time(16, 30), tzinfo=clock.CHINA)
+        row["decided_at"] = row["entered_at"] + dt.timedelta(days=1)
+        row["is_backfill"] = is_backfill(activity_day, entered_day)
+        row["backfill_reason"] = rng.choice(BACKFILL_REASONS)
+        row["decision_reason"] = "已核对纸质签到表，情况属实"

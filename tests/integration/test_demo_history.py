@@ -1,0 +1,137 @@
+"""The demo's service history: the article's 323,416.0 approved hours, and a history that obeys the
+station's own rules (no room double-booked, no one in two places at once, records within their
+activity and after registration), with named activities on their real dates."""
+
+import datetime as dt
+import json
+import random
+
+import holidays
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from station_kit.cli import main
+from station_kit.db import get_engine
+from station_kit.demo.history import APPROVED_MINUTES, _targets
+from station_kit.rules.calendar import is_backfill
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'station.db'}"
+    assert main(["demo", "--db", url]) == 0
+    return url
+
+
+def frame(url: str, sql: str) -> pd.DataFrame:
+    with get_engine(url).connect() as connection:
+        result = pd.read_sql(text(sql), connection)
+    for column in result.columns:
+        if column.endswith("_at"):
+            result[column] = pd.to_datetime(result[column], utc=True, format="ISO8601").dt.tz_convert("Asia/Shanghai")
+    return result
+
+
+def test_tally_shows_the_articles_approved_hours(demo_url, capsys):
+    assert main(["tally", "--json", "--db", demo_url]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["approved_hours"] == 323416.0
+    assert figures["pending_records"] > 0 and figures["activities"] > 1000
+    assert sum(figures["star_levels"].values()) > 300 and figures["star_levels"]["5"] > 0
+
+
+def test_no_room_is_double_booked(demo_url):
+    booked = frame(demo_url, "SELECT room_id, starts_at, ends_at FROM activity WHERE room_id IS NOT NULL")
+    booked = booked.sort_values(["room_id", "starts_at"])
+    previous_end = booked.groupby("room_id")["ends_at"].shift()
+    assert not (booked["starts_at"] < previous_end).any()
+
+
+def test_no_volunteer_is_in_two_places_at_once(demo_url):
+    records = frame(demo_url, "SELECT volunteer_id, started_at, ended_at FROM servicerecord "
+                              "WHERE status != 'rejected' AND NOT no_show").sort_values(["volunteer_id", "started_at"])
+    previous_end = records.groupby("volunteer_id")["ended_at"].shift()
+    assert not (records["started_at"] < previous_end).any()
+
+
+def test_records_fit_their_activity_and_follow_registration(demo_url):
+    records = frame(demo_url, """
+        SELECT r.minutes, r.started_at, r.ended_at, a.starts_at AS activity_starts_at,
+               a.ends_at AS activity_ends_at, v.registered_at
+        FROM servicerecord r JOIN activity a ON a.id = r.activity_id JOIN volunteer v ON v.id = r.volunteer_id""")
+    assert (records["started_at"] >= records["activity_starts_at"]).all()
+    assert (records["ended_at"] <= records["activity_ends_at"]).all()
+    assert (records["started_at"] >= records["registered_at"]).all()
+    assert (records["activity_ends_at"] <= pd.Timestamp("2022-09-01", tz="Asia/Shanghai")).all()
+
+
+def test_pending_rejected_no_show_and_backfilled_records_exist(demo_url):
+    records = frame(demo_url, "SELECT r.status, r.no_show, r.is_backfill, r.backfill_reason, r.decision_reason, "
+                              "r.minutes, r.entered_at, a.starts_at AS activity_starts_at "
+                              "FROM servicerecord r JOIN activity a ON a.id = r.activity_id")
+    assert (records["status"] == "pending").sum() > 100
+    rejected = records[records["status"] == "rejected"]
+    assert len(rejected) > 50 and (rejected["decision_reason"] != "").all()
+    no_shows = records[records["no_show"].astype(bool)]
+    assert len(no_shows) > 50 and (no_shows["minutes"] == 0).all()
+    backfills = records[records["is_backfill"].astype(bool)]
+    assert len(backfills) > 50 and (backfills["backfill_reason"] != "").all()
+    assert (backfills["status"] == "approved").all() and (backfills["decision_reason"] != "").all()
+    assert all(is_backfill(a.date(), e.date()) for a, e in zip(backfills["activity_starts_at"],
+                                                                 backfills["entered_at"]))
+
+
+def _first_days(name: str) -> dict[int, dt.date]:
+    days = {}
+    for day, holiday in holidays.China(years=range(2019, 2023)).items():
+        if holiday == name:
+            days[day.year] = min(day, days.get(day.year, day))
+    return days
+
+
+def _days_of(url: str, title: str) -> list[dt.date]:
+    found = frame(url, f"SELECT starts_at FROM activity WHERE title = '{title}' ORDER BY starts_at")
+    return [moment.date() for moment in found["starts_at"]]
+
+
+def test_named_activities_fall_on_their_real_dates(demo_url):
+    qingming = _first_days("Tomb-Sweeping Day")
+    assert _days_of(demo_url, "文明祭祀") == [qingming[year] for year in range(2019, 2023)]
+    duanwu = _first_days("Dragon Boat Festival")
+    assert _days_of(demo_url, "邻里一家亲端午节慈善互动") == [
+        duanwu[year] - dt.timedelta(days=1) for year in range(2019, 2023)]
+    spring = _first_days("Chinese New Year (Spring Festival)")
+    for day in _days_of(demo_url, "写春联送温暖"):
+        festival = spring[day.year] if spring[day.year] > day else spring[day.year + 1]
+        assert 0 < (festival - day).days <= 10
+    fridays = _days_of(demo_url, "周五爱国卫生大扫除")
+    assert len(fridays) > 150 and {day.weekday() for day in fridays} == {4}
+
+
+def test_the_learning_hall_served_over_a_thousand_residents(demo_url):
+    served = frame(demo_url, "SELECT sum(beneficiaries) AS served FROM activity "
+                             "WHERE title LIKE '守望邻里·乐享学堂%'")
+    assert served.loc[0, "served"] > 1000
+
+
+def test_every_lecture_hall_has_sessions_with_speakers(demo_url):
+    halls = frame(demo_url, "SELECT hall, count(*) AS sessions, min(length(speaker)) AS shortest "
+                            "FROM activity WHERE hall IS NOT NULL GROUP BY hall")
+    assert len(halls) == 6 and (halls["sessions"] > 20).all() and (halls["shortest"] > 0).all()
+
+
+def test_a_few_volunteers_give_most_hours(demo_url):
+    totals = frame(demo_url, "SELECT volunteer_id, sum(minutes) AS minutes FROM servicerecord "
+                             "WHERE status = 'approved' GROUP BY volunteer_id")["minutes"].sort_values(ascending=False)
+    top_tenth = totals.head(755 // 10).sum() / totals.sum()
+    assert top_tenth > 0.5
+    assert len(totals) < 755  # some registered volunteers have no approved service yet
+
+
+def test_targets_sum_exactly_and_respect_the_cap():
+    start = dt.datetime(2018, 3, 1, tzinfo=dt.timezone.utc)
+    volunteers = [(n, start + dt.timedelta(days=n)) for n in range(1, 400)]
+    targets = _targets(random.Random(1), volunteers)
+    assert sum(targets.values()) == APPROVED_MINUTES
+    assert max(targets.values()) <= 4000 * 60
