@@ -4,7 +4,6 @@ checked from the test, so "nothing was written" is seen, not assumed."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from station_kit.analytics import headline_figures

@@ -8,7 +8,6 @@ import pytest
 
 from station_kit.cli import build_parser, main
 from station_kit.config import PROJECT_ROOT
-
 from station_kit.rules import load_rules
 
 # DESIGN.md §2: the reference station's figures as of 2022-08-31, as data/reference_station.toml keeps them.

@@ -1,12 +1,12 @@
 """The schema is what the migrations build, from the first one on, on SQLite and PostgreSQL."""
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import station_kit.models  # noqa: F401
-from alembic import command
 from station_kit.db import alembic_config, get_engine, migrate
 
 

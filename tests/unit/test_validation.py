@@ -64,8 +64,9 @@ def test_bad_phone_is_refused(raw):
 
 
 def test_credit_code_check_character():
-    from station_kit.demo.people import credit_code
     import random
+
+    from station_kit.demo.people import credit_code
 
     good = credit_code(random.Random(1))
     assert check_credit_code(good) == good

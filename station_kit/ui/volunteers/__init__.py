@@ -11,11 +11,10 @@ from sqlalchemy.engine import Engine
 
 from station_kit.db import read_session
 from station_kit.i18n import t
-from station_kit.services.org import current_station
+from station_kit.services.org import current_station, station_choices
 from station_kit.ui.common import build_guarded, current_operator, default_engine, esc, page, text_block
 from station_kit.ui.volunteers.duplicates import DuplicatesTab
 from station_kit.ui.volunteers.fields import APP, Context
-from station_kit.services.org import station_choices
 from station_kit.ui.volunteers.register import RegisterTab
 from station_kit.ui.volunteers.search import SearchTab
 

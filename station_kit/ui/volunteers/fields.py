@@ -8,8 +8,8 @@ import ipywidgets as widgets
 from sqlalchemy.engine import Engine
 
 from station_kit.i18n import t
-from station_kit.ui.common import INPUT_WIDTH, CheckboxGroup, FormField, labelled
 from station_kit.services.org import Choices
+from station_kit.ui.common import INPUT_WIDTH, CheckboxGroup, FormField, labelled
 
 APP = "volunteers"
 # A Dropdown whose value is None shows a blank box, so "（不选）" carries 0 (ids start at 1).

@@ -14,7 +14,7 @@ from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.models.people import VolunteerPublic, VolunteerUpdate
-from station_kit.services.volunteers import search_volunteers, update_volunteer
+from station_kit.services.volunteers import Editable, editable_volunteer, search_volunteers, update_volunteer
 from station_kit.ui.common import (
     INPUT_WIDTH,
     Form,
@@ -35,7 +35,6 @@ from station_kit.ui.volunteers.fields import (
     membership_fields,
     text_input,
 )
-from station_kit.services.volunteers import Editable, editable_volunteer
 
 SEARCH_LIMIT = 50
 COLUMNS = ("number", "name", "gender", "age", "id_number", "phone", "party", "hours", "star", "squad", "posts")
