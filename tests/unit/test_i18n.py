@@ -21,9 +21,14 @@ def test_catalogs_have_the_same_keys_and_placeholders():
 
 
 def _ui_string_constants():
+    """Every string constant in ui/ except docstrings, which are for developers and never shown."""
     for path in UI_DIR.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 yield path.name, node.value
 
 

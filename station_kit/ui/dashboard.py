@@ -1,0 +1,184 @@
+"""实时数据: the station's TV-screen dashboard.
+
+Large headline figures and bqplot charts (approved hours by month, by post, by work task; the month's
+most active volunteers). It updates itself: a background thread polls the audit table's newest id
+(one indexed MAX query) and recomputes only when that id moved, so a change made in any other app or
+kernel shows within a few seconds without reloading the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import bqplot as bq
+import ipywidgets as widgets
+import numpy as np
+from sqlalchemy.engine import Engine
+
+from station_kit import clock
+from station_kit.analytics import (
+    headline_figures,
+    hours_by_category,
+    hours_by_month,
+    hours_by_post,
+    latest_month_with_hours,
+    top_volunteers,
+)
+from station_kit.db import read_session
+from station_kit.i18n import t
+from station_kit.services.audit import latest_change_id
+from station_kit.services.org import current_station
+from station_kit.ui.common import build_guarded, default_engine, esc, html_table, page, text_block
+
+APP = "dashboard"
+POLL_SECONDS = 1.5
+TOP_VOLUNTEERS = 10
+# Tile: figure key and how its number is written.
+TILES = (("volunteers", "{:,}"), ("party_members", "{:,}"), ("approved_hours", "{:,.1f}"),
+         ("activities", "{:,}"), ("beneficiaries", "{:,}"), ("star_volunteers", "{:,}"))
+BAR_COLOUR = "#b42318"
+_log = logging.getLogger(__name__)
+
+STYLE = """<style>
+.sk-app.sk-dashboard { --jp-widgets-font-size: 20px; max-width: none; }
+.sk-dashboard .sk-dash-title { font-size: 44px; font-weight: 700; color: #101828; }
+.sk-dashboard .sk-dash-updated { font-size: 18px; color: #475467; }
+.sk-dashboard .sk-dash-tile { border-radius: 10px; background: #fff5f4; border: 1px solid #fecdca;
+  padding: 12px 20px; }
+.sk-dash-number { font-size: 52px; font-weight: 800; color: #b42318; line-height: 1.15; }
+.sk-dash-label { font-size: 22px; color: #344054; }
+.sk-dashboard .sk-dash-heading { font-size: 24px; font-weight: 700; color: #101828; margin-top: 6px; }
+.sk-dashboard .sk-table { font-size: 20px; }
+.sk-dashboard .sk-dash-note { font-size: 18px; color: #b54708; }
+</style>"""
+
+
+def app(engine: Engine | None = None, poll_seconds: float = POLL_SECONDS) -> widgets.Widget:
+    """The dashboard on ``engine`` (default: the database the settings name), polling every few seconds."""
+    def build() -> widgets.Widget:
+        dashboard = Dashboard(engine or default_engine())
+        dashboard.start(poll_seconds)
+        return dashboard.widget
+    return build_guarded(APP, build)
+
+
+class Dashboard:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        with read_session(engine) as session:
+            station = current_station(session)
+            self.seen_change = latest_change_id(session)
+        self._stop = threading.Event()
+        if station is None:
+            self.station_id = None
+            self.widget = page(APP, text_block(t("station.none"), "sk-title"))
+            return
+        self.station_id = station.id
+        title = text_block(t("dashboard.title", station=station.name), "sk-dash-title")
+        title.add_class(f"sk-{APP}-title")
+        self.updated = text_block("", "sk-dash-updated")
+        self.updated.add_class(f"sk-{APP}-updated")
+        self.note = text_block("", "sk-dash-note")
+        self.tiles = {key: self._tile(key) for key, _ in TILES}
+        self.month_bars, month_chart = _bar_chart("month", t("dashboard.chart_month"), dates=True)
+        self.post_bars, post_chart = _bar_chart("post", t("dashboard.chart_post"), horizontal=True)
+        self.category_bars, category_chart = _bar_chart("category", t("dashboard.chart_category"), horizontal=True)
+        self.top_heading = text_block("", "sk-dash-heading")
+        self.top_table = widgets.HTML()
+        self.top_table.add_class(f"sk-{APP}-top")
+        tiles = widgets.GridBox(list(self.tiles.values()), layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fit, minmax(15em, 1fr))", grid_gap="14px"))
+        charts = widgets.GridBox([month_chart, post_chart, category_chart,
+                                  widgets.VBox([self.top_heading, self.top_table])],
+                                 layout=widgets.Layout(grid_template_columns="1fr 1fr", grid_gap="10px"))
+        header = widgets.HBox([title, self.updated], layout=widgets.Layout(
+            justify_content="space-between", align_items="baseline"))
+        self.widget = page(APP, widgets.HTML(STYLE), header, self.note, tiles, charts)
+        self.refresh()
+
+    def _tile(self, key: str) -> widgets.HTML:
+        tile = widgets.HTML()
+        tile.add_class("sk-dash-tile")
+        tile.add_class(f"sk-{APP}-figure-{key.replace('_', '-')}")
+        return tile
+
+    def refresh(self) -> None:
+        """Recount everything from the database and update the widgets in place."""
+        with read_session(self.engine) as session:
+            figures = headline_figures(session, self.station_id)
+            figures["star_volunteers"] = sum(figures["star_levels"].values())
+            months = hours_by_month(session, self.station_id)
+            posts = hours_by_post(session, self.station_id)
+            categories = hours_by_category(session, self.station_id)
+            this_month = clock.today().strftime("%Y-%m")
+            top = top_volunteers(session, self.station_id, this_month, TOP_VOLUNTEERS)
+            shown_month = this_month
+            if top.empty:
+                shown_month = latest_month_with_hours(session, self.station_id) or this_month
+                top = top_volunteers(session, self.station_id, shown_month, TOP_VOLUNTEERS)
+        for key, pattern in TILES:
+            self.tiles[key].value = (f'<div class="sk-dash-number">{esc(pattern.format(figures[key]))}</div>'
+                                     f'<div class="sk-dash-label">{esc(t(f"dashboard.figure.{key}"))}</div>')
+        # Months on a date scale, so the axis labels a few of them instead of crowding all 44.
+        _set_bars(self.month_bars, np.array(months["month"].tolist(), dtype="datetime64[D]"),
+                  list(months["hours"]))
+        _set_bars(self.post_bars, list(posts["post"])[::-1], list(posts["hours"])[::-1])
+        _set_bars(self.category_bars, [t(f"enum.work_task.{c}") for c in categories["category"]],
+                  list(categories["hours"]))
+        year, month = shown_month.split("-")
+        key = "dashboard.top_this_month" if shown_month == this_month else "dashboard.top_latest_month"
+        self.top_heading.value = esc(t(key, year=int(year), month=int(month)))
+        self.top_table.value = html_table(
+            [t("dashboard.rank"), t("volunteers.columns.name"), t("dashboard.hours")],
+            [(rank, row.name, f"{row.hours:,.1f}") for rank, row in enumerate(top.itertuples(), 1)],
+            "sk-table")
+        self.updated.value = esc(t("dashboard.updated", time=clock.now().strftime("%H:%M:%S")))
+
+    def poll_once(self) -> bool:
+        """Recount only if something was written since the last look; True when it did."""
+        with read_session(self.engine) as session:
+            change = latest_change_id(session)
+        if change == self.seen_change:
+            return False
+        self.refresh()
+        self.seen_change = change
+        return True
+
+    def start(self, poll_seconds: float) -> None:
+        if self.station_id is None:
+            return
+        threading.Thread(target=self._run, args=(poll_seconds,), name="sk-dashboard-poll", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self, poll_seconds: float) -> None:
+        # A dropped database connection must not end the screen's updates: say so, and keep trying.
+        while not self._stop.wait(poll_seconds):
+            try:
+                self.poll_once()
+                self.note.value = ""
+            except Exception:
+                _log.exception("dashboard refresh failed")
+                self.note.value = esc(t("dashboard.stale"))
+
+
+def _bar_chart(name: str, title: str, *, horizontal: bool = False, dates: bool = False) -> tuple[bq.Bars, bq.Figure]:
+    x_scale, y_scale = (bq.DateScale() if dates else bq.OrdinalScale()), bq.LinearScale(min=0)
+    bars = bq.Bars(x=[], y=[], scales={"x": x_scale, "y": y_scale}, colors=[BAR_COLOUR],
+                   orientation="horizontal" if horizontal else "vertical", padding=0.2)
+    axes = [bq.Axis(scale=x_scale, orientation="vertical" if horizontal else "horizontal",
+                    tick_format="%Y-%m" if dates else None, tick_style={"font-size": "14px"}),
+            bq.Axis(scale=y_scale, orientation="horizontal" if horizontal else "vertical",
+                    tick_format=",.0f", tick_style={"font-size": "14px"}, grid_lines="dashed")]
+    figure = bq.Figure(marks=[bars], axes=axes, title=title, title_style={"font-size": "22px"},
+                       fig_margin={"top": 50, "bottom": 40, "left": 170 if horizontal else 70, "right": 20},
+                       layout=widgets.Layout(height="360px", width="auto"))
+    figure.add_class(f"sk-{APP}-chart-{name}")
+    return bars, figure
+
+
+def _set_bars(bars: bq.Bars, labels: list, values: list) -> None:
+    with bars.hold_sync():
+        bars.x, bars.y = labels, values

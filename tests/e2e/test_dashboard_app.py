@@ -1,0 +1,79 @@
+"""实时数据 on the station's screen: a change made in another tab, or by another kernel, shows on the
+open page by itself, without reloading."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from station_kit import clock
+from station_kit.db import get_engine, write_session
+from station_kit.services import activities, records
+from station_kit.services.org import current_station
+from station_kit.services.volunteers import search_volunteers
+from tests.factories import activity_data, id_number, unique_phone
+
+pytestmark = pytest.mark.e2e
+
+PAGE_TIMEOUT_MS = 90_000
+CHANGE_SHOWS_WITHIN_MS = 5_000
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def figure(page, key: str):
+    return page.locator(f".sk-dashboard-figure-{key} .sk-dash-number")
+
+
+@pytest.fixture
+def screen(server, page, request_log):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(server.app_url("dashboard"), timeout=PAGE_TIMEOUT_MS)
+    figure(page, "volunteers").wait_for(timeout=PAGE_TIMEOUT_MS)
+    yield page
+    assert request_log.foreign() == []
+
+
+def test_the_screen_shows_the_station_with_charts(screen, screenshots):
+    expect(figure(screen, "volunteers")).to_have_text("755")
+    expect(figure(screen, "approved-hours")).to_have_text("323,416.0")
+    for chart in ("month", "post", "category"):
+        expect(screen.locator(f".sk-dashboard-chart-{chart} .bargroup rect").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    screen.screenshot(path=screenshots / "dashboard.png")
+
+
+def test_a_registration_in_another_tab_shows_without_reloading(screen, screenshots):
+    before = int(figure(screen, "volunteers").inner_text().replace(",", ""))
+    other = screen.context.new_page()
+    other.goto(screen.url.replace("dashboard.ipynb", "volunteers.ipynb"), timeout=PAGE_TIMEOUT_MS)
+    other.locator(".sk-volunteers-name input").fill("高乐民", timeout=PAGE_TIMEOUT_MS)
+    other.locator(".sk-volunteers-id-number input").fill(id_number())
+    other.locator(".sk-volunteers-phone input").fill(unique_phone())
+    other.locator(".sk-volunteers-consent input").check()
+    other.locator(".sk-volunteers-submit").click()
+    expect(other.locator(".sk-volunteers-message")).to_contain_text("已登记：高乐民")
+    expect(figure(screen, "volunteers")).to_have_text(f"{before + 1:,}", timeout=CHANGE_SHOWS_WITHIN_MS)
+    other.close()
+
+
+def test_approved_hours_from_another_kernel_show_without_reloading(screen, demo):
+    engine = get_engine(demo[0])
+    start = clock.now().replace(hour=8, minute=0, second=0) - dt.timedelta(days=1)
+    with write_session(engine) as session:
+        station = current_station(session)
+        volunteer = search_volunteers(session=session, station_id=station.id, limit=1)[0]
+        activity = activities.plan_activity(session=session, station_id=station.id, operator="t",
+                                            data=activity_data(starts_at=start, hours=1, title="测试服务"))
+    # Approving is a separate write, as a worker at another PC would make it.
+    with write_session(engine) as session:
+        [record] = records.record_attendance(session=session, activity_id=activity.id, operator="t",
+                                             entries=[records.Attendance(volunteer.id, 60)])
+    with write_session(engine) as session:
+        records.approve_records(session=session, record_ids=[record.id], operator="站长")
+    expect(figure(screen, "approved-hours")).to_have_text("323,417.0", timeout=CHANGE_SHOWS_WITHIN_MS)
+    engine.dispose()

@@ -1,0 +1,109 @@
+"""实时数据: figures from analytics, updated in place when anything is written, and only then."""
+
+import datetime as dt
+import time
+
+from station_kit import analytics
+from station_kit.clock import CHINA
+from station_kit.db import write_session
+from station_kit.services import activities, records
+from station_kit.services.volunteers import register_volunteer
+from station_kit.ui import dashboard
+from station_kit.ui.common import find
+from tests.factories import activity_data, volunteer_data
+
+
+def number(app, key: str) -> str:
+    value = find(app.widget if hasattr(app, "widget") else app, f"sk-dashboard-figure-{key}").value
+    return value.split('class="sk-dash-number">')[1].split("<")[0]
+
+
+def register(engine, station, **fields) -> int:
+    with write_session(engine) as session:
+        return register_volunteer(session=session, station_id=station.id, operator="t",
+                                  data=volunteer_data(**fields)).id
+
+
+def serve_hours(engine, station, volunteer_id: int, hours: float) -> None:
+    start = dt.datetime(2022, 8, 5, 9, 0, tzinfo=CHINA)
+    with write_session(engine) as session:
+        activity = activities.plan_activity(session=session, station_id=station.id, operator="t",
+                                            data=activity_data(starts_at=start, hours=hours))
+        [record] = records.record_attendance(session=session, activity_id=activity.id, operator="t",
+                                             entries=[records.Attendance(volunteer_id)],
+                                             entered_at=start + dt.timedelta(hours=5))
+        records.approve_records(session=session, record_ids=[record.id], operator="站长")
+
+
+def test_shows_the_figures_and_charts_of_the_station(engine, station):
+    volunteer = register(engine, station, is_party_member=True)
+    serve_hours(engine, station, volunteer, 2.5)
+    board = dashboard.Dashboard(engine)
+    assert (number(board, "volunteers"), number(board, "party-members")) == ("1", "1")
+    assert number(board, "approved-hours") == "2.5"
+    assert [str(m)[:7] for m in board.month_bars.x] == ["2022-08"] and list(board.month_bars.y) == [2.5]
+    assert "张伟" in board.top_table.value and "2022" in board.top_heading.value
+
+
+def test_a_write_elsewhere_updates_the_screen_in_place(engine, station):
+    board = dashboard.Dashboard(engine)
+    tile = find(board.widget, "sk-dashboard-figure-volunteers")
+    assert number(board, "volunteers") == "0"
+    register(engine, station)
+    assert board.poll_once()
+    assert find(board.widget, "sk-dashboard-figure-volunteers") is tile  # the same widget, updated
+    assert number(board, "volunteers") == "1"
+
+
+def test_nothing_is_recounted_while_nothing_changes(engine, station, monkeypatch):
+    board = dashboard.Dashboard(engine)
+    counts = []
+    real = analytics.headline_figures
+    monkeypatch.setattr(dashboard, "headline_figures", lambda *a: counts.append(1) or real(*a))
+    assert [board.poll_once() for _ in range(5)] == [False] * 5
+    assert counts == []
+
+
+def test_the_background_poller_picks_up_a_change_within_seconds(engine, station):
+    board = dashboard.Dashboard(engine)
+    board.start(poll_seconds=0.2)
+    try:
+        register(engine, station)
+        deadline = time.monotonic() + 5
+        while number(board, "volunteers") != "1" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert number(board, "volunteers") == "1"
+    finally:
+        board.stop()
+
+
+def test_a_failing_database_leaves_a_calm_note_and_the_poller_running(engine, station, monkeypatch):
+    board = dashboard.Dashboard(engine)
+
+    def broken(session):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(dashboard, "latest_change_id", broken)
+    board.start(poll_seconds=0.1)
+    try:
+        deadline = time.monotonic() + 5
+        while not board.note.value and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert board.note.value
+        monkeypatch.undo()
+        register(engine, station)
+        deadline = time.monotonic() + 5
+        while number(board, "volunteers") != "1" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert number(board, "volunteers") == "1" and board.note.value == ""
+    finally:
+        board.stop()
+
+
+def test_without_a_station_it_says_what_to_do(engine):
+    from station_kit.i18n import t
+    from station_kit.ui.common import esc, walk
+
+    text = " ".join(getattr(w, "value", "") for w in walk(dashboard.app(engine=engine))
+                    if isinstance(getattr(w, "value", ""), str))
+    assert esc(t("station.none")) in text
