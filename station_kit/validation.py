@@ -6,6 +6,7 @@ Each check returns the clean value or raises a DomainError naming the field and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -98,6 +99,17 @@ def check_credit_code(raw: str, *, field: str = "credit_code") -> str:
         return uscc.validate(raw or "")
     except ValidationError:
         raise DomainError.on(field, "credit_code.invalid") from None
+
+
+CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*$")
+
+
+def check_clock(raw: str, *, field: str) -> dt.time:
+    """A time of day typed as "9:30" or "09：30" (the full-width colon of a Chinese keyboard)."""
+    match = CLOCK.match(raw or "")
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise DomainError.on(field, "activities.clock_invalid")
+    return dt.time(int(match[1]), int(match[2]))
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

@@ -266,21 +266,25 @@ def run_guarded(action: Callable[[], None], message: Message) -> None:
 
 
 def on_click(button: widgets.Button, action: Callable[[], None], message: Message,
-             inputs: Sequence[widgets.Widget] = ()) -> None:
+             inputs: Sequence[widgets.Widget] = ()) -> Callable[[widgets.Widget], None]:
     """Make ``button`` run ``action`` once per deliberate click, guarded, disabled while it runs.
 
     A click is deliberate if it comes ``CLICK_SETTLE_SECONDS`` after the last run, or if one of
     ``inputs`` changed since (a person who fixed a field and clicks again at once is heard).
+    Returns ``watch``, which adds an input made later (a list of tick boxes built after a search).
     """
     state = {"finished": float("-inf"), "changed": False}
 
     def mark_changed(_change) -> None:
         state["changed"] = True
 
-    for root in inputs:
+    def watch(root: widgets.Widget) -> None:
         for widget in walk(root):
             if widget.has_trait("value"):
                 widget.observe(mark_changed, "value")
+
+    for root in inputs:
+        watch(root)
 
     def handle(_button: widgets.Button) -> None:
         settling = time.monotonic() - state["finished"] < CLICK_SETTLE_SECONDS
@@ -294,6 +298,7 @@ def on_click(button: widgets.Button, action: Callable[[], None], message: Messag
             state["finished"], state["changed"] = time.monotonic(), False
 
     button.on_click(handle)
+    return watch
 
 
 def button(label: str, css_class: str, *, primary: bool = False) -> widgets.Button:
@@ -318,6 +323,11 @@ class CheckboxGroup(widgets.GridBox):
     @property
     def value(self) -> tuple:
         return tuple(value for box, value in self._choices if box.value)
+
+    @property
+    def choices(self) -> tuple:
+        """Every value that can be ticked, in order."""
+        return tuple(value for _, value in self._choices)
 
     @value.setter
     def value(self, chosen: Iterable) -> None:

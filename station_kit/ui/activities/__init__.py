@@ -1,0 +1,49 @@
+"""活动与签到: plan activities, keep the roster (check-in, check-out, batch hours), approve hours."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from sqlalchemy.engine import Engine
+
+from station_kit.db import read_session
+from station_kit.i18n import t
+from station_kit.services.org import current_station
+from station_kit.services.rosters import activity_choices
+from station_kit.ui.activities.approvals import ApprovalsTab
+from station_kit.ui.activities.attendance import AttendanceTab
+from station_kit.ui.activities.fields import APP, Context
+from station_kit.ui.activities.plan import PlanTab
+from station_kit.ui.common import build_guarded, current_operator, default_engine, esc, page, text_block
+
+ATTENDANCE_TAB, APPROVALS_TAB = 1, 2
+
+
+def app(engine: Engine | None = None) -> widgets.Widget:
+    """The activities app on ``engine`` (default: the database the settings name)."""
+    return build_guarded(APP, lambda: _build(engine or default_engine()))
+
+
+def _build(engine: Engine) -> widgets.Widget:
+    with read_session(engine) as session:
+        station = current_station(session)
+        if station is None:
+            return page(APP, text_block(t("station.none"), "sk-message"))
+        context = Context(engine, station.id, activity_choices(session=session, station_id=station.id),
+                          current_operator())
+    attendance, approvals = AttendanceTab(context), ApprovalsTab(context)
+    plan = PlanTab(context, on_planned=attendance.reload_activities)
+    tabs = widgets.Tab(children=[plan.widget, attendance.widget, approvals.widget],
+                       titles=[t("activities.tab_plan"), t("activities.tab_attendance"),
+                               t("activities.tab_approvals")])
+    tabs.add_class(f"sk-{APP}-tabs")
+
+    def on_tab(change) -> None:
+        # Whatever was entered since the tab was last shown belongs in its list.
+        if change["new"] == ATTENDANCE_TAB:
+            attendance.reload_activities()
+        elif change["new"] == APPROVALS_TAB:
+            approvals.refresh()
+
+    tabs.observe(on_tab, "selected_index")
+    home = widgets.HTML(f'<a href="home.ipynb">{esc(t("app.back_home"))}</a>')
+    return page(APP, widgets.HBox([home], layout=widgets.Layout(justify_content="flex-end")), tabs)

@@ -1,0 +1,55 @@
+"""What the activity apps' forms share: the station's choices, dates and clock times typed as HH:MM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+from sqlalchemy.engine import Engine
+
+from station_kit import clock
+from station_kit.errors import DomainError, FieldError
+from station_kit.i18n import t
+from station_kit.services.rosters import ActivityChoices
+from station_kit.ui.common import INPUT_WIDTH
+from station_kit.validation import check_clock
+
+APP = "activities"
+
+
+@dataclass
+class Context:
+    engine: Engine
+    station_id: int
+    choices: ActivityChoices
+    operator: str
+
+
+def none_first(options: list[tuple[str, int]]) -> list[tuple[str, int | None]]:
+    return [(t("volunteers.none_selected"), None), *options]
+
+
+def enum_options(enum, key: str) -> list[tuple[str, object]]:
+    return [(t(f"enum.{key}.{member.value}"), member) for member in enum]
+
+
+def text(placeholder_key: str | None = None, width: str = INPUT_WIDTH) -> widgets.Text:
+    return widgets.Text(placeholder=t(placeholder_key) if placeholder_key else "",
+                        layout=widgets.Layout(width=width))
+
+
+def clock_text(value: str = "") -> widgets.Text:
+    return widgets.Text(value=value, placeholder=t("activities.clock_placeholder"),
+                        layout=widgets.Layout(width="8em"))
+
+
+def at(day: dt.date | None, value: str, field_name: str, date_field: str = "date") -> dt.datetime:
+    """A date and an HH:MM as a moment in station time."""
+    if day is None:
+        raise DomainError([FieldError(date_field, "activities.date_required")])
+    return dt.datetime.combine(day, check_clock(value, field=field_name), tzinfo=clock.CHINA)
+
+
+def now_clock() -> str:
+    return clock.now().strftime("%H:%M")

@@ -1,0 +1,104 @@
+"""The 计划活动 tab: one activity, or a weekly series, in a room that is never double-booked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as widgets
+from pydantic import ValidationError
+
+from station_kit.db import write_session
+from station_kit.errors import DomainError
+from station_kit.i18n import t
+from station_kit.models import ActivityCreate
+from station_kit.models.work import AttendanceMode, LectureHall, WorkTask
+from station_kit.services.activities import plan_activity, plan_weekly_series
+from station_kit.ui.activities.fields import APP, Context, at, clock_text, enum_options, none_first, text
+from station_kit.ui.common import (
+    INPUT_WIDTH,
+    CheckboxGroup,
+    Form,
+    Message,
+    button,
+    labelled,
+    on_click,
+    validation_error,
+)
+
+
+class PlanTab:
+    def __init__(self, context: Context, on_planned: Callable[[], None]):
+        self.context, self.on_planned = context, on_planned
+        choices = context.choices
+        dropdown = widgets.Layout(width=INPUT_WIDTH)
+        self.message = Message(f"sk-{APP}-message")
+        fields = [
+            labelled(APP, "title", t("activities.title_field"), text()),
+            labelled(APP, "category", t("activities.category"),
+                     widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
+            labelled(APP, "hall", t("activities.hall"),
+                     widgets.Dropdown(options=none_first(enum_options(LectureHall, "hall")), layout=dropdown)),
+            labelled(APP, "project_id", t("activities.project"),
+                     widgets.Dropdown(options=none_first(choices.projects), layout=dropdown), css="project"),
+            labelled(APP, "post_id", t("activities.post"),
+                     widgets.Dropdown(options=none_first(choices.posts), layout=dropdown), css="post"),
+            labelled(APP, "organiser", t("activities.organiser"), text()),
+            labelled(APP, "person_in_charge", t("activities.person_in_charge"), text()),
+            labelled(APP, "room_id", t("activities.room"),
+                     widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
+            labelled(APP, "place", t("activities.place"), text("activities.place_placeholder")),
+            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em"))),
+            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start"),
+            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end"),
+            labelled(APP, "partner_ids", t("activities.partners"), CheckboxGroup(choices.partners, columns=3),
+                     css="partners"),
+            labelled(APP, "beneficiaries", t("activities.beneficiaries"),
+                     widgets.BoundedIntText(value=0, min=0, max=1_000_000, layout=widgets.Layout(width="10em"))),
+            labelled(APP, "attendance_mode", t("activities.attendance_mode"),
+                     widgets.Dropdown(options=enum_options(AttendanceMode, "attendance_mode"), layout=dropdown)),
+            labelled(APP, "content", t("activities.content"),
+                     widgets.Textarea(layout=widgets.Layout(width=INPUT_WIDTH, height="4em"))),
+            labelled(APP, "until", t("activities.repeat_until"), widgets.DatePicker(layout=widgets.Layout(width="12em")),
+                     css="repeat-until"),
+        ]
+        self.form = Form(fields, self.message)
+        submit = button(t("activities.submit"), f"sk-{APP}-submit", primary=True)
+        on_click(submit, self._plan, self.message, [field.widget for field in fields])
+        self.widget = widgets.VBox([*(field.row for field in fields), submit, self.message.widget])
+
+    def _data(self) -> ActivityCreate:
+        value = self.form.value
+        starts_at = at(value("date"), value("starts_at"), "starts_at")
+        ends_at = at(value("date"), value("ends_at"), "ends_at")
+        return ActivityCreate(
+            title=value("title"), category=value("category"), hall=value("hall"), project_id=value("project_id"),
+            post_id=value("post_id"), organiser=value("organiser").strip(),
+            person_in_charge=value("person_in_charge").strip(), room_id=value("room_id"),
+            place=value("place").strip(), starts_at=starts_at, ends_at=ends_at, content=value("content").strip(),
+            beneficiaries=value("beneficiaries"), attendance_mode=value("attendance_mode"),
+            partner_ids=list(value("partner_ids")))
+
+    def _plan(self) -> None:
+        self.form.clear_errors()
+        try:
+            data = self._data()
+            until = self.form.value("until")
+            with write_session(self.context.engine) as session:
+                if until:
+                    series = plan_weekly_series(session=session, station_id=self.context.station_id, data=data,
+                                                until=until, operator=self.context.operator)
+                    done = t("activities.planned_series", title=series.title, first=str(series.first_date),
+                             last=str(series.last_date))
+                else:
+                    activity = plan_activity(session=session, station_id=self.context.station_id, data=data,
+                                             operator=self.context.operator)
+                    done = t("activities.planned", title=activity.title)
+        except ValidationError as error:
+            self.form.show_error(validation_error(error))
+            return
+        except DomainError as error:
+            self.form.show_error(error)
+            return
+        self.form.reset()
+        self.message.success(done)
+        self.on_planned()

@@ -1,0 +1,118 @@
+"""讲堂: the six lecture halls' sessions (speaker, partner unit, audience) and adding a session."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+
+from station_kit.db import read_session, write_session
+from station_kit.errors import DomainError
+from station_kit.i18n import t
+from station_kit.models import ActivityCreate
+from station_kit.models.work import LectureHall, WorkTask
+from station_kit.services.activities import plan_activity
+from station_kit.services.org import current_station
+from station_kit.services.rosters import activity_choices, lecture_sessions
+from station_kit.ui.activities.fields import at, clock_text, enum_options, none_first, text
+from station_kit.ui.common import (
+    INPUT_WIDTH,
+    Form,
+    Message,
+    build_guarded,
+    button,
+    current_operator,
+    default_engine,
+    esc,
+    format_time,
+    html_table,
+    labelled,
+    on_click,
+    page,
+    text_block,
+    validation_error,
+)
+
+APP = "lectures"
+SESSIONS_SHOWN = 50
+
+
+def app(engine: Engine | None = None) -> widgets.Widget:
+    """The lecture halls app on ``engine`` (default: the database the settings name)."""
+    return build_guarded(APP, lambda: Lectures(engine or default_engine()).widget)
+
+
+class Lectures:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        with read_session(engine) as session:
+            station = current_station(session)
+            if station is None:
+                self.widget = page(APP, text_block(t("station.none"), "sk-message"))
+                return
+            self.station_id = station.id
+            choices = activity_choices(session=session, station_id=station.id)
+        self.hall = widgets.ToggleButtons(options=enum_options(LectureHall, "hall"))
+        self.hall.add_class(f"sk-{APP}-hall")
+        self.hall.observe(lambda _change: self.show_sessions(), "value")
+        self.sessions = widgets.HTML()
+        self.sessions.add_class(f"sk-{APP}-sessions")
+        self.message = Message(f"sk-{APP}-message")
+        dropdown = widgets.Layout(width=INPUT_WIDTH)
+        fields = [
+            labelled(APP, "title", t("activities.title_field"), text()),
+            labelled(APP, "category", t("activities.category"),
+                     widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
+            labelled(APP, "speaker", t("lectures.speaker"), text()),
+            labelled(APP, "partner", t("lectures.partner"),
+                     widgets.Dropdown(options=none_first(choices.partners), layout=dropdown)),
+            labelled(APP, "room_id", t("activities.room"),
+                     widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
+            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em"))),
+            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start"),
+            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end"),
+            labelled(APP, "beneficiaries", t("lectures.audience"),
+                     widgets.BoundedIntText(value=0, min=0, max=100_000, layout=widgets.Layout(width="10em")),
+                     css="audience"),
+        ]
+        self.form = Form(fields, self.message)
+        submit = button(t("lectures.submit"), f"sk-{APP}-submit", primary=True)
+        on_click(submit, self._add, self.message, [field.widget for field in fields])
+        home = widgets.HTML(f'<a href="home.ipynb">{esc(t("app.back_home"))}</a>')
+        self.widget = page(APP, widgets.HBox([home], layout=widgets.Layout(justify_content="flex-end")),
+                           self.hall, self.sessions, text_block(t("lectures.add"), "sk-section"),
+                           *(field.row for field in fields), submit, self.message.widget)
+        self.show_sessions()
+
+    def show_sessions(self) -> None:
+        with read_session(self.engine) as session:
+            lines = lecture_sessions(session=session, station_id=self.station_id, hall=self.hall.value,
+                                     limit=SESSIONS_SHOWN)
+        headers = [t(f"lectures.columns.{key}") for key in ("when", "title", "speaker", "partners", "audience")]
+        rows = [(format_time(line.starts_at), line.title, line.speaker, t("list.separator").join(line.partners),
+                 line.audience) for line in lines]
+        self.sessions.value = html_table(headers, rows) if rows else esc(t("lectures.none"))
+
+    def _add(self) -> None:
+        self.form.clear_errors()
+        value = self.form.value
+        try:
+            partner = value("partner")
+            data = ActivityCreate(
+                title=value("title"), category=value("category"), hall=self.hall.value,
+                speaker=value("speaker").strip(), room_id=value("room_id"),
+                starts_at=at(value("date"), value("starts_at"), "starts_at"),
+                ends_at=at(value("date"), value("ends_at"), "ends_at"),
+                beneficiaries=value("beneficiaries"), partner_ids=[partner] if partner else [])
+            with write_session(self.engine) as session:
+                activity = plan_activity(session=session, station_id=self.station_id, data=data,
+                                         operator=current_operator())
+        except ValidationError as error:
+            self.form.show_error(validation_error(error))
+            return
+        except DomainError as error:
+            self.form.show_error(error)
+            return
+        self.form.reset()
+        self.show_sessions()
+        self.message.success(t("activities.planned", title=activity.title))
