@@ -68,13 +68,14 @@ class QueueLine:
 
 
 def pending_queue(*, session: Session, station_id: int, limit: int = 200) -> tuple[list[QueueLine], int]:
-    """The oldest pending records first, at most ``limit``, and how many are pending in all."""
+    """The newest pending records first (what staff have just entered), at most ``limit``, and how
+    many are pending in all."""
     pending = (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.pending)
     rows = session.exec(
         select(ServiceRecord, Volunteer.name, Activity.title, Activity.starts_at)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(pending).order_by(Activity.starts_at, ServiceRecord.id).limit(limit)).all()
+        .where(pending).order_by(Activity.starts_at.desc(), ServiceRecord.id).limit(limit)).all()
     total = session.exec(select(func.count()).select_from(ServiceRecord).where(pending)).one()
     lines = [QueueLine(r.id, name, title, starts_at, r.minutes, r.no_show, r.is_backfill, r.backfill_reason,
                        r.ended_at is None) for r, name, title, starts_at in rows]
