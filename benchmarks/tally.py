@@ -1,4 +1,5 @@
-"""Headline figures of the demo station vs one hand-written SQL statement counting the same rows."""
+"""Headline figures of the demo station vs one hand-written SQL statement counting the same rows
+(organisation counts, approved minutes, pending records, activities, people served, star volunteers)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from station_kit.analytics import headline_figures, station_figures
 from station_kit.db import get_engine, migrate, read_session, write_session
 from station_kit.demo import build_demo
 
-HAND_WRITTEN = text("""
+ORGANISATION = """
 SELECT (SELECT count(*) FROM volunteer WHERE station_id = :s AND active),
        (SELECT count(*) FROM volunteer WHERE station_id = :s AND active AND is_party_member),
        (SELECT count(*) FROM team WHERE station_id = :s),
@@ -21,7 +22,16 @@ SELECT (SELECT count(*) FROM volunteer WHERE station_id = :s AND active),
        (SELECT count(*) FROM post WHERE station_id = :s),
        (SELECT count(*) FROM project WHERE station_id = :s),
        (SELECT count(*) FROM project WHERE station_id = :s AND is_brand),
-       (SELECT count(*) FROM grid WHERE station_id = :s)
+       (SELECT count(*) FROM grid WHERE station_id = :s)"""
+HAND_WRITTEN_ORGANISATION = text(ORGANISATION)
+HAND_WRITTEN = text(ORGANISATION + """,
+       (SELECT sum(minutes) FROM servicerecord WHERE station_id = :s AND status = 'approved'),
+       (SELECT count(*) FROM servicerecord WHERE station_id = :s AND status = 'pending'),
+       (SELECT count(*) FROM activity WHERE station_id = :s AND status != 'cancelled'),
+       (SELECT sum(beneficiaries) FROM activity WHERE station_id = :s AND status != 'cancelled'),
+       (SELECT count(*) FROM (SELECT volunteer_id FROM servicerecord
+                              WHERE station_id = :s AND status = 'approved'
+                              GROUP BY volunteer_id HAVING sum(minutes) >= 6000))
 """)
 
 
@@ -35,13 +45,15 @@ def run(url: str, *, repeat: int) -> list[Result]:
         with read_session(engine) as session:
             headline_figures(session, station_id)
 
-    def floor():
-        with engine.connect() as connection:
-            connection.execute(HAND_WRITTEN, {"s": station_id}).one()
+    def floor(statement):
+        def run():
+            with engine.connect() as connection:
+                connection.execute(statement, {"s": station_id}).one()
+        return run
 
-    floor_seconds = median_seconds(floor, repeat)
     return [
-        Result("tally (demo station)", median_seconds(ours, repeat), "hand-written SQL", floor_seconds),
+        Result("tally (demo station)", median_seconds(ours, repeat), "hand-written SQL",
+               median_seconds(floor(HAND_WRITTEN), repeat)),
         Result("station roll-up DataFrame (demo)", median_seconds(lambda: station_figures(engine), repeat),
-               "hand-written SQL", floor_seconds),
+               "hand-written SQL, organisation counts", median_seconds(floor(HAND_WRITTEN_ORGANISATION), repeat)),
     ]

@@ -1,0 +1,105 @@
+"""How long 实时数据 takes to show a change made elsewhere: a volunteer registered by another process,
+until the open page's figure changes, in headless Chromium. Floor: the dashboard's poll interval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.timing import Result
+from station_kit.db import get_engine, write_session
+from station_kit.demo import people
+from station_kit.models import VolunteerCreate
+from station_kit.services.org import current_station
+from station_kit.services.volunteers import register_volunteer
+from station_kit.ui.dashboard import POLL_SECONDS
+
+TRIES = 7
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"server at {url} did not answer")
+
+
+def _register(engine, n: int, rng: random.Random) -> None:
+    birth = dt.date(1980, 1, 1) + dt.timedelta(days=n)
+    data = VolunteerCreate(name=people.chinese_name(male=True, rng=rng), consent=True,
+                           id_number=people.resident_id(birth, male=True, rng=rng),
+                           phone=people.mobile_phone(rng, set()))
+    with write_session(engine) as session:
+        register_volunteer(session=session, station_id=current_station(session).id, operator="bench",
+                           data=data, allow_similar=True)
+
+
+def measure(url: str, tries: int = TRIES) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "station_kit.cli", "serve", "--port", str(port), "--db", url],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    seconds = []
+    try:
+        page_url = f"http://127.0.0.1:{port}/voila/render/dashboard.ipynb"
+        _wait_for(page_url)
+        engine = get_engine(url)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(page_url, timeout=120_000)
+            figure = page.locator(".sk-dashboard-figure-volunteers .sk-dash-number")
+            figure.wait_for(timeout=120_000)
+            rng = random.Random(12)
+            for n in range(tries):
+                before = figure.inner_text()
+                started = time.perf_counter()
+                _register(engine, n, rng)
+                while figure.inner_text() == before:
+                    page.wait_for_timeout(20)
+                seconds.append(time.perf_counter() - started)
+            browser.close()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    return seconds
+
+
+def run(url: str) -> list[Result]:
+    seconds = measure(url)
+    print("dashboard latency tries (s): " + ", ".join(f"{s:.2f}" for s in seconds))
+    return [Result("dashboard shows a change (median)", statistics.median(seconds), "poll interval", POLL_SECONDS)]
+
+
+def main() -> None:
+    os.environ.setdefault("STATION_KIT_SECRET_KEY", "station-kit-benchmark")
+    with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", url], check=True, capture_output=True)
+        [result] = run(url)
+    print(f"{result.name}: {result.seconds:.2f} s; poll interval {result.floor_seconds:.2f} s; ratio {result.ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
