@@ -108,3 +108,18 @@ def test_an_overlapping_record_is_refused_and_nothing_written(engine, ready):
     click(ready, "batch")
     assert "服务时间不能重叠" in find(ready, "sk-activities-attendance-message").value
     assert count(engine, ServiceRecord) == 1
+
+
+def test_an_activity_can_be_cancelled_and_then_takes_no_hours(engine, ready):
+    plan(ready)
+    find(ready, "sk-activities-tabs").selected_index = 1
+    status = find(ready, "sk-activities-status")
+    status.value = [value for label, value in status.options if value == "cancelled"][0]
+    click(ready, "set-status")
+    assert "已取消" in find(ready, "sk-activities-attendance-message").value
+    click(ready, "search-submit")
+    picked = find(ready, "sk-activities-picked")
+    picked.value = picked.choices[:1]
+    click(ready, "batch")
+    assert t("activity.cancelled") in find(ready, "sk-activities-attendance-message").value
+    assert count(engine, ServiceRecord) == 0

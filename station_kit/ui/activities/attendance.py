@@ -10,11 +10,12 @@ from station_kit import clock
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
-from station_kit.services.activities import get_activity, list_activities
+from station_kit.models.work import ActivityStatus
+from station_kit.services.activities import get_activity, list_activities, set_activity_status
 from station_kit.services.records import Attendance, check_in, check_out, record_attendance
 from station_kit.services.rosters import roster
 from station_kit.services.volunteers import search_volunteers
-from station_kit.ui.activities.fields import APP, Context, at, clock_text, now_clock, text
+from station_kit.ui.activities.fields import APP, Context, at, clock_text, enum_options, now_clock, text
 from station_kit.ui.common import (
     INPUT_WIDTH,
     CheckboxGroup,
@@ -37,6 +38,11 @@ class AttendanceTab:
         self.activity = widgets.Dropdown(options=[], layout=widgets.Layout(width="40em"))
         self.activity.add_class(f"sk-{APP}-activity")
         self.activity.observe(lambda _change: self.show_roster(), "value")
+        self.status = widgets.Dropdown(options=enum_options(ActivityStatus, "activity_status"),
+                                       layout=widgets.Layout(width="10em"))
+        self.status.add_class(f"sk-{APP}-status")
+        set_status = button(t("activities.set_status"), f"sk-{APP}-set-status")
+        on_click(set_status, self._set_status, self.message, [self.status, self.activity])
         self.roster = widgets.HTML()
         self.roster.add_class(f"sk-{APP}-roster")
         self.query = text("volunteers.search_placeholder")
@@ -63,7 +69,7 @@ class AttendanceTab:
             actions.append(widget)
         check_in_button, check_out_button, batch_button, no_show_button = actions
         self.widget = widgets.VBox([
-            widgets.HBox([self.activity]), self.roster,
+            widgets.HBox([self.activity, self.status, set_status]), self.roster,
             widgets.HTML(f"<b>{t('activities.add_people')}</b>"), widgets.HBox([self.query, find]), self.found,
             self.time.row, widgets.HBox([check_in_button, no_show_button]),
             widgets.HBox([self.open_records, check_out_button]),
@@ -86,6 +92,7 @@ class AttendanceTab:
             return
         with read_session(self.context.engine) as session:
             lines = roster(session=session, activity_id=self.activity.value)
+            self.status.value = ActivityStatus(get_activity(session, self.activity.value).status)
         rows = [(line.name, line.phone, t(f"enum.record_role.{line.role}"),
                  format_time(line.started_at), format_time(line.ended_at) if line.ended_at else "",
                  t("activities.no_show_mark") if line.no_show else f"{line.minutes / 60:.1f}",
@@ -95,6 +102,13 @@ class AttendanceTab:
         self.roster.value = html_table(headers, rows) if rows else t("activities.roster_empty")
         self.open_records.options = [(t("activities.open_record", name=line.name, phone=line.phone), line.record_id)
                                      for line in lines if line.ended_at is None]
+
+    def _set_status(self) -> None:
+        with write_session(self.context.engine) as session:
+            activity = set_activity_status(session=session, activity_id=self._activity_id(),
+                                           status=self.status.value, operator=self.context.operator)
+        self.message.success(t("activities.status_set", title=activity.title,
+                               status=t(f"enum.activity_status.{activity.status}")))
 
     def _search(self) -> None:
         with read_session(self.context.engine) as session:
