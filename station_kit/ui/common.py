@@ -25,9 +25,10 @@ from sqlalchemy.engine import Engine
 
 from station_kit import clock
 from station_kit.config import get_settings
-from station_kit.db import get_engine
+from station_kit.db import get_engine, read_session
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
+from station_kit.services.org import current_station
 
 # A click that reaches the kernel this soon after the previous run of the same button finished,
 # with no input changed in between, is the second half of a double click: either it was queued
@@ -119,6 +120,23 @@ def build_guarded(app_name: str, build: Callable[[], widgets.Widget]) -> widgets
         message = Message(f"sk-{app_name}-message")
         message.error(t("error.load_failed"))
         return page(app_name, message.widget)
+
+
+def station_app(app_name: str, engine: Engine | None,
+                build: Callable[..., widgets.Widget]) -> widgets.Widget:
+    """Build an app for the station this install serves, guarded like build_guarded.
+
+    ``build(engine, session, station)`` runs inside a read session; with no station yet, the page
+    says how to create one instead."""
+    def guarded() -> widgets.Widget:
+        bound = engine or default_engine()
+        with read_session(bound) as session:
+            station = current_station(session)
+            if station is None:
+                return page(app_name, text_block(t("station.none"), "sk-message"))
+            return build(bound, session, station)
+
+    return build_guarded(app_name, guarded)
 
 
 def text_block(text: str, css_class: str, *, markup: bool = False) -> widgets.HTML:

@@ -8,10 +8,8 @@ from sqlalchemy.engine import Engine
 
 from station_kit import clock
 from station_kit.analytics import HEADLINE_KEYS, headline_figures
-from station_kit.db import read_session
 from station_kit.i18n import t
-from station_kit.services.org import current_station
-from station_kit.ui.common import build_guarded, default_engine, esc, format_date, page, text_block
+from station_kit.ui.common import esc, format_date, page, station_app, text_block
 
 APP = "home"
 # Each app: its notebook in workbooks/apps (links are relative to /voila/render/) and its label key.
@@ -34,15 +32,11 @@ TILE_STYLE = """<style>
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The home page on ``engine`` (default: the database the settings name)."""
-    return build_guarded(APP, lambda: _build(engine or default_engine()))
+    return station_app(APP, engine, _build)
 
 
-def _build(engine: Engine) -> widgets.Widget:
-    with read_session(engine) as session:
-        station = current_station(session)
-        if station is None:
-            return page(APP, text_block(t("station.none"), "sk-title"))
-        figures = headline_figures(session, station.id)
+def _build(_engine: Engine, session, station) -> widgets.Widget:
+    figures = headline_figures(session, station.id)
     title = text_block(t("home.title", station=station.name), "sk-title")
     title.add_class(f"sk-{APP}-title")
     subtitle = text_block(t("home.subtitle", street=f"{station.city}{station.street}",

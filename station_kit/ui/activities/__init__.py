@@ -5,31 +5,25 @@ from __future__ import annotations
 import ipywidgets as widgets
 from sqlalchemy.engine import Engine
 
-from station_kit.db import read_session
 from station_kit.i18n import t
-from station_kit.services.org import current_station
 from station_kit.services.rosters import activity_choices
 from station_kit.ui.activities.approvals import ApprovalsTab
 from station_kit.ui.activities.attendance import AttendanceTab
 from station_kit.ui.activities.fields import APP, Context
 from station_kit.ui.activities.plan import PlanTab
-from station_kit.ui.common import build_guarded, current_operator, default_engine, esc, page, text_block
+from station_kit.ui.common import current_operator, esc, page, station_app
 
 ATTENDANCE_TAB, APPROVALS_TAB = 1, 2
 
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The activities app on ``engine`` (default: the database the settings name)."""
-    return build_guarded(APP, lambda: _build(engine or default_engine()))
+    return station_app(APP, engine, _build)
 
 
-def _build(engine: Engine) -> widgets.Widget:
-    with read_session(engine) as session:
-        station = current_station(session)
-        if station is None:
-            return page(APP, text_block(t("station.none"), "sk-message"))
-        context = Context(engine, station.id, activity_choices(session=session, station_id=station.id),
-                          current_operator())
+def _build(engine: Engine, session, station) -> widgets.Widget:
+    context = Context(engine, station.id, activity_choices(session=session, station_id=station.id),
+                      current_operator())
     attendance, approvals = AttendanceTab(context), ApprovalsTab(context)
     plan = PlanTab(context, on_planned=attendance.reload_activities)
     tabs = widgets.Tab(children=[plan.widget, attendance.widget, approvals.widget],

@@ -9,10 +9,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 from sqlalchemy.engine import Engine
 
-from station_kit.db import read_session
 from station_kit.i18n import t
-from station_kit.services.org import current_station, station_choices
-from station_kit.ui.common import build_guarded, current_operator, default_engine, esc, page, text_block
+from station_kit.services.org import station_choices
+from station_kit.ui.common import current_operator, esc, page, station_app
 from station_kit.ui.volunteers.duplicates import DuplicatesTab
 from station_kit.ui.volunteers.fields import APP, Context
 from station_kit.ui.volunteers.register import RegisterTab
@@ -23,15 +22,11 @@ DUPLICATES_TAB = 2
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The volunteers app on ``engine`` (default: the database the settings name)."""
-    return build_guarded(APP, lambda: _build(engine or default_engine()))
+    return station_app(APP, engine, _build)
 
 
-def _build(engine: Engine) -> widgets.Widget:
-    with read_session(engine) as session:
-        station = current_station(session)
-        if station is None:
-            return page(APP, text_block(t("station.none"), "sk-message"))
-        context = Context(engine, station.id, station_choices(session=session, station_id=station.id), current_operator())
+def _build(engine: Engine, session, station) -> widgets.Widget:
+    context = Context(engine, station.id, station_choices(session=session, station_id=station.id), current_operator())
     register, search, duplicates = RegisterTab(context), SearchTab(context), DuplicatesTab(context)
     tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget],
                        titles=[t("volunteers.tab_register"), t("volunteers.tab_search"),
