@@ -2,7 +2,8 @@
 
 - ``default_engine()``: the database from settings; every ``app()`` also takes ``engine=`` for tests.
 - ``labelled()`` and ``Form``: a label on the left, the input, and a message area right under it;
-  ``Form.show_error()`` puts each of a DomainError's messages beside its field, with a summary.
+  ``Form.show_error()`` puts each of a DomainError's messages beside its field, with a summary;
+  ``Form.attempt()`` runs a submit and shows its refusal (a service's or the form model's) that way.
 - ``on_click()``: runs an action with its button disabled, ignores the second half of a double
   click, and never lets an exception reach the page (it is logged; the page says so calmly).
 - ``esc()`` for anything a person typed (the HTML widget renders markup as it is), and
@@ -18,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import ipywidgets as widgets
 from pydantic import ValidationError
@@ -78,6 +80,7 @@ STYLE = """<style>
 .sk-table th { background: #f9fafb; font-weight: 600; color: #344054; }
 </style>"""
 
+T = TypeVar("T")
 _log = logging.getLogger("station_kit.ui")
 if not _log.handlers:
     # In a kernel sys.stderr goes to the page; the process's own stderr goes to the server log.
@@ -257,6 +260,17 @@ class Form:
             self.message.error(t("form.fix_fields", count=len(details)), details)
         else:
             self.message.error(details[0], details[1:])
+
+    def attempt(self, submit: Callable[[], T]) -> T | None:
+        """Clear old messages and run ``submit``; a refusal shows beside its fields and gives None."""
+        self.clear_errors()
+        try:
+            return submit()
+        except ValidationError as error:
+            self.show_error(validation_error(error))
+        except DomainError as error:
+            self.show_error(error)
+        return None
 
 
 def validation_error(error: ValidationError) -> DomainError:

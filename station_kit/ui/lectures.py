@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from station_kit.db import read_session, write_session
-from station_kit.errors import DomainError
 from station_kit.i18n import t
-from station_kit.models import ActivityCreate
+from station_kit.models import Activity, ActivityCreate
 from station_kit.models.work import LectureHall, WorkTask
 from station_kit.services.activities import plan_activity
 from station_kit.services.org import current_station
@@ -30,7 +28,6 @@ from station_kit.ui.common import (
     on_click,
     page,
     text_block,
-    validation_error,
 )
 
 APP = "lectures"
@@ -93,25 +90,22 @@ class Lectures:
                  line.audience) for line in lines]
         self.sessions.value = html_table(headers, rows) if rows else esc(t("lectures.none"))
 
-    def _add(self) -> None:
-        self.form.clear_errors()
+    def _write(self) -> Activity:
         value = self.form.value
-        try:
-            partner = value("partner")
-            data = ActivityCreate(
-                title=value("title"), category=value("category"), hall=self.hall.value,
-                speaker=value("speaker").strip(), room_id=value("room_id"),
-                starts_at=at(value("date"), value("starts_at"), "starts_at"),
-                ends_at=at(value("date"), value("ends_at"), "ends_at"),
-                beneficiaries=value("beneficiaries"), partner_ids=[partner] if partner else [])
-            with write_session(self.engine) as session:
-                activity = plan_activity(session=session, station_id=self.station_id, data=data,
-                                         operator=current_operator())
-        except ValidationError as error:
-            self.form.show_error(validation_error(error))
-            return
-        except DomainError as error:
-            self.form.show_error(error)
+        partner = value("partner")
+        data = ActivityCreate(
+            title=value("title"), category=value("category"), hall=self.hall.value,
+            speaker=value("speaker").strip(), room_id=value("room_id"),
+            starts_at=at(value("date"), value("starts_at"), "starts_at"),
+            ends_at=at(value("date"), value("ends_at"), "ends_at"),
+            beneficiaries=value("beneficiaries"), partner_ids=[partner] if partner else [])
+        with write_session(self.engine) as session:
+            return plan_activity(session=session, station_id=self.station_id, data=data,
+                                 operator=current_operator())
+
+    def _add(self) -> None:
+        activity = self.form.attempt(self._write)
+        if activity is None:
             return
         self.form.reset()
         self.show_sessions()

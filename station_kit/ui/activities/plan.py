@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import ipywidgets as widgets
-from pydantic import ValidationError
 
 from station_kit.db import write_session
-from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.models import ActivityCreate
 from station_kit.models.work import AttendanceMode, LectureHall, WorkTask
@@ -22,7 +20,6 @@ from station_kit.ui.common import (
     button,
     labelled,
     on_click,
-    validation_error,
 )
 
 
@@ -78,26 +75,23 @@ class PlanTab:
             beneficiaries=value("beneficiaries"), attendance_mode=value("attendance_mode"),
             partner_ids=list(value("partner_ids")))
 
+    def _write(self) -> str:
+        """Plan the activity (or the weekly series) and say what was planned."""
+        data = self._data()
+        until = self.form.value("until")
+        with write_session(self.context.engine) as session:
+            if until:
+                series = plan_weekly_series(session=session, station_id=self.context.station_id, data=data,
+                                            until=until, operator=self.context.operator)
+                return t("activities.planned_series", title=series.title, first=str(series.first_date),
+                         last=str(series.last_date))
+            activity = plan_activity(session=session, station_id=self.context.station_id, data=data,
+                                     operator=self.context.operator)
+            return t("activities.planned", title=activity.title)
+
     def _plan(self) -> None:
-        self.form.clear_errors()
-        try:
-            data = self._data()
-            until = self.form.value("until")
-            with write_session(self.context.engine) as session:
-                if until:
-                    series = plan_weekly_series(session=session, station_id=self.context.station_id, data=data,
-                                                until=until, operator=self.context.operator)
-                    done = t("activities.planned_series", title=series.title, first=str(series.first_date),
-                             last=str(series.last_date))
-                else:
-                    activity = plan_activity(session=session, station_id=self.context.station_id, data=data,
-                                             operator=self.context.operator)
-                    done = t("activities.planned", title=activity.title)
-        except ValidationError as error:
-            self.form.show_error(validation_error(error))
-            return
-        except DomainError as error:
-            self.form.show_error(error)
+        done = self.form.attempt(self._write)
+        if done is None:
             return
         self.form.reset()
         self.message.success(done)

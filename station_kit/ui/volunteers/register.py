@@ -5,13 +5,12 @@ refusal is shown beside its field and nothing is written."""
 from __future__ import annotations
 
 import ipywidgets as widgets
-from pydantic import ValidationError
 
 from station_kit import clock
 from station_kit.db import write_session
 from station_kit.errors import DomainError
 from station_kit.i18n import t
-from station_kit.models.people import Gender, IdType, VolunteerCreate
+from station_kit.models.people import Gender, IdType, Volunteer, VolunteerCreate
 from station_kit.services.volunteers import GUARDIAN_CONSENT_BELOW_AGE, register_volunteer
 from station_kit.ui.common import (
     INPUT_WIDTH,
@@ -22,7 +21,6 @@ from station_kit.ui.common import (
     format_date,
     labelled,
     on_click,
-    validation_error,
 )
 from station_kit.ui.volunteers.fields import (
     APP,
@@ -144,22 +142,21 @@ class RegisterTab:
             guardian_consent=value("guardian_consent"),
         )
 
-    def _register(self) -> None:
-        self.form.clear_errors()
-        try:
-            data = self._data()
-        except ValidationError as error:
-            self.form.show_error(validation_error(error))
-            return
+    def _write(self) -> Volunteer:
+        data = self._data()
         try:
             with write_session(self.context.engine) as session:
-                volunteer = register_volunteer(session=session, station_id=self.context.station_id, data=data,
-                                               operator=self.context.operator,
-                                               allow_similar=self.form.value("allow_similar"))
+                return register_volunteer(session=session, station_id=self.context.station_id, data=data,
+                                          operator=self.context.operator,
+                                          allow_similar=self.form.value("allow_similar"))
         except DomainError as error:
-            self.form.show_error(error)
             if POSSIBLE_DUPLICATE in error.keys():
                 self.form["allow_similar"].row.layout.display = None
+            raise
+
+    def _register(self) -> None:
+        volunteer = self.form.attempt(self._write)
+        if volunteer is None:
             return
         self.form.reset()
         self._hide_allow_similar()

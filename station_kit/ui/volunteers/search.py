@@ -8,12 +8,11 @@ the phone either: left empty, the phone stays as it is.
 from __future__ import annotations
 
 import ipywidgets as widgets
-from pydantic import ValidationError
 
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.i18n import t
-from station_kit.models.people import VolunteerPublic, VolunteerUpdate
+from station_kit.models.people import Volunteer, VolunteerPublic, VolunteerUpdate
 from station_kit.services.volunteers import Editable, editable_volunteer, search_volunteers, update_volunteer
 from station_kit.ui.common import (
     INPUT_WIDTH,
@@ -24,7 +23,6 @@ from station_kit.ui.common import (
     labelled,
     on_click,
     text_block,
-    validation_error,
     yes_no,
 )
 from station_kit.ui.volunteers.fields import (
@@ -173,19 +171,15 @@ class EditForm:
             post_ids=list(value("post_ids")),
         )
 
+    def _write(self) -> Volunteer:
+        changes = self._changes()
+        with write_session(self.context.engine) as session:
+            return update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
+                                    operator=self.context.operator)
+
     def _save(self) -> None:
-        self.form.clear_errors()
-        try:
-            changes = self._changes()
-        except ValidationError as error:
-            self.form.show_error(validation_error(error))
-            return
-        try:
-            with write_session(self.context.engine) as session:
-                volunteer = update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
-                                             operator=self.context.operator)
-        except DomainError as error:
-            self.form.show_error(error)
+        volunteer = self.form.attempt(self._write)
+        if volunteer is None:
             return
         self.close()
         self.on_saved(t("volunteers.updated", name=volunteer.name, number=volunteer.number))
