@@ -25,6 +25,7 @@ from station_kit.models import (
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import ActivityStatus, RecordStatus
 from station_kit.privacy import mask_phone
+from station_kit.rules.hours import hours
 from station_kit.rules.stars import star_thresholds_minutes
 
 # The order in which headline figures are shown on 首页 and printed by `station-kit tally`.
@@ -78,11 +79,6 @@ def work_figures(session: Session, station_id: int) -> dict:
                                       .where(not_cancelled)).one(),
         "star_levels": star_level_counts(session, station_id),
     }
-
-
-def hours(minutes: int) -> float:
-    """Minutes as hours with one decimal, as every screen shows them."""
-    return round(minutes / 60, 1)
 
 
 def star_level_counts(session: Session, station_id: int) -> dict[str, int]:

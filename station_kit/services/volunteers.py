@@ -30,6 +30,7 @@ from station_kit.models.people import (
 )
 from station_kit.models.work import RecordStatus
 from station_kit.privacy import Vault, mask_id_number, mask_phone
+from station_kit.rules.hours import hours
 from station_kit.rules.stars import star_level
 from station_kit.services.audit import log_event
 from station_kit.services.context import default_vault
@@ -311,7 +312,7 @@ def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool =
             phone=volunteer.phone if unmasked else mask_phone(volunteer.phone),
             residence_area=volunteer.residence_area, is_party_member=volunteer.is_party_member,
             team=teams.get(volunteer.team_id, ""), squad=squads.get(volunteer.squad_id, ""),
-            posts=posts.get(volunteer.id, []), approved_hours=round(approved.get(volunteer.id, 0) / 60, 1),
+            posts=posts.get(volunteer.id, []), approved_hours=hours(approved.get(volunteer.id, 0)),
             star_level=star_level(approved.get(volunteer.id, 0)), active=volunteer.active,
             registered_at=volunteer.registered_at,
         )

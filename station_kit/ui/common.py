@@ -375,6 +375,11 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[object]], css_cla
     return f'<table class="sk-table {esc(css_class)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def format_figure(value: int | float) -> str:
+    """A headline figure as staff read it: thousands separated; hours (the floats) with one decimal."""
+    return f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+
+
 def format_date(day: dt.date) -> str:
     return t("format.date", year=day.year, month=day.month, day=day.day)
 

@@ -29,14 +29,20 @@ from station_kit.db import read_session
 from station_kit.i18n import t
 from station_kit.services.audit import latest_change_id
 from station_kit.services.org import current_station
-from station_kit.ui.common import build_guarded, default_engine, esc, html_table, page, text_block
+from station_kit.ui.common import (
+    build_guarded,
+    default_engine,
+    esc,
+    format_figure,
+    html_table,
+    page,
+    text_block,
+)
 
 APP = "dashboard"
 POLL_SECONDS = 1.5
 TOP_VOLUNTEERS = 10
-# Tile: figure key and how its number is written.
-TILES = (("volunteers", "{:,}"), ("party_members", "{:,}"), ("approved_hours", "{:,.1f}"),
-         ("activities", "{:,}"), ("beneficiaries", "{:,}"), ("star_volunteers", "{:,}"))
+TILES = ("volunteers", "party_members", "approved_hours", "activities", "beneficiaries", "star_volunteers")
 BAR_COLOUR = "#b42318"
 _log = logging.getLogger(__name__)
 
@@ -80,15 +86,16 @@ class Dashboard:
         self.updated = text_block("", "sk-dash-updated")
         self.updated.add_class(f"sk-{APP}-updated")
         self.note = text_block("", "sk-dash-note")
-        self.tiles = {key: self._tile(key) for key, _ in TILES}
+        self.tiles = {key: self._tile(key) for key in TILES}
         self.month_bars, month_chart = _bar_chart("month", t("dashboard.chart_month"), dates=True)
+        self.month_axis = month_chart.axes[0]
         self.post_bars, post_chart = _bar_chart("post", t("dashboard.chart_post"), horizontal=True)
         self.category_bars, category_chart = _bar_chart("category", t("dashboard.chart_category"), horizontal=True)
         self.top_heading = text_block("", "sk-dash-heading")
         self.top_table = widgets.HTML()
         self.top_table.add_class(f"sk-{APP}-top")
         tiles = widgets.GridBox(list(self.tiles.values()), layout=widgets.Layout(
-            grid_template_columns="repeat(auto-fit, minmax(15em, 1fr))", grid_gap="14px"))
+            grid_template_columns="repeat(auto-fit, minmax(300px, 1fr))", grid_gap="14px"))
         charts = widgets.GridBox([month_chart, post_chart, category_chart,
                                   widgets.VBox([self.top_heading, self.top_table])],
                                  layout=widgets.Layout(grid_template_columns="1fr 1fr", grid_gap="10px"))
@@ -117,12 +124,14 @@ class Dashboard:
             if top.empty:
                 shown_month = latest_month_with_hours(session, self.station_id) or this_month
                 top = top_volunteers(session, self.station_id, shown_month, TOP_VOLUNTEERS)
-        for key, pattern in TILES:
-            self.tiles[key].value = (f'<div class="sk-dash-number">{esc(pattern.format(figures[key]))}</div>'
+        for key in TILES:
+            self.tiles[key].value = (f'<div class="sk-dash-number">{esc(format_figure(figures[key]))}</div>'
                                      f'<div class="sk-dash-label">{esc(t(f"dashboard.figure.{key}"))}</div>')
-        # Months on a date scale, so the axis labels a few of them instead of crowding all 44.
-        _set_bars(self.month_bars, np.array(months["month"].tolist(), dtype="datetime64[D]"),
-                  list(months["hours"]))
+        # Months on a date scale, labelled only at each January: 44 month labels would overlap.
+        month_starts = np.array(months["month"].tolist(), dtype="datetime64[D]")
+        _set_bars(self.month_bars, month_starts, list(months["hours"]))
+        months_since_1970 = month_starts.astype("datetime64[M]").astype(int)
+        self.month_axis.tick_values = month_starts[months_since_1970 % 12 == 0]
         _set_bars(self.post_bars, list(posts["post"])[::-1], list(posts["hours"])[::-1])
         _set_bars(self.category_bars, [t(f"enum.work_task.{c}") for c in categories["category"]],
                   list(categories["hours"]))
@@ -169,9 +178,9 @@ def _bar_chart(name: str, title: str, *, horizontal: bool = False, dates: bool =
     bars = bq.Bars(x=[], y=[], scales={"x": x_scale, "y": y_scale}, colors=[BAR_COLOUR],
                    orientation="horizontal" if horizontal else "vertical", padding=0.2)
     axes = [bq.Axis(scale=x_scale, orientation="vertical" if horizontal else "horizontal",
-                    tick_format="%Y-%m" if dates else None, tick_style={"font-size": "14px"}),
+                    tick_format=t("dashboard.year_tick") if dates else None, tick_style={"font-size": "14px"}),
             bq.Axis(scale=y_scale, orientation="horizontal" if horizontal else "vertical",
-                    tick_format=",.0f", tick_style={"font-size": "14px"}, grid_lines="dashed")]
+                    tick_format=",.0f", num_ticks=5, tick_style={"font-size": "14px"}, grid_lines="dashed")]
     figure = bq.Figure(marks=[bars], axes=axes, title=title, title_style={"font-size": "22px"},
                        fig_margin={"top": 50, "bottom": 40, "left": 170 if horizontal else 70, "right": 20},
                        layout=widgets.Layout(height="360px", width="auto"))

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from station_kit import clock
 from station_kit.analytics import HEADLINE_KEYS, headline_figures
 from station_kit.i18n import t
-from station_kit.ui.common import esc, format_date, page, station_app, text_block
+from station_kit.ui.common import esc, format_date, format_figure, page, station_app, text_block
 
 APP = "home"
 # Each app: its notebook in workbooks/apps (links are relative to /voila/render/) and its label key.
@@ -51,12 +51,12 @@ def _tiles(figures: dict) -> widgets.GridBox:
     labelled = [(key, t(f"tally.more.{key}")) for key in WORK_TILES]
     labelled += [(key, t(f"tally.{key}")) for key in HEADLINE_KEYS]
     for key, label in labelled:
-        tile = widgets.HTML(f'<div class="sk-tile-number">{esc(figures[key])}</div>'
+        tile = widgets.HTML(f'<div class="sk-tile-number">{esc(format_figure(figures[key]))}</div>'
                             f'<div class="sk-tile-label">{esc(label)}</div>')
         tile.add_class("sk-tile")
         tile.add_class(f"sk-{APP}-figure-{key.replace('_', '-')}")
         tiles.append(tile)
-    layout = widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(11em, 1fr))", grid_gap="12px")
+    layout = widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(230px, 1fr))", grid_gap="12px")
     return widgets.GridBox(tiles, layout=layout)
 
 

@@ -12,6 +12,7 @@ from station_kit.db import get_engine, write_session
 from station_kit.services import activities, records
 from station_kit.services.org import current_station
 from station_kit.services.volunteers import search_volunteers
+from tests.e2e.layout import clipped
 from tests.factories import activity_data, id_number, unique_phone
 
 pytestmark = pytest.mark.e2e
@@ -45,6 +46,13 @@ def test_the_screen_shows_the_station_with_charts(screen, screenshots):
     for chart in ("month", "post", "category"):
         expect(screen.locator(f".sk-dashboard-chart-{chart} .bargroup rect").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     screen.screenshot(path=screenshots / "dashboard.png")
+
+
+@pytest.mark.parametrize("width", [1920, 1366])
+def test_every_figure_fits_its_tile_on_a_tv_and_an_office_screen(screen, width):
+    screen.set_viewport_size({"width": width, "height": 900})
+    expect(figure(screen, "approved-hours")).to_have_text("323,416.0")
+    assert clipped(screen, ".sk-dash-tile, .sk-dash-tile .widget-html-content") == []
 
 
 def test_a_registration_in_another_tab_shows_without_reloading(screen, screenshots):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.layout import clipped
+
 pytestmark = pytest.mark.e2e
 
 PAGE_TIMEOUT_MS = 90_000
-
-
 
 def test_home_shows_the_demo_station_and_its_figures(server, page, request_log, screenshots):
     from playwright.sync_api import expect
@@ -20,6 +20,8 @@ def test_home_shows_the_demo_station_and_its_figures(server, page, request_log, 
     expect(page.locator(".sk-home-figure-volunteers")).to_contain_text("755")
     expect(page.locator(".sk-home-figure-party-members")).to_contain_text("225")
     expect(page.locator(".sk-home-figure-volunteers")).to_contain_text("注册志愿者")
+    expect(page.locator(".sk-home-figure-approved-hours .sk-tile-number")).to_have_text("323,416.0")
+    assert clipped(page, ".sk-tile, .sk-tile .widget-html-content") == []
     page.screenshot(path=screenshots / "home.png", full_page=True)
     assert request_log.foreign() == []
 

@@ -24,8 +24,8 @@ def register(engine, station, **fields) -> int:
                                   data=volunteer_data(**fields)).id
 
 
-def serve_hours(engine, station, volunteer_id: int, hours: float) -> None:
-    start = dt.datetime(2022, 8, 5, 9, 0, tzinfo=CHINA)
+def serve_hours(engine, station, volunteer_id: int, hours: float, day: dt.date = dt.date(2022, 8, 5)) -> None:
+    start = dt.datetime.combine(day, dt.time(9, 0), tzinfo=CHINA)
     with write_session(engine) as session:
         activity = activities.plan_activity(session=session, station_id=station.id, operator="t",
                                             data=activity_data(starts_at=start, hours=hours))
@@ -43,6 +43,15 @@ def test_shows_the_figures_and_charts_of_the_station(engine, station):
     assert number(board, "approved-hours") == "2.5"
     assert [str(m)[:7] for m in board.month_bars.x] == ["2022-08"] and list(board.month_bars.y) == [2.5]
     assert "张伟" in board.top_table.value and "2022" in board.top_heading.value
+
+
+def test_the_month_chart_is_labelled_at_each_new_year_only(engine, station):
+    volunteer = register(engine, station)
+    for day in (dt.date(2021, 11, 5), dt.date(2022, 1, 7), dt.date(2022, 3, 4)):
+        serve_hours(engine, station, volunteer, 1.0, day)
+    board = dashboard.Dashboard(engine)
+    assert [str(m)[:7] for m in board.month_bars.x] == ["2021-11", "2022-01", "2022-03"]
+    assert [str(m)[:7] for m in board.month_axis.tick_values] == ["2022-01"]
 
 
 def test_a_write_elsewhere_updates_the_screen_in_place(engine, station):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from station_kit.rules import calendar, load_rules, stars
+from station_kit.rules.hours import hours, hours_text
 
 
 def test_adjusted_weekend_days_are_working_days_and_holidays_are_not():
@@ -34,3 +35,10 @@ def test_a_locality_can_use_its_own_thresholds(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("STATION_KIT_RULES_DIR")
         load_rules.cache_clear()
+
+
+def test_hours_are_rounded_half_up_as_a_worker_rounds_by_hand():
+    # 135 min = 2.25 h and 15 min = 0.25 h: float rounding would show 2.2 and 0.2.
+    assert [hours_text(minutes) for minutes in (135, 15, 45, 20, 0)] == ["2.3", "0.3", "0.8", "0.3", "0.0"]
+    assert hours(19_404_960) == 323_416.0
+    assert hours(134) == 2.2

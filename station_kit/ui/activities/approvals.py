@@ -6,6 +6,7 @@ import ipywidgets as widgets
 
 from station_kit.db import read_session, write_session
 from station_kit.i18n import t
+from station_kit.rules.hours import hours_text
 from station_kit.services.records import approve_records, reject_records
 from station_kit.services.rosters import pending_queue
 from station_kit.ui.activities.fields import APP, Context, text
@@ -42,7 +43,7 @@ class ApprovalsTab:
         options = []
         for line in lines:
             label = t("activities.queue_line", name=line.name, activity=line.activity,
-                      when=format_time(line.activity_starts_at), hours=f"{line.minutes / 60:.1f}")
+                      when=format_time(line.activity_starts_at), hours=hours_text(line.minutes))
             if line.no_show:
                 label += t("activities.queue_no_show")
             if line.checked_in_only:

@@ -11,6 +11,7 @@ from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.models.work import ActivityStatus
+from station_kit.rules.hours import hours_text
 from station_kit.services.activities import get_activity, list_activities, set_activity_status
 from station_kit.services.records import Attendance, check_in, check_out, record_attendance
 from station_kit.services.rosters import roster
@@ -95,7 +96,7 @@ class AttendanceTab:
             self.status.value = ActivityStatus(get_activity(session, self.activity.value).status)
         rows = [(line.name, line.phone, t(f"enum.record_role.{line.role}"),
                  format_time(line.started_at), format_time(line.ended_at) if line.ended_at else "",
-                 t("activities.no_show_mark") if line.no_show else f"{line.minutes / 60:.1f}",
+                 t("activities.no_show_mark") if line.no_show else hours_text(line.minutes),
                  t(f"enum.record_status.{line.status}")) for line in lines]
         headers = [t(f"activities.roster.{key}") for key in
                    ("name", "phone", "role", "check_in", "check_out", "hours", "status")]
@@ -164,7 +165,7 @@ class AttendanceTab:
         with write_session(self.context.engine) as session:
             record = check_out(session=session, record_id=self.open_records.value, operator=self.context.operator,
                                at=moment)
-        self._done(t("activities.checked_out", hours=f"{record.minutes / 60:.1f}"))
+        self._done(t("activities.checked_out", hours=hours_text(record.minutes)))
 
     def _batch(self) -> None:
         self.minutes.show([])
