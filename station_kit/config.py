@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     key_file: Path | None = None
     operator: str = "system"
+    # Who works on this server: "admin" may unmask one volunteer's ID number and phone (audited).
+    role: Literal["staff", "admin"] = "staff"
 
     @property
     def database_url(self) -> str:

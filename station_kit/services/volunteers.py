@@ -330,9 +330,11 @@ def _approved_minutes(session: Session, volunteer_ids: list[int]) -> dict[int, i
         .group_by(ServiceRecord.volunteer_id)).all())
 
 
-def reveal_personal_data(*, session: Session, volunteer_id: int, operator: str,
+def reveal_personal_data(*, session: Session, volunteer_id: int, operator: str, role: str,
                          reason: str) -> VolunteerPublic:
     """An admin sees one volunteer's full ID number and phone; the look is audited with its reason."""
+    if role != "admin":
+        raise DomainError.on("reason", "personal_data.admin_only")
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None:
         raise DomainError.on("volunteer", "volunteer.not_found")

@@ -98,6 +98,11 @@ def current_operator() -> str:
     return get_settings().operator
 
 
+def current_role() -> str:
+    """"staff" or "admin", from STATION_KIT_ROLE: only an admin may unmask personal data."""
+    return get_settings().role
+
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 

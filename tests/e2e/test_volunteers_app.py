@@ -10,6 +10,7 @@ from station_kit.analytics import headline_figures
 from station_kit.db import get_engine, read_session
 from station_kit.i18n import t
 from station_kit.services.org import current_station
+from tests.e2e.layout import clipped
 from tests.factories import id_number, unique_phone, with_bad_check_digit
 
 pytestmark = pytest.mark.e2e
@@ -118,9 +119,11 @@ def test_search_finds_the_new_volunteer_with_a_masked_phone(app, screenshots):
     row = app.locator(".sk-volunteers-result", has_text="钟灵秀")
     expect(row).to_contain_text("136****5678")
     expect(row).not_to_contain_text("13612345678")
+    assert clipped(app, ".sk-volunteers-results, .sk-volunteers-result") == []  # the 编辑 button is on screen
     app.screenshot(path=screenshots / "volunteers_search.png", full_page=True)
     row.locator(".sk-volunteers-edit").click()
     expect(app.locator(".sk-volunteers-edit-name input")).to_have_value("钟灵秀")
+    expect(app.locator(".sk-volunteers-unmask")).to_be_hidden()  # staff never unmask
     app.locator(".sk-volunteers-edit-residence-area input").fill("兴神路二号院")
     app.screenshot(path=screenshots / "volunteers_edit.png", full_page=True)
     app.locator(".sk-volunteers-save").click()
@@ -150,3 +153,33 @@ def test_duplicates_are_confirmed_then_merged(app, count_volunteers, screenshots
     expect(app.locator(".sk-volunteers-duplicates-message")).to_contain_text("已合并")
     expect(app.locator(".sk-volunteers-duplicate-group", has_text="司马可")).to_have_count(0)
     assert count_volunteers() == before
+
+
+def test_an_admin_unmasks_one_volunteer_with_a_reason(serve_station, demo, page, request_log, screenshots):
+    url, env = demo
+    admin = serve_station(url, env={**env, "STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"})
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.goto(admin.app_url("volunteers"), timeout=PAGE_TIMEOUT_MS)
+    number, phone = id_number(), unique_phone()
+    fill_form(page, name="白玉兰", number=number, phone=phone)
+    submit(page)
+    expect(page.locator(".sk-volunteers-message")).to_contain_text("已登记：白玉兰", timeout=PAGE_TIMEOUT_MS)
+    open_tab(page, "volunteers.tab_search")
+    page.locator(".sk-volunteers-search input").fill("白玉兰")
+    page.locator(".sk-volunteers-search-submit").click()
+    row = page.locator(".sk-volunteers-result", has_text="白玉兰")
+    expect(row).not_to_contain_text(number)
+    row.locator(".sk-volunteers-edit").click()
+    page.locator(".sk-volunteers-unmask").click()
+    expect(page.locator(".sk-volunteers-unmask-reason-error")).to_have_text(t("reason.required"))
+    expect(page.locator(".sk-volunteers-unmasked")).to_have_text("")
+    page.locator(".sk-volunteers-unmask-reason input").fill("出具志愿服务记录证明")
+    page.locator(".sk-volunteers-unmask").click()
+    expect(page.locator(".sk-volunteers-unmasked")).to_contain_text(number)
+    expect(page.locator(".sk-volunteers-unmasked")).to_contain_text(phone)
+    expect(page.locator(".sk-volunteers-unmask-message")).to_contain_text("王站长")
+    page.screenshot(path=screenshots / "volunteers_unmask.png", full_page=True)
+    page.locator(".sk-volunteers-cancel").click()
+    expect(page.locator(".sk-volunteers-unmasked")).to_have_text("")
+    assert request_log.foreign() == []

@@ -231,11 +231,23 @@ def test_reveal_shows_the_full_number_and_is_audited(engine, station):
     volunteer = register(engine, station, id_number=number)
     with write_session(engine) as session:
         shown = service.reveal_personal_data(session=session, volunteer_id=volunteer.id,
-                                             operator="admin", reason="出具证明")
+                                             operator="admin", role="admin", reason="出具证明")
     assert shown.id_number == number
     with read_session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.unmask")).one()
     assert event.operator == "admin" and number not in event.detail
+
+
+@pytest.mark.parametrize(("role", "reason", "key"), [("staff", "出具证明", "personal_data.admin_only"),
+                                                     ("admin", "  ", "reason.required")])
+def test_reveal_is_refused_to_staff_and_without_a_reason_and_nothing_is_logged(engine, station, role, reason, key):
+    volunteer = register(engine, station)
+    with pytest.raises(DomainError) as refused, write_session(engine) as session:
+        service.reveal_personal_data(session=session, volunteer_id=volunteer.id, operator="小王", role=role,
+                                     reason=reason)
+    assert refused.value.keys() == [key]
+    with read_session(engine) as session:
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.unmask")).all() == []
 
 
 def test_update_can_clear_team_and_squad_but_none_leaves_other_fields(engine, station):

@@ -7,12 +7,14 @@ import datetime as dt
 import logging
 
 import pytest
+from sqlmodel import select
 
 from station_kit import clock
 from station_kit.analytics import headline_figures
+from station_kit.config import get_settings
 from station_kit.db import read_session, write_session
 from station_kit.i18n import t
-from station_kit.models import Squad, Team
+from station_kit.models import AuditEvent, Squad, Team
 from station_kit.models.people import IdType
 from station_kit.services.org import add_unit
 from station_kit.services.volunteers import register_volunteer
@@ -194,6 +196,50 @@ def test_edit_saves_through_the_service(app, engine, station):
     assert esc(t("volunteers.updated", name="张伟", number="TST000001")) in widget(app, "search-message").value
     assert widget(app, "editor").layout.display == "none"
     assert "137****1111" in find_all(app, "sk-volunteers-result")[0].children[0].value
+
+
+@pytest.fixture
+def admin(monkeypatch):
+    """This server's worker is the station's admin, 王站长 (STATION_KIT_ROLE=admin)."""
+    monkeypatch.setenv("STATION_KIT_ROLE", "admin")
+    monkeypatch.setenv("STATION_KIT_OPERATOR", "王站长")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def unmask_looks(engine) -> list[AuditEvent]:
+    with read_session(engine) as session:
+        return session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.unmask")).all()
+
+
+def test_staff_cannot_unmask(app, engine, station):
+    register(app, **valid(name="张伟"))
+    fill(app, search="zw")
+    widget(app, "edit").click()
+    assert widget(app, "unmask-panel").layout.display == "none"
+
+
+def test_an_admin_unmasks_one_volunteer_with_a_reason_and_the_look_is_logged(admin, engine, station):
+    app = volunteers.app(engine=engine)
+    values = valid(name="张伟", phone="13912345678")
+    register(app, **values)
+    fill(app, search="zw")
+    widget(app, "edit").click()
+    assert widget(app, "unmask-panel").layout.display is None
+    widget(app, "unmask").click()
+    assert esc(t("reason.required")) in beside(app, "unmask-reason")
+    assert values["id_number"] not in widget(app, "unmasked").value and unmask_looks(engine) == []
+
+    fill(app, unmask_reason="出具志愿服务记录证明")
+    widget(app, "unmask").click()
+    shown = widget(app, "unmasked").value
+    assert values["id_number"] in shown and "13912345678" in shown
+    [look] = unmask_looks(engine)
+    assert look.operator == "王站长" and "出具志愿服务记录证明" in look.detail
+    widget(app, "cancel").click()
+    assert widget(app, "unmasked").value == ""  # gone once the editor closes
 
 
 def test_edit_refuses_a_bad_phone_beside_it(app, engine, station):

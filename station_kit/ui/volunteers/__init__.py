@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from station_kit.i18n import t
 from station_kit.services.org import station_choices
-from station_kit.ui.common import current_operator, esc, page, station_app
+from station_kit.ui.common import current_operator, current_role, esc, page, station_app
 from station_kit.ui.volunteers.duplicates import DuplicatesTab
 from station_kit.ui.volunteers.fields import APP, Context
 from station_kit.ui.volunteers.register import RegisterTab
@@ -26,7 +26,8 @@ def app(engine: Engine | None = None) -> widgets.Widget:
 
 
 def _build(engine: Engine, session, station) -> widgets.Widget:
-    context = Context(engine, station.id, station_choices(session=session, station_id=station.id), current_operator())
+    context = Context(engine, station.id, station_choices(session=session, station_id=station.id), current_operator(),
+                      current_role())
     register, search, duplicates = RegisterTab(context), SearchTab(context), DuplicatesTab(context)
     tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget],
                        titles=[t("volunteers.tab_register"), t("volunteers.tab_search"),

@@ -22,6 +22,7 @@ class Context:
     station_id: int
     choices: Choices
     operator: str
+    role: str
 
 
 def text_input(placeholder: str = "") -> widgets.Text:

@@ -2,7 +2,7 @@
 """The search tab: find volunteers by name, pinyin initials, phone tail or number; edit one from its row.
 
 Rows show the masked ID number and phone that search_volunteers returns. The edit form never shows
-the phone either: left empty, the phone stays as it is.
+the phone either: left empty, the phone stays as it is. Below it, an admin may unmask (unmask.py).
 """
 
 from __future__ import annotations
@@ -33,12 +33,14 @@ from station_kit.ui.volunteers.fields import (
     membership_fields,
     text_input,
 )
+from station_kit.ui.volunteers.unmask import UnmaskPanel
 
 SEARCH_LIMIT = 50
 COLUMNS = ("number", "name", "gender", "age", "id_number", "phone", "party", "hours", "star", "squad", "posts")
 # One grid for the header and every row, so the columns line up although each row is its own widget
-# (it has to be: each row carries an edit button).
-GRID = "7.5em 5.5em 3em 3em 12.5em 8.5em 3em 5.5em 3.5em 10em minmax(8em, 1fr)"
+# (it has to be: each row carries an edit button). Sized so that the row and its button fit the page
+# at 1280 px: the masked ID number needs 11 em, the phone 7 em.
+GRID = "6em 4.5em 2.5em 2.5em 11em 7em 2.5em 4em 3em 8em minmax(4em, 1fr)"
 
 
 def _grid(cells: list[str], *, header: bool = False) -> str:
@@ -92,7 +94,8 @@ class SearchTab:
     def _row(self, volunteer: VolunteerPublic) -> widgets.HBox:
         edit = button(t("volunteers.edit"), f"sk-{APP}-edit")
         on_click(edit, lambda: self.editor.load(volunteer.id), self.message)
-        cells = widgets.HTML(_grid(_cells(volunteer)), layout=widgets.Layout(flex="1 1 auto"))
+        edit.layout.flex = "0 0 auto"
+        cells = widgets.HTML(_grid(_cells(volunteer)), layout=widgets.Layout(flex="1 1 auto", min_width="0"))
         row = widgets.HBox([cells, edit], layout=widgets.Layout(align_items="center",
                                                                 border_bottom="1px solid #eaecf0"))
         row.add_class(f"sk-{APP}-result")
@@ -123,9 +126,10 @@ class EditForm:
         cancel = button(t("volunteers.cancel"), f"sk-{APP}-cancel")
         on_click(save, self._save, self.message, inputs=[field.widget for field in fields])
         on_click(cancel, self.close, self.message)
+        self.unmask = UnmaskPanel(context)
         self.widget = widgets.VBox([self.title, *(field.row for field in fields),
                                     widgets.HBox([save, cancel], layout=widgets.Layout(margin="12px 0 0 9em")),
-                                    self.message.widget],
+                                    self.message.widget, self.unmask.widget],
                                    layout=widgets.Layout(display="none", margin="16px 0 0 0",
                                                          padding="8px 16px", border="1px solid #d0d5dd"))
         self.widget.add_class(f"sk-{APP}-editor")
@@ -139,6 +143,7 @@ class EditForm:
         self.form.reset()
         self.form.clear_errors()
         self._fill(editable)
+        self.unmask.load(editable.id)
         self.widget.layout.display = None
 
     def _fill(self, editable: Editable) -> None:
@@ -154,6 +159,7 @@ class EditForm:
 
     def close(self) -> None:
         self.volunteer_id = None
+        self.unmask.load(None)
         self.widget.layout.display = "none"
 
     def _changes(self) -> VolunteerUpdate:
