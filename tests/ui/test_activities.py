@@ -13,7 +13,8 @@ from station_kit.models import Activity, ServiceRecord
 from station_kit.models.work import RecordStatus
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import activities
-from station_kit.ui.common import CLICK_SETTLE_SECONDS, find
+from station_kit.ui.activities import attendance
+from station_kit.ui.common import CLICK_SETTLE_SECONDS, esc, find, walk
 from tests.factories import make_room, volunteer_data
 
 
@@ -123,3 +124,15 @@ def test_an_activity_can_be_cancelled_and_then_takes_no_hours(engine, ready):
     click(ready, "batch")
     assert t("activity.cancelled") in find(ready, "sk-activities-attendance-message").value
     assert count(engine, ServiceRecord) == 0
+
+
+def test_with_no_recent_activity_the_roster_says_to_plan_one(ready):
+    find(ready, "sk-activities-tabs").selected_index = 1
+    assert esc(t("activities.none_recent", days=attendance.RECENT_DAYS)) in find(ready, "sk-activities-roster").value
+
+
+def test_the_decision_comes_before_the_long_queue(engine, ready):
+    plan(ready)
+    order = [widget for widget in walk(ready) if widget._dom_classes]
+    approve, queue = find(ready, "sk-activities-approve"), find(ready, "sk-activities-queue")
+    assert order.index(approve) < order.index(queue)

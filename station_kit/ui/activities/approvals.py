@@ -34,8 +34,10 @@ class ApprovalsTab:
         on_click(approve, self._approve, self.message, [self.holder, self.reason.widget])
         on_click(reject, self._reject, self.message, [self.holder, self.reason.widget])
         on_click(refresh, self.refresh, self.message)
-        self.widget = widgets.VBox([widgets.HBox([refresh, self.summary]), self.select_all, self.holder,
-                                    self.reason.row, widgets.HBox([approve, reject]), self.message.widget])
+        # The decision sits above the queue: with 200 lines below, a worker should not scroll to find it.
+        self.widget = widgets.VBox([widgets.HBox([refresh, self.summary]), self.reason.row,
+                                    widgets.HBox([approve, reject]), self.message.widget, self.select_all,
+                                    self.holder])
 
     def refresh(self) -> None:
         with read_session(self.context.engine) as session:

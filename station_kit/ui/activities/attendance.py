@@ -22,6 +22,7 @@ from station_kit.ui.common import (
     CheckboxGroup,
     Message,
     button,
+    esc,
     format_time,
     html_table,
     labelled,
@@ -36,14 +37,15 @@ class AttendanceTab:
     def __init__(self, context: Context):
         self.context = context
         self.message = Message(f"sk-{APP}-attendance-message")
-        self.activity = widgets.Dropdown(options=[], layout=widgets.Layout(width="40em"))
-        self.activity.add_class(f"sk-{APP}-activity")
+        self.activity = widgets.Dropdown(options=[], layout=widgets.Layout(width="34em"))
+        activity_row = labelled(APP, "activity", t("activities.activity"), self.activity).row
         self.activity.observe(lambda _change: self.show_roster(), "value")
         self.status = widgets.Dropdown(options=enum_options(ActivityStatus, "activity_status"),
                                        layout=widgets.Layout(width="10em"))
         self.status.add_class(f"sk-{APP}-status")
         set_status = button(t("activities.set_status"), f"sk-{APP}-set-status")
         on_click(set_status, self._set_status, self.message, [self.status, self.activity])
+        activity_row.children += (self.status, set_status)
         self.roster = widgets.HTML()
         self.roster.add_class(f"sk-{APP}-roster")
         self.query = text("volunteers.search_placeholder")
@@ -70,7 +72,7 @@ class AttendanceTab:
             actions.append(widget)
         check_in_button, check_out_button, batch_button, no_show_button = actions
         self.widget = widgets.VBox([
-            widgets.HBox([self.activity, self.status, set_status]), self.roster,
+            activity_row, self.roster,
             widgets.HTML(f"<b>{t('activities.add_people')}</b>"), widgets.HBox([self.query, find]), self.found,
             self.time.row, widgets.HBox([check_in_button, no_show_button]),
             widgets.HBox([self.open_records, check_out_button]),
@@ -89,7 +91,8 @@ class AttendanceTab:
 
     def show_roster(self) -> None:
         if self.activity.value is None:
-            self.roster.value, self.open_records.options = "", []
+            self.roster.value = f'<span class="sk-hint">{esc(t("activities.none_recent", days=RECENT_DAYS))}</span>'
+            self.open_records.options = []
             return
         with read_session(self.context.engine) as session:
             lines = roster(session=session, activity_id=self.activity.value)
