@@ -345,6 +345,11 @@ def button(label: str, css_class: str, *, primary: bool = False) -> widgets.Butt
     return widget
 
 
+def button_row(*buttons: widgets.Button) -> widgets.HBox:
+    """A form's buttons, under its inputs rather than its labels, each as wide as its text."""
+    return widgets.HBox(list(buttons), layout=widgets.Layout(margin=f"12px 0 0 {LABEL_WIDTH}"))
+
+
 class CheckboxGroup(widgets.GridBox):
     """Several choices as tick boxes; ``value`` is the tuple of chosen values.
 

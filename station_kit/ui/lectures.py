@@ -19,6 +19,7 @@ from station_kit.ui.common import (
     Message,
     build_guarded,
     button,
+    button_row,
     current_operator,
     default_engine,
     esc,
@@ -52,6 +53,7 @@ class Lectures:
         self.hall = widgets.ToggleButtons(options=enum_options(LectureHall, "hall"))
         self.hall.add_class(f"sk-{APP}-hall")
         self.hall.observe(lambda _change: self.show_sessions(), "value")
+        self.sessions_heading = text_block("", "sk-section")
         self.sessions = widgets.HTML()
         self.sessions.add_class(f"sk-{APP}-sessions")
         self.message = Message(f"sk-{APP}-message")
@@ -76,9 +78,11 @@ class Lectures:
         submit = button(t("lectures.submit"), f"sk-{APP}-submit", primary=True)
         on_click(submit, self._add, self.message, [field.widget for field in fields])
         home = widgets.HTML(f'<a href="home.ipynb">{esc(t("app.back_home"))}</a>')
+        # The form first, under the hall it adds to; the hall's sessions (up to 50) below it.
         self.widget = page(APP, widgets.HBox([home], layout=widgets.Layout(justify_content="flex-end")),
-                           self.hall, self.sessions, text_block(t("lectures.add"), "sk-section"),
-                           *(field.row for field in fields), submit, self.message.widget)
+                           self.hall, text_block(t("lectures.add"), "sk-section"),
+                           *(field.row for field in fields), button_row(submit), self.message.widget,
+                           self.sessions_heading, self.sessions)
         self.show_sessions()
 
     def show_sessions(self) -> None:
@@ -89,6 +93,8 @@ class Lectures:
         rows = [(format_time(line.starts_at), line.title, line.speaker, t("list.separator").join(line.partners),
                  line.audience) for line in lines]
         self.sessions.value = html_table(headers, rows) if rows else esc(t("lectures.none"))
+        self.sessions_heading.value = esc(t("lectures.recent", hall=t(f"enum.hall.{self.hall.value.value}"),
+                                            count=SESSIONS_SHOWN))
 
     def _write(self) -> Activity:
         value = self.form.value

@@ -22,6 +22,7 @@ from station_kit.ui.common import (
     CheckboxGroup,
     Message,
     button,
+    button_row,
     esc,
     format_time,
     html_table,
@@ -76,7 +77,7 @@ class AttendanceTab:
             widgets.HTML(f"<b>{t('activities.add_people')}</b>"), widgets.HBox([self.query, find]), self.found,
             self.time.row, widgets.HBox([check_in_button, no_show_button]),
             widgets.HBox([self.open_records, check_out_button]),
-            self.minutes.row, self.reason.row, batch_button, self.message.widget])
+            self.minutes.row, self.reason.row, button_row(batch_button), self.message.widget])
 
     def reload_activities(self) -> None:
         start = clock.now() - dt.timedelta(days=RECENT_DAYS)

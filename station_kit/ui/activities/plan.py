@@ -18,6 +18,7 @@ from station_kit.ui.common import (
     Form,
     Message,
     button,
+    button_row,
     labelled,
     on_click,
 )
@@ -55,13 +56,13 @@ class PlanTab:
                      widgets.Dropdown(options=enum_options(AttendanceMode, "attendance_mode"), layout=dropdown)),
             labelled(APP, "content", t("activities.content"),
                      widgets.Textarea(layout=widgets.Layout(width=INPUT_WIDTH, height="4em"))),
-            labelled(APP, "until", t("activities.repeat_until"), widgets.DatePicker(layout=widgets.Layout(width="12em")),
-                     css="repeat-until"),
+            labelled(APP, "until", t("activities.repeat_until"),
+                     widgets.DatePicker(layout=widgets.Layout(width="12em")), css="repeat-until"),
         ]
         self.form = Form(fields, self.message)
         submit = button(t("activities.submit"), f"sk-{APP}-submit", primary=True)
         on_click(submit, self._plan, self.message, [field.widget for field in fields])
-        self.widget = widgets.VBox([*(field.row for field in fields), submit, self.message.widget])
+        self.widget = widgets.VBox([*(field.row for field in fields), button_row(submit), self.message.widget])
 
     def _data(self) -> ActivityCreate:
         value = self.form.value

@@ -17,6 +17,7 @@ from station_kit.ui.common import (
     Form,
     Message,
     button,
+    button_row,
     esc,
     format_date,
     labelled,
@@ -53,7 +54,7 @@ class RegisterTab:
         self._show_identity_rows()
         self.form["allow_similar"].row.layout.display = "none"
         self.widget = widgets.VBox([*(field.row for field in self.form.fields.values()),
-                                    widgets.HBox([self.submit], layout=widgets.Layout(margin="12px 0 0 9em")),
+                                    button_row(self.submit),
                                     self.message.widget])
 
     def _fields(self):

@@ -19,6 +19,7 @@ from station_kit.ui.common import (
     Form,
     Message,
     button,
+    button_row,
     esc,
     labelled,
     on_click,
@@ -128,7 +129,7 @@ class EditForm:
         on_click(cancel, self.close, self.message)
         self.unmask = UnmaskPanel(context)
         self.widget = widgets.VBox([self.title, *(field.row for field in fields),
-                                    widgets.HBox([save, cancel], layout=widgets.Layout(margin="12px 0 0 9em")),
+                                    button_row(save, cancel),
                                     self.message.widget, self.unmask.widget],
                                    layout=widgets.Layout(display="none", margin="16px 0 0 0",
                                                          padding="8px 16px", border="1px solid #d0d5dd"))

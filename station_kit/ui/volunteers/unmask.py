@@ -13,7 +13,7 @@ from station_kit.db import write_session
 from station_kit.i18n import t
 from station_kit.models.people import VolunteerPublic
 from station_kit.services.volunteers import reveal_personal_data
-from station_kit.ui.common import Form, Message, button, esc, labelled, on_click, text_block
+from station_kit.ui.common import Form, Message, button, button_row, esc, labelled, on_click, text_block
 from station_kit.ui.volunteers.fields import APP, Context, text_input
 
 
@@ -30,7 +30,7 @@ class UnmaskPanel:
         show = button(t("volunteers.unmask"), f"sk-{APP}-unmask")
         on_click(show, self._reveal, self.message, inputs=[reason.widget])
         self.widget = widgets.VBox([text_block(t("volunteers.unmask_section"), "sk-section"), reason.row,
-                                    widgets.HBox([show], layout=widgets.Layout(margin="4px 0 0 9em")),
+                                    button_row(show),
                                     self.message.widget, self.shown],
                                    layout=widgets.Layout(margin="12px 0 0 0"))
         self.widget.add_class(f"sk-{APP}-unmask-panel")
