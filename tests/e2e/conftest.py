@@ -220,6 +220,24 @@ def demo(tmp_path_factory, demo_template):
 
 
 @pytest.fixture(scope="module")
+def counts(demo) -> Iterator[Callable[[type], int]]:
+    """``counts(Model)``: how many rows the module's demo database holds, read beside the server, so
+    that "nothing was written" is seen in the database and not assumed."""
+    from sqlmodel import select
+
+    from station_kit.db import get_engine, read_session
+
+    engine = get_engine(demo[0])
+
+    def count(model: type) -> int:
+        with read_session(engine) as session:
+            return len(session.exec(select(model.id)).all())
+
+    yield count
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
 def server(serve_station, demo):
     """`station-kit serve` over this module's demo station."""
     url, env = demo

@@ -5,37 +5,17 @@ and an overlapping record are refused with their messages, and the database show
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
 from station_kit import clock
-from station_kit.db import get_engine, read_session
 from station_kit.i18n import t
 from station_kit.models import Activity, ServiceRecord
+from tests.e2e.pages import PAGE_TIMEOUT_MS, expect
 
 pytestmark = pytest.mark.e2e
 
-PAGE_TIMEOUT_MS = 90_000
 ACTION_TIMEOUT_MS = 20_000
 CLICK_PAUSE_MS = 900  # a person's pause between two clicks on one button
 TITLE = "周五爱国卫生大扫除（测试）"
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-@pytest.fixture(scope="module")
-def counts(demo):
-    engine = get_engine(demo[0])
-
-    def count(model) -> int:
-        with read_session(engine) as session:
-            return len(session.exec(select(model.id)).all())
-
-    yield count
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -12,19 +12,12 @@ from station_kit.db import get_engine, write_session
 from station_kit.services import activities, records
 from station_kit.services.org import current_station
 from station_kit.services.volunteers import search_volunteers
-from tests.e2e.layout import clipped
+from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect
 from tests.factories import activity_data, id_number, unique_phone
 
 pytestmark = pytest.mark.e2e
 
-PAGE_TIMEOUT_MS = 90_000
 CHANGE_SHOWS_WITHIN_MS = 5_000
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def figure(page, key: str):

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.layout import clipped
+from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect
 
 pytestmark = pytest.mark.e2e
 
-PAGE_TIMEOUT_MS = 90_000
 
 def test_home_shows_the_demo_station_and_its_figures(server, page, request_log, screenshots):
-    from playwright.sync_api import expect
-
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(server.app_url("home"), timeout=PAGE_TIMEOUT_MS)
     title = page.locator(".sk-home-title")
@@ -27,8 +24,6 @@ def test_home_shows_the_demo_station_and_its_figures(server, page, request_log, 
 
 
 def test_home_leads_to_the_volunteers_app(server, page, request_log):
-    from playwright.sync_api import expect
-
     page.goto(server.app_url("home"), timeout=PAGE_TIMEOUT_MS)
     link = page.locator("a.sk-home-link", has_text="志愿者")
     expect(link).to_be_visible(timeout=PAGE_TIMEOUT_MS)

@@ -10,14 +10,12 @@ from station_kit.analytics import headline_figures
 from station_kit.db import get_engine, read_session
 from station_kit.i18n import t
 from station_kit.services.org import current_station
-from tests.e2e.layout import clipped
+from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect, open_app
 from tests.factories import id_number, unique_phone, with_bad_check_digit
 
 pytestmark = pytest.mark.e2e
 
-PAGE_TIMEOUT_MS = 90_000
 ACTION_TIMEOUT_MS = 15_000
-
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +34,9 @@ def count_volunteers(demo):
 @pytest.fixture
 def app(server, page, request_log):
     """The volunteers page, loaded; afterwards, no request may have left 127.0.0.1."""
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    page.set_default_timeout(ACTION_TIMEOUT_MS)
-    page.goto(server.app_url("volunteers"), timeout=PAGE_TIMEOUT_MS)
-    page.locator(".sk-volunteers-submit").wait_for(timeout=PAGE_TIMEOUT_MS)
-    yield page
+    yield open_app(page, server.app_url("volunteers"), ready=".sk-volunteers-submit",
+                   action_timeout_ms=ACTION_TIMEOUT_MS, height=1000)
     assert request_log.foreign() == []
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def fill_form(page, *, name: str, number: str, phone: str, consent: bool = True) -> None:
@@ -158,9 +147,7 @@ def test_duplicates_are_confirmed_then_merged(app, count_volunteers, screenshots
 def test_an_admin_unmasks_one_volunteer_with_a_reason(serve_station, demo, page, request_log, screenshots):
     url, env = demo
     admin = serve_station(url, env={**env, "STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"})
-    page.set_viewport_size({"width": 1280, "height": 1100})
-    page.set_default_timeout(ACTION_TIMEOUT_MS)
-    page.goto(admin.app_url("volunteers"), timeout=PAGE_TIMEOUT_MS)
+    open_app(page, admin.app_url("volunteers"), ready=".sk-volunteers-submit", action_timeout_ms=ACTION_TIMEOUT_MS)
     number, phone = id_number(), unique_phone()
     fill_form(page, name="白玉兰", number=number, phone=phone)
     submit(page)

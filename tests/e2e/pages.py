@@ -1,0 +1,30 @@
+"""What every browser test does with a page: open an app and wait until it is ready, expect what a
+person would see, and find layout a person would see as broken."""
+
+from __future__ import annotations
+
+# A kernel that starts while the 2-core CI machine runs other servers can take most of a minute.
+PAGE_TIMEOUT_MS = 90_000
+
+
+def expect(locator):
+    """Playwright's expect, imported late: without Playwright the browser tests skip with a reason."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def open_app(page, url: str, *, ready: str, action_timeout_ms: int, width: int = 1280, height: int = 1100):
+    """Load the app at ``url`` in ``page`` and wait until the element ``ready`` is on it."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.set_default_timeout(action_timeout_ms)
+    page.goto(url, timeout=PAGE_TIMEOUT_MS)
+    page.locator(ready).wait_for(timeout=PAGE_TIMEOUT_MS)
+    return page
+
+
+def clipped(page, selector: str) -> list[str]:
+    """The texts of the elements matching ``selector`` that are wider than their own box: a figure
+    that runs out of its tile, a button pushed out of its row."""
+    return page.eval_on_selector_all(
+        selector, "elements => elements.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent)")
