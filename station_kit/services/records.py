@@ -134,14 +134,15 @@ def approve_records(*, session: Session, record_ids: list[int], operator: str, r
 
 def reject_records(*, session: Session, record_ids: list[int], operator: str, reason: str) -> int:
     """Reject pending records with a reason the volunteer can be told. All or none."""
-    if not reason.strip():
-        raise DomainError.on("reason", "reason.required")
     return _decide(session, record_ids, RecordStatus.rejected, operator, reason)
 
 
 def _decide(session: Session, record_ids: list[int], status: RecordStatus, operator: str, reason: str) -> int:
+    # What was ticked first: a worker who ticked nothing is told so before being asked for a reason.
     if not record_ids:
         raise DomainError.on("records", "record.none_selected")
+    if status == RecordStatus.rejected and not reason.strip():
+        raise DomainError.on("reason", "reason.required")
     records = session.exec(select(ServiceRecord).where(ServiceRecord.id.in_(record_ids))).all()
     if len(records) != len(set(record_ids)):
         raise DomainError.on("records", "record.not_found")

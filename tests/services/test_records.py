@@ -159,3 +159,10 @@ def test_star_levels_follow_approved_hours(engine, station, people):
         shown = {v.name: (v.approved_hours, v.star_level)
                  for v in search_volunteers(session=session, station_id=station.id)}
     assert shown["张伟"] == (102.0, 1) and shown["李娜"] == (0.0, 0)
+
+
+@pytest.mark.parametrize("decide", [records.approve_records, records.reject_records])
+def test_deciding_with_nothing_ticked_says_so_first(engine, decide):
+    with pytest.raises(DomainError) as refused, write_session(engine) as session:
+        decide(session=session, record_ids=[], operator="站长", reason="")
+    assert refused.value.keys() == ["record.none_selected"]

@@ -136,3 +136,10 @@ def test_the_decision_comes_before_the_long_queue(engine, ready):
     order = [widget for widget in walk(ready) if widget._dom_classes]
     approve, queue = find(ready, "sk-activities-approve"), find(ready, "sk-activities-queue")
     assert order.index(approve) < order.index(queue)
+
+
+@pytest.mark.parametrize("action", ["check-in", "set-status"])
+def test_acting_before_any_activity_exists_asks_to_choose_one(ready, action):
+    find(ready, "sk-activities-tabs").selected_index = 1
+    click(ready, action)
+    assert esc(t("activity.choose_first")) in find(ready, "sk-activities-attendance-message").value

@@ -143,7 +143,7 @@ class AttendanceTab:
 
     def _activity_id(self) -> int:
         if self.activity.value is None:
-            raise DomainError([FieldError("activity", "activity.not_found")])
+            raise DomainError([FieldError("activity", "activity.choose_first")])
         return self.activity.value
 
     def _moment(self) -> dt.datetime:
