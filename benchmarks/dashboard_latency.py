@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, serving
 from benchmarks.timing import Result
 from station_kit.db import get_engine, write_session
 from station_kit.demo import people
@@ -24,24 +23,6 @@ from station_kit.services.volunteers import register_volunteer
 from station_kit.ui.dashboard import POLL_SECONDS
 
 TRIES = 7
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"server at {url} did not answer")
 
 
 def _register(engine, n: int, rng: random.Random) -> None:
@@ -57,18 +38,14 @@ def _register(engine, n: int, rng: random.Random) -> None:
 def measure(url: str, tries: int = TRIES) -> list[float]:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "station_kit.cli", "serve", "--port", str(port), "--db", url],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     seconds = []
-    try:
-        page_url = f"http://127.0.0.1:{port}/voila/render/dashboard.ipynb"
-        _wait_for(page_url)
+    with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder, \
+            serving(url, Path(folder) / "serve.log") as base_url:
         engine = get_engine(url)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
-            page.goto(page_url, timeout=120_000)
+            page.goto(f"{base_url}/voila/render/dashboard.ipynb", timeout=120_000)
             figure = page.locator(".sk-dashboard-figure-volunteers .sk-dash-number")
             figure.wait_for(timeout=120_000)
             rng = random.Random(12)
@@ -80,9 +57,6 @@ def measure(url: str, tries: int = TRIES) -> list[float]:
                     page.wait_for_timeout(20)
                 seconds.append(time.perf_counter() - started)
             browser.close()
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
     return seconds
 
 
@@ -98,7 +72,8 @@ def main() -> None:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", url], check=True, capture_output=True)
         [result] = run(url)
-    print(f"{result.name}: {result.seconds:.2f} s; poll interval {result.floor_seconds:.2f} s; ratio {result.ratio:.2f}")
+    print(f"{result.name}: {result.seconds:.2f} s; poll interval {result.floor_seconds:.2f} s; "
+          f"ratio {result.ratio:.2f}")
 
 
 if __name__ == "__main__":

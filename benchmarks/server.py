@@ -1,0 +1,50 @@
+"""`station-kit serve` in a subprocess for a benchmark, and Chromium's launch arguments."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"server at {url} did not answer")
+
+
+@contextmanager
+def serving(db_url: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve the apps over ``db_url`` (its output in ``log_path``); yields the base URL once it answers."""
+    port = _free_port()
+    with log_path.open("wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", "station_kit.cli", "serve", "--port", str(port),
+                                   "--db", db_url], stdout=log, stderr=subprocess.STDOUT,
+                                  env={**os.environ, **(env or {})}, start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base_url}/voila/render/home.ipynb")
+        yield base_url
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
