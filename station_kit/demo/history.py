@@ -56,7 +56,8 @@ def build_history(*, session: Session, station_id: int, rng: random.Random) -> d
     _mark_backfills(rng, rows)
     rows += _extra_records(rng, schedule, volunteers)
     for start in range(0, len(rows), 20_000):
-        session.execute(insert(ServiceRecord), [{**row, "station_id": station_id} for row in rows[start:start + 20_000]])
+        batch = rows[start:start + 20_000]
+        session.execute(insert(ServiceRecord), [{**row, "station_id": station_id} for row in batch])
     counts = {"activities": len(activities), "records": len(rows),
               "approved_minutes": sum(r["minutes"] for r in rows if r["status"] == RecordStatus.approved)}
     log_event(session, operator="demo", action="demo.history", entity="station", entity_id=station_id,
@@ -99,7 +100,8 @@ def _insert_activities(session: Session, station_id: int, planned: list[PlannedA
         "content": a.content, "beneficiaries": a.beneficiaries, "speaker": a.speaker,
         "attendance_mode": AttendanceMode.marked, "status": ActivityStatus.done,
     } for a in planned]
-    new_ids = session.execute(insert(Activity).returning(Activity.id, sort_by_parameter_order=True), rows).scalars().all()
+    inserted = insert(Activity).returning(Activity.id, sort_by_parameter_order=True)
+    new_ids = session.execute(inserted, rows).scalars().all()
     links = [{"activity_id": new_id, "partner_unit_id": ids[PartnerUnit][name]}
              for new_id, activity in zip(new_ids, planned) for name in dict.fromkeys(activity.partners)]
     if links:

@@ -60,6 +60,7 @@ STYLE = """<style>
 .sk-app .sk-field-error .widget-html-content, .sk-app .sk-message .widget-html-content,
 .sk-app .sk-hint .widget-html-content, .sk-app .sk-block .widget-html-content { line-height: 1.6; }
 .sk-app .sk-field-error { color: #b42318; }
+.sk-app .sk-required { color: #d92d20; margin-left: 2px; }
 .sk-app .sk-hint { color: #475467; }
 .sk-msg { padding: 8px 14px; border-radius: 4px; margin: 6px 0; }
 .sk-msg ul { margin: 4px 0 0 0; padding-left: 1.4em; }
@@ -207,18 +208,20 @@ class FormField:
 
 
 def labelled(app_name: str, name: str, label: str, widget: widgets.Widget, *, css: str | None = None,
-             below: Sequence[widgets.Widget] = ()) -> FormField:
+             below: Sequence[widgets.Widget] = (), required: bool = False) -> FormField:
     """Lay out ``widget`` with ``label`` on its left and an error area under it.
 
     The widget gets the class ``sk-<app>-<css>`` and its error area ``sk-<app>-<css>-error``;
     ``css`` defaults to the field name with dashes. ``below`` goes between input and error area.
+    A ``required`` field's label ends in a red *, as on the paper forms staff know.
     """
     css = css or css_name(name)
     widget.add_class(f"sk-{app_name}-{css}")
     error = widgets.HTML(layout=widgets.Layout(display="none"))
     error.add_class("sk-field-error")
     error.add_class(f"sk-{app_name}-{css}-error")
-    label_widget = widgets.HTML(esc(label), layout=widgets.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH))
+    marker = f'<span class="sk-required" title="{esc(t("form.required"))}">*</span>' if required else ""
+    label_widget = widgets.HTML(esc(label) + marker, layout=widgets.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH))
     label_widget.add_class("sk-label")
     row = widgets.HBox([label_widget, widgets.VBox([widget, *below, error])])
     row.add_class("sk-row")

@@ -59,7 +59,7 @@ class Lectures:
         self.message = Message(f"sk-{APP}-message")
         dropdown = widgets.Layout(width=INPUT_WIDTH)
         fields = [
-            labelled(APP, "title", t("activities.title_field"), text()),
+            labelled(APP, "title", t("activities.title_field"), text(), required=True),
             labelled(APP, "category", t("activities.category"),
                      widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
             labelled(APP, "speaker", t("lectures.speaker"), text()),
@@ -67,9 +67,10 @@ class Lectures:
                      widgets.Dropdown(options=none_first(choices.partners), layout=dropdown)),
             labelled(APP, "room_id", t("activities.room"),
                      widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
-            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em"))),
-            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start"),
-            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end"),
+            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em")),
+                     required=True),
+            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start", required=True),
+            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end", required=True),
             labelled(APP, "beneficiaries", t("lectures.audience"),
                      widgets.BoundedIntText(value=0, min=0, max=100_000, layout=widgets.Layout(width="10em")),
                      css="audience"),

@@ -37,7 +37,8 @@ def test_the_screen_shows_the_station_with_charts(screen, screenshots):
     expect(figure(screen, "volunteers")).to_have_text("755")
     expect(figure(screen, "approved-hours")).to_have_text("323,416.0")
     for chart in ("month", "post", "category"):
-        expect(screen.locator(f".sk-dashboard-chart-{chart} .bargroup rect").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        bars = screen.locator(f".sk-dashboard-chart-{chart} .bargroup rect")
+        expect(bars.first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     screen.screenshot(path=screenshots / "dashboard.png")
 
 

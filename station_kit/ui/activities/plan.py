@@ -31,7 +31,7 @@ class PlanTab:
         dropdown = widgets.Layout(width=INPUT_WIDTH)
         self.message = Message(f"sk-{APP}-message")
         fields = [
-            labelled(APP, "title", t("activities.title_field"), text()),
+            labelled(APP, "title", t("activities.title_field"), text(), required=True),
             labelled(APP, "category", t("activities.category"),
                      widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
             labelled(APP, "hall", t("activities.hall"),
@@ -45,9 +45,10 @@ class PlanTab:
             labelled(APP, "room_id", t("activities.room"),
                      widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
             labelled(APP, "place", t("activities.place"), text("activities.place_placeholder")),
-            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em"))),
-            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start"),
-            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end"),
+            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em")),
+                     required=True),
+            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start", required=True),
+            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end", required=True),
             labelled(APP, "partner_ids", t("activities.partners"), CheckboxGroup(choices.partners, columns=3),
                      css="partners"),
             labelled(APP, "beneficiaries", t("activities.beneficiaries"),

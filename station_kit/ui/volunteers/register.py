@@ -62,12 +62,13 @@ class RegisterTab:
         genders = [(t("volunteers.none_selected"), ""), *((t(f"enum.gender.{g.value}"), g) for g in Gender)]
         birth_date = widgets.DatePicker(value=None, layout=widgets.Layout(width=INPUT_WIDTH))
         return [
-            labelled(APP, "name", t("volunteers.name"), text_input()),
+            labelled(APP, "name", t("volunteers.name"), text_input(), required=True),
             labelled(APP, "id_type", t("volunteers.id_type"), dropdown(id_types, IdType.resident_id)),
-            labelled(APP, "id_number", t("volunteers.id_number"), text_input(), below=[self.derived]),
+            labelled(APP, "id_number", t("volunteers.id_number"), text_input(), below=[self.derived], required=True),
             labelled(APP, "gender", t("volunteers.gender"), dropdown(genders, "")),
             labelled(APP, "birth_date", t("volunteers.birth_date"), birth_date),
-            labelled(APP, "phone", t("volunteers.phone"), text_input(t("volunteers.phone_placeholder"))),
+            labelled(APP, "phone", t("volunteers.phone"), text_input(t("volunteers.phone_placeholder")),
+                     required=True),
             *detail_fields(),
             *membership_fields(self.context.choices),
             labelled(APP, "guardian_name", t("volunteers.guardian_name"), text_input()),

@@ -117,7 +117,7 @@ class EditForm:
         self.message = Message(f"sk-{APP}-edit-message")
         self.title = text_block("", "sk-section")
         fields = [
-            labelled(APP, "name", t("volunteers.name"), text_input(), css="edit-name"),
+            labelled(APP, "name", t("volunteers.name"), text_input(), css="edit-name", required=True),
             labelled(APP, "phone", t("volunteers.phone"), text_input(), css="edit-phone"),
             *detail_fields("edit-"),
             *membership_fields(context.choices, "edit-"),

@@ -23,7 +23,8 @@ class UnmaskPanel:
         self.volunteer_id: int | None = None
         self.message = Message(f"sk-{APP}-unmask-message")
         reason = labelled(APP, "reason", t("volunteers.unmask_reason"),
-                          text_input(t("volunteers.unmask_reason_placeholder")), css="unmask-reason")
+                          text_input(t("volunteers.unmask_reason_placeholder")), css="unmask-reason",
+                          required=True)
         self.form = Form([reason], self.message)
         self.shown = text_block("", "sk-block")
         self.shown.add_class(f"sk-{APP}-unmasked")
