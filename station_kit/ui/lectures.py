@@ -12,7 +12,7 @@ from station_kit.models.work import LectureHall, WorkTask
 from station_kit.services.activities import plan_activity
 from station_kit.services.org import current_station
 from station_kit.services.rosters import activity_choices, lecture_sessions
-from station_kit.ui.activities.fields import at, clock_text, enum_options, none_first, text
+from station_kit.ui.activities.fields import enum_options, none_first, schedule_fields, scheduled, text
 from station_kit.ui.common import (
     INPUT_WIDTH,
     Form,
@@ -67,10 +67,7 @@ class Lectures:
                      widgets.Dropdown(options=none_first(choices.partners), layout=dropdown)),
             labelled(APP, "room_id", t("activities.room"),
                      widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
-            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em")),
-                     required=True),
-            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start", required=True),
-            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end", required=True),
+            *schedule_fields(APP),
             labelled(APP, "beneficiaries", t("lectures.audience"),
                      widgets.BoundedIntText(value=0, min=0, max=100_000, layout=widgets.Layout(width="10em")),
                      css="audience"),
@@ -100,12 +97,12 @@ class Lectures:
     def _write(self) -> Activity:
         value = self.form.value
         partner = value("partner")
+        starts_at, ends_at = scheduled(self.form)
         data = ActivityCreate(
             title=value("title"), category=value("category"), hall=self.hall.value,
             speaker=value("speaker").strip(), room_id=value("room_id"),
-            starts_at=at(value("date"), value("starts_at"), "starts_at"),
-            ends_at=at(value("date"), value("ends_at"), "ends_at"),
-            beneficiaries=value("beneficiaries"), partner_ids=[partner] if partner else [])
+            starts_at=starts_at, ends_at=ends_at, beneficiaries=value("beneficiaries"),
+            partner_ids=[partner] if partner else [])
         with write_session(self.engine) as session:
             return plan_activity(session=session, station_id=self.station_id, data=data,
                                  operator=current_operator())

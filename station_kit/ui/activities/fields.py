@@ -12,7 +12,7 @@ from station_kit import clock
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.services.rosters import ActivityChoices
-from station_kit.ui.common import INPUT_WIDTH
+from station_kit.ui.common import INPUT_WIDTH, Form, FormField, labelled
 from station_kit.validation import check_clock
 
 APP = "activities"
@@ -49,6 +49,22 @@ def at(day: dt.date | None, value: str, field_name: str, date_field: str = "date
     if day is None:
         raise DomainError([FieldError(date_field, "activities.date_required")])
     return dt.datetime.combine(day, check_clock(value, field=field_name), tzinfo=clock.CHINA)
+
+
+def schedule_fields(app: str) -> list[FormField]:
+    """日期, 开始时间 and 结束时间, all required, as every form that plans an activity asks for them."""
+    return [
+        labelled(app, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em")),
+                 required=True),
+        labelled(app, "starts_at", t("activities.start"), clock_text("09:00"), css="start", required=True),
+        labelled(app, "ends_at", t("activities.end"), clock_text("11:00"), css="end", required=True),
+    ]
+
+
+def scheduled(form: Form) -> tuple[dt.datetime, dt.datetime]:
+    """The start and end that a form's schedule_fields give, in station time."""
+    day = form.value("date")
+    return at(day, form.value("starts_at"), "starts_at"), at(day, form.value("ends_at"), "ends_at")
 
 
 def now_clock() -> str:

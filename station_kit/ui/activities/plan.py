@@ -11,7 +11,7 @@ from station_kit.i18n import t
 from station_kit.models import ActivityCreate
 from station_kit.models.work import AttendanceMode, LectureHall, WorkTask
 from station_kit.services.activities import plan_activity, plan_weekly_series
-from station_kit.ui.activities.fields import APP, Context, at, clock_text, enum_options, none_first, text
+from station_kit.ui.activities.fields import APP, Context, enum_options, none_first, schedule_fields, scheduled, text
 from station_kit.ui.common import (
     INPUT_WIDTH,
     CheckboxGroup,
@@ -45,10 +45,7 @@ class PlanTab:
             labelled(APP, "room_id", t("activities.room"),
                      widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
             labelled(APP, "place", t("activities.place"), text("activities.place_placeholder")),
-            labelled(APP, "date", t("activities.date"), widgets.DatePicker(layout=widgets.Layout(width="12em")),
-                     required=True),
-            labelled(APP, "starts_at", t("activities.start"), clock_text("09:00"), css="start", required=True),
-            labelled(APP, "ends_at", t("activities.end"), clock_text("11:00"), css="end", required=True),
+            *schedule_fields(APP),
             labelled(APP, "partner_ids", t("activities.partners"), CheckboxGroup(choices.partners, columns=3),
                      css="partners"),
             labelled(APP, "beneficiaries", t("activities.beneficiaries"),
@@ -67,8 +64,7 @@ class PlanTab:
 
     def _data(self) -> ActivityCreate:
         value = self.form.value
-        starts_at = at(value("date"), value("starts_at"), "starts_at")
-        ends_at = at(value("date"), value("ends_at"), "ends_at")
+        starts_at, ends_at = scheduled(self.form)
         return ActivityCreate(
             title=value("title"), category=value("category"), hall=value("hall"), project_id=value("project_id"),
             post_id=value("post_id"), organiser=value("organiser").strip(),
