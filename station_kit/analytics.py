@@ -135,10 +135,11 @@ def station_figures(engine) -> pd.DataFrame:
 
 
 def volunteers(engine, station_id: int | None = None) -> pd.DataFrame:
-    """Volunteers with ID numbers and phones masked, as every export shows them."""
+    """Volunteers with ID numbers and phones masked, as every export shows them. Of the birth date
+    only the year is here: with the ID number's last 4 beside a fuller date, numbers could be rebuilt."""
     statement = (
         select(Station.code.label("station"), Volunteer.number, Volunteer.name, Volunteer.gender,
-               Volunteer.birth_date, Volunteer.id_number_masked.label("id_number"), Volunteer.phone,
+               Volunteer.birth_year, Volunteer.id_number_masked.label("id_number"), Volunteer.phone,
                Volunteer.is_party_member, Team.name.label("team"), Squad.name.label("squad"),
                Volunteer.registered_at, Volunteer.active)
         .join(Station, Station.id == Volunteer.station_id)
@@ -150,7 +151,6 @@ def volunteers(engine, station_id: int | None = None) -> pd.DataFrame:
         statement = statement.where(Volunteer.station_id == station_id)
     frame = pd.read_sql(statement, engine)
     frame["phone"] = frame["phone"].map(mask_phone)
-    frame["birth_date"] = pd.to_datetime(frame["birth_date"])
     frame["registered_at"] = pd.to_datetime(frame["registered_at"], utc=True).dt.tz_convert(CHINA)
     return frame
 

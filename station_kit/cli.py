@@ -7,7 +7,7 @@ import json
 import secrets
 import sys
 
-from station_kit.config import get_settings, load_secret_key
+from station_kit.config import get_settings
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 
@@ -17,13 +17,18 @@ def _database_url(args: argparse.Namespace) -> str:
 
 
 def _prepare(args: argparse.Namespace):
-    """Migrate the schema and make sure the ID-number key exists: what every command needs first."""
-    from station_kit.db import get_engine, migrate
+    """Migrate the schema and check the ID-number key against the database: what every command
+    needs first. A new database gets a new key file; one that holds encrypted data refuses any key
+    but its own, and the command stops with a message saying how to restore it."""
+    from station_kit.db import get_engine, migrate, write_session
+    from station_kit.services.context import remember_key, vault_for
 
     url = _database_url(args)
-    load_secret_key(get_settings(), create=True)
     migrate(url)
-    return get_engine(url)
+    engine = get_engine(url)
+    with write_session(engine) as session:
+        remember_key(session, vault_for(session, create_key=True))
+    return engine
 
 
 def cmd_init(args: argparse.Namespace) -> int:

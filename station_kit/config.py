@@ -44,8 +44,9 @@ def get_settings() -> Settings:
 def load_secret_key(settings: Settings, *, create: bool = False) -> bytes:
     """The key that encrypts ID numbers: from the environment, else from the key file.
 
-    The key file is created on first init with mode 0600, because anyone who can read
-    it can read every ID number in the database.
+    The key file is created only when ``create`` is set (a database that holds no encrypted data
+    yet), with mode 0600, because anyone who can read it can read every ID number in the database.
+    Whether the key is the database's own is checked against the database (services.context).
     """
     if settings.secret_key:
         return settings.secret_key.encode()
@@ -57,7 +58,10 @@ def load_secret_key(settings: Settings, *, create: bool = False) -> bytes:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
-    return path.read_text().strip().encode()
+    secret = path.read_text().strip().encode()
+    if not secret:
+        raise EmptySecretKey(path)
+    return secret
 
 
 class MissingSecretKey(RuntimeError):
@@ -65,3 +69,10 @@ class MissingSecretKey(RuntimeError):
         super().__init__(
             f"No secret key: set STATION_KIT_SECRET_KEY or run `station-kit init` to create {path}"
         )
+        self.path = path
+
+
+class EmptySecretKey(RuntimeError):
+    def __init__(self, path: Path):
+        super().__init__(f"The key file {path} is empty")
+        self.path = path

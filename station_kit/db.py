@@ -7,14 +7,16 @@ one failing with "database is locked" when it tries to upgrade a read lock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, create_engine, select
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -38,7 +40,7 @@ def get_engine(url: str) -> Engine:
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(database))
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     )
@@ -52,6 +54,8 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows (an old plain column a migration drops) are overwritten, not left in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -60,6 +64,16 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (0600): it holds names, phones and birth
+    years. SQLite gives its -wal and -shm files the database file's own mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -99,3 +113,33 @@ def migrate(url: str, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+    engine = get_engine(url)
+    if is_sqlite(engine):
+        # Write what the migrations changed into the database file and empty the WAL, so that no
+        # copy of a dropped plain column stays behind in it.
+        connection = engine.raw_connection()  # outside any transaction, which a checkpoint needs
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+
+
+def lock_rows(session: Session, model, ids) -> None:
+    """Hold these rows until the transaction ends, so that a rule read-then-written under them
+    (one registration number per station, no overlapping records of one volunteer) holds when two
+    writers race. PostgreSQL locks them in id order, so two writers never deadlock; SQLite needs
+    nothing, because a write transaction begins IMMEDIATE and holds the whole database."""
+    if session.get_bind().dialect.name != "postgresql" or not ids:
+        return
+    session.execute(select(model.id).where(model.id.in_(sorted(set(ids)))).order_by(model.id)
+                    .with_for_update())
+
+
+def insert_unique(session: Session, row, refuse: Callable[[], Exception]) -> None:
+    """Insert ``row``; when a unique constraint finds that another writer got there first, raise
+    ``refuse()``: the same message the user gets when the check before the insert sees it."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise refuse() from None

@@ -2,12 +2,17 @@
 
 ID numbers are encrypted with a key derived from the station's secret; a keyed hash of the number
 finds duplicates without decrypting. Screens and exports show masked forms only: the ID number's
-first 6 and last 4 characters, and a mobile phone's first 3 and last 4 digits.
+last 4 characters, and a mobile phone's first 3 and last 4 digits.
+
+An ID number is region (6) + birth date (8) + sequence and check digit (4). A mask that kept the
+region too would, beside a birth date shown anywhere, give the whole number away; so the mask keeps
+the last 4 alone, and the birth date is encrypted like the number (only its year stays plain).
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -35,16 +40,28 @@ class Vault:
     def decrypt(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
 
+    def encrypt_date(self, day: dt.date) -> str:
+        return self.encrypt(day.isoformat())
+
+    def decrypt_date(self, token: str) -> dt.date:
+        return dt.date.fromisoformat(self.decrypt(token))
+
+    def key_marker(self) -> str:
+        """A keyed value kept in the database: a key that does not give it back is not the
+        database's key (a deleted, replaced or emptied key file), and is refused."""
+        return hmac.new(_derive(self.secret, b"station_kit/key-check"), b"station_kit",
+                        hashlib.sha256).hexdigest()
+
     def lookup_hash(self, id_number: str) -> str:
         key = _derive(self.secret, b"station_kit/id-number/lookup")
         return hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()
 
 
 def mask_id_number(id_number: str) -> str:
-    """110105199001011234 → 110105********1234; short foreign numbers keep their last 4 only."""
-    if len(id_number) >= 12:
-        return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
-    return "*" * max(len(id_number) - 4, 0) + id_number[-4:]
+    """110105199001011234 → **************1234: every kind of number keeps its last 4 only."""
+    if len(id_number) <= 4:
+        return "*" * len(id_number)
+    return "*" * (len(id_number) - 4) + id_number[-4:]
 
 
 def mask_phone(phone: str) -> str:

@@ -1,6 +1,6 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
-from station_kit.models.audit import AuditEvent
+from station_kit.models.audit import AuditEvent, KeyCheck
 from station_kit.models.org import (
     Association,
     Grid,
@@ -41,6 +41,7 @@ __all__ = [
     "Association",
     "AuditEvent",
     "Grid",
+    "KeyCheck",
     "PartnerUnit",
     "Post",
     "Project",

@@ -18,3 +18,13 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=50)
     entity_id: int | None = None
     detail: str = Field(default="{}", description="JSON; never holds an unmasked ID number")
+
+
+class KeyCheck(SQLModel, table=True):
+    """One row: the marker of the key this database's personal data is encrypted with
+    (``Vault.key_marker``). A command or kernel whose key does not give it back refuses to work,
+    so a deleted, replaced or emptied key file can never mix two keys in one database."""
+
+    id: int = Field(default=1, primary_key=True)
+    marker: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=clock.now)

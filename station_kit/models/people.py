@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from station_kit import clock
@@ -69,16 +69,28 @@ class VolunteerUpdate(SQLModel):
 
 
 class Volunteer(VolunteerBase, table=True):
-    __table_args__ = (UniqueConstraint("station_id", "number"),)
+    """A registered volunteer. Plain columns never rebuild an ID number (DESIGN.md §9): the number and
+    the full birth date are encrypted; in plain stay the birth year (for ages) and the last 4
+    characters (to tell people apart). The year and month together would not do: the last 4 hold the
+    check digit, which narrows the day of birth to about three candidates once the region is guessed."""
+
+    __table_args__ = (
+        UniqueConstraint("station_id", "number"),
+        # One active registration per ID number, held by the database itself so that two writers
+        # racing on PostgreSQL cannot both insert it.
+        Index("ux_volunteer_station_id_number_active", "station_id", "id_number_hash", unique=True,
+              sqlite_where=text("active"), postgresql_where=text("active")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     station_id: int = Field(foreign_key="station.id", index=True)
     number: str = Field(max_length=20, description="志愿者编号")
     gender: Gender = Field(sa_type=String(10))
-    birth_date: dt.date
+    birth_year: int = Field(description="plain, for ages; the full date is in birth_date_cipher")
+    birth_date_cipher: str = Field(description="Fernet token of the ISO birth date; never shown")
     id_number_cipher: str = Field(description="Fernet token; never shown")
     id_number_hash: str = Field(max_length=64, index=True, description="keyed hash for look-up")
-    id_number_masked: str = Field(max_length=30, description="first 6 and last 4 digits")
+    id_number_masked: str = Field(max_length=30, description="the last 4 characters, the rest as *")
     id_number_note: str = Field(default="", max_length=50, description="message key, e.g. region unverified")
     name_pinyin: str = Field(default="", max_length=200, index=True)
     name_initials: str = Field(default="", max_length=50, index=True)

@@ -9,6 +9,7 @@ from sqlalchemy import MetaData, delete, func, update
 from sqlmodel import Session, SQLModel, select
 
 from station_kit import clock
+from station_kit.db import lock_rows
 from station_kit.errors import DomainError
 from station_kit.models import Volunteer
 from station_kit.models.people import VolunteerPublic
@@ -50,6 +51,7 @@ def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, operator: 
     fields of ``keep`` are filled from ``drop``, and ``drop`` stays on record as merged, inactive."""
     if keep_id == drop_id:
         raise DomainError.on("volunteer", "merge.same_volunteer")
+    lock_rows(session, Volunteer, [keep_id, drop_id])
     keep = get_active_volunteer(session, keep_id)
     drop = get_active_volunteer(session, drop_id)
     if keep.station_id != drop.station_id:

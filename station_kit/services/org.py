@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, select
 
+from station_kit.db import insert_unique
 from station_kit.errors import DomainError
 from station_kit.models import PartnerUnit, Post, Squad, Station, Steward, Team
 from station_kit.models.org import NamedUnit, PartnerKind, StewardRole
@@ -21,8 +22,7 @@ def create_station(*, session: Session, code: str, name: str, operator: str, **f
     if session.exec(select(Station).where(Station.code == code)).first():
         raise DomainError.on("code", "station.code_taken", code=code)
     station = Station(code=code, name=name, **fields)
-    session.add(station)
-    session.flush()
+    insert_unique(session, station, lambda: DomainError.on("code", "station.code_taken", code=code))
     log_event(session, operator=operator, action="station.create", entity="station",
               entity_id=station.id, station_id=station.id, name=name)
     return station
@@ -46,8 +46,7 @@ def add_unit(*, session: Session, model: type[Unit], station_id: int, name: str,
     if session.exec(select(model).where(model.station_id == station_id, model.name == name)).first():
         raise DomainError.on("name", "unit.name_taken", name=name)
     unit = model(station_id=station_id, name=name, **fields)
-    session.add(unit)
-    session.flush()
+    insert_unique(session, unit, lambda: DomainError.on("name", "unit.name_taken", name=name))
     log_event(session, operator=operator, action=f"{model.__tablename__}.create",
               entity=model.__tablename__, entity_id=unit.id, station_id=station_id, name=name)
     return unit

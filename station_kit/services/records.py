@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from station_kit import clock
+from station_kit.db import lock_rows
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Activity, ServiceRecord, Volunteer
 from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus
@@ -43,6 +44,8 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
     if backfill and not backfill_reason.strip():
         errors.append(FieldError("backfill_reason", "record.backfill_reason_required"))
     duration = activity_minutes(activity)
+    # Each volunteer's records are checked for overlaps under a lock on the volunteer's row.
+    lock_rows(session, Volunteer, [entry.volunteer_id for entry in entries])
     records = []
     seen: set[int] = set()
     for index, entry in enumerate(entries):
@@ -87,6 +90,7 @@ def check_in(*, session: Session, activity_id: int, volunteer_id: int, operator:
              at: dt.datetime | None = None, role: RecordRole = RecordRole.participant) -> ServiceRecord:
     """A volunteer arrives. The record stays open (no minutes) until check-out."""
     activity = _open_activity(session, activity_id)
+    lock_rows(session, Volunteer, [volunteer_id])
     volunteer = get_active_volunteer(session, volunteer_id)
     at = at or clock.now()
     if not activity.starts_at - dt.timedelta(hours=1) <= at < activity.ends_at:
@@ -143,6 +147,7 @@ def _decide(session: Session, record_ids: list[int], status: RecordStatus, opera
         raise DomainError.on("records", "record.none_selected")
     if status == RecordStatus.rejected and not reason.strip():
         raise DomainError.on("reason", "reason.required")
+    lock_rows(session, ServiceRecord, record_ids)
     records = session.exec(select(ServiceRecord).where(ServiceRecord.id.in_(record_ids))).all()
     if len(records) != len(set(record_ids)):
         raise DomainError.on("records", "record.not_found")
@@ -196,6 +201,7 @@ def _open_activity(session: Session, activity_id: int) -> Activity:
 
 
 def _get_record(session: Session, record_id: int) -> ServiceRecord:
+    lock_rows(session, ServiceRecord, [record_id])
     record = session.get(ServiceRecord, record_id)
     if record is None:
         raise DomainError.on("record", "record.not_found")

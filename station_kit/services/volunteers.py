@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from station_kit import clock
+from station_kit.db import insert_unique, lock_rows
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import (
     Post,
@@ -29,11 +30,11 @@ from station_kit.models.people import (
     VolunteerUpdate,
 )
 from station_kit.models.work import RecordStatus
-from station_kit.privacy import Vault, mask_id_number, mask_phone
+from station_kit.privacy import mask_id_number, mask_phone
 from station_kit.rules.hours import hours
 from station_kit.rules.stars import star_level
 from station_kit.services.audit import log_event
-from station_kit.services.context import default_vault
+from station_kit.services.context import remember_key, vault_for
 from station_kit.validation import (
     age_on,
     check_other_id,
@@ -52,14 +53,16 @@ def register_volunteer(
     data: VolunteerCreate,
     operator: str,
     allow_similar: bool = False,
-    vault: Vault | None = None,
 ) -> Volunteer:
     """Register a volunteer, or raise DomainError listing every field that is wrong.
 
     The same ID number twice is refused. The same name and phone as someone already registered is
     refused as a possible duplicate unless ``allow_similar`` (the form asks the worker to confirm).
+    Registrations at one station queue on the station's row, so the duplicate checks and the
+    running number hold when several kernels register at once on PostgreSQL.
     """
-    vault = vault or default_vault()
+    vault = vault_for(session)
+    lock_rows(session, Station, [station_id])
     errors: list[FieldError] = []
     name = data.name.strip()
     if not name:
@@ -74,11 +77,9 @@ def register_volunteer(
         if not data.guardian_consent:
             errors.append(FieldError("guardian_consent", "guardian.consent_required"))
     _check_memberships(session, errors, station_id, data.team_id, data.squad_id, data.post_ids)
-    if identity:
-        existing = _active_by_hash(session, station_id, vault.lookup_hash(identity.number))
-        if existing:
-            errors.append(FieldError("id_number", "id_number.duplicate", {"number": existing.number,
-                                                                          "name": existing.name}))
+    id_hash = vault.lookup_hash(identity.number) if identity else None
+    if identity and (existing := _active_by_hash(session, station_id, id_hash)):
+        errors.append(_duplicate_error(existing))
     if errors:
         raise DomainError(errors)
     if not allow_similar:
@@ -96,9 +97,10 @@ def register_volunteer(
         station_id=station_id,
         number=_next_number(session, station_id),
         gender=identity.gender,
-        birth_date=identity.birth_date,
+        birth_year=identity.birth_date.year,
+        birth_date_cipher=vault.encrypt_date(identity.birth_date),
         id_number_cipher=vault.encrypt(identity.number),
-        id_number_hash=vault.lookup_hash(identity.number),
+        id_number_hash=id_hash,
         id_number_masked=mask_id_number(identity.number),
         id_number_note=identity.note,
         name_pinyin=full,
@@ -106,8 +108,8 @@ def register_volunteer(
         consent_at=consent_date,
         guardian_consent_at=consent_date if data.guardian_consent else None,
     )
-    session.add(volunteer)
-    session.flush()
+    remember_key(session, vault)
+    insert_unique(session, volunteer, lambda: _lost_race(session, station_id, id_hash))
     _set_posts(session, volunteer.id, data.post_ids)
     log_event(session, operator=operator, action="volunteer.register", entity="volunteer",
               entity_id=volunteer.id, station_id=station_id, number=volunteer.number)
@@ -186,6 +188,17 @@ def _active_by_hash(session: Session, station_id: int, id_hash: str) -> Voluntee
     )).first()
 
 
+def _duplicate_error(existing: Volunteer) -> FieldError:
+    return FieldError("id_number", "id_number.duplicate", {"number": existing.number, "name": existing.name})
+
+
+def _lost_race(session: Session, station_id: int, id_hash: str) -> DomainError:
+    existing = _active_by_hash(session, station_id, id_hash)
+    if existing is not None:
+        return DomainError([_duplicate_error(existing)])
+    return DomainError.on("form", "write.conflict")
+
+
 def _active_by_name_phone(session, station_id, name, phone) -> Volunteer | None:
     return session.exec(select(Volunteer).where(
         Volunteer.station_id == station_id, Volunteer.name == name, Volunteer.phone == phone,
@@ -194,7 +207,8 @@ def _active_by_name_phone(session, station_id, name, phone) -> Volunteer | None:
 
 
 def _next_number(session: Session, station_id: int) -> str:
-    """志愿者编号: the station's code and a running number (rows are never deleted, so it never repeats)."""
+    """志愿者编号: the station's code and a running number (rows are never deleted, so it never repeats;
+    the caller holds the station's row, so no other writer counts at the same time)."""
     station = session.get(Station, station_id)
     count = session.exec(select(func.count()).select_from(Volunteer)
                          .where(Volunteer.station_id == station_id)).one()
@@ -287,9 +301,9 @@ def search_volunteers(*, session: Session, station_id: int, query: str = "",
     return to_public(session, session.exec(statement).all())
 
 
-def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool = False,
-              vault: Vault | None = None) -> list[VolunteerPublic]:
-    """Shape rows for display. ``unmasked`` is only for reveal_personal_data, which audits it."""
+def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool = False) -> list[VolunteerPublic]:
+    """Shape rows for display. ``unmasked`` is only for reveal_personal_data, which audits it.
+    Ages are exact: the encrypted birth date is opened here and never leaves as a date."""
     ids = [volunteer.id for volunteer in volunteers]
     teams = dict(session.exec(select(Team.id, Team.name)).all()) if ids else {}
     squads = dict(session.exec(select(Squad.id, Squad.name)).all()) if ids else {}
@@ -302,11 +316,11 @@ def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool =
             posts.setdefault(volunteer_id, []).append(post_name)
     approved = _approved_minutes(session, ids)
     today = clock.today()
-    vault = vault or (default_vault() if unmasked else None)
+    vault = vault_for(session) if volunteers else None
     return [
         VolunteerPublic(
             id=volunteer.id, number=volunteer.number, name=volunteer.name, gender=volunteer.gender,
-            age=age_on(volunteer.birth_date, today), id_type=volunteer.id_type,
+            age=age_on(vault.decrypt_date(volunteer.birth_date_cipher), today), id_type=volunteer.id_type,
             id_number=(vault.decrypt(volunteer.id_number_cipher) if unmasked
                        else volunteer.id_number_masked),
             phone=volunteer.phone if unmasked else mask_phone(volunteer.phone),

@@ -29,8 +29,9 @@ def test_volunteers_frame_masks_personal_data(engine, station):
         service.register_volunteer(session=session, station_id=station.id, operator="t", data=data)
     frame = analytics.volunteers(engine)
     assert frame.loc[0, "phone"] == "139****5678"
-    assert frame.loc[0, "id_number"] == data.id_number[:6] + "********" + data.id_number[-4:]
-    assert "id_number_cipher" not in frame.columns
+    assert frame.loc[0, "id_number"] == "*" * 14 + data.id_number[-4:]
+    assert frame.loc[0, "birth_year"] == int(data.id_number[6:10])
+    assert not {"id_number_cipher", "birth_date", "birth_date_cipher"} & set(frame.columns)
 
 
 def test_months_are_counted_in_china_time(engine, station):

@@ -12,6 +12,7 @@ from station_kit.models import AuditEvent, Volunteer, VolunteerPost
 from station_kit.models.people import Gender, IdType, VolunteerUpdate
 from station_kit.services import duplicates
 from station_kit.services import volunteers as service
+from station_kit.validation import age_on
 from tests.factories import (
     id_number,
     unique_phone,
@@ -42,7 +43,10 @@ def test_register_derives_gender_and_birth_date_and_numbers_the_volunteer(engine
     number = id_number(birth_date=dt.date(1990, 2, 3), male=False)
     volunteer = register(engine, station, id_number=number, post_ids=list(station.post_ids[:2]))
     assert volunteer.gender == Gender.female
-    assert volunteer.birth_date == dt.date(1990, 2, 3)
+    assert volunteer.birth_year == 1990
+    with read_session(engine) as session:
+        assert service.search_volunteers(session=session, station_id=station.id)[0].age == age_on(
+            dt.date(1990, 2, 3), clock.today())
     assert volunteer.number == "TST000001"
     assert volunteer.consent_at == clock.today()
     with read_session(engine) as session:
@@ -56,8 +60,9 @@ def test_id_number_is_stored_encrypted_and_shown_masked(engine, station):
     with read_session(engine) as session:
         row = session.exec(select(Volunteer)).one()
         assert number not in row.id_number_cipher and number != row.id_number_hash
+        assert number[6:14] not in row.birth_date_cipher
         shown = service.search_volunteers(session=session, station_id=station.id)[0]
-    assert shown.id_number == number[:6] + "********" + number[-4:]
+    assert shown.id_number == "*" * 14 + number[-4:]
     assert shown.phone == phone[:3] + "****" + phone[-4:]
 
 

@@ -9,7 +9,8 @@ from station_kit.privacy import Vault, mask_id_number, mask_phone
 
 
 def test_masks():
-    assert mask_id_number("612722198506157210") == "612722********7210"
+    assert mask_id_number("612722198506157210") == "**************7210"
+    assert mask_id_number("E1234567") == "****4567"
     assert mask_phone("13800138000") == "138****8000"
     assert mask_phone("09128321234") == "0912*****34"
 
