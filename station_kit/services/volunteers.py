@@ -303,7 +303,10 @@ def search_volunteers(*, session: Session, station_id: int, query: str = "",
 
 def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool = False) -> list[VolunteerPublic]:
     """Shape rows for display. ``unmasked`` is only for reveal_personal_data, which audits it.
-    Ages are exact: the encrypted birth date is opened here and never leaves as a date."""
+
+    The age is the age reached this year (this year minus the birth year). An exact age would not
+    do: beside the birth year it pins a birthday late in the year to a few days, and with the
+    number's last 4 to a handful of candidates."""
     ids = [volunteer.id for volunteer in volunteers]
     teams = dict(session.exec(select(Team.id, Team.name)).all()) if ids else {}
     squads = dict(session.exec(select(Squad.id, Squad.name)).all()) if ids else {}
@@ -316,11 +319,11 @@ def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool =
             posts.setdefault(volunteer_id, []).append(post_name)
     approved = _approved_minutes(session, ids)
     today = clock.today()
-    vault = vault_for(session) if volunteers else None
+    vault = vault_for(session) if unmasked else None
     return [
         VolunteerPublic(
             id=volunteer.id, number=volunteer.number, name=volunteer.name, gender=volunteer.gender,
-            age=age_on(vault.decrypt_date(volunteer.birth_date_cipher), today), id_type=volunteer.id_type,
+            age=today.year - volunteer.birth_year, id_type=volunteer.id_type,
             id_number=(vault.decrypt(volunteer.id_number_cipher) if unmasked
                        else volunteer.id_number_masked),
             phone=volunteer.phone if unmasked else mask_phone(volunteer.phone),

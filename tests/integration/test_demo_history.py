@@ -17,13 +17,6 @@ from station_kit.demo.history import APPROVED_MINUTES, _targets
 from station_kit.rules.calendar import is_backfill
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'station.db'}"
-    assert main(["demo", "--db", url]) == 0
-    return url
-
-
 def frame(url: str, sql: str) -> pd.DataFrame:
     with get_engine(url).connect() as connection:
         result = pd.read_sql(text(sql), connection)
