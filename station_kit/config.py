@@ -12,7 +12,19 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+def _default_data_dir() -> Path:
+    """data/ of the checkout when run from one (``make serve``), else the user's data folder
+    (~/.local/share/station_kit on Linux) for a package installed anywhere."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path("station_kit")
+
+
+DEFAULT_DATA_DIR = _default_data_dir()
 
 
 class Settings(BaseSettings):

@@ -42,3 +42,15 @@ def test_hours_are_rounded_half_up_as_a_worker_rounds_by_hand():
     assert [hours_text(minutes) for minutes in (135, 15, 45, 20, 0)] == ["2.3", "0.3", "0.8", "0.3", "0.0"]
     assert hours(19_404_960) == 323_416.0
     assert hours(134) == 2.2
+
+
+def test_a_locality_overrides_only_the_keys_it_names(tmp_path, monkeypatch):
+    (tmp_path / "names.toml").write_text('[surname_pinyin]\n"石" = "dan"\n')
+    monkeypatch.setenv("STATION_KIT_RULES_DIR", str(tmp_path))
+    load_rules.cache_clear()
+    try:
+        readings = load_rules("names")["surname_pinyin"]
+        assert (readings["石"], readings["曾"], readings["单"]) == ("dan", "zeng", "shan")
+    finally:
+        monkeypatch.delenv("STATION_KIT_RULES_DIR")
+        load_rules.cache_clear()
