@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+class Key(str):
+    """A message parameter that is itself a message key (a state's name, an action's): shown as its text."""
+
+
 @dataclass(frozen=True)
 class FieldError:
     field: str

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from station_kit.config import get_settings
+from station_kit.errors import Key
 
 CATALOG_DIR = Path(__file__).parent
 LANGUAGES = ("zh_CN", "en")
@@ -31,4 +32,7 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 def t(key: str, lang: str | None = None, **params) -> str:
     """The message for ``key`` in the configured language; an unknown key shows as itself."""
     text = catalog(lang or get_settings().lang).get(key, key)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    shown = {name: t(value, lang) if isinstance(value, Key) else value for name, value in params.items()}
+    return text.format(**shown)

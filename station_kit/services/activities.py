@@ -22,14 +22,16 @@ from station_kit.models import (
 )
 from station_kit.models.work import ActivityBase, ActivityStatus
 from station_kit.services.audit import log_event
+from station_kit.services.workflow import Workflow, transition
 
-# Which status may follow which: a cancelled or finished activity stays so.
-NEXT_STATUS = {
-    ActivityStatus.planned: {ActivityStatus.running, ActivityStatus.done, ActivityStatus.cancelled},
-    ActivityStatus.running: {ActivityStatus.done, ActivityStatus.cancelled},
-    ActivityStatus.done: set(),
-    ActivityStatus.cancelled: set(),
-}
+# An activity's life: a cancelled or finished activity stays so.
+ACTIVITY_FLOW = Workflow("activity", {
+    (ActivityStatus.planned, "start"): ActivityStatus.running,
+    (ActivityStatus.planned, "finish"): ActivityStatus.done,
+    (ActivityStatus.planned, "cancel"): ActivityStatus.cancelled,
+    (ActivityStatus.running, "finish"): ActivityStatus.done,
+    (ActivityStatus.running, "cancel"): ActivityStatus.cancelled,
+})
 
 
 def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, operator: str) -> Activity:
@@ -105,15 +107,10 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, ope
 
 def set_activity_status(*, session: Session, activity_id: int, status: ActivityStatus,
                         operator: str) -> Activity:
+    """Move an activity to ``status`` by the one action of ACTIVITY_FLOW that leads there."""
     activity = get_activity(session, activity_id)
-    if status not in NEXT_STATUS[activity.status]:
-        raise DomainError.on("status", "activity.status_not_allowed", current=activity.status,
-                             wanted=status)
-    activity.status = status
-    activity.updated_at = clock.now()
-    session.add(activity)
-    log_event(session, operator=operator, action="activity.status", entity="activity",
-              entity_id=activity.id, station_id=activity.station_id, status=status)
+    transition(session=session, workflow=ACTIVITY_FLOW, row=activity, operator=operator,
+               action=ACTIVITY_FLOW.action_to(activity.status, status))
     return activity
 
 

@@ -1,6 +1,7 @@
 """Planning activities: rooms never double-booked, weekly series created once, past left alone."""
 
 import datetime as dt
+import json
 
 import pytest
 from sqlmodel import select
@@ -9,7 +10,8 @@ from station_kit import clock
 from station_kit.clock import CHINA
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
-from station_kit.models import Activity, ActivityUpdate
+from station_kit.i18n import t
+from station_kit.models import Activity, ActivityUpdate, AuditEvent
 from station_kit.models.work import ActivityStatus, WorkTask
 from station_kit.services import activities as service
 from tests.factories import activity_data, make_room
@@ -108,4 +110,10 @@ def test_status_moves_forward_only(engine, station):
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
         service.set_activity_status(session=session, activity_id=activity.id,
                                     status=ActivityStatus.planned, operator="staff")
-    assert caught.value.keys() == ["activity.status_not_allowed"]
+    assert caught.value.keys() == ["workflow.status_not_allowed"]
+    assert t(caught.value.errors[0].key, **caught.value.errors[0].params) == "状态不能从“已结束”改为“计划中”"
+    with read_session(engine) as session:
+        moves = session.exec(select(AuditEvent).where(AuditEvent.action.startswith("activity."),
+                                                      AuditEvent.entity_id == activity.id)).all()
+    assert [(m.action, m.operator, json.loads(m.detail)["to"]) for m in moves if m.action != "activity.plan"] == [
+        ("activity.finish", "staff", "done")]

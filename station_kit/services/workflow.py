@@ -1,0 +1,75 @@
+"""One workflow mechanism (DESIGN.md §5): whatever moves through states — an activity, an award
+round, a wish or service order, a grid case — declares its transition table once, and moves only
+through ``transition()``, which refuses an illegal move with a message and records who moved it,
+when and why in the operation log, in the caller's transaction.
+
+A table reads ``{(from_state, action): to_state}``, as in django-fsm or python-statemachine, but
+kept a plain dict so that a reader sees every legal move at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from station_kit import clock
+from station_kit.errors import DomainError, Key
+from station_kit.services.audit import log_event
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A named transition table. ``needs_reason`` lists the actions that must say why."""
+
+    name: str
+    transitions: Mapping[tuple[str, str], str]
+    needs_reason: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        # States may be given as enum members; they are compared as the plain strings stored in rows.
+        plain = {(str(source), action): str(target) for (source, action), target in self.transitions.items()}
+        object.__setattr__(self, "transitions", plain)
+
+    def actions_from(self, state: str) -> list[str]:
+        """The actions allowed from ``state``, in the order the table lists them."""
+        return [action for (source, action) in self.transitions if source == str(state)]
+
+    def target(self, state: str, action: str) -> str:
+        """Where ``action`` leads from ``state``, or a DomainError when it may not be taken there."""
+        try:
+            return self.transitions[(str(state), action)]
+        except KeyError:
+            raise DomainError.on("status", "workflow.not_allowed", state=self.state_label(state),
+                                 action=Key(f"workflow.action.{action}")) from None
+
+    def action_to(self, state: str, wanted: str) -> str:
+        """The action that leads from ``state`` to ``wanted``, for forms that offer target states."""
+        for (source, action), target in self.transitions.items():
+            if source == str(state) and target == str(wanted):
+                return action
+        raise DomainError.on("status", "workflow.status_not_allowed", state=self.state_label(state),
+                             wanted=self.state_label(wanted))
+
+    def state_label(self, state: str) -> Key:
+        return Key(f"enum.{self.name}_status.{state}")
+
+
+def transition(*, session: Session, workflow: Workflow, row, action: str, operator: str,
+               reason: str = "", **detail) -> str:
+    """Move ``row`` (anything with ``status``, ``id`` and ``station_id``) by ``action``; returns the
+    new state. Refused, with nothing written, when the move is not in the table or lacks a reason."""
+    source = str(row.status)
+    target = workflow.target(source, action)
+    reason = reason.strip()
+    if action in workflow.needs_reason and not reason:
+        raise DomainError.on("reason", "reason.required")
+    row.status = target
+    if hasattr(row, "updated_at"):
+        row.updated_at = clock.now()
+    session.add(row)
+    log_event(session, operator=operator, action=f"{workflow.name}.{action}", entity=workflow.name,
+              entity_id=row.id, station_id=row.station_id, **{"from": source, "to": target},
+              reason=reason, **detail)
+    return target
