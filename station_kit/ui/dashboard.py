@@ -9,7 +9,9 @@ kernel shows within a few seconds without reloading the page.
 from __future__ import annotations
 
 import logging
+import math
 import threading
+from dataclasses import dataclass
 
 import bqplot as bq
 import ipywidgets as widgets
@@ -87,16 +89,15 @@ class Dashboard:
         self.updated.add_class(f"sk-{APP}-updated")
         self.note = text_block("", "sk-dash-note")
         self.tiles = {key: self._tile(key) for key in TILES}
-        self.month_bars, month_chart = _bar_chart("month", t("dashboard.chart_month"), dates=True)
-        self.month_axis = month_chart.axes[0]
-        self.post_bars, post_chart = _bar_chart("post", t("dashboard.chart_post"), horizontal=True)
-        self.category_bars, category_chart = _bar_chart("category", t("dashboard.chart_category"), horizontal=True)
+        self.month_chart = _bar_chart("month", t("dashboard.chart_month"), dates=True)
+        self.post_chart = _bar_chart("post", t("dashboard.chart_post"), horizontal=True)
+        self.category_chart = _bar_chart("category", t("dashboard.chart_category"), horizontal=True)
         self.top_heading = text_block("", "sk-dash-heading")
         self.top_table = widgets.HTML()
         self.top_table.add_class(f"sk-{APP}-top")
         tiles = widgets.GridBox(list(self.tiles.values()), layout=widgets.Layout(
             grid_template_columns="repeat(auto-fit, minmax(300px, 1fr))", grid_gap="14px"))
-        charts = widgets.GridBox([month_chart, post_chart, category_chart,
+        charts = widgets.GridBox([self.month_chart.figure, self.post_chart.figure, self.category_chart.figure,
                                   widgets.VBox([self.top_heading, self.top_table])],
                                  layout=widgets.Layout(grid_template_columns="1fr 1fr", grid_gap="10px"))
         header = widgets.HBox([title, self.updated], layout=widgets.Layout(
@@ -129,11 +130,11 @@ class Dashboard:
                                      f'<div class="sk-dash-label">{esc(t(f"dashboard.figure.{key}"))}</div>')
         # Months on a date scale, labelled only at each January: 44 month labels would overlap.
         month_starts = np.array(months["month"].tolist(), dtype="datetime64[D]")
-        _set_bars(self.month_bars, month_starts, list(months["hours"]))
+        _set_bars(self.month_chart, month_starts, list(months["hours"]))
         months_since_1970 = month_starts.astype("datetime64[M]").astype(int)
-        self.month_axis.tick_values = month_starts[months_since_1970 % 12 == 0]
-        _set_bars(self.post_bars, list(posts["post"])[::-1], list(posts["hours"])[::-1])
-        _set_bars(self.category_bars, [t(f"enum.work_task.{c}") for c in categories["category"]],
+        self.month_chart.figure.axes[0].tick_values = month_starts[months_since_1970 % 12 == 0]
+        _set_bars(self.post_chart, list(posts["post"])[::-1], list(posts["hours"])[::-1])
+        _set_bars(self.category_chart, [t(f"enum.work_task.{c}") for c in categories["category"]],
                   list(categories["hours"]))
         year, month = shown_month.split("-")
         key = "dashboard.top_this_month" if shown_month == this_month else "dashboard.top_latest_month"
@@ -173,21 +174,44 @@ class Dashboard:
                 self.note.value = esc(t("dashboard.stale"))
 
 
-def _bar_chart(name: str, title: str, *, horizontal: bool = False, dates: bool = False) -> tuple[bq.Bars, bq.Figure]:
-    x_scale, y_scale = (bq.DateScale() if dates else bq.OrdinalScale()), bq.LinearScale(min=0)
+def round_ticks(largest: float, most: int = 5) -> list[float]:
+    """Ticks a reader takes in at a glance: from 0, evenly spaced by 1, 2, 2.5 or 5 times a power of
+    ten, no more than ``most`` steps, the last at or above ``largest`` (0, 5,000, 10,000, …)."""
+    largest = max(largest, 1.0)  # hours show one decimal: an empty or tiny chart still reads 0 to 1
+    magnitude = 10 ** math.floor(math.log10(largest / most))
+    step = next(magnitude * factor for factor in (1, 2, 2.5, 5, 10) if largest / (magnitude * factor) <= most)
+    steps = math.ceil(largest / step - 1e-9)
+    return [round(step * n, 6) for n in range(steps + 1)]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: bq.Bars
+    figure: bq.Figure
+    value_axis: bq.Axis
+
+
+def _bar_chart(name: str, title: str, *, horizontal: bool = False, dates: bool = False) -> BarChart:
+    # No padding: the value axis starts at 0 exactly and ends at the last round tick.
+    x_scale, y_scale = (bq.DateScale() if dates else bq.OrdinalScale()), bq.LinearScale(min=0, allow_padding=False)
     bars = bq.Bars(x=[], y=[], scales={"x": x_scale, "y": y_scale}, colors=[BAR_COLOUR],
                    orientation="horizontal" if horizontal else "vertical", padding=0.2)
     axes = [bq.Axis(scale=x_scale, orientation="vertical" if horizontal else "horizontal",
                     tick_format=t("dashboard.year_tick") if dates else None, tick_style={"font-size": "14px"}),
             bq.Axis(scale=y_scale, orientation="horizontal" if horizontal else "vertical",
-                    tick_format=",.0f", num_ticks=5, tick_style={"font-size": "14px"}, grid_lines="dashed")]
+                    tick_format=",.0f", tick_style={"font-size": "14px"}, grid_lines="dashed")]
     figure = bq.Figure(marks=[bars], axes=axes, title=title, title_style={"font-size": "22px"},
-                       fig_margin={"top": 50, "bottom": 40, "left": 170 if horizontal else 70, "right": 20},
+                       # Room right of a horizontal value axis for its last label ("200,000") to end inside.
+                       fig_margin={"top": 50, "bottom": 40, "left": 170 if horizontal else 80,
+                                   "right": 50 if horizontal else 20},
                        layout=widgets.Layout(height="360px", width="auto"))
     figure.add_class(f"sk-{APP}-chart-{name}")
-    return bars, figure
+    return BarChart(bars, figure, axes[1])
 
 
-def _set_bars(bars: bq.Bars, labels: list, values: list) -> None:
-    with bars.hold_sync():
-        bars.x, bars.y = labels, values
+def _set_bars(chart: BarChart, labels: list, values: list) -> None:
+    ticks = round_ticks(max(values, default=0))
+    with chart.bars.hold_sync(), chart.value_axis.scale.hold_sync():
+        chart.value_axis.scale.max = ticks[-1]
+        chart.value_axis.tick_values = np.array(ticks)
+        chart.bars.x, chart.bars.y = labels, values

@@ -1,7 +1,11 @@
 """实时数据: figures from analytics, updated in place when anything is written, and only then."""
 
 import datetime as dt
+import math
 import time
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from station_kit import analytics
 from station_kit.clock import CHINA
@@ -41,8 +45,33 @@ def test_shows_the_figures_and_charts_of_the_station(engine, station):
     board = dashboard.Dashboard(engine)
     assert (number(board, "volunteers"), number(board, "party-members")) == ("1", "1")
     assert number(board, "approved-hours") == "2.5"
-    assert [str(m)[:7] for m in board.month_bars.x] == ["2022-08"] and list(board.month_bars.y) == [2.5]
+    assert [str(m)[:7] for m in board.month_chart.bars.x] == ["2022-08"] and list(board.month_chart.bars.y) == [2.5]
     assert "张伟" in board.top_table.value and "2022" in board.top_heading.value
+
+
+def test_value_axes_start_at_zero_with_round_ticks(engine, station):
+    volunteer = register(engine, station)
+    serve_hours(engine, station, volunteer, 7.0)
+    board = dashboard.Dashboard(engine)
+    for chart in (board.month_chart, board.category_chart):
+        scale = chart.value_axis.scale
+        assert (scale.min, scale.max, scale.allow_padding) == (0, 8, False)
+        assert list(chart.value_axis.tick_values) == [0, 2, 4, 6, 8]
+
+
+@given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
+def test_round_ticks_read_at_a_glance(largest):
+    ticks = dashboard.round_ticks(largest)
+    step = ticks[1] - ticks[0]
+    assert ticks[0] == 0 and ticks[-1] >= largest and 2 <= len(ticks) <= 6
+    assert all(abs((b - a) - step) <= 1e-6 * step for a, b in zip(ticks, ticks[1:]))
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert any(abs(mantissa - nice) < 1e-6 for nice in (1, 2, 2.5, 5))
+
+
+def test_the_demo_scale_reads_in_round_thousands():
+    assert dashboard.round_ticks(13_877) == [0, 5_000, 10_000, 15_000]
+    assert dashboard.round_ticks(178_050) == [0, 50_000, 100_000, 150_000, 200_000]
 
 
 def test_the_month_chart_is_labelled_at_each_new_year_only(engine, station):
@@ -50,8 +79,8 @@ def test_the_month_chart_is_labelled_at_each_new_year_only(engine, station):
     for day in (dt.date(2021, 11, 5), dt.date(2022, 1, 7), dt.date(2022, 3, 4)):
         serve_hours(engine, station, volunteer, 1.0, day)
     board = dashboard.Dashboard(engine)
-    assert [str(m)[:7] for m in board.month_bars.x] == ["2021-11", "2022-01", "2022-03"]
-    assert [str(m)[:7] for m in board.month_axis.tick_values] == ["2022-01"]
+    assert [str(m)[:7] for m in board.month_chart.bars.x] == ["2021-11", "2022-01", "2022-03"]
+    assert [str(m)[:7] for m in board.month_chart.figure.axes[0].tick_values] == ["2022-01"]
 
 
 def test_a_write_elsewhere_updates_the_screen_in_place(engine, station):
