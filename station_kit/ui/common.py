@@ -108,13 +108,29 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _back_link(app_name: str) -> list[widgets.Widget]:
+    from station_kit.ui import registry
+
+    try:
+        wanted = registry.get(app_name).back_link
+    except KeyError:
+        wanted = False
+    if not wanted:
+        return []
+    link = widgets.HTML(f'<a href="{esc(registry.HOME.notebook)}">{esc(t("app.back_home"))}</a>')
+    link.add_class(f"sk-{app_name}-home")
+    link.add_class("sk-back-home")
+    return [widgets.HBox([link], layout=widgets.Layout(justify_content="flex-end"))]
+
+
 def css_name(field_name: str) -> str:
     return field_name.replace("_", "-")
 
 
 def page(app_name: str, *children: widgets.Widget) -> widgets.VBox:
-    """The outer box of an app: the shared style, then the app's own widgets."""
-    box = widgets.VBox([widgets.HTML(STYLE), *children])
+    """The outer box of an app: the shared style, the way back to 首页 where the registry gives the
+    app one, then the app's own widgets."""
+    box = widgets.VBox([widgets.HTML(STYLE), *_back_link(app_name), *children])
     box.add_class("sk-app")
     box.add_class(f"sk-{app_name}")
     return box

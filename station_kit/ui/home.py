@@ -9,12 +9,10 @@ from sqlalchemy.engine import Engine
 from station_kit import clock
 from station_kit.analytics import HEADLINE_KEYS, headline_figures
 from station_kit.i18n import t
-from station_kit.ui.common import esc, format_date, format_figure, page, station_app, text_block
+from station_kit.ui import registry
+from station_kit.ui.common import current_role, esc, format_date, format_figure, page, station_app, text_block
 
 APP = "home"
-# Each app: its notebook in workbooks/apps (links are relative to /voila/render/) and its label key.
-APPS = (("volunteers.ipynb", "home.app_volunteers"), ("activities.ipynb", "home.app_activities"),
-        ("lectures.ipynb", "home.app_lectures"), ("dashboard.ipynb", "home.app_dashboard"))
 # The station's work first (labels under tally.more), then its people and organisation.
 WORK_TILES = ("approved_hours", "activities", "beneficiaries")
 
@@ -61,6 +59,7 @@ def _tiles(figures: dict) -> widgets.GridBox:
 
 
 def _links() -> widgets.HTML:
-    links = "".join(f'<a class="sk-home-link sk-{APP}-link" href="{esc(notebook)}">{esc(t(label))}</a>'
-                    for notebook, label in APPS)
+    """A link to every registered app this person may open (links are relative to /voila/render/)."""
+    links = "".join(f'<a class="sk-home-link sk-{APP}-link" href="{esc(app.notebook)}">{esc(t(app.link_key))}</a>'
+                    for app in registry.linked_from_home(current_role()))
     return widgets.HTML(links)

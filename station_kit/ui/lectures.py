@@ -75,10 +75,8 @@ class Lectures:
         self.form = Form(fields, self.message)
         submit = button(t("lectures.submit"), f"sk-{APP}-submit", primary=True)
         on_click(submit, self._add, self.message, [field.widget for field in fields])
-        home = widgets.HTML(f'<a href="home.ipynb">{esc(t("app.back_home"))}</a>')
         # The form first, under the hall it adds to; the hall's sessions (up to 50) below it.
-        self.widget = page(APP, widgets.HBox([home], layout=widgets.Layout(justify_content="flex-end")),
-                           self.hall, text_block(t("lectures.add"), "sk-section"),
+        self.widget = page(APP, self.hall, text_block(t("lectures.add"), "sk-section"),
                            *(field.row for field in fields), button_row(submit), self.message.widget,
                            self.sessions_heading, self.sessions)
         self.show_sessions()

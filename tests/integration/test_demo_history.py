@@ -8,7 +8,6 @@ import random
 
 import holidays
 import pandas as pd
-import pytest
 from sqlalchemy import text
 
 from station_kit.cli import main

@@ -10,7 +10,8 @@ from station_kit.db import write_session
 from station_kit.i18n import t
 from station_kit.services.org import create_station
 from station_kit.services.volunteers import register_volunteer
-from station_kit.ui import home
+from station_kit.config import PROJECT_ROOT
+from station_kit.ui import common, home, registry
 from station_kit.ui.common import esc, find, find_all, format_date, walk
 from tests.factories import volunteer_data
 
@@ -38,14 +39,33 @@ def test_home_shows_the_station_date_and_live_figures(engine, station):
     assert '<div class="sk-tile-number">0.0</div>' in figure(app, "approved_hours")
 
 
-def test_home_links_to_every_app(engine, station):
-    from station_kit.config import PROJECT_ROOT
-
+def test_home_links_to_every_registered_app(engine, station):
     links = all_text(home.app(engine=engine))
-    for notebook in sorted((PROJECT_ROOT / "workbooks" / "apps").glob("*.ipynb")):
-        if notebook.name != "home.ipynb":
-            assert f'href="{notebook.name}"' in links
+    for app in registry.APPS:
+        if app.link_key:
+            assert f'href="{app.notebook}"' in links and esc(t(app.link_key)) in links
     assert esc(t("home.app_volunteers")) in links
+
+
+def test_the_notebooks_are_the_ones_the_registry_writes():
+    """Adding an app is one registry entry: `python -m station_kit.ui.registry` writes its notebook."""
+    folder = PROJECT_ROOT / "workbooks" / "apps"
+    assert sorted(path.name for path in folder.glob("*.ipynb")) == sorted(app.notebook for app in registry.APPS)
+    for app in registry.APPS:
+        assert (folder / app.notebook).read_text(encoding="utf-8") == registry.notebook_text(app), (
+            f"{app.notebook} differs from the registry: run python -m station_kit.ui.registry")
+
+
+def test_every_app_but_home_and_the_screen_leads_back_home(engine, station):
+    for app in registry.APPS:
+        shown = all_text(app.builder()(engine=engine))
+        assert (esc(t("app.back_home")) in shown) == app.back_link, app.name
+
+
+def test_an_app_refuses_a_role_it_is_not_for(monkeypatch):
+    monkeypatch.setattr(common, "current_role", lambda: "analyst")
+    refused = registry.open_app("volunteers")
+    assert esc(t("app.not_allowed")) in all_text(refused) and find_all(refused, "sk-volunteers-submit") == []
 
 
 def test_home_without_a_station_says_what_to_do(engine):

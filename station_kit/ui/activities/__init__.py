@@ -11,7 +11,7 @@ from station_kit.ui.activities.approvals import ApprovalsTab
 from station_kit.ui.activities.attendance import AttendanceTab
 from station_kit.ui.activities.fields import APP, Context
 from station_kit.ui.activities.plan import PlanTab
-from station_kit.ui.common import current_operator, esc, page, station_app
+from station_kit.ui.common import current_operator, page, station_app
 
 ATTENDANCE_TAB, APPROVALS_TAB = 1, 2
 
@@ -39,5 +39,4 @@ def _build(engine: Engine, session, station) -> widgets.Widget:
             approvals.refresh()
 
     tabs.observe(on_tab, "selected_index")
-    home = widgets.HTML(f'<a href="home.ipynb">{esc(t("app.back_home"))}</a>')
-    return page(APP, widgets.HBox([home], layout=widgets.Layout(justify_content="flex-end")), tabs)
+    return page(APP, tabs)

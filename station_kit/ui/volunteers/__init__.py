@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from station_kit.i18n import t
 from station_kit.services.org import station_choices
-from station_kit.ui.common import current_operator, current_role, esc, page, station_app
+from station_kit.ui.common import current_operator, current_role, page, station_app
 from station_kit.ui.volunteers.duplicates import DuplicatesTab
 from station_kit.ui.volunteers.fields import APP, Context
 from station_kit.ui.volunteers.register import RegisterTab
@@ -41,7 +41,5 @@ def _build(engine: Engine, session, station) -> widgets.Widget:
 
     tabs.observe(on_tab, "selected_index")
     duplicates.refresh()
-    # The notebook's Markdown cell is the page title; the app adds only the way back.
-    home = widgets.HTML(f'<a href="home.ipynb">{esc(t("app.back_home"))}</a>')
-    home.add_class(f"sk-{APP}-home")
-    return page(APP, widgets.HBox([home], layout=widgets.Layout(justify_content="flex-end")), tabs)
+    # The notebook's Markdown cell is the page title; page() adds the way back.
+    return page(APP, tabs)

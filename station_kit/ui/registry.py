@@ -1,0 +1,118 @@
+"""The app registry (DESIGN.md §5): every staff app declared once. The home page's links, the thin
+notebooks in workbooks/apps, each app's way back to 首页 and the browser smoke test of every app
+are all derived from this list, so adding an app is one entry here plus its module.
+
+Run ``python -m station_kit.ui.registry [FOLDER]`` to write the notebooks (default workbooks/apps);
+a test fails when the files there differ from what the registry says.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as widgets
+
+STAFF = frozenset({"staff", "admin"})
+
+
+@dataclass(frozen=True)
+class App:
+    """One staff app: ``name`` is its module under station_kit.ui and its notebook's name."""
+
+    name: str
+    title_key: str  # the page title, and the notebook's heading
+    link_key: str | None  # the home page's link text; None: not linked from home
+    roles: frozenset[str] = STAFF  # who may open it
+    back_link: bool = True  # a link back to 首页 (not on home itself, nor on the TV screen)
+    heading: bool = True  # the notebook's title line; the TV screen draws its own
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.name}.ipynb"
+
+    def builder(self) -> Callable[..., widgets.Widget]:
+        """The module's ``app`` function, imported only when the app is opened."""
+        return importlib.import_module(f"station_kit.ui.{self.name}").app
+
+
+APPS: tuple[App, ...] = (
+    App("home", "app.home", None, back_link=False),
+    App("volunteers", "app.volunteers", "home.app_volunteers"),
+    App("activities", "app.activities", "home.app_activities"),
+    App("lectures", "app.lectures", "home.app_lectures"),
+    App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
+)
+HOME = APPS[0]
+
+
+def get(name: str) -> App:
+    for app in APPS:
+        if app.name == name:
+            return app
+    raise KeyError(name)
+
+
+def linked_from_home(role: str) -> list[App]:
+    """The apps the home page links to, for a person in ``role``."""
+    return [app for app in APPS if app.link_key and role in app.roles]
+
+
+def notebook_json(app: App) -> dict:
+    """The thin notebook Voilà serves for ``app``: a heading, then one call. A preheated kernel
+    runs it before anyone opens the page, so it reads the database only once asked."""
+    from station_kit.i18n import t
+
+    code = ("from voila.utils import wait_for_request\n"
+            "from station_kit.ui.registry import open_app\n\n"
+            "# A preheated kernel runs this before anyone opens the page: read the database only once asked.\n"
+            "wait_for_request()\n"
+            f'open_app("{app.name}")')
+    heading = [{"cell_type": "markdown", "id": f"{app.name}-title", "metadata": {},
+                "source": [f"# {t(app.title_key, 'zh_CN')}"]}] if app.heading else []
+    return {
+        "cells": [
+            *heading,
+            {"cell_type": "code", "execution_count": None, "id": f"{app.name}-app", "metadata": {},
+             "outputs": [], "source": code.splitlines(keepends=True)},
+        ],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def notebook_text(app: App) -> str:
+    return json.dumps(notebook_json(app), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_notebooks(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for app in APPS:
+        path = folder / app.notebook
+        path.write_text(notebook_text(app), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def open_app(name: str) -> widgets.Widget:
+    """What a notebook calls: the app built for the person working, or a calm refusal."""
+    from station_kit.ui.common import current_role, page, text_block
+    from station_kit.i18n import t
+
+    app = get(name)
+    if current_role() not in app.roles:
+        return page(name, text_block(t("app.not_allowed"), "sk-message"))
+    return app.builder()()
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "workbooks" / "apps"
+    for written in write_notebooks(target):
+        print(written)

@@ -1,0 +1,51 @@
+"""A smoke test of every app in the registry (DESIGN.md §5, §6), at the two screens stations have:
+each renders, shows no text cut off or spilling out of its box, logs no error in the browser
+console, and asks nothing of any host but the station's own server."""
+
+from __future__ import annotations
+
+import pytest
+
+from station_kit.ui import registry
+from tests.e2e.pages import PAGE_TIMEOUT_MS, expect
+
+pytestmark = pytest.mark.e2e
+
+SCREENS = [(1366, 768), (1920, 1080)]
+
+# Text in boxes: labels, buttons, messages, tiles, table cells; and chart labels inside their chart.
+OVERFLOWING_TEXT = """root => [...root.querySelectorAll(
+    '.widget-html-content, .widget-label, button, .jupyter-button, .lm-TabBar-tabLabel, td, th')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim())
+  .map(e => e.textContent.trim().slice(0, 40))"""
+CHART_TEXT_OUTSIDE = """root => [...root.querySelectorAll('svg.svg-background, svg.svg-figure')].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return t.textContent.trim() && r.width > 0 &&
+      (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+  }).map(t => t.textContent.trim());
+})"""
+
+
+@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+@pytest.mark.parametrize("app", registry.APPS, ids=[app.name for app in registry.APPS])
+def test_every_app_renders_whole_and_stays_on_the_station(app, width, height, server, page, request_log,
+                                                         screenshots):
+    console_errors: list[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(server.app_url(app.name), timeout=PAGE_TIMEOUT_MS)
+    root = page.locator(f".sk-app.sk-{app.name}")
+    expect(root).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    if app.back_link:
+        expect(root.locator(".sk-back-home a")).to_have_attribute("href", registry.HOME.notebook)
+    # Charts draw after the widgets appear; their labels are in place once an axis has ticks.
+    if root.locator("svg.svg-background").count():
+        expect(root.locator("svg.svg-background .tick text").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    page.screenshot(path=screenshots / f"every-app-{app.name}-{width}x{height}.png", full_page=True)
+    assert root.evaluate(OVERFLOWING_TEXT) == []
+    assert root.evaluate(CHART_TEXT_OUTSIDE) == []
+    assert console_errors == []
+    assert request_log.foreign() == []
