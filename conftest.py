@@ -13,6 +13,9 @@ import tempfile
 from pathlib import Path
 
 os.environ["STATION_KIT_SECRET_KEY"] = "station-kit-test-secret"
+# A message key no catalog has fails whatever test reaches it, in this process and in every kernel
+# and server it starts (they inherit the environment).
+os.environ["STATION_KIT_STRICT_MESSAGES"] = "1"
 os.environ.pop("STATION_KIT_STATION", None)
 os.environ.pop("STATION_KIT_DB_URL", None)
 

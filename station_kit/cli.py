@@ -12,6 +12,10 @@ from station_kit.errors import DomainError
 from station_kit.i18n import t
 
 
+def _error(text: str) -> None:
+    print(t("cli.error", message=text), file=sys.stderr)
+
+
 def _database_url(args: argparse.Namespace) -> str:
     return args.db or get_settings().database_url
 
@@ -40,8 +44,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         with write_session(engine) as session:
             station = create_station(session=session, code=args.code, name=args.name, city=args.city,
                                      street=args.street, operator=get_settings().operator)
-        print(f"station {station.code} {station.name} created")
-    print(f"database ready: {_database_url(args)}")
+        print(t("cli.station_created", code=station.code, name=station.name))
+    print(t("cli.database_ready", url=_database_url(args)))
     return 0
 
 
@@ -55,14 +59,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         existing = current_station(session)
     if existing:
         if args.if_new:
-            print(f"database already holds station {existing.name}; demo not rebuilt")
+            print(t("cli.demo_kept", name=existing.name))
             return 0
-        print(f"error: database already holds station {existing.name}; "
-              "use a new --db for the demo", file=sys.stderr)
+        _error(t("cli.demo_refused", name=existing.name))
         return 1
     with write_session(engine) as session:
         build_demo(session=session, seed=args.seed)
-    print(f"demo station built in {_database_url(args)}")
+    print(t("cli.demo_built", url=_database_url(args)))
     return 0
 
 
@@ -75,7 +78,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
     with read_session(engine) as session:
         station = current_station(session)
         if station is None:
-            print(f"error: {t('station.none')}", file=sys.stderr)
+            _error(t("station.none"))
             return 1
         figures = headline_figures(session, station.id)
     if args.json:
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except DomainError as error:
         for item in error.errors:
-            print(f"error: {t(item.key, **item.params)}", file=sys.stderr)
+            _error(t(item.key, **item.params))
         return 2
 
 

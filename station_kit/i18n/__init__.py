@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +12,7 @@ from station_kit.config import get_settings
 from station_kit.errors import Key
 
 CATALOG_DIR = Path(__file__).parent
+_log = logging.getLogger(__name__)
 LANGUAGES = ("zh_CN", "en")
 
 
@@ -29,9 +32,22 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+class UnknownMessage(KeyError):
+    """A message key no catalog has: a typo, or a key built from a value nobody wrote a message for."""
+
+
 def t(key: str, lang: str | None = None, **params) -> str:
-    """The message for ``key`` in the configured language; an unknown key shows as itself."""
-    text = catalog(lang or get_settings().lang).get(key, key)
+    """The message for ``key`` in the configured language.
+
+    An unknown key is a bug: with STATION_KIT_STRICT_MESSAGES set (the test suite and the kernels it
+    starts set it) it raises, so every test that reaches it fails; a station's server logs it and
+    shows the key rather than nothing."""
+    messages = catalog(lang or get_settings().lang)
+    if key not in messages:
+        if os.environ.get("STATION_KIT_STRICT_MESSAGES"):
+            raise UnknownMessage(key)
+        _log.error("no message for key %r", key)
+    text = messages.get(key, key)
     if not params:
         return text
     shown = {name: t(value, lang) if isinstance(value, Key) else value for name, value in params.items()}

@@ -4,6 +4,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 import station_kit
 from station_kit.i18n import LANGUAGES, catalog
 
@@ -46,3 +48,25 @@ def test_every_message_key_used_in_the_package_exists():
                                path.read_text()))
     assert used, "the scan found no message keys at all"
     assert sorted(used - keys) == []
+
+
+def test_the_command_prints_only_catalog_messages():
+    """What `station-kit` prints for a person goes through the catalog (figures and JSON aside)."""
+    tree = ast.parse((UI_DIR.parent / "cli.py").read_text())
+    worded = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print" and node.args:
+            first = node.args[0]
+            parts = first.values if isinstance(first, ast.JoinedStr) else [first]
+            worded += [part.value for part in parts if isinstance(part, ast.Constant)
+                       and isinstance(part.value, str) and re.search(r"[^\W\d_]", part.value)]
+    assert worded == []
+
+
+def test_an_unknown_key_fails_loudly_under_test():
+    from station_kit.i18n import UnknownMessage, t
+
+    with pytest.raises(UnknownMessage):
+        t("volunteers.no_such_message")
+    with pytest.raises(UnknownMessage):
+        t(f"enum.gender.{'unknown'}")
