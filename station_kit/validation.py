@@ -54,11 +54,7 @@ def check_resident_id(raw: str, *, field: str = "id_number") -> ResidentId:
         raise DomainError.on(field, "id_number.birth_date")
     if not _province_exists(number[:2]):
         raise DomainError.on(field, "id_number.province")
-    note = ""
-    try:
-        ric.get_birth_place(number)
-    except ValidationError:
-        note = REGION_UNVERIFIED
+    note = "" if _county_known(number[:6], birth_date.year) else REGION_UNVERIFIED
     gender = Gender.male if int(number[16]) % 2 else Gender.female
     return ResidentId(number=number, birth_date=birth_date, gender=gender, note=note)
 
@@ -66,6 +62,21 @@ def check_resident_id(raw: str, *, field: str = "id_number") -> ResidentId:
 def _province_exists(digits: str) -> bool:
     parts = numdb.get("cn/loc").info(digits + "0000")
     return bool(parts and parts[0][1].get("province"))
+
+
+def _county_known(digits: str, year: int) -> bool:
+    """Whether the region table has this county code in use in ``year``.
+
+    Read here rather than through ric.get_birth_place, which raises KeyError (not a ValidationError)
+    when the province is known but the county has no entry at all."""
+    counties = "".join(props.get("county", "") for _, props in numdb.get("cn/loc").info(digits))
+    for county in filter(None, counties.split(",")):
+        if not county.startswith("["):
+            return True
+        start, end = county[1:].split("]")[0].split("-")
+        if (not start or year >= int(start)) and (not end or year <= int(end)):
+            return True
+    return False
 
 
 def check_other_id(raw: str, *, field: str = "id_number") -> str:

@@ -49,6 +49,18 @@ def test_region_out_of_its_period_is_noted_not_refused():
     assert check_resident_id(with_check_digit("61272220050101001")).note == REGION_UNVERIFIED
 
 
+@pytest.mark.parametrize("number", ["610899197101301509", "110199198506150014"])
+def test_county_no_table_knows_is_noted_not_refused(number):
+    # A real province (陕西, 北京) with a county code python-stdnum has no entry for at all.
+    parsed = check_resident_id(number)
+    assert (parsed.number, parsed.note) == (number, REGION_UNVERIFIED)
+
+
+@pytest.mark.parametrize("first_17", ["99089919710130150", "00010119850615001"])
+def test_province_digits_must_be_real(first_17):
+    assert refusal(check_resident_id, with_check_digit(first_17)) == "id_number.province"
+
+
 @pytest.mark.parametrize("raw, clean", [
     ("138 0013 8000", "13800138000"),
     ("+86 138-0013-8000", "13800138000"),
