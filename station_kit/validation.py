@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from dataclasses import dataclass
 
 import phonenumbers
@@ -21,6 +22,23 @@ from station_kit.models.people import Gender
 from station_kit.rules import load_rules
 
 REGION_UNVERIFIED = "id_number.region_unverified"
+
+# What a Chinese IME types in full-width mode: the full-width forms of ASCII (U+FF01–U+FF5E) and the
+# ideographic space. They mean the same as their ASCII twins, so they become ASCII.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+
+
+def typed_number(raw: str | None, *, field: str, key: str, allowed: str = "") -> str:
+    """The one normaliser for every number a person types (ID numbers, phones, minutes, times…).
+
+    Full-width characters become ASCII and the ends are stripped. Then only ASCII digits and the
+    characters in ``allowed`` may remain: ², ① or Arabic-Indic digits pass str.isdigit() but are no
+    number anyone can dial or store, so they are refused with ``key``, the field's format message.
+    """
+    text = (raw or "").translate(_FULL_WIDTH).strip()
+    if any(char not in string.digits and char not in allowed for char in text):
+        raise DomainError.on(field, key)
+    return text
 
 
 @dataclass(frozen=True)
@@ -37,7 +55,8 @@ def check_resident_id(raw: str, *, field: str = "id_number") -> ResidentId:
     The county part is not refused when unknown or out of its period: real cards keep codes that were
     abolished or renamed after the holder's birth (python-stdnum issue 442). Such numbers get a note.
     """
-    number = "".join((raw or "").split()).replace("-", "").upper()
+    typed = typed_number(raw, field=field, key="id_number.format", allowed=" -Xx")
+    number = typed.replace(" ", "").replace("-", "").upper()
     if not number:
         raise DomainError.on(field, "id_number.required")
     if len(number) != 18:
@@ -81,17 +100,25 @@ def _county_known(digits: str, year: int) -> bool:
 
 def check_other_id(raw: str, *, field: str = "id_number") -> str:
     """Passports and permits: letters and digits, 5–20 of them (their formats are not checkable here)."""
-    number = "".join((raw or "").split()).upper()
+    typed = typed_number(raw, field=field, key="id_number.other_format", allowed=" " + string.ascii_letters)
+    number = typed.replace(" ", "").upper()
     if not number:
         raise DomainError.on(field, "id_number.required")
-    if not (5 <= len(number) <= 20 and number.isalnum() and number.isascii()):
-        raise DomainError.on(field, "id_number.format")
+    if not 5 <= len(number) <= 20:
+        raise DomainError.on(field, "id_number.other_format")
     return number
+
+
+# How people write an extension: 转 / 分机 on a Chinese card, ext / x / # / , elsewhere.
+_EXTENSION = re.compile(r"转|分机|ext|[x#]", re.IGNORECASE)
 
 
 def check_phone(raw: str, *, field: str = "phone") -> str:
     """A mainland number (mobile or landline with area code), returned as digits only."""
-    text = (raw or "").strip()
+    if _EXTENSION.search(raw or ""):
+        raise DomainError.on(field, "phone.extension")
+    # Letters are refused here: phonenumbers would read them as a keypad (138OO… → 13866…).
+    text = typed_number(raw, field=field, key="phone.characters", allowed=" -+()")
     if not text:
         raise DomainError.on(field, "phone.required")
     try:
@@ -106,21 +133,34 @@ def check_phone(raw: str, *, field: str = "phone") -> str:
 
 def check_credit_code(raw: str, *, field: str = "credit_code") -> str:
     """统一社会信用代码 (GB 32100), check character included."""
+    text = typed_number(raw, field=field, key="credit_code.invalid", allowed=" -" + string.ascii_letters)
     try:
-        return uscc.validate(raw or "")
+        return uscc.validate(text)
     except ValidationError:
         raise DomainError.on(field, "credit_code.invalid") from None
 
 
-CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*$")
+CLOCK = re.compile(r"^([0-9]{1,2}) *: *([0-9]{2})$")
 
 
 def check_clock(raw: str, *, field: str) -> dt.time:
     """A time of day typed as "9:30" or "09：30" (the full-width colon of a Chinese keyboard)."""
-    match = CLOCK.match(raw or "")
+    text = typed_number(raw, field=field, key="activities.clock_invalid", allowed=" :")
+    match = CLOCK.match(text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise DomainError.on(field, "activities.clock_invalid")
     return dt.time(int(match[1]), int(match[2]))
+
+
+MINUTES_MOST_DIGITS = 6  # 999,999 minutes is far beyond any activity; longer is a slip of the keyboard
+
+
+def check_minutes(raw: str | None, *, field: str = "minutes") -> int | None:
+    """Whole minutes typed in a box; left empty, None (the service then counts the whole activity)."""
+    text = typed_number(raw, field=field, key="activities.minutes_invalid")
+    if len(text.lstrip("0")) > MINUTES_MOST_DIGITS:
+        raise DomainError.on(field, "activities.minutes_invalid")
+    return int(text) if text else None
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

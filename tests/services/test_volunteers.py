@@ -49,6 +49,21 @@ def test_register_derives_gender_and_birth_date_and_numbers_the_volunteer(engine
         assert len(session.exec(select(VolunteerPost)).all()) == 2
 
 
+def test_an_id_number_typed_in_full_width_digits_is_the_same_person(engine, station):
+    number = id_number()
+    register(engine, station, id_number=number)
+    wide = number[:2] + "".join(chr(ord(c) + 0xFEE0) for c in number[2:])
+    assert refused(engine, station, id_number=wide) == ["id_number.duplicate"]
+    assert count_volunteers(engine) == 1
+
+
+@pytest.mark.parametrize("phone, key", [("138OO138OOO", "phone.characters"),
+                                        ("0912-8321234转8001", "phone.extension")])
+def test_a_phone_with_letters_or_an_extension_is_refused(engine, station, phone, key):
+    assert refused(engine, station, phone=phone) == [key]
+    assert count_volunteers(engine) == 0
+
+
 def test_id_number_is_stored_encrypted_and_shown_masked(engine, station):
     number = id_number()
     phone = unique_phone()

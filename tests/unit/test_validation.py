@@ -8,7 +8,10 @@ from station_kit.errors import DomainError
 from station_kit.models.people import Gender
 from station_kit.validation import (
     REGION_UNVERIFIED,
+    check_clock,
     check_credit_code,
+    check_minutes,
+    check_other_id,
     check_phone,
     check_resident_id,
     name_pinyin,
@@ -70,9 +73,25 @@ def test_phone_is_normalised(raw, clean):
     assert check_phone(raw) == clean
 
 
-@pytest.mark.parametrize("raw", ["1380013800", "12345678901", "+1 415 555 2671", "abc"])
+@pytest.mark.parametrize("raw", ["1380013800", "12345678901", "+1 415 555 2671", "(0912)"])
 def test_bad_phone_is_refused(raw):
     assert refusal(check_phone, raw) == "phone.invalid"
+
+
+@pytest.mark.parametrize("raw", ["138OO138OOO", "1380013800o", "TEL 13800138000", "13800138000/139"])
+def test_letters_in_a_phone_are_refused_not_read_as_a_keypad(raw):
+    assert refusal(check_phone, raw) == "phone.characters"
+
+
+@pytest.mark.parametrize("raw", ["13800138000 ext. 123", "0912-8321234转8001", "0912-8321234 分机 8001",
+                                 "0912 8321234 x8001", "0912-8321234#8001"])
+def test_an_extension_is_refused_not_dropped(raw):
+    assert refusal(check_phone, raw) == "phone.extension"
+
+
+def test_brackets_and_plus_still_separate_a_phone():
+    assert check_phone("(0912) 832-1234") == "09128321234"
+    assert check_phone("+86 (138) 0013 8000") == "13800138000"
 
 
 def test_credit_code_check_character():
@@ -94,3 +113,34 @@ def test_credit_code_check_character():
 ])
 def test_pinyin_reads_surnames_as_surnames(name, full, initials):
     assert name_pinyin(name) == (full, initials)
+
+
+def full_width(text: str) -> str:
+    """What a Chinese IME in full-width mode types for ``text``."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text)
+
+
+def test_full_width_digits_are_the_same_number():
+    number = with_check_digit("61272219850615001")
+    assert check_resident_id(full_width(number)).number == number
+    assert check_resident_id(number[:2] + full_width(number[2:])).number == number
+    assert check_phone(full_width("138 0013 8000")) == "13800138000"
+    assert check_other_id(full_width("e1234567")) == "E1234567"
+    assert check_clock(full_width("09:30"), field="starts_at") == dt.time(9, 30)
+    assert check_minutes(full_width(" 90 ")) == 90
+
+
+@pytest.mark.parametrize("odd", ["\u00b2", "\u2460", "\u0663", "\u06f3", "\u096a", "\U0001d7d1"])
+def test_digits_that_are_not_ascii_are_refused_with_the_format_message(odd):
+    # ², ①, Arabic-Indic ٣ and ۳, Devanagari ४, mathematical bold 3: str.isdigit() says yes to each.
+    number = with_check_digit("61272219850615001")
+    assert refusal(check_resident_id, number[:5] + odd + number[6:]) == "id_number.format"
+    assert refusal(check_other_id, "E123" + odd + "567") == "id_number.other_format"
+    assert refusal(check_phone, "1380013800" + odd) == "phone.characters"
+    assert refusal(check_minutes, "6" + odd) == "activities.minutes_invalid"
+    assert refusal(lambda raw: check_clock(raw, field="starts_at"), "09:3" + odd) == "activities.clock_invalid"
+
+
+def test_minutes_left_empty_mean_the_whole_activity():
+    assert check_minutes("  ") is None
+    assert refusal(check_minutes, "1" * 5000) == "activities.minutes_invalid"
