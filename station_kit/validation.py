@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import phonenumbers
@@ -17,7 +19,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from station_kit import clock
-from station_kit.errors import DomainError
+from station_kit.errors import DomainError, FieldError
 from station_kit.models.people import Gender
 from station_kit.rules import load_rules
 
@@ -138,6 +140,66 @@ def check_credit_code(raw: str, *, field: str = "credit_code") -> str:
         return uscc.validate(text)
     except ValidationError:
         raise DomainError.on(field, "credit_code.invalid") from None
+
+
+# Zero-width non-joiner and joiner: format characters that Persian and Indic names need inside them.
+NAME_JOINERS = "\u200c\u200d"
+# Control characters (NUL, bell, newline…), every other format character (zero-width space, word
+# joiner, byte-order mark, bidi overrides that turn a name around on screen) and lone surrogates,
+# which neither database can store. NUL is also what PostgreSQL refuses outright in text.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs"}
+_ENDS = re.compile(f"^[\\s{NAME_JOINERS}]+|[\\s{NAME_JOINERS}]+$")
+REASON_MOST = 200  # as the reason columns (deactivation, back-fill, decision) hold
+SEARCH_MOST = 50  # longer than any name (50) or volunteer number (20)
+
+
+def _refused(char: str) -> bool:
+    return unicodedata.category(char) in _REFUSED_CATEGORIES and char not in NAME_JOINERS
+
+
+def clean_text(raw: str | None, *, field: str, max_length: int, required: str | None = None) -> str:
+    """The one check for free text a person types (names, reasons, places…): stripped, with no
+    control or invisible characters, no longer than ``max_length`` (its column's length).
+
+    Text that is only spaces and joiners counts as empty; ``required`` is the message key to refuse
+    empty text with. The middle dot of minority names (·) is an ordinary character and is kept.
+    """
+    text = _ENDS.sub("", raw or "")
+    if any(_refused(char) for char in text):
+        raise DomainError.on(field, "text.control_characters")
+    if required and not text:
+        raise DomainError.on(field, required)
+    if len(text) > max_length:
+        raise DomainError.on(field, "form.too_long", max_length=max_length)
+    return text
+
+
+def clean_texts(errors: list[FieldError], values: Mapping[str, str | None], table,
+                *, required: Mapping[str, str] | None = None) -> dict[str, str]:
+    """clean_text over several fields, each limited by its column in ``table`` (a table model).
+
+    Refusals are added to ``errors``; the result holds the fields that passed, cleaned."""
+    cleaned = {}
+    for name, raw in values.items():
+        try:
+            cleaned[name] = clean_text(raw, field=name, max_length=column_length(table, name),
+                                       required=(required or {}).get(name))
+        except DomainError as error:
+            errors.extend(error.errors)
+    return cleaned
+
+
+def column_length(table, name: str) -> int:
+    """How many characters a text column holds: PostgreSQL refuses more, SQLite would keep them."""
+    return table.__table__.c[name].type.length
+
+
+def search_text(raw: str | None) -> str:
+    """A search box's text, made safe to search with: control characters dropped, length capped.
+
+    Unlike clean_text this never refuses: a stray character in a search is no reason to stop work."""
+    kept = "".join(char for char in (raw or "") if not _refused(char))
+    return _ENDS.sub("", kept)[:SEARCH_MOST]
 
 
 CLOCK = re.compile(r"^([0-9]{1,2}) *: *([0-9]{2})$")

@@ -88,13 +88,13 @@ class ActivityCreate(ActivityBase):
 class ActivityUpdate(SQLModel):
     """What editing an activity (or a series' future occurrences) may change."""
 
-    title: str | None = None
-    organiser: str | None = None
-    person_in_charge: str | None = None
+    title: str | None = Field(default=None, max_length=100)
+    organiser: str | None = Field(default=None, max_length=100)
+    person_in_charge: str | None = Field(default=None, max_length=50)
     room_id: int | None = None
-    place: str | None = None
-    content: str | None = None
-    speaker: str | None = None
+    place: str | None = Field(default=None, max_length=100)
+    content: str | None = Field(default=None, max_length=500)
+    speaker: str | None = Field(default=None, max_length=50)
     start_time: dt.time | None = None
     end_time: dt.time | None = None
 

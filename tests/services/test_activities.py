@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 from sqlmodel import select
 
 from station_kit import clock
@@ -109,3 +110,31 @@ def test_status_moves_forward_only(engine, station):
         service.set_activity_status(session=session, activity_id=activity.id,
                                     status=ActivityStatus.planned, operator="staff")
     assert caught.value.keys() == ["activity.status_not_allowed"]
+
+
+def test_text_with_control_characters_is_refused_beside_its_field(engine, station):
+    with pytest.raises(DomainError) as caught:
+        plan(engine, station, starts_at=MONDAY_9, content="打扫\x00楼道", speaker="\x07")
+    assert {(e.field, e.key) for e in caught.value.errors} == {
+        ("content", "text.control_characters"), ("speaker", "text.control_characters")}
+    assert activity_count(engine) == 0
+
+
+@pytest.mark.parametrize("field, most", [("title", 100), ("organiser", 100), ("person_in_charge", 50),
+                                         ("place", 100), ("content", 500), ("speaker", 50)])
+def test_the_edit_shape_refuses_text_longer_than_its_column(field, most):
+    ActivityUpdate(**{field: "题" * most})
+    with pytest.raises(ValidationError) as caught:
+        ActivityUpdate(**{field: "题" * (most + 1)})
+    assert DomainError.from_validation(caught.value).keys() == ["form.too_long"]
+
+
+def test_a_series_title_with_control_characters_is_refused_even_with_nothing_to_come(engine, station):
+    with write_session(engine) as session:
+        series = service.plan_weekly_series(session=session, station_id=station.id, operator="staff",
+                                            data=activity_data(starts_at=MONDAY_9 - dt.timedelta(weeks=500)),
+                                            until=(MONDAY_9 - dt.timedelta(weeks=499)).date())
+    with pytest.raises(DomainError) as caught, write_session(engine) as session:
+        service.update_series(session=session, series_id=series.id, operator="staff",
+                              data=ActivityUpdate(title="大扫除\x00"))
+    assert caught.value.keys() == ["text.control_characters"]

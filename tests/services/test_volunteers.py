@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 from sqlmodel import select
 
 from station_kit import clock
@@ -283,3 +284,55 @@ def test_search_by_full_volunteer_number(engine, station):
         found = service.search_volunteers(session=session, station_id=station.id,
                                           query=first.number.lower())
     assert [v.number for v in found] == [first.number]
+
+
+def test_control_characters_in_a_name_are_refused_and_nothing_written(engine, station):
+    assert refused(engine, station, name="\x07\x00") == ["text.control_characters"]
+    assert refused(engine, station, skills="护理\x00") == ["text.control_characters"]
+    assert count_volunteers(engine) == 0
+
+
+def test_a_search_with_a_nul_or_control_character_still_searches(engine, station):
+    register(engine, station, name="张伟")
+    with read_session(engine) as session:
+        for query, found in (("\x00", ["张伟"]), ("张\x00伟\x07", ["张伟"]), ("张" * 500, [])):
+            shown = service.search_volunteers(session=session, station_id=station.id, query=query)
+            assert [v.name for v in shown] == found
+
+
+@pytest.mark.parametrize("field, most", [("residence_area", 100), ("skills", 200), ("service_categories", 200),
+                                         ("guardian_name", 50), ("phone", 20), ("name", 50)])
+def test_the_edit_shape_refuses_text_longer_than_its_column(field, most):
+    VolunteerUpdate(**{field: "区" * most})
+    with pytest.raises(ValidationError) as caught:
+        VolunteerUpdate(**{field: "区" * (most + 1)})
+    assert DomainError.from_validation(caught.value).keys() == ["form.too_long"]
+
+
+def test_an_edit_with_control_characters_is_refused_and_nothing_changes(engine, station):
+    volunteer = register(engine, station, residence_area="兴神路社区")
+    with pytest.raises(DomainError) as caught, write_session(engine) as session:
+        service.update_volunteer(session=session, volunteer_id=volunteer.id, operator="staff",
+                                 data=VolunteerUpdate(residence_area="兴神路\x00", name="\u200b"))
+    assert {(e.field, e.key) for e in caught.value.errors} == {
+        ("residence_area", "text.control_characters"), ("name", "text.control_characters")}
+    with read_session(engine) as session:
+        assert session.get(Volunteer, volunteer.id).residence_area == "兴神路社区"
+
+
+@pytest.mark.parametrize("reason, key", [("迁" * 201, "form.too_long"), ("迁出\x00", "text.control_characters")])
+def test_reasons_are_checked_like_any_text(engine, station, reason, key):
+    volunteer = register(engine, station)
+    for act in (service.deactivate_volunteer, service.reveal_personal_data):
+        extra = {"role": "admin"} if act is service.reveal_personal_data else {}
+        with pytest.raises(DomainError) as caught, write_session(engine) as session:
+            act(session=session, volunteer_id=volunteer.id, reason=reason, operator="staff", **extra)
+        assert [(e.field, e.key) for e in caught.value.errors] == [("reason", key)]
+    with read_session(engine) as session:
+        assert session.get(Volunteer, volunteer.id).active
+
+
+def test_a_name_whose_pinyin_outgrows_its_column_still_registers(engine, station):
+    # 50 characters of 双 read as 300 letters of pinyin; the column that sorts by it holds 200.
+    volunteer = register(engine, station, name="双" * 50)
+    assert volunteer.name_pinyin.startswith("shuangshuang") and len(volunteer.name_pinyin) <= 200

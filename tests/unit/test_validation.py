@@ -14,7 +14,9 @@ from station_kit.validation import (
     check_other_id,
     check_phone,
     check_resident_id,
+    clean_text,
     name_pinyin,
+    search_text,
 )
 from tests.factories import with_check_digit
 
@@ -144,3 +146,33 @@ def test_digits_that_are_not_ascii_are_refused_with_the_format_message(odd):
 def test_minutes_left_empty_mean_the_whole_activity():
     assert check_minutes("  ") is None
     assert refusal(check_minutes, "1" * 5000) == "activities.minutes_invalid"
+
+
+def test_clean_text_strips_and_keeps_what_names_need():
+    assert clean_text("  阿依古丽·买买提 \u3000", field="name", max_length=50) == "阿依古丽·买买提"
+    assert clean_text("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", field="name", max_length=50) == \
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # a Persian word with its zero-width non-joiner
+    assert clean_text("", field="skills", max_length=200) == ""
+
+
+@pytest.mark.parametrize("raw", ["\x07\x00", "张\x00伟", "张\n伟", "张\u200b伟", "\u202e伟张", "张\ufeff", "\ud800"])
+def test_clean_text_refuses_control_characters(raw):
+    assert refusal(lambda text: clean_text(text, field="name", max_length=50), raw) == "text.control_characters"
+
+
+def test_clean_text_refuses_text_longer_than_its_column():
+    with pytest.raises(DomainError) as caught:
+        clean_text("区" * 101, field="residence_area", max_length=100)
+    [error] = caught.value.errors
+    assert (error.field, error.key, error.params) == ("residence_area", "form.too_long", {"max_length": 100})
+    assert clean_text(" " + "区" * 100 + " ", field="residence_area", max_length=100) == "区" * 100
+
+
+def test_clean_text_says_which_text_is_required():
+    assert refusal(lambda text: clean_text(text, field="reason", max_length=200, required="reason.required"),
+                   " \u3000") == "reason.required"
+
+
+def test_search_text_drops_control_characters_and_caps_the_length():
+    assert search_text("\x00张\x07伟 ") == "张伟"
+    assert len(search_text("张" * 1000)) == 50
