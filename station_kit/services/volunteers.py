@@ -281,18 +281,19 @@ def search_volunteers(*, session: Session, station_id: int, query: str = "",
     if not include_inactive:
         statement = statement.where(Volunteer.active)
     text = search_text(query)
+    # autoescape: a typed % or _ is a character to find, not a LIKE wildcard (张_ is not every 张 X).
     if text.isascii() and text.isdigit():
-        statement = statement.where(or_(Volunteer.phone.endswith(text),
-                                        Volunteer.number.endswith(text)))
+        statement = statement.where(or_(Volunteer.phone.endswith(text, autoescape=True),
+                                        Volunteer.number.endswith(text, autoescape=True)))
     elif text.isascii() and text.isalnum() and not text.isalpha():
-        statement = statement.where(Volunteer.number.startswith(text.upper()))
+        statement = statement.where(Volunteer.number.startswith(text.upper(), autoescape=True))
     elif text.isascii() and text.isalpha():
         lowered = text.lower()
-        statement = statement.where(or_(Volunteer.name_initials.startswith(lowered),
-                                        Volunteer.name_pinyin.startswith(lowered),
-                                        Volunteer.number.startswith(text.upper())))
+        statement = statement.where(or_(Volunteer.name_initials.startswith(lowered, autoescape=True),
+                                        Volunteer.name_pinyin.startswith(lowered, autoescape=True),
+                                        Volunteer.number.startswith(text.upper(), autoescape=True)))
     elif text:
-        statement = statement.where(Volunteer.name.contains(text))
+        statement = statement.where(Volunteer.name.contains(text, autoescape=True))
     statement = statement.order_by(Volunteer.name_pinyin, Volunteer.id).limit(limit)
     return to_public(session, session.exec(statement).all())
 

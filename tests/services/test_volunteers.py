@@ -336,3 +336,13 @@ def test_a_name_whose_pinyin_outgrows_its_column_still_registers(engine, station
     # 50 characters of 双 read as 300 letters of pinyin; the column that sorts by it holds 200.
     volunteer = register(engine, station, name="双" * 50)
     assert volunteer.name_pinyin.startswith("shuangshuang") and len(volunteer.name_pinyin) <= 200
+
+
+@pytest.mark.parametrize("query, found", [("张_", []), ("%", ["张%"]), ("_", ["李伟_"]), ("1%", []), ("z_", []),
+                                          ("张%", ["张%"]), ("伟_", ["李伟_"])])
+def test_a_typed_percent_or_underscore_is_a_character_not_a_wildcard(engine, station, query, found):
+    for year, name in enumerate(("张伟", "张三", "张%", "李伟_"), start=1980):
+        register(engine, station, name=name, id_number=id_number(birth_date=dt.date(year, 1, 1)))
+    with read_session(engine) as session:
+        shown = service.search_volunteers(session=session, station_id=station.id, query=query)
+    assert sorted(v.name for v in shown) == found
