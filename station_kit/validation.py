@@ -71,7 +71,7 @@ def check_resident_id(raw: str, *, field: str = "id_number") -> ResidentId:
         birth_date = ric.get_birth_date(number)
     except ValidationError:
         raise DomainError.on(field, "id_number.birth_date") from None
-    if birth_date > clock.today() or birth_date.year < 1900:
+    if not plausible_birth_date(birth_date):
         raise DomainError.on(field, "id_number.birth_date")
     if not _province_exists(number[:2]):
         raise DomainError.on(field, "id_number.province")
@@ -223,6 +223,14 @@ def check_minutes(raw: str | None, *, field: str = "minutes") -> int | None:
     if len(text.lstrip("0")) > MINUTES_MOST_DIGITS:
         raise DomainError.on(field, "activities.minutes_invalid")
     return int(text) if text else None
+
+
+EARLIEST_BIRTH_YEAR = 1900  # nobody born before it volunteers today; earlier years are typing slips
+
+
+def plausible_birth_date(day: dt.date) -> bool:
+    """Born in 1900 or later, and not in the future."""
+    return day.year >= EARLIEST_BIRTH_YEAR and day <= clock.today()
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

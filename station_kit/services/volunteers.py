@@ -44,6 +44,7 @@ from station_kit.validation import (
     clean_texts,
     column_length,
     name_pinyin,
+    plausible_birth_date,
     search_text,
 )
 
@@ -71,6 +72,8 @@ def register_volunteer(
     phone = _collect(errors, lambda: check_phone(data.phone))
     if not data.consent:
         errors.append(FieldError("consent", "consent.required"))
+    if data.consent_date and identity and not identity.birth_date <= data.consent_date <= clock.today():
+        errors.append(FieldError("consent_date", "consent.date_out_of_range"))
     if identity and identity.age < GUARDIAN_CONSENT_BELOW_AGE:
         if texts.get("guardian_name") == "":
             errors.append(FieldError("guardian_name", "guardian.name_required"))
@@ -152,8 +155,10 @@ def _check_identity(data: VolunteerCreate) -> _Identity:
     errors = []
     if not data.gender:
         errors.append(FieldError("gender", "gender.required"))
-    if not data.birth_date or data.birth_date > clock.today():
+    if not data.birth_date:
         errors.append(FieldError("birth_date", "birth_date.required"))
+    elif not plausible_birth_date(data.birth_date):
+        errors.append(FieldError("birth_date", "birth_date.out_of_range"))
     if errors:
         raise DomainError(errors)
     return _Identity(number, data.gender, data.birth_date, "")

@@ -346,3 +346,29 @@ def test_a_typed_percent_or_underscore_is_a_character_not_a_wildcard(engine, sta
     with read_session(engine) as session:
         shown = service.search_volunteers(session=session, station_id=station.id, query=query)
     assert sorted(v.name for v in shown) == found
+
+
+@pytest.mark.parametrize("birth_date", [dt.date(600, 1, 1), dt.date(1899, 12, 31), clock.today() + dt.timedelta(days=1)])
+def test_a_passport_holders_birth_date_must_be_plausible(engine, station, birth_date):
+    assert refused(engine, station, id_type=IdType.passport, id_number="E12345678", gender=Gender.male,
+                   birth_date=birth_date) == ["birth_date.out_of_range"]
+    assert count_volunteers(engine) == 0
+
+
+@pytest.mark.parametrize("consent_date", [dt.date(2999, 1, 1), clock.today() + dt.timedelta(days=1),
+                                          dt.date(1984, 12, 31)])
+def test_consent_cannot_be_dated_in_the_future_or_before_birth(engine, station, consent_date):
+    born_1985 = id_number(birth_date=dt.date(1985, 6, 15))
+    assert refused(engine, station, id_number=born_1985, consent_date=consent_date) == ["consent.date_out_of_range"]
+    assert count_volunteers(engine) == 0
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200c\u200d", "\u2060\u2060", "\ufeff", " \u200b ", "张\u0000伟"])
+def test_a_name_of_invisible_or_control_characters_is_refused(engine, station, name):
+    [key] = refused(engine, station, name=name)
+    assert key in ("name.required", "text.control_characters")
+    assert count_volunteers(engine) == 0
+
+
+def test_a_minority_name_keeps_its_middle_dot(engine, station):
+    assert register(engine, station, name="阿依古丽·买买提").name == "阿依古丽·买买提"
