@@ -76,7 +76,8 @@ class ActivityBase(SQLModel):
     starts_at: dt.datetime
     ends_at: dt.datetime
     content: str = Field(default="", max_length=500, description="服务内容")
-    beneficiaries: int = Field(default=0, ge=0, description="受益人数; a lecture's audience")
+    # At most what the plan form offers, far below the 2**31 an INTEGER column holds.
+    beneficiaries: int = Field(default=0, ge=0, le=1_000_000, description="受益人数; a lecture's audience")
     speaker: str = Field(default="", max_length=50, description="主讲人, for lecture-hall sessions")
     attendance_mode: AttendanceMode = Field(default=AttendanceMode.marked, sa_type=String(20))
 

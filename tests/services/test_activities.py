@@ -138,3 +138,11 @@ def test_a_series_title_with_control_characters_is_refused_even_with_nothing_to_
         service.update_series(session=session, series_id=series.id, operator="staff",
                               data=ActivityUpdate(title="大扫除\x00"))
     assert caught.value.keys() == ["text.control_characters"]
+
+
+def test_an_audience_too_large_for_its_column_is_refused_by_the_shape():
+    # The plan form stops at 1,000,000; a caller that skips it must not reach PostgreSQL's INTEGER limit.
+    activity_data(starts_at=MONDAY_9, beneficiaries=1_000_000)
+    with pytest.raises(ValidationError) as caught:
+        activity_data(starts_at=MONDAY_9, beneficiaries=2**31)
+    assert DomainError.from_validation(caught.value).keys() == ["form.invalid_value"]
