@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import phonenumbers
@@ -16,11 +19,28 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from station_kit import clock
-from station_kit.errors import DomainError
+from station_kit.errors import DomainError, FieldError
 from station_kit.models.people import Gender
 from station_kit.rules import load_rules
 
 REGION_UNVERIFIED = "id_number.region_unverified"
+
+# What a Chinese IME types in full-width mode: the full-width forms of ASCII (U+FF01–U+FF5E) and the
+# ideographic space. They mean the same as their ASCII twins, so they become ASCII.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+
+
+def typed_number(raw: str | None, *, field: str, key: str, allowed: str = "") -> str:
+    """The one normaliser for every number a person types (ID numbers, phones, minutes, times…).
+
+    Full-width characters become ASCII and the ends are stripped. Then only ASCII digits and the
+    characters in ``allowed`` may remain: ², ① or Arabic-Indic digits pass str.isdigit() but are no
+    number anyone can dial or store, so they are refused with ``key``, the field's format message.
+    """
+    text = (raw or "").translate(_FULL_WIDTH).strip()
+    if any(char not in string.digits and char not in allowed for char in text):
+        raise DomainError.on(field, key)
+    return text
 
 
 @dataclass(frozen=True)
@@ -37,7 +57,8 @@ def check_resident_id(raw: str, *, field: str = "id_number") -> ResidentId:
     The county part is not refused when unknown or out of its period: real cards keep codes that were
     abolished or renamed after the holder's birth (python-stdnum issue 442). Such numbers get a note.
     """
-    number = "".join((raw or "").split()).replace("-", "").upper()
+    typed = typed_number(raw, field=field, key="id_number.format", allowed=" -Xx")
+    number = typed.replace(" ", "").replace("-", "").upper()
     if not number:
         raise DomainError.on(field, "id_number.required")
     if len(number) != 18:
@@ -50,15 +71,11 @@ def check_resident_id(raw: str, *, field: str = "id_number") -> ResidentId:
         birth_date = ric.get_birth_date(number)
     except ValidationError:
         raise DomainError.on(field, "id_number.birth_date") from None
-    if birth_date > clock.today() or birth_date.year < 1900:
+    if not plausible_birth_date(birth_date):
         raise DomainError.on(field, "id_number.birth_date")
     if not _province_exists(number[:2]):
         raise DomainError.on(field, "id_number.province")
-    note = ""
-    try:
-        ric.get_birth_place(number)
-    except ValidationError:
-        note = REGION_UNVERIFIED
+    note = "" if _county_known(number[:6], birth_date.year) else REGION_UNVERIFIED
     gender = Gender.male if int(number[16]) % 2 else Gender.female
     return ResidentId(number=number, birth_date=birth_date, gender=gender, note=note)
 
@@ -68,19 +85,42 @@ def _province_exists(digits: str) -> bool:
     return bool(parts and parts[0][1].get("province"))
 
 
+def _county_known(digits: str, year: int) -> bool:
+    """Whether the region table has this county code in use in ``year``.
+
+    Read here rather than through ric.get_birth_place, which raises KeyError (not a ValidationError)
+    when the province is known but the county has no entry at all."""
+    counties = "".join(props.get("county", "") for _, props in numdb.get("cn/loc").info(digits))
+    for county in filter(None, counties.split(",")):
+        if not county.startswith("["):
+            return True
+        start, end = county[1:].split("]")[0].split("-")
+        if (not start or year >= int(start)) and (not end or year <= int(end)):
+            return True
+    return False
+
+
 def check_other_id(raw: str, *, field: str = "id_number") -> str:
     """Passports and permits: letters and digits, 5–20 of them (their formats are not checkable here)."""
-    number = "".join((raw or "").split()).upper()
+    typed = typed_number(raw, field=field, key="id_number.other_format", allowed=" " + string.ascii_letters)
+    number = typed.replace(" ", "").upper()
     if not number:
         raise DomainError.on(field, "id_number.required")
-    if not (5 <= len(number) <= 20 and number.isalnum() and number.isascii()):
-        raise DomainError.on(field, "id_number.format")
+    if not 5 <= len(number) <= 20:
+        raise DomainError.on(field, "id_number.other_format")
     return number
+
+
+# How people write an extension: 转 / 分机 on a Chinese card, ext / x / # / , elsewhere.
+_EXTENSION = re.compile(r"转|分机|ext|[x#]", re.IGNORECASE)
 
 
 def check_phone(raw: str, *, field: str = "phone") -> str:
     """A mainland number (mobile or landline with area code), returned as digits only."""
-    text = (raw or "").strip()
+    if _EXTENSION.search(raw or ""):
+        raise DomainError.on(field, "phone.extension")
+    # Letters are refused here: phonenumbers would read them as a keypad (138OO… → 13866…).
+    text = typed_number(raw, field=field, key="phone.characters", allowed=" -+()")
     if not text:
         raise DomainError.on(field, "phone.required")
     try:
@@ -95,21 +135,102 @@ def check_phone(raw: str, *, field: str = "phone") -> str:
 
 def check_credit_code(raw: str, *, field: str = "credit_code") -> str:
     """统一社会信用代码 (GB 32100), check character included."""
+    text = typed_number(raw, field=field, key="credit_code.invalid", allowed=" -" + string.ascii_letters)
     try:
-        return uscc.validate(raw or "")
+        return uscc.validate(text)
     except ValidationError:
         raise DomainError.on(field, "credit_code.invalid") from None
 
 
-CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*$")
+# Zero-width non-joiner and joiner: format characters that Persian and Indic names need inside them.
+NAME_JOINERS = "\u200c\u200d"
+# Control characters (NUL, bell, newline…), every other format character (zero-width space, word
+# joiner, byte-order mark, bidi overrides that turn a name around on screen) and lone surrogates,
+# which neither database can store. NUL is also what PostgreSQL refuses outright in text.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs"}
+_ENDS = re.compile(f"^[\\s{NAME_JOINERS}]+|[\\s{NAME_JOINERS}]+$")
+REASON_MOST = 200  # as the reason columns (deactivation, back-fill, decision) hold
+SEARCH_MOST = 50  # longer than any name (50) or volunteer number (20)
+
+
+def _refused(char: str) -> bool:
+    return unicodedata.category(char) in _REFUSED_CATEGORIES and char not in NAME_JOINERS
+
+
+def clean_text(raw: str | None, *, field: str, max_length: int, required: str | None = None) -> str:
+    """The one check for free text a person types (names, reasons, places…): stripped, with no
+    control or invisible characters, no longer than ``max_length`` (its column's length).
+
+    Text that is only spaces and joiners counts as empty; ``required`` is the message key to refuse
+    empty text with. The middle dot of minority names (·) is an ordinary character and is kept.
+    """
+    text = _ENDS.sub("", raw or "")
+    if any(_refused(char) for char in text):
+        raise DomainError.on(field, "text.control_characters")
+    if required and not text:
+        raise DomainError.on(field, required)
+    if len(text) > max_length:
+        raise DomainError.on(field, "form.too_long", max_length=max_length)
+    return text
+
+
+def clean_texts(errors: list[FieldError], values: Mapping[str, str | None], table,
+                *, required: Mapping[str, str] | None = None) -> dict[str, str]:
+    """clean_text over several fields, each limited by its column in ``table`` (a table model).
+
+    Refusals are added to ``errors``; the result holds the fields that passed, cleaned."""
+    cleaned = {}
+    for name, raw in values.items():
+        try:
+            cleaned[name] = clean_text(raw, field=name, max_length=column_length(table, name),
+                                       required=(required or {}).get(name))
+        except DomainError as error:
+            errors.extend(error.errors)
+    return cleaned
+
+
+def column_length(table, name: str) -> int:
+    """How many characters a text column holds: PostgreSQL refuses more, SQLite would keep them."""
+    return table.__table__.c[name].type.length
+
+
+def search_text(raw: str | None) -> str:
+    """A search box's text, made safe to search with: control characters dropped, length capped.
+
+    Unlike clean_text this never refuses: a stray character in a search is no reason to stop work."""
+    kept = "".join(char for char in (raw or "") if not _refused(char))
+    return _ENDS.sub("", kept)[:SEARCH_MOST]
+
+
+CLOCK = re.compile(r"^([0-9]{1,2}) *: *([0-9]{2})$")
 
 
 def check_clock(raw: str, *, field: str) -> dt.time:
     """A time of day typed as "9:30" or "09：30" (the full-width colon of a Chinese keyboard)."""
-    match = CLOCK.match(raw or "")
+    text = typed_number(raw, field=field, key="activities.clock_invalid", allowed=" :")
+    match = CLOCK.match(text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise DomainError.on(field, "activities.clock_invalid")
     return dt.time(int(match[1]), int(match[2]))
+
+
+MINUTES_MOST_DIGITS = 6  # 999,999 minutes is far beyond any activity; longer is a slip of the keyboard
+
+
+def check_minutes(raw: str | None, *, field: str = "minutes") -> int | None:
+    """Whole minutes typed in a box; left empty, None (the service then counts the whole activity)."""
+    text = typed_number(raw, field=field, key="activities.minutes_invalid")
+    if len(text.lstrip("0")) > MINUTES_MOST_DIGITS:
+        raise DomainError.on(field, "activities.minutes_invalid")
+    return int(text) if text else None
+
+
+EARLIEST_BIRTH_YEAR = 1900  # nobody born before it volunteers today; earlier years are typing slips
+
+
+def plausible_birth_date(day: dt.date) -> bool:
+    """Born in 1900 or later, and not in the future."""
+    return day.year >= EARLIEST_BIRTH_YEAR and day <= clock.today()
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

@@ -57,14 +57,14 @@ class VolunteerUpdate(SQLModel):
     """What the edit form may change; None leaves a field as it is."""
 
     name: str | None = Field(default=None, max_length=50)
-    phone: str | None = None
-    residence_area: str | None = None
-    skills: str | None = None
-    service_categories: str | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    residence_area: str | None = Field(default=None, max_length=100)
+    skills: str | None = Field(default=None, max_length=200)
+    service_categories: str | None = Field(default=None, max_length=200)
     is_party_member: bool | None = None
     team_id: int | None = None
     squad_id: int | None = None
-    guardian_name: str | None = None
+    guardian_name: str | None = Field(default=None, max_length=50)
     post_ids: list[int] | None = None
 
 

@@ -76,7 +76,8 @@ class ActivityBase(SQLModel):
     starts_at: dt.datetime
     ends_at: dt.datetime
     content: str = Field(default="", max_length=500, description="服务内容")
-    beneficiaries: int = Field(default=0, ge=0, description="受益人数; a lecture's audience")
+    # At most what the plan form offers, far below the 2**31 an INTEGER column holds.
+    beneficiaries: int = Field(default=0, ge=0, le=1_000_000, description="受益人数; a lecture's audience")
     speaker: str = Field(default="", max_length=50, description="主讲人, for lecture-hall sessions")
     attendance_mode: AttendanceMode = Field(default=AttendanceMode.marked, sa_type=String(20))
 
@@ -88,13 +89,13 @@ class ActivityCreate(ActivityBase):
 class ActivityUpdate(SQLModel):
     """What editing an activity (or a series' future occurrences) may change."""
 
-    title: str | None = None
-    organiser: str | None = None
-    person_in_charge: str | None = None
+    title: str | None = Field(default=None, max_length=100)
+    organiser: str | None = Field(default=None, max_length=100)
+    person_in_charge: str | None = Field(default=None, max_length=50)
     room_id: int | None = None
-    place: str | None = None
-    content: str | None = None
-    speaker: str | None = None
+    place: str | None = Field(default=None, max_length=100)
+    content: str | None = Field(default=None, max_length=500)
+    speaker: str | None = Field(default=None, max_length=50)
     start_time: dt.time | None = None
     end_time: dt.time | None = None
 

@@ -23,6 +23,7 @@ from station_kit.models import (
 from station_kit.models.work import ActivityBase, ActivityStatus
 from station_kit.services.audit import log_event
 from station_kit.services.workflow import Workflow, transition
+from station_kit.validation import clean_texts
 
 # An activity's life: a cancelled or finished activity stays so.
 ACTIVITY_FLOW = Workflow("activity", {
@@ -32,11 +33,13 @@ ACTIVITY_FLOW = Workflow("activity", {
     (ActivityStatus.running, "finish"): ActivityStatus.done,
     (ActivityStatus.running, "cancel"): ActivityStatus.cancelled,
 })
+TEXT_FIELDS = ("title", "organiser", "person_in_charge", "place", "content", "speaker")
+_REQUIRED_TEXT = {"title": "activity.title_required"}
 
 
 def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, operator: str) -> Activity:
     """Plan one activity, or raise DomainError naming every wrong field; nothing is written then."""
-    _check(session, station_id, data)
+    data = _check(session, station_id, data)
     activity = _add(session, station_id, data, series_id=None)
     log_event(session, operator=operator, action="activity.plan", entity="activity",
               entity_id=activity.id, station_id=station_id, title=activity.title)
@@ -59,9 +62,8 @@ def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreat
         occurrences.append(data.model_copy(update={"starts_at": data.starts_at + shift,
                                                    "ends_at": data.ends_at + shift}))
         week += 1
-    for occurrence in occurrences:
-        _check(session, station_id, occurrence)
-    series = ActivitySeries(station_id=station_id, title=data.title.strip(), weekday=first.weekday(),
+    occurrences = [_check(session, station_id, occurrence) for occurrence in occurrences]
+    series = ActivitySeries(station_id=station_id, title=occurrences[0].title, weekday=first.weekday(),
                             first_date=first, last_date=clock.local(occurrences[-1].starts_at).date())
     session.add(series)
     session.flush()
@@ -82,6 +84,11 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, ope
         Activity.series_id == series_id, Activity.status == ActivityStatus.planned,
         Activity.starts_at > clock.now()).order_by(Activity.starts_at)).all()
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    errors: list[FieldError] = []
+    texts = {name: value for name, value in changes.items() if name in TEXT_FIELDS}
+    changes.update(clean_texts(errors, texts, Activity, required=_REQUIRED_TEXT))
+    if errors:
+        raise DomainError(errors)
     start_time, end_time = changes.pop("start_time", None), changes.pop("end_time", None)
     for activity in upcoming:
         current = {name: getattr(activity, name) for name in ActivityBase.model_fields}
@@ -91,13 +98,13 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, ope
             candidate.starts_at = dt.datetime.combine(day, start_time, tzinfo=clock.CHINA)
         if end_time:
             candidate.ends_at = dt.datetime.combine(day, end_time, tzinfo=clock.CHINA)
-        _check(session, activity.station_id, candidate, ignore_id=activity.id)
+        candidate = _check(session, activity.station_id, candidate, ignore_id=activity.id)
         for field_name in (*changes, "starts_at", "ends_at"):
             setattr(activity, field_name, getattr(candidate, field_name))
         activity.updated_at = clock.now()
         session.add(activity)
     if "title" in changes:
-        series.title = changes["title"].strip()
+        series.title = changes["title"]
         session.add(series)
     log_event(session, operator=operator, action="activity.update_series", entity="activityseries",
               entity_id=series_id, station_id=series.station_id, fields=sorted(data.model_dump(exclude_unset=True)),
@@ -143,7 +150,6 @@ def activity_partners(*, session: Session, activity_id: int) -> list[str]:
 def _add(session: Session, station_id: int, data: ActivityCreate, *, series_id: int | None) -> Activity:
     activity = Activity(**data.model_dump(exclude={"partner_ids"}), station_id=station_id,
                         series_id=series_id)
-    activity.title = activity.title.strip()
     session.add(activity)
     session.flush()
     session.execute(delete(ActivityPartner).where(ActivityPartner.activity_id == activity.id))
@@ -152,10 +158,12 @@ def _add(session: Session, station_id: int, data: ActivityCreate, *, series_id: 
     return activity
 
 
-def _check(session: Session, station_id: int, data: ActivityCreate, *, ignore_id: int | None = None) -> None:
+def _check(session: Session, station_id: int, data: ActivityCreate, *,
+           ignore_id: int | None = None) -> ActivityCreate:
+    """The activity with its texts cleaned, or a DomainError naming every wrong field."""
     errors: list[FieldError] = []
-    if not data.title.strip():
-        errors.append(FieldError("title", "activity.title_required"))
+    texts = clean_texts(errors, {name: getattr(data, name) for name in TEXT_FIELDS}, Activity,
+                        required=_REQUIRED_TEXT)
     if data.ends_at <= data.starts_at:
         errors.append(FieldError("ends_at", "activity.ends_before_start"))
     for field_name, model, value in (("project_id", Project, data.project_id), ("post_id", Post, data.post_id),
@@ -177,6 +185,7 @@ def _check(session: Session, station_id: int, data: ActivityCreate, *, ignore_id
                 "end": f"{clock.local(clash.ends_at):%H:%M}"}))
     if errors:
         raise DomainError(errors)
+    return data.model_copy(update=texts)
 
 
 def room_clash(session: Session, room_id: int, starts_at: dt.datetime, ends_at: dt.datetime, *,

@@ -9,22 +9,28 @@ from typing import TypeVar
 from sqlmodel import Session, select
 
 from station_kit.db import insert_unique
-from station_kit.errors import DomainError
-from station_kit.models import PartnerUnit, Post, Squad, Station, Steward, Team
+from station_kit.errors import DomainError, FieldError
+from station_kit.models import Grid, PartnerUnit, Post, Squad, Station, Steward, Team
 from station_kit.models.org import NamedUnit, PartnerKind, StewardRole
 from station_kit.services.audit import log_event
-from station_kit.validation import check_credit_code, check_phone
+from station_kit.validation import check_credit_code, check_phone, clean_text, clean_texts, column_length
 
 Unit = TypeVar("Unit", bound=NamedUnit)
 
 
-def create_station(*, session: Session, code: str, name: str, operator: str, **fields) -> Station:
-    if session.exec(select(Station).where(Station.code == code)).first():
-        raise DomainError.on("code", "station.code_taken", code=code)
-    station = Station(code=code, name=name, **fields)
-    insert_unique(session, station, lambda: DomainError.on("code", "station.code_taken", code=code))
+def create_station(*, session: Session, code: str, name: str, operator: str, **fields: str) -> Station:
+    """A new station; ``fields`` are its other text columns (city, street, address)."""
+    errors: list[FieldError] = []
+    texts = clean_texts(errors, {"code": code, "name": name, **fields}, Station,
+                        required={"code": "station.code_required", "name": "unit.name_required"})
+    if errors:
+        raise DomainError(errors)
+    if session.exec(select(Station).where(Station.code == texts["code"])).first():
+        raise DomainError.on("code", "station.code_taken", code=texts["code"])
+    station = Station(**texts)
+    insert_unique(session, station, lambda: DomainError.on("code", "station.code_taken", code=texts["code"]))
     log_event(session, operator=operator, action="station.create", entity="station",
-              entity_id=station.id, station_id=station.id, name=name)
+              entity_id=station.id, station_id=station.id, name=station.name)
     return station
 
 
@@ -40,9 +46,7 @@ def current_station(session: Session) -> Station | None:
 def add_unit(*, session: Session, model: type[Unit], station_id: int, name: str,
                            operator: str, **fields) -> Unit:
     """Add a named unit (room, team, squad, post, project, grid…) to a station."""
-    name = name.strip()
-    if not name:
-        raise DomainError.on("name", "unit.name_required")
+    name = clean_text(name, field="name", max_length=column_length(model, "name"), required="unit.name_required")
     if session.exec(select(model).where(model.station_id == station_id, model.name == name)).first():
         raise DomainError.on("name", "unit.name_taken", name=name)
     unit = model(station_id=station_id, name=name, **fields)
@@ -61,8 +65,12 @@ def add_partner_unit(*, session: Session, station_id: int, name: str, kind: Part
 
 def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, role: StewardRole,
                 phone: str, operator: str) -> Steward:
-    steward = Steward(station_id=station_id, grid_id=grid_id, name=name.strip(), role=role,
-                      phone=check_phone(phone))
+    name = clean_text(name, field="name", max_length=column_length(Steward, "name"), required="name.required")
+    phone = check_phone(phone)
+    grid = session.get(Grid, grid_id)
+    if grid is None or grid.station_id != station_id:
+        raise DomainError.on("grid_id", "grid.unknown")
+    steward = Steward(station_id=station_id, grid_id=grid_id, name=name, role=role, phone=phone)
     session.add(steward)
     session.flush()
     log_event(session, operator=operator, action="steward.create", entity="steward",

@@ -21,6 +21,7 @@ from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import get_activity
 from station_kit.services.audit import log_event
 from station_kit.services.volunteers import get_active_volunteer
+from station_kit.validation import clean_text, column_length
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,11 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
     entered_at = entered_at or clock.now()
     errors: list[FieldError] = []
     backfill = is_backfill(clock.local(activity.starts_at).date(), clock.local(entered_at).date())
-    if backfill and not backfill_reason.strip():
-        errors.append(FieldError("backfill_reason", "record.backfill_reason_required"))
+    try:
+        backfill_reason = _reason(backfill_reason, field="backfill_reason", column="backfill_reason",
+                                  required="record.backfill_reason_required" if backfill else None)
+    except DomainError as error:
+        errors.extend(error.errors)
     duration = activity_minutes(activity)
     # Each volunteer's records are checked for overlaps under a lock on the volunteer's row.
     lock_rows(session, Volunteer, [entry.volunteer_id for entry in entries])
@@ -73,7 +77,7 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
         records.append(ServiceRecord(
             station_id=activity.station_id, volunteer_id=volunteer.id, activity_id=activity.id,
             role=entry.role, started_at=started_at, ended_at=ended_at, minutes=minutes,
-            no_show=entry.no_show, is_backfill=backfill, backfill_reason=backfill_reason.strip(),
+            no_show=entry.no_show, is_backfill=backfill, backfill_reason=backfill_reason,
             entered_at=entered_at, entered_by=operator))
     if not entries:
         errors.append(FieldError("entries", "record.no_entries"))
@@ -145,8 +149,8 @@ def _decide(session: Session, record_ids: list[int], status: RecordStatus, opera
     # What was ticked first: a worker who ticked nothing is told so before being asked for a reason.
     if not record_ids:
         raise DomainError.on("records", "record.none_selected")
-    if status == RecordStatus.rejected and not reason.strip():
-        raise DomainError.on("reason", "reason.required")
+    reason = _reason(reason, field="reason", column="decision_reason",
+                     required="reason.required" if status == RecordStatus.rejected else None)
     lock_rows(session, ServiceRecord, record_ids)
     records = session.exec(select(ServiceRecord).where(ServiceRecord.id.in_(record_ids))).all()
     if len(records) != len(set(record_ids)):
@@ -155,16 +159,21 @@ def _decide(session: Session, record_ids: list[int], status: RecordStatus, opera
         raise DomainError.on("records", "record.already_decided")
     if any(record.ended_at is None for record in records):
         raise DomainError.on("records", "record.still_checked_in")
-    if status == RecordStatus.approved and any(r.is_backfill for r in records) and not reason.strip():
+    if status == RecordStatus.approved and any(r.is_backfill for r in records) and not reason:
         raise DomainError.on("reason", "record.backfill_approval_reason_required")
     now = clock.now()
     for record in records:
         record.status, record.decided_by, record.decided_at = status, operator, now
-        record.decision_reason = reason.strip()
+        record.decision_reason = reason
         session.add(record)
     log_event(session, operator=operator, action=f"record.{status}", entity="servicerecord",
-              station_id=records[0].station_id, records=sorted(r.id for r in records), reason=reason.strip())
+              station_id=records[0].station_id, records=sorted(r.id for r in records), reason=reason)
     return len(records)
+
+
+def _reason(raw: str, *, field: str, column: str, required: str | None) -> str:
+    """A back-fill or decision reason, checked like any typed text and no longer than its column."""
+    return clean_text(raw, field=field, max_length=column_length(ServiceRecord, column), required=required)
 
 
 def overlapping_record(session: Session, volunteer_id: int, starts_at: dt.datetime,

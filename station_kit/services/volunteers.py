@@ -36,11 +36,17 @@ from station_kit.rules.stars import star_level
 from station_kit.services.audit import log_event
 from station_kit.services.context import remember_key, vault_for
 from station_kit.validation import (
+    REASON_MOST,
     age_on,
     check_other_id,
     check_phone,
     check_resident_id,
+    clean_text,
+    clean_texts,
+    column_length,
     name_pinyin,
+    plausible_birth_date,
+    search_text,
 )
 
 GUARDIAN_CONSENT_BELOW_AGE = 14  # PIPL art. 31: under 14, a guardian consents
@@ -64,15 +70,15 @@ def register_volunteer(
     vault = vault_for(session)
     lock_rows(session, Station, [station_id])
     errors: list[FieldError] = []
-    name = data.name.strip()
-    if not name:
-        errors.append(FieldError("name", "name.required"))
+    texts = clean_texts(errors, data.model_dump(include=set(_TEXT_FIELDS)), Volunteer, required=_REQUIRED_TEXT)
     identity = _collect(errors, lambda: _check_identity(data))
     phone = _collect(errors, lambda: check_phone(data.phone))
     if not data.consent:
         errors.append(FieldError("consent", "consent.required"))
+    if data.consent_date and identity and not identity.birth_date <= data.consent_date <= clock.today():
+        errors.append(FieldError("consent_date", "consent.date_out_of_range"))
     if identity and identity.age < GUARDIAN_CONSENT_BELOW_AGE:
-        if not data.guardian_name.strip():
+        if texts.get("guardian_name") == "":
             errors.append(FieldError("guardian_name", "guardian.name_required"))
         if not data.guardian_consent:
             errors.append(FieldError("guardian_consent", "guardian.consent_required"))
@@ -82,17 +88,17 @@ def register_volunteer(
         errors.append(_duplicate_error(existing))
     if errors:
         raise DomainError(errors)
+    name = texts["name"]
     if not allow_similar:
         similar = _active_by_name_phone(session, station_id, name, phone)
         if similar:
             raise DomainError.on("name", "volunteer.possible_duplicate", number=similar.number,
                                  name=similar.name)
 
-    full, initials = name_pinyin(name)
+    full, initials = _pinyin(name)
     consent_date = data.consent_date or clock.today()
     volunteer = Volunteer(
-        **data.model_dump(include=set(_BASE_FIELDS) - {"name", "phone"}),
-        name=name,
+        **(data.model_dump(include=set(_BASE_FIELDS) - {"phone"}) | texts),
         phone=phone,
         station_id=station_id,
         number=_next_number(session, station_id),
@@ -117,6 +123,8 @@ def register_volunteer(
 
 
 _CLEARABLE = {"team_id", "squad_id"}
+_TEXT_FIELDS = ("name", "residence_area", "skills", "service_categories", "guardian_name")
+_REQUIRED_TEXT = {"name": "name.required"}
 _BASE_FIELDS = ("name", "id_type", "residence_area", "phone", "skills", "service_categories",
                 "is_party_member", "team_id", "squad_id", "guardian_name")
 
@@ -149,8 +157,10 @@ def _check_identity(data: VolunteerCreate) -> _Identity:
     errors = []
     if not data.gender:
         errors.append(FieldError("gender", "gender.required"))
-    if not data.birth_date or data.birth_date > clock.today():
+    if not data.birth_date:
         errors.append(FieldError("birth_date", "birth_date.required"))
+    elif not plausible_birth_date(data.birth_date):
+        errors.append(FieldError("birth_date", "birth_date.out_of_range"))
     if errors:
         raise DomainError(errors)
     return _Identity(number, data.gender, data.birth_date, "")
@@ -215,6 +225,13 @@ def _next_number(session: Session, station_id: int) -> str:
     return f"{station.code}{count + 1:06d}"
 
 
+def _pinyin(name: str) -> tuple[str, str]:
+    """Pinyin for search and sorting, cut to its columns: 50 characters of 双 read as 300 letters."""
+    full, initials = name_pinyin(name)
+    return (full[:column_length(Volunteer, "name_pinyin")],
+            initials[:column_length(Volunteer, "name_initials")])
+
+
 def _set_posts(session: Session, volunteer_id: int, post_ids: list[int]) -> None:
     session.execute(delete(VolunteerPost).where(VolunteerPost.volunteer_id == volunteer_id))
     for post_id in dict.fromkeys(post_ids):
@@ -228,10 +245,8 @@ def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpda
     changes = {key: value for key, value in data.model_dump(exclude_unset=True).items()
                if value is not None or key in _CLEARABLE}
     errors: list[FieldError] = []
-    if "name" in changes:
-        changes["name"] = changes["name"].strip()
-        if not changes["name"]:
-            errors.append(FieldError("name", "name.required"))
+    texts = {key: value for key, value in changes.items() if key in _TEXT_FIELDS}
+    changes.update(clean_texts(errors, texts, Volunteer, required=_REQUIRED_TEXT))
     if "phone" in changes:
         changes["phone"] = _collect(errors, lambda: check_phone(changes["phone"]))
     _check_memberships(session, errors, volunteer.station_id,
@@ -243,7 +258,7 @@ def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpda
     for field_name, value in changes.items():
         setattr(volunteer, field_name, value)
     if "name" in changes:
-        volunteer.name_pinyin, volunteer.name_initials = name_pinyin(volunteer.name)
+        volunteer.name_pinyin, volunteer.name_initials = _pinyin(volunteer.name)
     if post_ids is not None:
         _set_posts(session, volunteer.id, post_ids)
     volunteer.updated_at = clock.now()
@@ -267,14 +282,14 @@ def get_active_volunteer(session: Session, volunteer_id: int) -> Volunteer:
 def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
                          operator: str) -> Volunteer:
     volunteer = get_active_volunteer(session, volunteer_id)
-    if not reason.strip():
-        raise DomainError.on("reason", "reason.required")
+    reason = clean_text(reason, field="reason", max_length=column_length(Volunteer, "deactivation_reason"),
+                        required="reason.required")
     volunteer.active = False
     volunteer.deactivated_at = clock.now()
-    volunteer.deactivation_reason = reason.strip()
+    volunteer.deactivation_reason = reason
     session.add(volunteer)
     log_event(session, operator=operator, action="volunteer.deactivate", entity="volunteer",
-              entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason.strip())
+              entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
     return volunteer
 
 
@@ -284,19 +299,20 @@ def search_volunteers(*, session: Session, station_id: int, query: str = "",
     statement = select(Volunteer).where(Volunteer.station_id == station_id)
     if not include_inactive:
         statement = statement.where(Volunteer.active)
-    text = query.strip()
-    if text.isdigit():
-        statement = statement.where(or_(Volunteer.phone.endswith(text),
-                                        Volunteer.number.endswith(text)))
+    text = search_text(query)
+    # autoescape: a typed % or _ is a character to find, not a LIKE wildcard (张_ is not every 张 X).
+    if text.isascii() and text.isdigit():
+        statement = statement.where(or_(Volunteer.phone.endswith(text, autoescape=True),
+                                        Volunteer.number.endswith(text, autoescape=True)))
     elif text.isascii() and text.isalnum() and not text.isalpha():
-        statement = statement.where(Volunteer.number.startswith(text.upper()))
+        statement = statement.where(Volunteer.number.startswith(text.upper(), autoescape=True))
     elif text.isascii() and text.isalpha():
         lowered = text.lower()
-        statement = statement.where(or_(Volunteer.name_initials.startswith(lowered),
-                                        Volunteer.name_pinyin.startswith(lowered),
-                                        Volunteer.number.startswith(text.upper())))
+        statement = statement.where(or_(Volunteer.name_initials.startswith(lowered, autoescape=True),
+                                        Volunteer.name_pinyin.startswith(lowered, autoescape=True),
+                                        Volunteer.number.startswith(text.upper(), autoescape=True)))
     elif text:
-        statement = statement.where(Volunteer.name.contains(text))
+        statement = statement.where(Volunteer.name.contains(text, autoescape=True))
     statement = statement.order_by(Volunteer.name_pinyin, Volunteer.id).limit(limit)
     return to_public(session, session.exec(statement).all())
 
@@ -355,10 +371,9 @@ def reveal_personal_data(*, session: Session, volunteer_id: int, operator: str, 
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None:
         raise DomainError.on("volunteer", "volunteer.not_found")
-    if not reason.strip():
-        raise DomainError.on("reason", "reason.required")
+    reason = clean_text(reason, field="reason", max_length=REASON_MOST, required="reason.required")
     log_event(session, operator=operator, action="volunteer.unmask", entity="volunteer",
-              entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason.strip())
+              entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
     return to_public(session, [volunteer], unmasked=True)[0]
 
 

@@ -38,6 +38,8 @@ class Workflow:
 
     def target(self, state: str, action: str) -> str:
         """Where ``action`` leads from ``state``, or a DomainError when it may not be taken there."""
+        if not any(action == known for _, known in self.transitions):
+            raise DomainError.on("status", "workflow.unknown_action", action=action)
         try:
             return self.transitions[(str(state), action)]
         except KeyError:

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from pydantic import ValidationError
 from sqlmodel import select
 
 from station_kit import clock
@@ -117,3 +118,39 @@ def test_status_moves_forward_only(engine, station):
                                                       AuditEvent.entity_id == activity.id)).all()
     assert [(m.action, m.operator, json.loads(m.detail)["to"]) for m in moves if m.action != "activity.plan"] == [
         ("activity.finish", "staff", "done")]
+
+
+def test_text_with_control_characters_is_refused_beside_its_field(engine, station):
+    with pytest.raises(DomainError) as caught:
+        plan(engine, station, starts_at=MONDAY_9, content="打扫\x00楼道", speaker="\x07")
+    assert {(e.field, e.key) for e in caught.value.errors} == {
+        ("content", "text.control_characters"), ("speaker", "text.control_characters")}
+    assert activity_count(engine) == 0
+
+
+@pytest.mark.parametrize("field, most", [("title", 100), ("organiser", 100), ("person_in_charge", 50),
+                                         ("place", 100), ("content", 500), ("speaker", 50)])
+def test_the_edit_shape_refuses_text_longer_than_its_column(field, most):
+    ActivityUpdate(**{field: "题" * most})
+    with pytest.raises(ValidationError) as caught:
+        ActivityUpdate(**{field: "题" * (most + 1)})
+    assert DomainError.from_validation(caught.value).keys() == ["form.too_long"]
+
+
+def test_a_series_title_with_control_characters_is_refused_even_with_nothing_to_come(engine, station):
+    with write_session(engine) as session:
+        series = service.plan_weekly_series(session=session, station_id=station.id, operator="staff",
+                                            data=activity_data(starts_at=MONDAY_9 - dt.timedelta(weeks=500)),
+                                            until=(MONDAY_9 - dt.timedelta(weeks=499)).date())
+    with pytest.raises(DomainError) as caught, write_session(engine) as session:
+        service.update_series(session=session, series_id=series.id, operator="staff",
+                              data=ActivityUpdate(title="大扫除\x00"))
+    assert caught.value.keys() == ["text.control_characters"]
+
+
+def test_an_audience_too_large_for_its_column_is_refused_by_the_shape():
+    # The plan form stops at 1,000,000; a caller that skips it must not reach PostgreSQL's INTEGER limit.
+    activity_data(starts_at=MONDAY_9, beneficiaries=1_000_000)
+    with pytest.raises(ValidationError) as caught:
+        activity_data(starts_at=MONDAY_9, beneficiaries=2**31)
+    assert DomainError.from_validation(caught.value).keys() == ["form.invalid_value"]

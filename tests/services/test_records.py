@@ -166,3 +166,19 @@ def test_deciding_with_nothing_ticked_says_so_first(engine, decide):
     with pytest.raises(DomainError) as refused, write_session(engine) as session:
         decide(session=session, record_ids=[], operator="站长", reason="")
     assert refused.value.keys() == ["record.none_selected"]
+
+
+@pytest.mark.parametrize("reason, key", [("补" * 201, "form.too_long"), ("补录\x00", "text.control_characters")])
+def test_reasons_longer_than_their_column_or_with_control_characters_are_refused(engine, station, people,
+                                                                                 reason, key):
+    activity = plan(engine, station)
+    late = dt.datetime(2022, 8, 22, 10, 0, tzinfo=CHINA)
+    with pytest.raises(DomainError) as caught:
+        enter(engine, activity, [Attendance(people[0], 60)], at=late, reason=reason)
+    assert [(e.field, e.key) for e in caught.value.errors] == [("backfill_reason", key)]
+    [record_id] = enter(engine, activity, [Attendance(people[0], 60)], at=late, reason="纸质签到表补录")
+    for decide in (records.approve_records, records.reject_records):
+        with pytest.raises(DomainError) as caught, write_session(engine) as session:
+            decide(session=session, record_ids=[record_id], operator="站长", reason=reason)
+        assert [(e.field, e.key) for e in caught.value.errors] == [("reason", key)]
+    assert [r.status for r in all_records(engine)] == [RecordStatus.pending]

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 from sqlmodel import select
 
 from station_kit import clock
@@ -49,6 +50,21 @@ def test_register_derives_gender_and_birth_date_and_numbers_the_volunteer(engine
     assert volunteer.consent_at == clock.today()
     with read_session(engine) as session:
         assert len(session.exec(select(VolunteerPost)).all()) == 2
+
+
+def test_an_id_number_typed_in_full_width_digits_is_the_same_person(engine, station):
+    number = id_number()
+    register(engine, station, id_number=number)
+    wide = number[:2] + "".join(chr(ord(c) + 0xFEE0) for c in number[2:])
+    assert refused(engine, station, id_number=wide) == ["id_number.duplicate"]
+    assert count_volunteers(engine) == 1
+
+
+@pytest.mark.parametrize("phone, key", [("138OO138OOO", "phone.characters"),
+                                        ("0912-8321234转8001", "phone.extension")])
+def test_a_phone_with_letters_or_an_extension_is_refused(engine, station, phone, key):
+    assert refused(engine, station, phone=phone) == [key]
+    assert count_volunteers(engine) == 0
 
 
 def test_id_number_is_stored_encrypted_and_shown_masked(engine, station):
@@ -271,3 +287,91 @@ def test_search_by_full_volunteer_number(engine, station):
         found = service.search_volunteers(session=session, station_id=station.id,
                                           query=first.number.lower())
     assert [v.number for v in found] == [first.number]
+
+
+def test_control_characters_in_a_name_are_refused_and_nothing_written(engine, station):
+    assert refused(engine, station, name="\x07\x00") == ["text.control_characters"]
+    assert refused(engine, station, skills="护理\x00") == ["text.control_characters"]
+    assert count_volunteers(engine) == 0
+
+
+def test_a_search_with_a_nul_or_control_character_still_searches(engine, station):
+    register(engine, station, name="张伟")
+    with read_session(engine) as session:
+        for query, found in (("\x00", ["张伟"]), ("张\x00伟\x07", ["张伟"]), ("张" * 500, [])):
+            shown = service.search_volunteers(session=session, station_id=station.id, query=query)
+            assert [v.name for v in shown] == found
+
+
+@pytest.mark.parametrize("field, most", [("residence_area", 100), ("skills", 200), ("service_categories", 200),
+                                         ("guardian_name", 50), ("phone", 20), ("name", 50)])
+def test_the_edit_shape_refuses_text_longer_than_its_column(field, most):
+    VolunteerUpdate(**{field: "区" * most})
+    with pytest.raises(ValidationError) as caught:
+        VolunteerUpdate(**{field: "区" * (most + 1)})
+    assert DomainError.from_validation(caught.value).keys() == ["form.too_long"]
+
+
+def test_an_edit_with_control_characters_is_refused_and_nothing_changes(engine, station):
+    volunteer = register(engine, station, residence_area="兴神路社区")
+    with pytest.raises(DomainError) as caught, write_session(engine) as session:
+        service.update_volunteer(session=session, volunteer_id=volunteer.id, operator="staff",
+                                 data=VolunteerUpdate(residence_area="兴神路\x00", name="\u200b"))
+    assert {(e.field, e.key) for e in caught.value.errors} == {
+        ("residence_area", "text.control_characters"), ("name", "text.control_characters")}
+    with read_session(engine) as session:
+        assert session.get(Volunteer, volunteer.id).residence_area == "兴神路社区"
+
+
+@pytest.mark.parametrize("reason, key", [("迁" * 201, "form.too_long"), ("迁出\x00", "text.control_characters")])
+def test_reasons_are_checked_like_any_text(engine, station, reason, key):
+    volunteer = register(engine, station)
+    for act in (service.deactivate_volunteer, service.reveal_personal_data):
+        extra = {"role": "admin"} if act is service.reveal_personal_data else {}
+        with pytest.raises(DomainError) as caught, write_session(engine) as session:
+            act(session=session, volunteer_id=volunteer.id, reason=reason, operator="staff", **extra)
+        assert [(e.field, e.key) for e in caught.value.errors] == [("reason", key)]
+    with read_session(engine) as session:
+        assert session.get(Volunteer, volunteer.id).active
+
+
+def test_a_name_whose_pinyin_outgrows_its_column_still_registers(engine, station):
+    # 50 characters of 双 read as 300 letters of pinyin; the column that sorts by it holds 200.
+    volunteer = register(engine, station, name="双" * 50)
+    assert volunteer.name_pinyin.startswith("shuangshuang") and len(volunteer.name_pinyin) <= 200
+
+
+@pytest.mark.parametrize("query, found", [("张_", []), ("%", ["张%"]), ("_", ["李伟_"]), ("1%", []), ("z_", []),
+                                          ("张%", ["张%"]), ("伟_", ["李伟_"])])
+def test_a_typed_percent_or_underscore_is_a_character_not_a_wildcard(engine, station, query, found):
+    for year, name in enumerate(("张伟", "张三", "张%", "李伟_"), start=1980):
+        register(engine, station, name=name, id_number=id_number(birth_date=dt.date(year, 1, 1)))
+    with read_session(engine) as session:
+        shown = service.search_volunteers(session=session, station_id=station.id, query=query)
+    assert sorted(v.name for v in shown) == found
+
+
+@pytest.mark.parametrize("birth_date", [dt.date(600, 1, 1), dt.date(1899, 12, 31), clock.today() + dt.timedelta(days=1)])
+def test_a_passport_holders_birth_date_must_be_plausible(engine, station, birth_date):
+    assert refused(engine, station, id_type=IdType.passport, id_number="E12345678", gender=Gender.male,
+                   birth_date=birth_date) == ["birth_date.out_of_range"]
+    assert count_volunteers(engine) == 0
+
+
+@pytest.mark.parametrize("consent_date", [dt.date(2999, 1, 1), clock.today() + dt.timedelta(days=1),
+                                          dt.date(1984, 12, 31)])
+def test_consent_cannot_be_dated_in_the_future_or_before_birth(engine, station, consent_date):
+    born_1985 = id_number(birth_date=dt.date(1985, 6, 15))
+    assert refused(engine, station, id_number=born_1985, consent_date=consent_date) == ["consent.date_out_of_range"]
+    assert count_volunteers(engine) == 0
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200c\u200d", "\u2060\u2060", "\ufeff", " \u200b ", "张\u0000伟"])
+def test_a_name_of_invisible_or_control_characters_is_refused(engine, station, name):
+    [key] = refused(engine, station, name=name)
+    assert key in ("name.required", "text.control_characters")
+    assert count_volunteers(engine) == 0
+
+
+def test_a_minority_name_keeps_its_middle_dot(engine, station):
+    assert register(engine, station, name="阿依古丽·买买提").name == "阿依古丽·买买提"

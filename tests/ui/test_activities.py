@@ -143,3 +143,20 @@ def test_acting_before_any_activity_exists_asks_to_choose_one(ready, action):
     find(ready, "sk-activities-tabs").selected_index = 1
     click(ready, action)
     assert esc(t("activity.choose_first")) in find(ready, "sk-activities-attendance-message").value
+
+
+@pytest.mark.parametrize("typed, key", [("\u2460", "activities.minutes_invalid"), ("\uff19\uff10", None)])
+def test_the_minutes_box_takes_full_width_digits_and_explains_others(engine, ready, typed, key):
+    plan(ready, start="09:00", end="11:00")
+    find(ready, "sk-activities-tabs").selected_index = 1
+    click(ready, "search-submit")
+    picked = find(ready, "sk-activities-picked")
+    picked.value = picked.choices[:1]
+    set_value(ready, "minutes", typed)
+    click(ready, "batch")
+    if key:
+        assert esc(t(key)) in find(ready, "sk-activities-minutes-error").value
+        assert count(engine, ServiceRecord) == 0
+    else:
+        with read_session(engine) as session:
+            assert [r.minutes for r in session.exec(select(ServiceRecord))] == [90]

@@ -14,7 +14,7 @@ from station_kit.analytics import headline_figures
 from station_kit.config import get_settings
 from station_kit.db import read_session, write_session
 from station_kit.i18n import t
-from station_kit.models import AuditEvent, Squad, Team
+from station_kit.models import AuditEvent, Squad, Team, Volunteer
 from station_kit.models.people import IdType
 from station_kit.services.org import add_unit
 from station_kit.services.volunteers import register_volunteer
@@ -249,6 +249,23 @@ def test_edit_refuses_a_bad_phone_beside_it(app, engine, station):
     fill(app, edit_phone="12")
     widget(app, "save").click()
     assert esc(t("phone.invalid")) in beside(app, "edit-phone")
+
+
+def test_edit_says_beside_a_field_that_its_text_is_too_long_and_saves_nothing(app, engine, station):
+    register(app, **valid(name="张伟", residence_area="兴神路小区"))
+    fill(app, search="zw")
+    widget(app, "edit").click()
+    fill(app, edit_residence_area="区" * 101)
+    widget(app, "save").click()
+    assert esc(t("form.too_long", max_length=100)) in beside(app, "edit-residence-area")
+    with read_session(engine) as session:
+        assert session.exec(select(Volunteer.residence_area)).one() == "兴神路小区"
+
+
+def test_a_name_with_control_characters_is_explained_beside_it(app, engine, station):
+    register(app, **valid(name="张\x07伟"))
+    assert esc(t("text.control_characters")) in beside(app, "name")
+    assert active_volunteers(engine, station) == 0
 
 
 def test_squads_follow_the_team(engine, station):

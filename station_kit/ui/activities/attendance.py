@@ -29,6 +29,7 @@ from station_kit.ui.common import (
     labelled,
     on_click,
 )
+from station_kit.validation import check_minutes
 
 RECENT_DAYS = 30  # the dropdown lists activities from a month back onwards
 SEARCH_LIMIT = 30
@@ -173,11 +174,12 @@ class AttendanceTab:
 
     def _batch(self) -> None:
         self.minutes.show([])
-        raw = self.minutes.widget.value.strip()
-        if raw and not raw.isdigit():
-            self.minutes.show([t("activities.minutes_invalid")])
-            raise DomainError([FieldError("minutes", "activities.minutes_invalid")])
-        entries = [Attendance(volunteer_id, int(raw) if raw else None) for volunteer_id in self._chosen()]
+        try:
+            minutes = check_minutes(self.minutes.widget.value)
+        except DomainError as error:
+            self.minutes.show([t(e.key, **e.params) for e in error.errors])
+            raise
+        entries = [Attendance(volunteer_id, minutes) for volunteer_id in self._chosen()]
         self._enter(entries)
 
     def _no_show(self) -> None:
