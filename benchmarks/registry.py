@@ -11,6 +11,7 @@ from benchmarks.timing import Result, median_seconds
 from station_kit.db import get_engine, migrate, write_session
 from station_kit.demo import people
 from station_kit.models import Station, VolunteerCreate
+from station_kit.services.actor import Actor
 from station_kit.services.volunteers import register_volunteer
 
 BATCH = 200
@@ -50,7 +51,7 @@ def run(folder: str, *, repeat: int) -> list[Result]:
         engine, station_id = next(stations)
         with write_session(engine) as session:
             for data in batch:
-                register_volunteer(session=session, station_id=station_id, data=data, operator="bench")
+                register_volunteer(session=session, station_id=station_id, data=data, actor=Actor("bench"))
 
     def floor():
         path = Path(folder) / f"raw-{next(runs)}.db"

@@ -37,13 +37,14 @@ def _prepare(args: argparse.Namespace):
 
 def cmd_init(args: argparse.Namespace) -> int:
     from station_kit.db import write_session
+    from station_kit.services.actor import actor_from_environment
     from station_kit.services.org import create_station
 
     engine = _prepare(args)
     if args.name:
         with write_session(engine) as session:
             station = create_station(session=session, code=args.code, name=args.name, city=args.city,
-                                     street=args.street, operator=get_settings().operator)
+                                     street=args.street, actor=actor_from_environment())
         print(t("cli.station_created", code=station.code, name=station.name))
     print(t("cli.database_ready", url=_database_url(args)))
     return 0

@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     key_file: Path | None = None
     operator: str = "system"
-    # Who works on this server: "admin" may unmask one volunteer's ID number and phone (audited).
-    role: Literal["staff", "admin"] = "staff"
+    # Who works on this server: "admin" may unmask one volunteer's ID number and phone (audited);
+    # "analyst" reads and writes nothing. Under JupyterHub the spawner sets it per user's group.
+    role: Literal["staff", "admin", "analyst"] = "staff"
 
     @property
     def database_url(self) -> str:

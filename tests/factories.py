@@ -12,6 +12,7 @@ from stdnum.cn import ric
 from station_kit.demo import people
 from station_kit.models import Post, Squad, Team, VolunteerCreate
 from station_kit.services.org import add_unit, create_station
+from station_kit.services.actor import Actor
 
 _phones = itertools.count(13800138000)
 _rng = random.Random(7)
@@ -27,11 +28,11 @@ class StationIds:
 
 def make_station(session, *, code: str = "TST", name: str = "测试社区") -> StationIds:
     station = create_station(session=session, code=code, name=name, city="神木市", street="麟州街道",
-                             operator="test")
-    team = add_unit(session=session, model=Team, station_id=station.id, name="测试服务队", operator="test")
+                             actor=Actor("test"))
+    team = add_unit(session=session, model=Team, station_id=station.id, name="测试服务队", actor=Actor("test"))
     squads = [add_unit(session=session, model=Squad, station_id=station.id, name=f"第{n}分队",
-                       team_id=team.id, operator="test") for n in (1, 2)]
-    posts = [add_unit(session=session, model=Post, station_id=station.id, name=name, operator="test")
+                       team_id=team.id, actor=Actor("test")) for n in (1, 2)]
+    posts = [add_unit(session=session, model=Post, station_id=station.id, name=name, actor=Actor("test"))
              for name in ("社区党建引领", "困难居民帮扶", "卫生健康服务")]
     return StationIds(station.id, team.id, tuple(s.id for s in squads), tuple(p.id for p in posts))
 
@@ -63,7 +64,7 @@ def volunteer_data(**overrides) -> VolunteerCreate:
 def make_room(session, station_id: int, name: str = "活动室"):
     from station_kit.models import Room
 
-    room = add_unit(session=session, model=Room, station_id=station_id, name=name, operator="test")
+    room = add_unit(session=session, model=Room, station_id=station_id, name=name, actor=Actor("test"))
     return room.id
 
 

@@ -32,6 +32,7 @@ from station_kit.models import (
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import ActivityStatus, AttendanceMode, RecordRole, RecordStatus
 from station_kit.rules.calendar import is_backfill
+from station_kit.services.actor import DEMO
 from station_kit.services.audit import log_event
 
 APPROVED_MINUTES = 323_416 * 60  # the article's 323,416.0 hours
@@ -60,7 +61,7 @@ def build_history(*, session: Session, station_id: int, rng: random.Random) -> d
         session.execute(insert(ServiceRecord), [{**row, "station_id": station_id} for row in batch])
     counts = {"activities": len(activities), "records": len(rows),
               "approved_minutes": sum(r["minutes"] for r in rows if r["status"] == RecordStatus.approved)}
-    log_event(session, operator="demo", action="demo.history", entity="station", entity_id=station_id,
+    log_event(session, actor=DEMO, action="demo.history", entity="station", entity_id=station_id,
               station_id=station_id, **counts)
     return counts
 

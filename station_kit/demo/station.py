@@ -27,11 +27,11 @@ from station_kit.models import (
     VolunteerCreate,
 )
 from station_kit.models.org import PartnerKind, RoomKind, StewardRole
+from station_kit.services.actor import DEMO
 from station_kit.services.org import add_partner_unit, add_steward, add_unit, create_station
 from station_kit.services.volunteers import register_volunteer
 
 DEMO_SEED = 20220831
-OPERATOR = "demo"
 AS_OF = dt.date(2022, 8, 31)
 
 ROOMS = ("办公室", "培训室", "图书室", "活动室")
@@ -71,11 +71,11 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     rng = random.Random(seed)
     station = create_station(session=session, code="XSL", name="兴神路社区", city="神木市",
                              street="麟州街道", address="陕西省榆林市神木市麟州街道兴神路",
-                             operator=OPERATOR)
+                             actor=DEMO)
     sid = station.id
 
     def unit(model, name, **fields):
-        return add_unit(session=session, model=model, station_id=sid, name=name, operator=OPERATOR,
+        return add_unit(session=session, model=model, station_id=sid, name=name, actor=DEMO,
                         **fields)
 
     for name in ROOMS:
@@ -95,10 +95,10 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
         unit(Association, name)
     for name in CO_BUILDING_UNITS:
         add_partner_unit(session=session, station_id=sid, name=name, kind=PartnerKind.co_building,
-                         credit_code=people.credit_code(rng), operator=OPERATOR)
+                         credit_code=people.credit_code(rng), actor=DEMO)
     for name, kind in OTHER_PARTNERS:
         add_partner_unit(session=session, station_id=sid, name=name, kind=kind,
-                         credit_code=people.credit_code(rng), operator=OPERATOR)
+                         credit_code=people.credit_code(rng), actor=DEMO)
     _add_projects(unit, posts)
     _add_grids(session, unit, sid, rng)
     _add_volunteers(session, sid, rng, squads_by_team, posts)
@@ -124,7 +124,7 @@ def _add_grids(session, unit, station_id, rng) -> None:
             male = rng.random() < 0.5
             add_steward(session=session, station_id=station_id, grid_id=grid.id,
                         name=people.chinese_name(male=male, rng=rng), role=role,
-                        phone=people.mobile_phone(rng, taken), operator=OPERATOR)
+                        phone=people.mobile_phone(rng, taken), actor=DEMO)
 
 
 def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
@@ -159,7 +159,7 @@ def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
             guardian_consent=index < YOUNG_VOLUNTEERS,
         )
         volunteer = register_volunteer(session=session, station_id=station_id, data=data,
-                                       operator=OPERATOR)
+                                       actor=DEMO)
         # The demo's history happened before today: registration is dated when consent was given.
         volunteer.registered_at = dt.datetime.combine(registered, dt.time(9, 0), tzinfo=CHINA)
         session.add(volunteer)

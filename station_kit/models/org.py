@@ -25,6 +25,16 @@ class Station(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=clock.now)
 
 
+class StationPublic(SQLModel):
+    """What an app shows of its station."""
+
+    id: int
+    code: str
+    name: str
+    city: str
+    street: str
+
+
 class StationOwned(SQLModel):
     station_id: int = Field(foreign_key="station.id", index=True)
 

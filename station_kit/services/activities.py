@@ -21,6 +21,7 @@ from station_kit.models import (
     Room,
 )
 from station_kit.models.work import ActivityBase, ActivityStatus
+from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.workflow import Workflow, transition
 from station_kit.validation import clean_texts
@@ -37,21 +38,23 @@ TEXT_FIELDS = ("title", "organiser", "person_in_charge", "place", "content", "sp
 _REQUIRED_TEXT = {"title": "activity.title_required"}
 
 
-def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, operator: str) -> Activity:
+def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, actor: Actor) -> Activity:
     """Plan one activity, or raise DomainError naming every wrong field; nothing is written then."""
+    actor.require()
     data = _check(session, station_id, data)
     activity = _add(session, station_id, data, series_id=None)
-    log_event(session, operator=operator, action="activity.plan", entity="activity",
+    log_event(session, actor=actor, action="activity.plan", entity="activity",
               entity_id=activity.id, station_id=station_id, title=activity.title)
     return activity
 
 
 def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreate, until: dt.date,
-                       operator: str) -> ActivitySeries:
+                       actor: Actor) -> ActivitySeries:
     """Plan an activity every week on the weekday of ``data.starts_at`` up to ``until``.
 
     Occurrences are created once, as ordinary activities, so each keeps its own records; if any
     occurrence's room is taken, none is created."""
+    actor.require()
     first = clock.local(data.starts_at).date()
     if until < first:
         raise DomainError.on("until", "series.until_before_start")
@@ -69,14 +72,15 @@ def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreat
     session.flush()
     for occurrence in occurrences:
         _add(session, station_id, occurrence, series_id=series.id)
-    log_event(session, operator=operator, action="activity.plan_series", entity="activityseries",
+    log_event(session, actor=actor, action="activity.plan_series", entity="activityseries",
               entity_id=series.id, station_id=station_id, title=series.title, occurrences=len(occurrences))
     return series
 
 
-def update_series(*, session: Session, series_id: int, data: ActivityUpdate, operator: str) -> int:
+def update_series(*, session: Session, series_id: int, data: ActivityUpdate, actor: Actor) -> int:
     """Change the occurrences still to come (planned, starting after now); past ones and their
     records are never rewritten. Returns how many occurrences changed."""
+    actor.require()
     series = session.get(ActivitySeries, series_id)
     if series is None:
         raise DomainError.on("series", "series.not_found")
@@ -106,17 +110,18 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, ope
     if "title" in changes:
         series.title = changes["title"]
         session.add(series)
-    log_event(session, operator=operator, action="activity.update_series", entity="activityseries",
+    log_event(session, actor=actor, action="activity.update_series", entity="activityseries",
               entity_id=series_id, station_id=series.station_id, fields=sorted(data.model_dump(exclude_unset=True)),
               occurrences=len(upcoming))
     return len(upcoming)
 
 
 def set_activity_status(*, session: Session, activity_id: int, status: ActivityStatus,
-                        operator: str) -> Activity:
+                        actor: Actor) -> Activity:
     """Move an activity to ``status`` by the one action of ACTIVITY_FLOW that leads there."""
+    actor.require()
     activity = get_activity(session, activity_id)
-    transition(session=session, workflow=ACTIVITY_FLOW, row=activity, operator=operator,
+    transition(session=session, workflow=ACTIVITY_FLOW, row=activity, actor=actor,
                action=ACTIVITY_FLOW.action_to(activity.status, status))
     return activity
 

@@ -8,25 +8,27 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from station_kit.models import AuditEvent
+from station_kit.services.actor import Actor
 
 
 def log_event(
     session: Session,
     *,
-    operator: str,
+    actor: Actor,
     action: str,
     entity: str,
     entity_id: int | None = None,
     station_id: int | None = None,
     **detail,
 ) -> AuditEvent:
+    """Log who did what. The role goes into the detail, so a refusal-free write by an admin reads as such."""
     event = AuditEvent(
         station_id=station_id,
-        operator=operator,
+        operator=actor.name,
         action=action,
         entity=entity,
         entity_id=entity_id,
-        detail=json.dumps(detail, ensure_ascii=False, default=str),
+        detail=json.dumps({"role": actor.role, **detail}, ensure_ascii=False, default=str),
     )
     session.add(event)
     return event

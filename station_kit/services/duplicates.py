@@ -13,6 +13,7 @@ from station_kit.db import lock_rows
 from station_kit.errors import DomainError
 from station_kit.models import Volunteer
 from station_kit.models.people import VolunteerPublic
+from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.volunteers import get_active_volunteer, to_public
 
@@ -46,9 +47,10 @@ def find_duplicates(*, session: Session, station_id: int) -> list[DuplicateGroup
     return groups
 
 
-def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, operator: str) -> Volunteer:
+def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, actor: Actor) -> Volunteer:
     """Fold ``drop`` into ``keep``: every row that points at ``drop`` is moved to ``keep``, empty
     fields of ``keep`` are filled from ``drop``, and ``drop`` stays on record as merged, inactive."""
+    actor.require()
     if keep_id == drop_id:
         raise DomainError.on("volunteer", "merge.same_volunteer")
     lock_rows(session, Volunteer, [keep_id, drop_id])
@@ -68,9 +70,21 @@ def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, operator: 
     drop.merged_into_id = keep.id
     drop.deactivation_reason = f"merged into {keep.number}"
     session.add_all([keep, drop])
-    log_event(session, operator=operator, action="volunteer.merge", entity="volunteer",
+    log_event(session, actor=actor, action="volunteer.merge", entity="volunteer",
               entity_id=keep.id, station_id=keep.station_id, kept=keep.number, merged=drop.number,
               moved=moved)
+    return keep
+
+
+def merge_group(*, session: Session, keep_id: int, drop_ids: list[int], actor: Actor) -> Volunteer:
+    """Fold every volunteer of a duplicate group into ``keep``, in one transaction: a group of three
+    is merged entirely or not at all."""
+    actor.require()
+    if not drop_ids:
+        raise DomainError.on("volunteer", "merge.nothing_to_merge")
+    keep = None
+    for drop_id in drop_ids:
+        keep = merge_volunteers(session=session, keep_id=keep_id, drop_id=drop_id, actor=actor)
     return keep
 
 

@@ -12,14 +12,16 @@ from station_kit.db import insert_unique
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Grid, PartnerUnit, Post, Squad, Station, Steward, Team
 from station_kit.models.org import NamedUnit, PartnerKind, StewardRole
+from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.validation import check_credit_code, check_phone, clean_text, clean_texts, column_length
 
 Unit = TypeVar("Unit", bound=NamedUnit)
 
 
-def create_station(*, session: Session, code: str, name: str, operator: str, **fields: str) -> Station:
+def create_station(*, session: Session, code: str, name: str, actor: Actor, **fields: str) -> Station:
     """A new station; ``fields`` are its other text columns (city, street, address)."""
+    actor.require()
     errors: list[FieldError] = []
     texts = clean_texts(errors, {"code": code, "name": name, **fields}, Station,
                         required={"code": "station.code_required", "name": "unit.name_required"})
@@ -29,7 +31,7 @@ def create_station(*, session: Session, code: str, name: str, operator: str, **f
         raise DomainError.on("code", "station.code_taken", code=texts["code"])
     station = Station(**texts)
     insert_unique(session, station, lambda: DomainError.on("code", "station.code_taken", code=texts["code"]))
-    log_event(session, operator=operator, action="station.create", entity="station",
+    log_event(session, actor=actor, action="station.create", entity="station",
               entity_id=station.id, station_id=station.id, name=station.name)
     return station
 
@@ -44,27 +46,29 @@ def current_station(session: Session) -> Station | None:
 
 
 def add_unit(*, session: Session, model: type[Unit], station_id: int, name: str,
-                           operator: str, **fields) -> Unit:
+                           actor: Actor, **fields) -> Unit:
     """Add a named unit (room, team, squad, post, project, grid…) to a station."""
+    actor.require()
     name = clean_text(name, field="name", max_length=column_length(model, "name"), required="unit.name_required")
     if session.exec(select(model).where(model.station_id == station_id, model.name == name)).first():
         raise DomainError.on("name", "unit.name_taken", name=name)
     unit = model(station_id=station_id, name=name, **fields)
     insert_unique(session, unit, lambda: DomainError.on("name", "unit.name_taken", name=name))
-    log_event(session, operator=operator, action=f"{model.__tablename__}.create",
+    log_event(session, actor=actor, action=f"{model.__tablename__}.create",
               entity=model.__tablename__, entity_id=unit.id, station_id=station_id, name=name)
     return unit
 
 
 def add_partner_unit(*, session: Session, station_id: int, name: str, kind: PartnerKind,
-                     credit_code: str | None, operator: str) -> PartnerUnit:
+                     credit_code: str | None, actor: Actor) -> PartnerUnit:
     code = check_credit_code(credit_code) if credit_code else None
     return add_unit(session=session, model=PartnerUnit, station_id=station_id, name=name,
-                    kind=kind, credit_code=code, operator=operator)
+                    kind=kind, credit_code=code, actor=actor)
 
 
 def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, role: StewardRole,
-                phone: str, operator: str) -> Steward:
+                phone: str, actor: Actor) -> Steward:
+    actor.require()
     name = clean_text(name, field="name", max_length=column_length(Steward, "name"), required="name.required")
     phone = check_phone(phone)
     grid = session.get(Grid, grid_id)
@@ -73,7 +77,7 @@ def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, r
     steward = Steward(station_id=station_id, grid_id=grid_id, name=name, role=role, phone=phone)
     session.add(steward)
     session.flush()
-    log_event(session, operator=operator, action="steward.create", entity="steward",
+    log_event(session, actor=actor, action="steward.create", entity="steward",
               entity_id=steward.id, station_id=station_id, grid_id=grid_id, role=role)
     return steward
 

@@ -19,6 +19,7 @@ from station_kit.models import Activity, ServiceRecord, Volunteer
 from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus
 from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import get_activity
+from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.volunteers import get_active_volunteer
 from station_kit.validation import clean_text, column_length
@@ -34,10 +35,11 @@ class Attendance:
     no_show: bool = False
 
 
-def record_attendance(*, session: Session, activity_id: int, entries: list[Attendance], operator: str,
+def record_attendance(*, session: Session, activity_id: int, entries: list[Attendance], actor: Actor,
                       backfill_reason: str = "", entered_at: dt.datetime | None = None) -> list[ServiceRecord]:
     """Staff mark attendance or enter a roster's hours: every line is checked, then all are written
     or none. Records start pending."""
+    actor.require()
     activity = _open_activity(session, activity_id)
     entered_at = entered_at or clock.now()
     errors: list[FieldError] = []
@@ -78,21 +80,22 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
             station_id=activity.station_id, volunteer_id=volunteer.id, activity_id=activity.id,
             role=entry.role, started_at=started_at, ended_at=ended_at, minutes=minutes,
             no_show=entry.no_show, is_backfill=backfill, backfill_reason=backfill_reason,
-            entered_at=entered_at, entered_by=operator))
+            entered_at=entered_at, entered_by=actor.name))
     if not entries:
         errors.append(FieldError("entries", "record.no_entries"))
     if errors:
         raise DomainError(errors)
     session.add_all(records)
     session.flush()
-    log_event(session, operator=operator, action="record.enter", entity="activity", entity_id=activity.id,
+    log_event(session, actor=actor, action="record.enter", entity="activity", entity_id=activity.id,
               station_id=activity.station_id, records=len(records), backfill=backfill)
     return records
 
 
-def check_in(*, session: Session, activity_id: int, volunteer_id: int, operator: str,
+def check_in(*, session: Session, activity_id: int, volunteer_id: int, actor: Actor,
              at: dt.datetime | None = None, role: RecordRole = RecordRole.participant) -> ServiceRecord:
     """A volunteer arrives. The record stays open (no minutes) until check-out."""
+    actor.require()
     activity = _open_activity(session, activity_id)
     lock_rows(session, Volunteer, [volunteer_id])
     volunteer = get_active_volunteer(session, volunteer_id)
@@ -109,17 +112,37 @@ def check_in(*, session: Session, activity_id: int, volunteer_id: int, operator:
     if clash is not None:
         raise DomainError([_overlap_error(session, "volunteer_id", volunteer, clash)])
     record = ServiceRecord(station_id=activity.station_id, volunteer_id=volunteer.id, activity_id=activity.id,
-                           role=role, started_at=started_at, entered_by=operator, entered_at=at)
+                           role=role, started_at=started_at, entered_by=actor.name, entered_at=at)
     session.add(record)
     session.flush()
-    log_event(session, operator=operator, action="record.check_in", entity="servicerecord",
+    log_event(session, actor=actor, action="record.check_in", entity="servicerecord",
               entity_id=record.id, station_id=activity.station_id, volunteer_id=volunteer.id)
     return record
 
 
-def check_out(*, session: Session, record_id: int, operator: str, at: dt.datetime | None = None) -> ServiceRecord:
+def check_in_many(*, session: Session, activity_id: int, volunteer_ids: list[int], actor: Actor,
+                  at: dt.datetime | None = None) -> list[ServiceRecord]:
+    """Several volunteers arrive together (a roster ticked at once): all are checked in, or — when
+    any one cannot be — none, with a message for each who cannot."""
+    actor.require()
+    if not volunteer_ids:
+        raise DomainError.on("volunteer_id", "record.no_entries")
+    records, errors = [], []
+    for volunteer_id in dict.fromkeys(volunteer_ids):
+        try:
+            records.append(check_in(session=session, activity_id=activity_id, volunteer_id=volunteer_id,
+                                    actor=actor, at=at))
+        except DomainError as refused:
+            errors.extend(refused.errors)
+    if errors:
+        raise DomainError(errors)
+    return records
+
+
+def check_out(*, session: Session, record_id: int, actor: Actor, at: dt.datetime | None = None) -> ServiceRecord:
     """A volunteer leaves: minutes are the whole minutes between check-in and check-out, counted
     within the activity's time (travel before or after does not count)."""
+    actor.require()
     record = _get_record(session, record_id)
     if record.ended_at is not None:
         raise DomainError.on("record", "record.already_checked_out")
@@ -130,23 +153,24 @@ def check_out(*, session: Session, record_id: int, operator: str, at: dt.datetim
     record.ended_at = at
     record.minutes = int((at - record.started_at).total_seconds() // 60)
     session.add(record)
-    log_event(session, operator=operator, action="record.check_out", entity="servicerecord",
+    log_event(session, actor=actor, action="record.check_out", entity="servicerecord",
               entity_id=record.id, station_id=record.station_id, minutes=record.minutes)
     return record
 
 
-def approve_records(*, session: Session, record_ids: list[int], operator: str, reason: str = "") -> int:
+def approve_records(*, session: Session, record_ids: list[int], actor: Actor, reason: str = "") -> int:
     """Approve pending records; a back-fill needs the approver's reason. All or none."""
-    return _decide(session, record_ids, RecordStatus.approved, operator, reason)
+    return _decide(session, record_ids, RecordStatus.approved, actor, reason)
 
 
-def reject_records(*, session: Session, record_ids: list[int], operator: str, reason: str) -> int:
+def reject_records(*, session: Session, record_ids: list[int], actor: Actor, reason: str) -> int:
     """Reject pending records with a reason the volunteer can be told. All or none."""
-    return _decide(session, record_ids, RecordStatus.rejected, operator, reason)
+    return _decide(session, record_ids, RecordStatus.rejected, actor, reason)
 
 
-def _decide(session: Session, record_ids: list[int], status: RecordStatus, operator: str, reason: str) -> int:
+def _decide(session: Session, record_ids: list[int], status: RecordStatus, actor: Actor, reason: str) -> int:
     # What was ticked first: a worker who ticked nothing is told so before being asked for a reason.
+    actor.require()
     if not record_ids:
         raise DomainError.on("records", "record.none_selected")
     reason = _reason(reason, field="reason", column="decision_reason",
@@ -163,10 +187,10 @@ def _decide(session: Session, record_ids: list[int], status: RecordStatus, opera
         raise DomainError.on("reason", "record.backfill_approval_reason_required")
     now = clock.now()
     for record in records:
-        record.status, record.decided_by, record.decided_at = status, operator, now
+        record.status, record.decided_by, record.decided_at = status, actor.name, now
         record.decision_reason = reason
         session.add(record)
-    log_event(session, operator=operator, action=f"record.{status}", entity="servicerecord",
+    log_event(session, actor=actor, action=f"record.{status}", entity="servicerecord",
               station_id=records[0].station_id, records=sorted(r.id for r in records), reason=reason)
     return len(records)
 

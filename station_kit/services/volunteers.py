@@ -33,6 +33,7 @@ from station_kit.models.work import RecordStatus
 from station_kit.privacy import mask_id_number, mask_phone
 from station_kit.rules.hours import hours
 from station_kit.rules.stars import star_level
+from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 from station_kit.services.context import remember_key, vault_for
 from station_kit.validation import (
@@ -57,7 +58,7 @@ def register_volunteer(
     session: Session,
     station_id: int,
     data: VolunteerCreate,
-    operator: str,
+    actor: Actor,
     allow_similar: bool = False,
 ) -> Volunteer:
     """Register a volunteer, or raise DomainError listing every field that is wrong.
@@ -67,6 +68,7 @@ def register_volunteer(
     Registrations at one station queue on the station's row, so the duplicate checks and the
     running number hold when several kernels register at once on PostgreSQL.
     """
+    actor.require()
     vault = vault_for(session)
     lock_rows(session, Station, [station_id])
     errors: list[FieldError] = []
@@ -117,7 +119,7 @@ def register_volunteer(
     remember_key(session, vault)
     insert_unique(session, volunteer, lambda: _lost_race(session, station_id, id_hash))
     _set_posts(session, volunteer.id, data.post_ids)
-    log_event(session, operator=operator, action="volunteer.register", entity="volunteer",
+    log_event(session, actor=actor, action="volunteer.register", entity="volunteer",
               entity_id=volunteer.id, station_id=station_id, number=volunteer.number)
     return volunteer
 
@@ -239,7 +241,8 @@ def _set_posts(session: Session, volunteer_id: int, post_ids: list[int]) -> None
 
 
 def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpdate,
-                     operator: str) -> Volunteer:
+                     actor: Actor) -> Volunteer:
+    actor.require()
     volunteer = get_active_volunteer(session, volunteer_id)
     # None means "leave as is", except for team and squad, where it means "none any more".
     changes = {key: value for key, value in data.model_dump(exclude_unset=True).items()
@@ -263,7 +266,7 @@ def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpda
         _set_posts(session, volunteer.id, post_ids)
     volunteer.updated_at = clock.now()
     session.add(volunteer)
-    log_event(session, operator=operator, action="volunteer.update", entity="volunteer",
+    log_event(session, actor=actor, action="volunteer.update", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id,
               fields=sorted(changes) + (["post_ids"] if post_ids is not None else []))
     return volunteer
@@ -280,7 +283,8 @@ def get_active_volunteer(session: Session, volunteer_id: int) -> Volunteer:
 
 
 def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
-                         operator: str) -> Volunteer:
+                         actor: Actor) -> Volunteer:
+    actor.require()
     volunteer = get_active_volunteer(session, volunteer_id)
     reason = clean_text(reason, field="reason", max_length=column_length(Volunteer, "deactivation_reason"),
                         required="reason.required")
@@ -288,7 +292,7 @@ def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
     volunteer.deactivated_at = clock.now()
     volunteer.deactivation_reason = reason
     session.add(volunteer)
-    log_event(session, operator=operator, action="volunteer.deactivate", entity="volunteer",
+    log_event(session, actor=actor, action="volunteer.deactivate", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
     return volunteer
 
@@ -363,16 +367,16 @@ def _approved_minutes(session: Session, volunteer_ids: list[int]) -> dict[int, i
         .group_by(ServiceRecord.volunteer_id)).all())
 
 
-def reveal_personal_data(*, session: Session, volunteer_id: int, operator: str, role: str,
+def reveal_personal_data(*, session: Session, volunteer_id: int, actor: Actor,
                          reason: str) -> VolunteerPublic:
     """An admin sees one volunteer's full ID number and phone; the look is audited with its reason."""
-    if role != "admin":
+    if actor.role != Role.admin:
         raise DomainError.on("reason", "personal_data.admin_only")
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None:
         raise DomainError.on("volunteer", "volunteer.not_found")
     reason = clean_text(reason, field="reason", max_length=REASON_MOST, required="reason.required")
-    log_event(session, operator=operator, action="volunteer.unmask", entity="volunteer",
+    log_event(session, actor=actor, action="volunteer.unmask", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
     return to_public(session, [volunteer], unmasked=True)[0]
 

@@ -10,22 +10,25 @@ kept a plain dict so that a reader sees every legal move at once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from station_kit import clock
 from station_kit.errors import DomainError, Key
+from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 
 
 @dataclass(frozen=True)
 class Workflow:
-    """A named transition table. ``needs_reason`` lists the actions that must say why."""
+    """A named transition table. ``needs_reason`` lists the actions that must say why; ``roles`` the
+    actions only some roles may take (finalising an award round: an admin); the rest are staff's."""
 
     name: str
     transitions: Mapping[tuple[str, str], str]
     needs_reason: frozenset[str] = frozenset()
+    roles: Mapping[str, Role] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # States may be given as enum members; they are compared as the plain strings stored in rows.
@@ -58,12 +61,13 @@ class Workflow:
         return Key(f"enum.{self.name}_status.{state}")
 
 
-def transition(*, session: Session, workflow: Workflow, row, action: str, operator: str,
+def transition(*, session: Session, workflow: Workflow, row, action: str, actor: Actor,
                reason: str = "", **detail) -> str:
     """Move ``row`` (anything with ``status``, ``id`` and ``station_id``) by ``action``; returns the
     new state. Refused, with nothing written, when the move is not in the table or lacks a reason."""
     source = str(row.status)
     target = workflow.target(source, action)
+    actor.require(workflow.roles.get(action, Role.staff))
     reason = reason.strip()
     if action in workflow.needs_reason and not reason:
         raise DomainError.on("reason", "reason.required")
@@ -71,7 +75,7 @@ def transition(*, session: Session, workflow: Workflow, row, action: str, operat
     if hasattr(row, "updated_at"):
         row.updated_at = clock.now()
     session.add(row)
-    log_event(session, operator=operator, action=f"{workflow.name}.{action}", entity=workflow.name,
+    log_event(session, actor=actor, action=f"{workflow.name}.{action}", entity=workflow.name,
               entity_id=row.id, station_id=row.station_id, **{"from": source, "to": target},
               reason=reason, **detail)
     return target

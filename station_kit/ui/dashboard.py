@@ -27,19 +27,13 @@ from station_kit.analytics import (
     latest_month_with_hours,
     top_volunteers,
 )
-from station_kit.db import read_session
 from station_kit.i18n import t
 from station_kit.services.audit import latest_change_id
 from station_kit.services.org import current_station
-from station_kit.ui.common import (
-    build_guarded,
-    default_engine,
-    esc,
-    format_figure,
-    html_table,
-    page,
-    text_block,
-)
+from station_kit.ui.kit.context import default_engine, reading
+from station_kit.ui.kit.format import esc, format_figure
+from station_kit.ui.kit.layout import build_guarded, page, text_block
+from station_kit.ui.kit.tables import html_table
 
 APP = "dashboard"
 POLL_SECONDS = 1.5
@@ -74,7 +68,7 @@ def app(engine: Engine | None = None, poll_seconds: float = POLL_SECONDS) -> wid
 class Dashboard:
     def __init__(self, engine: Engine):
         self.engine = engine
-        with read_session(engine) as session:
+        with reading(engine) as session:
             station = current_station(session)
             self.seen_change = latest_change_id(session)
         self._stop = threading.Event()
@@ -113,7 +107,7 @@ class Dashboard:
 
     def refresh(self) -> None:
         """Recount everything from the database and update the widgets in place."""
-        with read_session(self.engine) as session:
+        with reading(self.engine) as session:
             figures = headline_figures(session, self.station_id)
             figures["star_volunteers"] = sum(figures["star_levels"].values())
             months = hours_by_month(session, self.station_id)
@@ -147,7 +141,7 @@ class Dashboard:
 
     def poll_once(self) -> bool:
         """Recount only if something was written since the last look; True when it did."""
-        with read_session(self.engine) as session:
+        with reading(self.engine) as session:
             change = latest_change_id(session)
         if change == self.seen_change:
             return False

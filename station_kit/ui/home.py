@@ -10,7 +10,9 @@ from station_kit import clock
 from station_kit.analytics import HEADLINE_KEYS, headline_figures
 from station_kit.i18n import t
 from station_kit.ui import registry
-from station_kit.ui.common import current_role, esc, format_date, format_figure, page, station_app, text_block
+from station_kit.ui.kit.context import AppContext, current_actor, station_app
+from station_kit.ui.kit.format import esc, format_date, format_figure
+from station_kit.ui.kit.layout import page, text_block
 
 APP = "home"
 # The station's work first (labels under tally.more), then its people and organisation.
@@ -33,7 +35,8 @@ def app(engine: Engine | None = None) -> widgets.Widget:
     return station_app(APP, engine, _build)
 
 
-def _build(_engine: Engine, session, station) -> widgets.Widget:
+def _build(context: AppContext, session) -> widgets.Widget:
+    station = context.station
     figures = headline_figures(session, station.id)
     title = text_block(t("home.title", station=station.name), "sk-title")
     title.add_class(f"sk-{APP}-title")
@@ -61,5 +64,5 @@ def _tiles(figures: dict) -> widgets.GridBox:
 def _links() -> widgets.HTML:
     """A link to every registered app this person may open (links are relative to /voila/render/)."""
     links = "".join(f'<a class="sk-home-link sk-{APP}-link" href="{esc(app.notebook)}">{esc(t(app.link_key))}</a>'
-                    for app in registry.linked_from_home(current_role()))
+                    for app in registry.linked_from_home(current_actor().role))
     return widgets.HTML(links)

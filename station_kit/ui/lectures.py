@@ -5,31 +5,19 @@ from __future__ import annotations
 import ipywidgets as widgets
 from sqlalchemy.engine import Engine
 
-from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.models import Activity, ActivityCreate
 from station_kit.models.work import LectureHall, WorkTask
 from station_kit.services.activities import plan_activity
-from station_kit.services.org import current_station
 from station_kit.services.rosters import activity_choices, lecture_sessions
-from station_kit.ui.activities.fields import enum_options, none_first, schedule_fields, scheduled, text
-from station_kit.ui.common import (
-    INPUT_WIDTH,
-    Form,
-    Message,
-    build_guarded,
-    button,
-    button_row,
-    current_operator,
-    default_engine,
-    esc,
-    format_time,
-    html_table,
-    labelled,
-    on_click,
-    page,
-    text_block,
-)
+from station_kit.ui.activities.fields import enum_options, schedule_fields, scheduled, text
+from station_kit.ui.kit.actions import Message, button, button_row, on_click
+from station_kit.ui.kit.context import AppContext, station_app
+from station_kit.ui.kit.format import esc, format_time
+from station_kit.ui.kit.forms import Form, labelled, optional
+from station_kit.ui.kit.layout import page, text_block
+from station_kit.ui.kit.tables import html_table
+from station_kit.ui.kit.theme import INPUT_WIDTH
 
 APP = "lectures"
 SESSIONS_SHOWN = 50
@@ -37,19 +25,13 @@ SESSIONS_SHOWN = 50
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The lecture halls app on ``engine`` (default: the database the settings name)."""
-    return build_guarded(APP, lambda: Lectures(engine or default_engine()).widget)
+    return station_app(APP, engine, lambda context, session: Lectures(context, session).widget)
 
 
 class Lectures:
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        with read_session(engine) as session:
-            station = current_station(session)
-            if station is None:
-                self.widget = page(APP, text_block(t("station.none"), "sk-message"))
-                return
-            self.station_id = station.id
-            choices = activity_choices(session=session, station_id=station.id)
+    def __init__(self, context: AppContext, session):
+        self.context = context
+        choices = activity_choices(session=session, station_id=context.station_id)
         self.hall = widgets.ToggleButtons(options=enum_options(LectureHall, "hall"))
         self.hall.add_class(f"sk-{APP}-hall")
         self.hall.observe(lambda _change: self.show_sessions(), "value")
@@ -64,9 +46,9 @@ class Lectures:
                      widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
             labelled(APP, "speaker", t("lectures.speaker"), text()),
             labelled(APP, "partner", t("lectures.partner"),
-                     widgets.Dropdown(options=none_first(choices.partners), layout=dropdown)),
+                     widgets.Dropdown(options=optional(choices.partners), layout=dropdown)),
             labelled(APP, "room_id", t("activities.room"),
-                     widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
+                     widgets.Dropdown(options=optional(choices.rooms), layout=dropdown), css="room"),
             *schedule_fields(APP),
             labelled(APP, "beneficiaries", t("lectures.audience"),
                      widgets.BoundedIntText(value=0, min=0, max=100_000, layout=widgets.Layout(width="10em")),
@@ -82,8 +64,8 @@ class Lectures:
         self.show_sessions()
 
     def show_sessions(self) -> None:
-        with read_session(self.engine) as session:
-            lines = lecture_sessions(session=session, station_id=self.station_id, hall=self.hall.value,
+        with self.context.reading() as session:
+            lines = lecture_sessions(session=session, station_id=self.context.station_id, hall=self.hall.value,
                                      limit=SESSIONS_SHOWN)
         headers = [t(f"lectures.columns.{key}") for key in ("when", "title", "speaker", "partners", "audience")]
         rows = [(format_time(line.starts_at), line.title, line.speaker, t("list.separator").join(line.partners),
@@ -101,9 +83,9 @@ class Lectures:
             speaker=value("speaker").strip(), room_id=value("room_id"),
             starts_at=starts_at, ends_at=ends_at, beneficiaries=value("beneficiaries"),
             partner_ids=[partner] if partner else [])
-        with write_session(self.engine) as session:
-            return plan_activity(session=session, station_id=self.station_id, data=data,
-                                 operator=current_operator())
+        with self.context.writing() as session:
+            return plan_activity(session=session, station_id=self.context.station_id, data=data,
+                                 actor=self.context.actor)
 
     def _add(self) -> None:
         activity = self.form.attempt(self._write)

@@ -103,11 +103,12 @@ def write_notebooks(folder: Path) -> list[Path]:
 
 def open_app(name: str) -> widgets.Widget:
     """What a notebook calls: the app built for the person working, or a calm refusal."""
-    from station_kit.ui.common import current_role, page, text_block
     from station_kit.i18n import t
+    from station_kit.ui.kit.context import current_actor
+    from station_kit.ui.kit.layout import page, text_block
 
     app = get(name)
-    if current_role() not in app.roles:
+    if current_actor().role not in app.roles:
         return page(name, text_block(t("app.not_allowed"), "sk-message"))
     return app.builder()()
 

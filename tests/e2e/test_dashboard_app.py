@@ -12,6 +12,7 @@ from station_kit.db import get_engine, write_session
 from station_kit.services import activities, records
 from station_kit.services.org import current_station
 from station_kit.services.volunteers import search_volunteers
+from station_kit.services.actor import Actor
 from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect
 from tests.factories import activity_data, id_number, unique_phone
 
@@ -69,13 +70,13 @@ def test_approved_hours_from_another_kernel_show_without_reloading(screen, demo)
     with write_session(engine) as session:
         station = current_station(session)
         volunteer = search_volunteers(session=session, station_id=station.id, limit=1)[0]
-        activity = activities.plan_activity(session=session, station_id=station.id, operator="t",
+        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
                                             data=activity_data(starts_at=start, hours=1, title="测试服务"))
     # Approving is a separate write, as a worker at another PC would make it.
     with write_session(engine) as session:
-        [record] = records.record_attendance(session=session, activity_id=activity.id, operator="t",
+        [record] = records.record_attendance(session=session, activity_id=activity.id, actor=Actor("t"),
                                              entries=[records.Attendance(volunteer.id, 60)])
     with write_session(engine) as session:
-        records.approve_records(session=session, record_ids=[record.id], operator="站长")
+        records.approve_records(session=session, record_ids=[record.id], actor=Actor("站长"))
     expect(figure(screen, "approved-hours")).to_have_text("323,417.0", timeout=CHANGE_SHOWS_WITHIN_MS)
     engine.dispose()

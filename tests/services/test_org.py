@@ -8,6 +8,7 @@ from station_kit.errors import DomainError
 from station_kit.models import Grid, PartnerUnit, Station, Steward, Team
 from station_kit.models.org import PartnerKind, StewardRole
 from station_kit.services import org
+from station_kit.services.actor import Actor
 
 BAD_NAMES = [("单" * 101, "form.too_long"), ("爱心\x00企业", "text.control_characters"), ("\u200b", "text.control_characters")]
 
@@ -16,12 +17,12 @@ BAD_NAMES = [("单" * 101, "form.too_long"), ("爱心\x00企业", "text.control_
 def grid_id(engine, station):
     with write_session(engine) as session:
         return org.add_unit(session=session, model=Grid, station_id=station.id, name="第1网格", number=1,
-                            operator="t").id
+                            actor=Actor("t")).id
 
 
 def refusal(engine, act, **kwargs) -> list[tuple[str, str]]:
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        act(session=session, operator="t", **kwargs)
+        act(session=session, actor=Actor("t"), **kwargs)
     return [(e.field, e.key) for e in caught.value.errors]
 
 

@@ -13,6 +13,7 @@ from station_kit.models import AuditEvent, Volunteer, VolunteerPost
 from station_kit.models.people import Gender, IdType, VolunteerUpdate
 from station_kit.services import duplicates
 from station_kit.services import volunteers as service
+from station_kit.services.actor import Actor, Role
 from tests.factories import (
     id_number,
     unique_phone,
@@ -25,7 +26,7 @@ from tests.factories import (
 def register(engine, station, **overrides):
     with write_session(engine) as session:
         return service.register_volunteer(session=session, station_id=station.id,
-                                          data=volunteer_data(**overrides), operator="staff")
+                                          data=volunteer_data(**overrides), actor=Actor("staff"))
 
 
 def count_volunteers(engine) -> int:
@@ -148,7 +149,7 @@ def test_same_name_and_phone_needs_confirmation(engine, station):
     assert refused(engine, station, phone=phone) == ["volunteer.possible_duplicate"]
     with write_session(engine) as session:
         service.register_volunteer(session=session, station_id=station.id,
-                                   data=volunteer_data(phone=phone), operator="staff",
+                                   data=volunteer_data(phone=phone), actor=Actor("staff"),
                                    allow_similar=True)
     assert count_volunteers(engine) == 2
 
@@ -179,11 +180,11 @@ def test_update_revalidates_and_audits_field_names_only(engine, station):
     volunteer = register(engine, station)
     with pytest.raises(DomainError), write_session(engine) as session:
         service.update_volunteer(session=session, volunteer_id=volunteer.id,
-                                 data=VolunteerUpdate(phone="999"), operator="staff")
+                                 data=VolunteerUpdate(phone="999"), actor=Actor("staff"))
     new_phone = unique_phone()
     with write_session(engine) as session:
         service.update_volunteer(session=session, volunteer_id=volunteer.id,
-                                 data=VolunteerUpdate(phone=new_phone, name="张伟伟"), operator="staff")
+                                 data=VolunteerUpdate(phone=new_phone, name="张伟伟"), actor=Actor("staff"))
     with read_session(engine) as session:
         row = session.get(Volunteer, volunteer.id)
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.update")).one()
@@ -194,7 +195,7 @@ def test_update_revalidates_and_audits_field_names_only(engine, station):
 def test_every_write_is_audited_in_the_same_transaction(engine, station):
     with pytest.raises(DomainError), write_session(engine) as session:
         service.register_volunteer(session=session, station_id=station.id,
-                                   data=volunteer_data(consent=False), operator="staff")
+                                   data=volunteer_data(consent=False), actor=Actor("staff"))
     register(engine, station)
     with read_session(engine) as session:
         actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity == "volunteer")).all()
@@ -206,14 +207,14 @@ def test_merge_keeps_every_record_and_leaves_one_active(engine, station):
     keep = register(engine, station, phone=phone, post_ids=[station.post_ids[0]])
     with write_session(engine) as session:
         drop = service.register_volunteer(
-            session=session, station_id=station.id, operator="staff", allow_similar=True,
+            session=session, station_id=station.id, actor=Actor("staff"), allow_similar=True,
             data=volunteer_data(phone=phone, skills="理发", post_ids=list(station.post_ids[:2])))
     with read_session(engine) as session:
         groups = duplicates.find_duplicates(session=session, station_id=station.id)
     assert [(g.reason, [v.id for v in g.volunteers]) for g in groups] == [
         ("name_phone", [keep.id, drop.id])]
     with write_session(engine) as session:
-        duplicates.merge_volunteers(session=session, keep_id=keep.id, drop_id=drop.id, operator="staff")
+        duplicates.merge_volunteers(session=session, keep_id=keep.id, drop_id=drop.id, actor=Actor("staff"))
     with read_session(engine) as session:
         kept = session.get(Volunteer, keep.id)
         dropped = session.get(Volunteer, drop.id)
@@ -228,9 +229,9 @@ def test_merging_an_inactive_volunteer_is_refused(engine, station):
     first, second = register(engine, station), register(engine, station, name="李娜")
     with write_session(engine) as session:
         service.deactivate_volunteer(session=session, volunteer_id=second.id, reason="搬离社区",
-                                     operator="staff")
+                                     actor=Actor("staff"))
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        duplicates.merge_volunteers(session=session, keep_id=first.id, drop_id=second.id, operator="staff")
+        duplicates.merge_volunteers(session=session, keep_id=first.id, drop_id=second.id, actor=Actor("staff"))
     assert caught.value.keys() == ["volunteer.inactive"]
 
 
@@ -238,7 +239,7 @@ def test_deactivated_volunteers_leave_search_but_stay_on_record(engine, station)
     volunteer = register(engine, station)
     with write_session(engine) as session:
         service.deactivate_volunteer(session=session, volunteer_id=volunteer.id, reason="搬离社区",
-                                     operator="staff")
+                                     actor=Actor("staff"))
     with read_session(engine) as session:
         assert service.search_volunteers(session=session, station_id=station.id) == []
         assert len(service.search_volunteers(session=session, station_id=station.id,
@@ -250,7 +251,7 @@ def test_reveal_shows_the_full_number_and_is_audited(engine, station):
     volunteer = register(engine, station, id_number=number)
     with write_session(engine) as session:
         shown = service.reveal_personal_data(session=session, volunteer_id=volunteer.id,
-                                             operator="admin", role="admin", reason="出具证明")
+                                             actor=Actor("admin", Role.admin), reason="出具证明")
     assert shown.id_number == number
     with read_session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.unmask")).one()
@@ -262,7 +263,7 @@ def test_reveal_shows_the_full_number_and_is_audited(engine, station):
 def test_reveal_is_refused_to_staff_and_without_a_reason_and_nothing_is_logged(engine, station, role, reason, key):
     volunteer = register(engine, station)
     with pytest.raises(DomainError) as refused, write_session(engine) as session:
-        service.reveal_personal_data(session=session, volunteer_id=volunteer.id, operator="小王", role=role,
+        service.reveal_personal_data(session=session, volunteer_id=volunteer.id, actor=Actor("小王", Role(role)),
                                      reason=reason)
     assert refused.value.keys() == [key]
     with read_session(engine) as session:
@@ -273,7 +274,7 @@ def test_update_can_clear_team_and_squad_but_none_leaves_other_fields(engine, st
     volunteer = register(engine, station, team_id=station.team_id, squad_id=station.squad_ids[0],
                          skills="理发")
     with write_session(engine) as session:
-        service.update_volunteer(session=session, volunteer_id=volunteer.id, operator="staff",
+        service.update_volunteer(session=session, volunteer_id=volunteer.id, actor=Actor("staff"),
                                  data=VolunteerUpdate(team_id=None, squad_id=None, skills=None))
     with read_session(engine) as session:
         row = session.get(Volunteer, volunteer.id)
@@ -315,7 +316,7 @@ def test_the_edit_shape_refuses_text_longer_than_its_column(field, most):
 def test_an_edit_with_control_characters_is_refused_and_nothing_changes(engine, station):
     volunteer = register(engine, station, residence_area="兴神路社区")
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        service.update_volunteer(session=session, volunteer_id=volunteer.id, operator="staff",
+        service.update_volunteer(session=session, volunteer_id=volunteer.id, actor=Actor("staff"),
                                  data=VolunteerUpdate(residence_area="兴神路\x00", name="\u200b"))
     assert {(e.field, e.key) for e in caught.value.errors} == {
         ("residence_area", "text.control_characters"), ("name", "text.control_characters")}
@@ -327,9 +328,9 @@ def test_an_edit_with_control_characters_is_refused_and_nothing_changes(engine, 
 def test_reasons_are_checked_like_any_text(engine, station, reason, key):
     volunteer = register(engine, station)
     for act in (service.deactivate_volunteer, service.reveal_personal_data):
-        extra = {"role": "admin"} if act is service.reveal_personal_data else {}
+        actor = Actor("站长", Role.admin) if act is service.reveal_personal_data else Actor("staff")
         with pytest.raises(DomainError) as caught, write_session(engine) as session:
-            act(session=session, volunteer_id=volunteer.id, reason=reason, operator="staff", **extra)
+            act(session=session, volunteer_id=volunteer.id, reason=reason, actor=actor)
         assert [(e.field, e.key) for e in caught.value.errors] == [("reason", key)]
     with read_session(engine) as session:
         assert session.get(Volunteer, volunteer.id).active

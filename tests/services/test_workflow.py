@@ -19,6 +19,7 @@ from station_kit.models.work import ActivityStatus
 from station_kit.services import activities
 from station_kit.services.activities import ACTIVITY_FLOW
 from station_kit.services.workflow import Workflow, transition
+from station_kit.services.actor import Actor
 from tests.factories import activity_data
 
 ACTIONS = sorted({action for _, action in ACTIVITY_FLOW.transitions} | {"reopen", ""})
@@ -49,7 +50,7 @@ def test_any_sequence_of_actions_ends_in_a_state_of_the_table_or_a_refusal(actio
         before = row.status
         allowed = action in ACTIVITY_FLOW.actions_from(before)
         try:
-            transition(session=log, workflow=ACTIVITY_FLOW, row=row, action=action, operator="staff")
+            transition(session=log, workflow=ACTIVITY_FLOW, row=row, action=action, actor=Actor("staff"))
         except DomainError as refused:
             assert not allowed and row.status == before
             assert "{" not in t(refused.errors[0].key, **refused.errors[0].params)
@@ -78,21 +79,21 @@ def test_an_action_that_needs_a_reason_is_refused_without_one():
     flow = Workflow("activity", {("planned", "cancel"): "cancelled"}, needs_reason=frozenset({"cancel"}))
     row, log = Row("planned"), Log()
     with pytest.raises(DomainError) as refused:
-        transition(session=log, workflow=flow, row=row, action="cancel", operator="staff", reason="  ")
+        transition(session=log, workflow=flow, row=row, action="cancel", actor=Actor("staff"), reason="  ")
     assert refused.value.keys() == ["reason.required"] and row.status == "planned" and log.added == []
-    transition(session=log, workflow=flow, row=row, action="cancel", operator="王站长", reason="暴雨")
+    transition(session=log, workflow=flow, row=row, action="cancel", actor=Actor("王站长"), reason="暴雨")
     event = log.added[-1]
     assert (event.operator, event.action, json.loads(event.detail)) == (
-        "王站长", "activity.cancel", {"from": "planned", "to": "cancelled", "reason": "暴雨"})
+        "王站长", "activity.cancel", {"role": "staff", "from": "planned", "to": "cancelled", "reason": "暴雨"})
 
 
 def test_a_move_is_logged_in_the_same_transaction(engine, station):
     with write_session(engine) as session:
-        activity = activities.plan_activity(session=session, station_id=station.id, operator="t",
+        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
                                             data=activity_data(starts_at=clock.now() + dt.timedelta(days=1)))
     with write_session(engine) as session:
         activities.set_activity_status(session=session, activity_id=activity.id, status=ActivityStatus.running,
-                                       operator="李干事")
+                                       actor=Actor("李干事"))
     with read_session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "activity.start")).one()
     assert (event.operator, event.entity_id, json.loads(event.detail)["to"]) == ("李干事", activity.id, "running")

@@ -14,7 +14,10 @@ from station_kit.models.work import RecordStatus
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import activities
 from station_kit.ui.activities import attendance
-from station_kit.ui.common import CLICK_SETTLE_SECONDS, esc, find, walk
+from station_kit.ui.kit.actions import CLICK_SETTLE_SECONDS, walk
+from station_kit.ui.kit.format import esc
+from station_kit.services.actor import Actor
+from tests.widgets import find
 from tests.factories import make_room, volunteer_data
 
 
@@ -23,7 +26,7 @@ def ready(engine, station):
     with write_session(engine) as session:
         make_room(session, station.id, "活动室")
         for name in ("张伟", "李娜"):
-            register_volunteer(session=session, station_id=station.id, operator="t", data=volunteer_data(name=name))
+            register_volunteer(session=session, station_id=station.id, actor=Actor("t"), data=volunteer_data(name=name))
     return activities.app(engine=engine)
 
 

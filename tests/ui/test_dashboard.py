@@ -12,8 +12,9 @@ from station_kit.clock import CHINA
 from station_kit.db import write_session
 from station_kit.services import activities, records
 from station_kit.services.volunteers import register_volunteer
+from station_kit.services.actor import Actor
 from station_kit.ui import dashboard
-from station_kit.ui.common import find
+from tests.widgets import find
 from tests.factories import activity_data, volunteer_data
 
 
@@ -24,19 +25,19 @@ def number(app, key: str) -> str:
 
 def register(engine, station, **fields) -> int:
     with write_session(engine) as session:
-        return register_volunteer(session=session, station_id=station.id, operator="t",
+        return register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
                                   data=volunteer_data(**fields)).id
 
 
 def serve_hours(engine, station, volunteer_id: int, hours: float, day: dt.date = dt.date(2022, 8, 5)) -> None:
     start = dt.datetime.combine(day, dt.time(9, 0), tzinfo=CHINA)
     with write_session(engine) as session:
-        activity = activities.plan_activity(session=session, station_id=station.id, operator="t",
+        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
                                             data=activity_data(starts_at=start, hours=hours))
-        [record] = records.record_attendance(session=session, activity_id=activity.id, operator="t",
+        [record] = records.record_attendance(session=session, activity_id=activity.id, actor=Actor("t"),
                                              entries=[records.Attendance(volunteer_id)],
                                              entered_at=start + dt.timedelta(hours=5))
-        records.approve_records(session=session, record_ids=[record.id], operator="站长")
+        records.approve_records(session=session, record_ids=[record.id], actor=Actor("站长"))
 
 
 def test_shows_the_figures_and_charts_of_the_station(engine, station):
@@ -140,7 +141,8 @@ def test_a_failing_database_leaves_a_calm_note_and_the_poller_running(engine, st
 
 def test_without_a_station_it_says_what_to_do(engine):
     from station_kit.i18n import t
-    from station_kit.ui.common import esc, walk
+    from station_kit.ui.kit.actions import walk
+    from station_kit.ui.kit.format import esc
 
     text = " ".join(getattr(w, "value", "") for w in walk(dashboard.app(engine=engine))
                     if isinstance(getattr(w, "value", ""), str))

@@ -18,16 +18,20 @@ from station_kit.models import AuditEvent, Squad, Team, Volunteer
 from station_kit.models.people import IdType
 from station_kit.services.org import add_unit
 from station_kit.services.volunteers import register_volunteer
-from station_kit.ui import common, volunteers
-from station_kit.ui.common import esc, find, find_all
+from station_kit.ui import volunteers
+from station_kit.ui.kit import actions
+from station_kit.ui.kit.forms import NOT_CHOSEN
+from station_kit.ui.kit.format import esc
+from tests.widgets import find, find_all
 from station_kit.ui.volunteers import register as register_module
+from station_kit.services.actor import Actor
 from tests.factories import id_number, unique_phone, volunteer_data, with_bad_check_digit
 
 
 @pytest.fixture(autouse=True)
 def clicks_settle_at_once(monkeypatch):
     """A test clicks faster than any person; only the double-click test keeps the real interval."""
-    monkeypatch.setattr(common, "CLICK_SETTLE_SECONDS", 0)
+    monkeypatch.setattr(actions, "CLICK_SETTLE_SECONDS", 0)
 
 
 @pytest.fixture
@@ -166,7 +170,7 @@ def test_same_name_and_phone_asks_for_confirmation(app, engine, station):
 def row_of(app, name):
     """The row (label, input, message) that holds one input: hiding it hides all three."""
     target = widget(app, name)
-    return next(row for row in find_all(app, "sk-row") if target in common.walk(row))
+    return next(row for row in find_all(app, "sk-row") if target in actions.walk(row))
 
 
 def test_search_finds_by_initials_and_phone_tail_with_masked_data(app, engine, station):
@@ -270,14 +274,14 @@ def test_a_name_with_control_characters_is_explained_beside_it(app, engine, stat
 
 def test_squads_follow_the_team(engine, station):
     with write_session(engine) as session:
-        other = add_unit(session=session, model=Team, station_id=station.id, name="第二服务队", operator="t")
+        other = add_unit(session=session, model=Team, station_id=station.id, name="第二服务队", actor=Actor("t"))
         add_unit(session=session, model=Squad, station_id=station.id, name="第二队分队", team_id=other.id,
-                 operator="t")
+                 actor=Actor("t"))
     app = volunteers.app(engine=engine)
     assert len(widget(app, "squad").options) == 4  # 不选 and every squad
     fill(app, team=station.team_id)
     assert [value for _, value in widget(app, "squad").options][1:] == list(station.squad_ids)
-    fill(app, team=0, squad=station.squad_ids[1])
+    fill(app, team=NOT_CHOSEN, squad=station.squad_ids[1])
     assert widget(app, "team").value == station.team_id
 
 
@@ -298,7 +302,7 @@ def test_duplicates_are_merged_into_the_chosen_record(app, engine, station):
 
 
 def test_a_double_click_registers_once(app, engine, station, monkeypatch):
-    monkeypatch.setattr(common, "CLICK_SETTLE_SECONDS", 5)
+    monkeypatch.setattr(actions, "CLICK_SETTLE_SECONDS", 5)
     fill(app, **valid())
     widget(app, "submit").click()
     widget(app, "submit").click()  # queued while the first ran: lands on the cleared form
@@ -307,7 +311,7 @@ def test_a_double_click_registers_once(app, engine, station, monkeypatch):
 
 
 def test_a_quick_click_after_fixing_a_field_is_heard(app, engine, station, monkeypatch):
-    monkeypatch.setattr(common, "CLICK_SETTLE_SECONDS", 5)
+    monkeypatch.setattr(actions, "CLICK_SETTLE_SECONDS", 5)
     register(app, **valid(phone="123"))
     register(app, phone=unique_phone())
     assert "sk-msg-success" in message(app)
@@ -343,13 +347,13 @@ def test_too_long_a_value_is_explained(app, engine, station):
 
 def test_without_a_station_the_app_says_what_to_do(engine):
     app = volunteers.app(engine=engine)
-    assert esc(t("station.none")) in "".join(getattr(w, "value", "") for w in common.walk(app)
+    assert esc(t("station.none")) in "".join(getattr(w, "value", "") for w in actions.walk(app)
                                                if isinstance(getattr(w, "value", None), str))
 
 
 def test_registered_by_the_service_is_found_by_the_app(app, engine, station):
     with write_session(engine) as session:
         register_volunteer(session=session, station_id=station.id, data=volunteer_data(name="赵敏"),
-                           operator="test")
+                           actor=Actor("test"))
     fill(app, search="zm")
     assert len(find_all(app, "sk-volunteers-result")) == 1

@@ -1,36 +1,97 @@
-"""Imports point downwards only (DESIGN.md §5): ui → services/analytics → models/rules → db."""
+"""Imports point downwards only (DESIGN.md §5): ui → services/analytics → models/rules → db.
+
+Every import in the package is parsed (``import x``, ``from x import y``, ``from station_kit import
+y``, imports inside functions too) and each edge between areas must go to a lower rank. Apps reach
+the database only through the ui kit's context, and services never reach widgets.
+"""
+
+from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
 
 import station_kit
 
 PACKAGE = Path(station_kit.__file__).parent
 
-# What each layer must not import.
-FORBIDDEN = {
-    # ui may use models for form shapes (VolunteerCreate) and enums, never to query.
-    "ui": ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.sql", "station_kit.migrations"),
-    "services": ("station_kit.ui", "ipywidgets"),
-    "models": ("station_kit.services", "station_kit.ui", "station_kit.analytics"),
+# An area may import areas of a lower rank, and itself.
+RANK = {
+    "errors": 0, "clock": 0, "config": 0, "privacy": 0,
+    "i18n": 1, "db": 1,
+    "rules": 2, "models": 2,
+    "validation": 3,
+    "services": 4, "analytics": 4,
+    "ui": 5,
+    "demo": 6, "migrations": 6, "serve": 6,
+    "cli": 7,
 }
+# Outside libraries an area must not use: widgets stay in ui; the database stays below it.
+FORBIDDEN_LIBRARIES = {
+    "services": ("ipywidgets", "voila", "bqplot"),
+    "models": ("ipywidgets", "voila", "bqplot"),
+    "analytics": ("ipywidgets", "voila", "bqplot"),
+    "ui": ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.sql", "psycopg"),
+}
+# The one module of the ui that opens sessions (as the FastAPI template's SessionDep does).
+SESSION_GATE = "ui/kit/context.py"
 
 
-def _imports(path: Path):
-    for node in ast.walk(ast.parse(path.read_text())):
+def _area(relative: str) -> str:
+    return relative.split("/")[0].removesuffix(".py")
+
+
+def imported_modules(source: str) -> list[str]:
+    """Every module ``source`` imports, ``from station_kit import x`` read as station_kit.x."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.module
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module == "station_kit":
+                found += [f"station_kit.{alias.name}" for alias in node.names]
+            else:
+                found.append(node.module)
+    return found
 
 
-@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
-def test_layers_import_downwards_only(layer):
-    offenders = [(path.name, name) for path in (PACKAGE / layer).rglob("*.py") for name in _imports(path)
-                 if name.startswith(FORBIDDEN[layer])]
-    assert offenders == []
+def violations(sources: dict[str, str]) -> list[str]:
+    """The imports in ``sources`` (path relative to the package → text) that break the layers."""
+    broken = []
+    for relative, source in sources.items():
+        area = _area(relative)
+        for module in imported_modules(source):
+            if module.startswith("station_kit."):
+                target = module.split(".")[1]
+                if target != area and RANK.get(target, 99) >= RANK.get(area, -1):
+                    broken.append(f"{relative} imports {module}")
+                if area == "ui" and target == "db" and relative != SESSION_GATE:
+                    broken.append(f"{relative} imports {module}: apps get sessions from ui.kit.context")
+            elif module.startswith(FORBIDDEN_LIBRARIES.get(area, ())) and relative != SESSION_GATE:
+                broken.append(f"{relative} imports {module}")
+    return broken
+
+
+def _package_sources() -> dict[str, str]:
+    return {path.relative_to(PACKAGE).as_posix(): path.read_text() for path in PACKAGE.rglob("*.py")}
+
+
+def test_every_area_of_the_package_has_a_rank():
+    areas = {_area(relative) for relative in _package_sources()} - {"__init__", "__main__"}
+    assert areas <= set(RANK)
+
+
+def test_imports_point_downwards_only():
+    assert violations(_package_sources()) == []
+
+
+def test_a_wrong_import_is_caught_wherever_it_is_written():
+    assert violations({"models/people.py": "from station_kit.ui.kit import forms"}) == [
+        "models/people.py imports station_kit.ui.kit"]
+    assert violations({"services/records.py": "def f():\n    from station_kit import analytics\n"}) == [
+        "services/records.py imports station_kit.analytics"]
+    assert violations({"ui/volunteers/search.py": "import station_kit.db"}) != []
+    assert violations({"ui/volunteers/search.py": "from sqlmodel import select"}) != []
+    assert violations({"services/audit.py": "import ipywidgets as widgets"}) != []
 
 
 def test_ui_runs_no_queries_of_its_own():

@@ -11,7 +11,8 @@ from station_kit.ui.activities.approvals import ApprovalsTab
 from station_kit.ui.activities.attendance import AttendanceTab
 from station_kit.ui.activities.fields import APP, Context
 from station_kit.ui.activities.plan import PlanTab
-from station_kit.ui.common import current_operator, page, station_app
+from station_kit.ui.kit.context import AppContext, station_app
+from station_kit.ui.kit.layout import page
 
 ATTENDANCE_TAB, APPROVALS_TAB = 1, 2
 
@@ -21,9 +22,8 @@ def app(engine: Engine | None = None) -> widgets.Widget:
     return station_app(APP, engine, _build)
 
 
-def _build(engine: Engine, session, station) -> widgets.Widget:
-    context = Context(engine, station.id, activity_choices(session=session, station_id=station.id),
-                      current_operator())
+def _build(app: AppContext, session) -> widgets.Widget:
+    context = Context(app.engine, app.station, app.actor, activity_choices(session=session, station_id=app.station_id))
     attendance, approvals = AttendanceTab(context), ApprovalsTab(context)
     plan = PlanTab(context, on_planned=attendance.reload_activities)
     tabs = widgets.Tab(children=[plan.widget, attendance.widget, approvals.widget],

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.rules.hours import hours_text
 from station_kit.services.records import approve_records, reject_records
 from station_kit.services.rosters import pending_queue
 from station_kit.ui.activities.fields import APP, Context, text
-from station_kit.ui.common import CheckboxGroup, Message, button, format_time, labelled, on_click
+from station_kit.ui.kit.actions import Message, button, on_click
+from station_kit.ui.kit.format import format_time
+from station_kit.ui.kit.forms import CheckboxGroup, labelled
 
 QUEUE_LIMIT = 200
 
@@ -40,7 +41,7 @@ class ApprovalsTab:
                                     self.holder])
 
     def refresh(self) -> None:
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             lines, total = pending_queue(session=session, station_id=self.context.station_id, limit=QUEUE_LIMIT)
         options = []
         for line in lines:
@@ -66,8 +67,8 @@ class ApprovalsTab:
 
     def _decide(self, decide, **kwargs) -> int:
         self.reason.show([])
-        with write_session(self.context.engine) as session:
-            return decide(session=session, record_ids=list(self.queue.value), operator=self.context.operator,
+        with self.context.writing() as session:
+            return decide(session=session, record_ids=list(self.queue.value), actor=self.context.actor,
                           **kwargs)
 
     def _approve(self) -> None:

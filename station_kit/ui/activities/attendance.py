@@ -7,28 +7,20 @@ import datetime as dt
 import ipywidgets as widgets
 
 from station_kit import clock
-from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.models.work import ActivityStatus
 from station_kit.rules.hours import hours_text
 from station_kit.services.activities import get_activity, list_activities, set_activity_status
-from station_kit.services.records import Attendance, check_in, check_out, record_attendance
+from station_kit.services.records import Attendance, check_in_many, check_out, record_attendance
 from station_kit.services.rosters import roster
 from station_kit.services.volunteers import search_volunteers
 from station_kit.ui.activities.fields import APP, Context, at, clock_text, enum_options, now_clock, text
-from station_kit.ui.common import (
-    INPUT_WIDTH,
-    CheckboxGroup,
-    Message,
-    button,
-    button_row,
-    esc,
-    format_time,
-    html_table,
-    labelled,
-    on_click,
-)
+from station_kit.ui.kit.actions import Message, button, button_row, on_click
+from station_kit.ui.kit.format import esc, format_time
+from station_kit.ui.kit.forms import CheckboxGroup, labelled
+from station_kit.ui.kit.tables import html_table
+from station_kit.ui.kit.theme import INPUT_WIDTH
 from station_kit.validation import check_minutes
 
 RECENT_DAYS = 30  # the dropdown lists activities from a month back onwards
@@ -82,7 +74,7 @@ class AttendanceTab:
 
     def reload_activities(self) -> None:
         start = clock.now() - dt.timedelta(days=RECENT_DAYS)
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             activities = list_activities(session=session, station_id=self.context.station_id, start=start)
         keep = self.activity.value
         self.activity.options = [(f"{format_time(a.starts_at)}  {a.title}", a.id) for a in activities]
@@ -96,7 +88,7 @@ class AttendanceTab:
             self.roster.value = f'<span class="sk-hint">{esc(t("activities.none_recent", days=RECENT_DAYS))}</span>'
             self.open_records.options = []
             return
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             lines = roster(session=session, activity_id=self.activity.value)
             self.status.value = ActivityStatus(get_activity(session, self.activity.value).status)
         rows = [(line.name, line.phone, t(f"enum.record_role.{line.role}"),
@@ -110,14 +102,14 @@ class AttendanceTab:
                                      for line in lines if line.ended_at is None]
 
     def _set_status(self) -> None:
-        with write_session(self.context.engine) as session:
+        with self.context.writing() as session:
             activity = set_activity_status(session=session, activity_id=self._activity_id(),
-                                           status=self.status.value, operator=self.context.operator)
+                                           status=self.status.value, actor=self.context.actor)
         self.message.success(t("activities.status_set", title=activity.title,
                                status=t(f"enum.activity_status.{activity.status}")))
 
     def _search(self) -> None:
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             found = search_volunteers(session=session, station_id=self.context.station_id,
                                       query=self.query.value, limit=SEARCH_LIMIT)
         self.picked = CheckboxGroup([(f"{v.name} {v.number} {v.phone}", v.id) for v in found], columns=2)
@@ -138,7 +130,7 @@ class AttendanceTab:
         return chosen
 
     def _activity_day(self):
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             activity = get_activity(session, self._activity_id())
         return clock.local(activity.starts_at).date()
 
@@ -157,18 +149,17 @@ class AttendanceTab:
 
     def _check_in(self) -> None:
         moment, chosen = self._moment(), self._chosen()
-        with write_session(self.context.engine) as session:
-            for volunteer_id in chosen:
-                check_in(session=session, activity_id=self._activity_id(), volunteer_id=volunteer_id,
-                         operator=self.context.operator, at=moment)
+        with self.context.writing() as session:
+            check_in_many(session=session, activity_id=self._activity_id(), volunteer_ids=chosen,
+                          actor=self.context.actor, at=moment)
         self._done(t("activities.checked_in", count=len(chosen)))
 
     def _check_out(self) -> None:
         if self.open_records.value is None:
             raise DomainError([FieldError("record", "activities.none_checked_in")])
         moment = self._moment()
-        with write_session(self.context.engine) as session:
-            record = check_out(session=session, record_id=self.open_records.value, operator=self.context.operator,
+        with self.context.writing() as session:
+            record = check_out(session=session, record_id=self.open_records.value, actor=self.context.actor,
                                at=moment)
         self._done(t("activities.checked_out", hours=hours_text(record.minutes)))
 
@@ -188,9 +179,9 @@ class AttendanceTab:
     def _enter(self, entries: list[Attendance]) -> None:
         self.reason.show([])
         try:
-            with write_session(self.context.engine) as session:
+            with self.context.writing() as session:
                 made = record_attendance(session=session, activity_id=self._activity_id(), entries=entries,
-                                         operator=self.context.operator,
+                                         actor=self.context.actor,
                                          backfill_reason=self.reason.widget.value)
         except DomainError as error:
             beside = [t(e.key, **e.params) for e in error.errors if e.field == "backfill_reason"]

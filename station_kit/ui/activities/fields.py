@@ -6,28 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 import ipywidgets as widgets
-from sqlalchemy.engine import Engine
 
 from station_kit import clock
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.services.rosters import ActivityChoices
-from station_kit.ui.common import INPUT_WIDTH, Form, FormField, labelled
+from station_kit.ui.kit.context import AppContext
+from station_kit.ui.kit.forms import Form, FormField, labelled
+from station_kit.ui.kit.theme import INPUT_WIDTH
 from station_kit.validation import check_clock
 
 APP = "activities"
 
 
-@dataclass
-class Context:
-    engine: Engine
-    station_id: int
+@dataclass(frozen=True)
+class Context(AppContext):
     choices: ActivityChoices
-    operator: str
-
-
-def none_first(options: list[tuple[str, int]]) -> list[tuple[str, int | None]]:
-    return [(t("volunteers.none_selected"), None), *options]
 
 
 def enum_options(enum, key: str) -> list[tuple[str, object]]:

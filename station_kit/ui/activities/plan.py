@@ -6,22 +6,14 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from station_kit.db import write_session
 from station_kit.i18n import t
 from station_kit.models import ActivityCreate
 from station_kit.models.work import AttendanceMode, LectureHall, WorkTask
 from station_kit.services.activities import plan_activity, plan_weekly_series
-from station_kit.ui.activities.fields import APP, Context, enum_options, none_first, schedule_fields, scheduled, text
-from station_kit.ui.common import (
-    INPUT_WIDTH,
-    CheckboxGroup,
-    Form,
-    Message,
-    button,
-    button_row,
-    labelled,
-    on_click,
-)
+from station_kit.ui.activities.fields import APP, Context, enum_options, schedule_fields, scheduled, text
+from station_kit.ui.kit.actions import Message, button, button_row, on_click
+from station_kit.ui.kit.forms import CheckboxGroup, Form, labelled, optional
+from station_kit.ui.kit.theme import INPUT_WIDTH
 
 
 class PlanTab:
@@ -35,15 +27,15 @@ class PlanTab:
             labelled(APP, "category", t("activities.category"),
                      widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
             labelled(APP, "hall", t("activities.hall"),
-                     widgets.Dropdown(options=none_first(enum_options(LectureHall, "hall")), layout=dropdown)),
+                     widgets.Dropdown(options=optional(enum_options(LectureHall, "hall")), layout=dropdown)),
             labelled(APP, "project_id", t("activities.project"),
-                     widgets.Dropdown(options=none_first(choices.projects), layout=dropdown), css="project"),
+                     widgets.Dropdown(options=optional(choices.projects), layout=dropdown), css="project"),
             labelled(APP, "post_id", t("activities.post"),
-                     widgets.Dropdown(options=none_first(choices.posts), layout=dropdown), css="post"),
+                     widgets.Dropdown(options=optional(choices.posts), layout=dropdown), css="post"),
             labelled(APP, "organiser", t("activities.organiser"), text()),
             labelled(APP, "person_in_charge", t("activities.person_in_charge"), text()),
             labelled(APP, "room_id", t("activities.room"),
-                     widgets.Dropdown(options=none_first(choices.rooms), layout=dropdown), css="room"),
+                     widgets.Dropdown(options=optional(choices.rooms), layout=dropdown), css="room"),
             labelled(APP, "place", t("activities.place"), text("activities.place_placeholder")),
             *schedule_fields(APP),
             labelled(APP, "partner_ids", t("activities.partners"), CheckboxGroup(choices.partners, columns=3),
@@ -77,14 +69,14 @@ class PlanTab:
         """Plan the activity (or the weekly series) and say what was planned."""
         data = self._data()
         until = self.form.value("until")
-        with write_session(self.context.engine) as session:
+        with self.context.writing() as session:
             if until:
                 series = plan_weekly_series(session=session, station_id=self.context.station_id, data=data,
-                                            until=until, operator=self.context.operator)
+                                            until=until, actor=self.context.actor)
                 return t("activities.planned_series", title=series.title, first=str(series.first_date),
                          last=str(series.last_date))
             activity = plan_activity(session=session, station_id=self.context.station_id, data=data,
-                                     operator=self.context.operator)
+                                     actor=self.context.actor)
             return t("activities.planned", title=activity.title)
 
     def _plan(self) -> None:

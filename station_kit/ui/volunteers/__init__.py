@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 
 from station_kit.i18n import t
 from station_kit.services.org import station_choices
-from station_kit.ui.common import current_operator, current_role, page, station_app
+from station_kit.ui.kit.context import AppContext, station_app
+from station_kit.ui.kit.layout import page
 from station_kit.ui.volunteers.duplicates import DuplicatesTab
 from station_kit.ui.volunteers.fields import APP, Context
 from station_kit.ui.volunteers.register import RegisterTab
@@ -25,9 +26,8 @@ def app(engine: Engine | None = None) -> widgets.Widget:
     return station_app(APP, engine, _build)
 
 
-def _build(engine: Engine, session, station) -> widgets.Widget:
-    context = Context(engine, station.id, station_choices(session=session, station_id=station.id), current_operator(),
-                      current_role())
+def _build(app: AppContext, session) -> widgets.Widget:
+    context = Context(app.engine, app.station, app.actor, station_choices(session=session, station_id=app.station_id))
     register, search, duplicates = RegisterTab(context), SearchTab(context), DuplicatesTab(context)
     tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget],
                        titles=[t("volunteers.tab_register"), t("volunteers.tab_search"),

@@ -1,16 +1,18 @@
 # 查重合并
 """The duplicates tab: groups of volunteers who share an ID number, or a name and a phone. Staff choose the
-record to keep and merge the others into it; merge_volunteers moves every record over and keeps
+record to keep and merge the others into it; merge_group moves every record over and keeps
 the merged-away rows on file as inactive."""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 
-from station_kit.db import read_session, write_session
 from station_kit.i18n import t
-from station_kit.services.duplicates import DuplicateGroup, find_duplicates, merge_volunteers
-from station_kit.ui.common import Message, button, format_time, html_table, on_click, text_block
+from station_kit.services.duplicates import DuplicateGroup, find_duplicates, merge_group
+from station_kit.ui.kit.actions import Message, button, on_click
+from station_kit.ui.kit.format import format_time
+from station_kit.ui.kit.layout import text_block
+from station_kit.ui.kit.tables import html_table
 from station_kit.ui.volunteers.fields import APP, Context
 
 COLUMNS = ("number", "name", "gender", "age", "id_number", "phone", "team", "squad", "registered_at")
@@ -33,7 +35,7 @@ class DuplicatesTab:
         self.widget = widgets.VBox([widgets.HBox([refresh]), self.message.widget, self.groups])
 
     def refresh(self, *, keep_message: bool = False) -> None:
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             groups = find_duplicates(session=session, station_id=self.context.station_id)
         self.groups.children = tuple(self._group(group) for group in groups)
         if keep_message:
@@ -63,11 +65,8 @@ class DuplicatesTab:
     def _merge(self, group: DuplicateGroup, keep_id: int) -> None:
         kept = next(v for v in group.volunteers if v.id == keep_id)
         dropped = [v for v in group.volunteers if v.id != keep_id]
-        # One transaction for the whole group: a group of three is merged entirely or not at all.
-        with write_session(self.context.engine) as session:
-            for volunteer in dropped:
-                merge_volunteers(session=session, keep_id=keep_id, drop_id=volunteer.id,
-                                 operator=self.context.operator)
+        with self.context.writing() as session:
+            merge_group(session=session, keep_id=keep_id, drop_ids=[v.id for v in dropped], actor=self.context.actor)
         self.refresh(keep_message=True)
         self.message.success(t("volunteers.merged", kept=kept.number,
                                merged=t("list.separator").join(v.number for v in dropped)))

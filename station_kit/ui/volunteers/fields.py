@@ -5,24 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ipywidgets as widgets
-from sqlalchemy.engine import Engine
 
 from station_kit.i18n import t
 from station_kit.services.org import Choices
-from station_kit.ui.common import INPUT_WIDTH, CheckboxGroup, FormField, labelled
+from station_kit.ui.kit.context import AppContext
+from station_kit.ui.kit.forms import NOT_CHOSEN, CheckboxGroup, FormField, chosen, dropdown, labelled, optional
+from station_kit.ui.kit.theme import INPUT_WIDTH
 
 APP = "volunteers"
-# A Dropdown whose value is None shows a blank box, so "（不选）" carries 0 (ids start at 1).
-NOT_CHOSEN = 0
 
 
 @dataclass(frozen=True)
-class Context:
-    engine: Engine
-    station_id: int
+class Context(AppContext):
     choices: Choices
-    operator: str
-    role: str
 
 
 def text_input(placeholder: str = "") -> widgets.Text:
@@ -32,14 +27,6 @@ def text_input(placeholder: str = "") -> widgets.Text:
 def checkbox(description: str = "") -> widgets.Checkbox:
     return widgets.Checkbox(value=False, description=description, indent=False,
                             layout=widgets.Layout(width="auto"))
-
-
-def dropdown(options: list[tuple[str, object]], value: object) -> widgets.Dropdown:
-    return widgets.Dropdown(options=options, value=value, layout=widgets.Layout(width=INPUT_WIDTH))
-
-
-def chosen(value: int) -> int | None:
-    return value or None
 
 
 def detail_fields(prefix: str = "") -> list[FormField]:
@@ -58,14 +45,13 @@ def detail_fields(prefix: str = "") -> list[FormField]:
 
 def membership_fields(choices: Choices, prefix: str = "") -> list[FormField]:
     """Team, squad and posts. The squad list follows the team; picking a squad picks its team."""
-    none = (t("volunteers.none_selected"), NOT_CHOSEN)
-    team = dropdown([none, *choices.teams], NOT_CHOSEN)
-    squad = dropdown([none, *choices.squads_of(None)], NOT_CHOSEN)
+    team = dropdown(choices.teams, may_be_empty=True)
+    squad = dropdown(choices.squads_of(None), may_be_empty=True)
     posts = CheckboxGroup(choices.posts)
 
     def on_team(change) -> None:
         keep = squad.value if choices.team_of(squad.value) == change["new"] else NOT_CHOSEN
-        squad.options = [none, *choices.squads_of(change["new"])]
+        squad.options = optional(choices.squads_of(chosen(change["new"])))
         squad.value = keep
 
     def on_squad(change) -> None:

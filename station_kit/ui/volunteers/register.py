@@ -7,29 +7,19 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from station_kit import clock
-from station_kit.db import write_session
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.models.people import Gender, IdType, Volunteer, VolunteerCreate
 from station_kit.services.volunteers import GUARDIAN_CONSENT_BELOW_AGE, register_volunteer
-from station_kit.ui.common import (
-    INPUT_WIDTH,
-    Form,
-    Message,
-    button,
-    button_row,
-    esc,
-    format_date,
-    labelled,
-    on_click,
-)
+from station_kit.ui.kit.actions import Message, button, button_row, on_click
+from station_kit.ui.kit.format import esc, format_date
+from station_kit.ui.kit.forms import Form, dropdown, labelled
+from station_kit.ui.kit.theme import INPUT_WIDTH
 from station_kit.ui.volunteers.fields import (
     APP,
     Context,
     checkbox,
-    chosen,
     detail_fields,
-    dropdown,
     membership_fields,
     text_input,
 )
@@ -59,13 +49,13 @@ class RegisterTab:
 
     def _fields(self):
         id_types = [(t(f"enum.id_type.{kind.value}"), kind) for kind in IdType]
-        genders = [(t("volunteers.none_selected"), ""), *((t(f"enum.gender.{g.value}"), g) for g in Gender)]
+        genders = [(t(f"enum.gender.{g.value}"), g) for g in Gender]
         birth_date = widgets.DatePicker(value=None, layout=widgets.Layout(width=INPUT_WIDTH))
         return [
             labelled(APP, "name", t("volunteers.name"), text_input(), required=True),
-            labelled(APP, "id_type", t("volunteers.id_type"), dropdown(id_types, IdType.resident_id)),
+            labelled(APP, "id_type", t("volunteers.id_type"), dropdown(id_types)),
             labelled(APP, "id_number", t("volunteers.id_number"), text_input(), below=[self.derived], required=True),
-            labelled(APP, "gender", t("volunteers.gender"), dropdown(genders, "")),
+            labelled(APP, "gender", t("volunteers.gender"), dropdown(genders, may_be_empty=True)),
             labelled(APP, "birth_date", t("volunteers.birth_date"), birth_date),
             labelled(APP, "phone", t("volunteers.phone"), text_input(t("volunteers.phone_placeholder")),
                      required=True),
@@ -129,15 +119,15 @@ class RegisterTab:
             name=value("name").strip(),
             id_type=value("id_type"),
             id_number=value("id_number").strip(),
-            gender=None if resident else (value("gender") or None),
+            gender=None if resident else value("gender"),
             birth_date=None if resident else value("birth_date"),
             phone=value("phone").strip(),
             residence_area=value("residence_area").strip(),
             skills=value("skills").strip(),
             service_categories=value("service_categories").strip(),
             is_party_member=value("is_party_member"),
-            team_id=chosen(value("team_id")),
-            squad_id=chosen(value("squad_id")),
+            team_id=value("team_id"),
+            squad_id=value("squad_id"),
             post_ids=list(value("post_ids")),
             consent=value("consent"),
             guardian_name=value("guardian_name").strip(),
@@ -147,9 +137,9 @@ class RegisterTab:
     def _write(self) -> Volunteer:
         data = self._data()
         try:
-            with write_session(self.context.engine) as session:
+            with self.context.writing() as session:
                 return register_volunteer(session=session, station_id=self.context.station_id, data=data,
-                                          operator=self.context.operator,
+                                          actor=self.context.actor,
                                           allow_similar=self.form.value("allow_similar"))
         except DomainError as error:
             if POSSIBLE_DUPLICATE in error.keys():

@@ -9,27 +9,18 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.models.people import Volunteer, VolunteerPublic, VolunteerUpdate
 from station_kit.services.volunteers import Editable, editable_volunteer, search_volunteers, update_volunteer
-from station_kit.ui.common import (
-    INPUT_WIDTH,
-    Form,
-    Message,
-    button,
-    button_row,
-    esc,
-    labelled,
-    on_click,
-    text_block,
-    yes_no,
-)
+from station_kit.ui.kit.actions import Message, button, button_row, on_click
+from station_kit.ui.kit.format import esc, yes_no
+from station_kit.ui.kit.forms import NOT_CHOSEN, Form, labelled
+from station_kit.ui.kit.layout import text_block
+from station_kit.ui.kit.theme import INPUT_WIDTH
 from station_kit.ui.volunteers.fields import (
     APP,
     Context,
-    chosen,
     detail_fields,
     membership_fields,
     text_input,
@@ -76,7 +67,7 @@ class SearchTab:
                                     self.results, self.editor.widget])
 
     def _search(self) -> None:
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             found = search_volunteers(session=session, station_id=self.context.station_id,
                                       query=self.query.value, limit=SEARCH_LIMIT)
         self._show(found)
@@ -136,7 +127,7 @@ class EditForm:
         self.widget.add_class(f"sk-{APP}-editor")
 
     def load(self, volunteer_id: int) -> None:
-        with read_session(self.context.engine) as session:
+        with self.context.reading() as session:
             editable = editable_volunteer(session=session, volunteer_id=volunteer_id)
         if editable is None:
             raise DomainError.on("volunteer", "volunteer.not_found")
@@ -154,8 +145,8 @@ class EditForm:
         fields["phone"].widget.placeholder = t("volunteers.phone_unchanged")
         for name in ("residence_area", "skills", "service_categories", "is_party_member"):
             fields[name].widget.value = getattr(editable, name)
-        fields["team_id"].widget.value = editable.team_id or 0
-        fields["squad_id"].widget.value = editable.squad_id or 0
+        fields["team_id"].widget.value = editable.team_id or NOT_CHOSEN
+        fields["squad_id"].widget.value = editable.squad_id or NOT_CHOSEN
         fields["post_ids"].widget.value = editable.post_ids
 
     def close(self) -> None:
@@ -173,16 +164,16 @@ class EditForm:
             skills=value("skills").strip(),
             service_categories=value("service_categories").strip(),
             is_party_member=value("is_party_member"),
-            team_id=chosen(value("team_id")),
-            squad_id=chosen(value("squad_id")),
+            team_id=value("team_id"),
+            squad_id=value("squad_id"),
             post_ids=list(value("post_ids")),
         )
 
     def _write(self) -> Volunteer:
         changes = self._changes()
-        with write_session(self.context.engine) as session:
+        with self.context.writing() as session:
             return update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
-                                    operator=self.context.operator)
+                                    actor=self.context.actor)
 
     def _save(self) -> None:
         volunteer = self.form.attempt(self._write)

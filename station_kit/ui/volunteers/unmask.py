@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from station_kit.db import write_session
 from station_kit.i18n import t
 from station_kit.models.people import VolunteerPublic
+from station_kit.services.actor import Role
 from station_kit.services.volunteers import reveal_personal_data
-from station_kit.ui.common import Form, Message, button, button_row, esc, labelled, on_click, text_block
+from station_kit.ui.kit.actions import Message, button, button_row, on_click
+from station_kit.ui.kit.format import esc
+from station_kit.ui.kit.forms import Form, labelled
+from station_kit.ui.kit.layout import text_block
 from station_kit.ui.volunteers.fields import APP, Context, text_input
 
 
@@ -35,7 +38,7 @@ class UnmaskPanel:
                                     self.message.widget, self.shown],
                                    layout=widgets.Layout(margin="12px 0 0 0"))
         self.widget.add_class(f"sk-{APP}-unmask-panel")
-        if context.role != "admin":
+        if context.actor.role != Role.admin:
             self.widget.layout.display = "none"
 
     def load(self, volunteer_id: int | None) -> None:
@@ -46,9 +49,9 @@ class UnmaskPanel:
         self.shown.value = ""
 
     def _write(self) -> VolunteerPublic:
-        with write_session(self.context.engine) as session:
+        with self.context.writing() as session:
             return reveal_personal_data(session=session, volunteer_id=self.volunteer_id,
-                                        operator=self.context.operator, role=self.context.role,
+                                        actor=self.context.actor,
                                         reason=self.form.value("reason"))
 
     def _reveal(self) -> None:
@@ -56,5 +59,5 @@ class UnmaskPanel:
         if volunteer is None:
             return
         self.shown.value = esc(t("volunteers.unmasked", id_number=volunteer.id_number, phone=volunteer.phone))
-        self.message.info(t("volunteers.unmask_logged", operator=self.context.operator,
+        self.message.info(t("volunteers.unmask_logged", operator=self.context.actor.name,
                             reason=self.form.value("reason").strip()))
