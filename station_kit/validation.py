@@ -1,6 +1,8 @@
-"""Checks for what people type: ID numbers, phones, credit codes, names (DESIGN.md §4 Validation).
+"""Checks for what people type: ID numbers, phones, credit codes, times and minutes, names and any
+other free text (DESIGN.md §4 Validation).
 
 Each check returns the clean value or raises a DomainError naming the field and a message key.
+Numbers pass through ``typed_number`` and free text through ``clean_text``: one place each.
 """
 
 from __future__ import annotations
@@ -111,13 +113,13 @@ def check_other_id(raw: str, *, field: str = "id_number") -> str:
     return number
 
 
-# How people write an extension: 转 / 分机 on a Chinese card, ext / x / # / , elsewhere.
+# How people write an extension: 转 / 分机 on a Chinese card, ext / x / # elsewhere.
 _EXTENSION = re.compile(r"转|分机|ext|[x#]", re.IGNORECASE)
 
 
 def check_phone(raw: str, *, field: str = "phone") -> str:
     """A mainland number (mobile or landline with area code), returned as digits only."""
-    if _EXTENSION.search(raw or ""):
+    if _EXTENSION.search((raw or "").translate(_FULL_WIDTH)):
         raise DomainError.on(field, "phone.extension")
     # Letters are refused here: phonenumbers would read them as a keypad (138OO… → 13866…).
     text = typed_number(raw, field=field, key="phone.characters", allowed=" -+()")
@@ -144,9 +146,9 @@ def check_credit_code(raw: str, *, field: str = "credit_code") -> str:
 
 # Zero-width non-joiner and joiner: format characters that Persian and Indic names need inside them.
 NAME_JOINERS = "\u200c\u200d"
-# Control characters (NUL, bell, newline…), every other format character (zero-width space, word
-# joiner, byte-order mark, bidi overrides that turn a name around on screen) and lone surrogates,
-# which neither database can store. NUL is also what PostgreSQL refuses outright in text.
+# Refused in free text: control characters (NUL, which PostgreSQL cannot store, bell, newline…),
+# every other format character (zero-width space, word joiner, byte-order mark, the bidi overrides
+# that turn a name around on screen) and lone surrogates, which no UTF-8 database can store.
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs"}
 _ENDS = re.compile(f"^[\\s{NAME_JOINERS}]+|[\\s{NAME_JOINERS}]+$")
 REASON_MOST = 200  # as the reason columns (deactivation, back-fill, decision) hold

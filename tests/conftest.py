@@ -6,6 +6,7 @@ server that pgserver starts once per session in a temp folder (no system install
 
 from __future__ import annotations
 
+import sys
 import uuid
 
 import pytest
@@ -68,3 +69,13 @@ def station(engine):
 
     with write_session(engine) as session:
         return make_station(session)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """After a run that fuzzed (tests/fuzz.py), print its calls, refusals and crashes per backend."""
+    fuzz = sys.modules.get("tests.fuzz")
+    if fuzz is None or not fuzz.TALLIES:
+        return
+    terminalreporter.write_sep("-", "fuzz figures: calls, refusals, crashes")
+    for line in fuzz.figures():
+        terminalreporter.write_line(line)

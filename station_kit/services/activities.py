@@ -34,7 +34,7 @@ ACTIVITY_FLOW = Workflow("activity", {
     (ActivityStatus.running, "finish"): ActivityStatus.done,
     (ActivityStatus.running, "cancel"): ActivityStatus.cancelled,
 })
-TEXT_FIELDS = ("title", "organiser", "person_in_charge", "place", "content", "speaker")
+_TEXT_FIELDS = ("title", "organiser", "person_in_charge", "place", "content", "speaker")
 _REQUIRED_TEXT = {"title": "activity.title_required"}
 
 
@@ -89,7 +89,7 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, act
         Activity.starts_at > clock.now()).order_by(Activity.starts_at)).all()
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     errors: list[FieldError] = []
-    texts = {name: value for name, value in changes.items() if name in TEXT_FIELDS}
+    texts = {name: value for name, value in changes.items() if name in _TEXT_FIELDS}
     changes.update(clean_texts(errors, texts, Activity, required=_REQUIRED_TEXT))
     if errors:
         raise DomainError(errors)
@@ -167,7 +167,7 @@ def _check(session: Session, station_id: int, data: ActivityCreate, *,
            ignore_id: int | None = None) -> ActivityCreate:
     """The activity with its texts cleaned, or a DomainError naming every wrong field."""
     errors: list[FieldError] = []
-    texts = clean_texts(errors, {name: getattr(data, name) for name in TEXT_FIELDS}, Activity,
+    texts = clean_texts(errors, {name: getattr(data, name) for name in _TEXT_FIELDS}, Activity,
                         required=_REQUIRED_TEXT)
     if data.ends_at <= data.starts_at:
         errors.append(FieldError("ends_at", "activity.ends_before_start"))

@@ -10,7 +10,8 @@ from station_kit.models.org import PartnerKind, StewardRole
 from station_kit.services import org
 from station_kit.services.actor import Actor
 
-BAD_NAMES = [("单" * 101, "form.too_long"), ("爱心\x00企业", "text.control_characters"), ("\u200b", "text.control_characters")]
+BAD_NAMES = [("单" * 101, "form.too_long"), ("爱心\x00企业", "text.control_characters"),
+             ("\u200b", "text.control_characters")]
 
 
 @pytest.fixture

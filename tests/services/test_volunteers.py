@@ -352,7 +352,8 @@ def test_a_typed_percent_or_underscore_is_a_character_not_a_wildcard(engine, sta
     assert sorted(v.name for v in shown) == found
 
 
-@pytest.mark.parametrize("birth_date", [dt.date(600, 1, 1), dt.date(1899, 12, 31), clock.today() + dt.timedelta(days=1)])
+@pytest.mark.parametrize("birth_date", [dt.date(600, 1, 1), dt.date(1899, 12, 31),
+                                        clock.today() + dt.timedelta(days=1)])
 def test_a_passport_holders_birth_date_must_be_plausible(engine, station, birth_date):
     assert refused(engine, station, id_type=IdType.passport, id_number="E12345678", gender=Gender.male,
                    birth_date=birth_date) == ["birth_date.out_of_range"]

@@ -86,7 +86,7 @@ def test_letters_in_a_phone_are_refused_not_read_as_a_keypad(raw):
 
 
 @pytest.mark.parametrize("raw", ["13800138000 ext. 123", "0912-8321234转8001", "0912-8321234 分机 8001",
-                                 "0912 8321234 x8001", "0912-8321234#8001"])
+                                 "0912 8321234 x8001", "0912-8321234#8001", "0912-8321234\uff038001"])
 def test_an_extension_is_refused_not_dropped(raw):
     assert refusal(check_phone, raw) == "phone.extension"
 
