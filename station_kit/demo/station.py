@@ -86,9 +86,10 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     squads_by_team = {}
     for team_name, squad_names in TEAMS.items():
         team = unit(Team, team_name)
-        squads_by_team[team.id] = [unit(Squad, f"{name}服务分队", team_id=team.id) for name in squad_names]
+        squads_by_team[team.id] = [unit(Squad, unit_name(name, "服务分队"), team_id=team.id)
+                                   for name in squad_names]
     for name in SERVICE_POINTS:
-        unit(ServicePoint, f"{name}服务点")
+        unit(ServicePoint, unit_name(name, "服务点"))
     for name in SERVICE_BASES:
         unit(ServiceBase, name)
     for name in ASSOCIATIONS:
@@ -104,6 +105,14 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     _add_volunteers(session, sid, rng, squads_by_team, posts)
     build_history(session=session, station_id=sid, rng=rng)
     return sid
+
+
+def unit_name(stem: str, kind: str) -> str:
+    """A unit's name from its field and its kind, saying 服务 once: 文体活动 → 文体活动服务分队,
+    法律服务 → 法律服务分队 (not 法律服务服务分队)."""
+    if kind.startswith("服务") and stem.endswith("服务"):
+        return stem + kind.removeprefix("服务")
+    return stem + kind
 
 
 def _add_projects(unit, posts) -> None:

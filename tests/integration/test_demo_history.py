@@ -127,3 +127,12 @@ def test_targets_sum_exactly_and_respect_the_cap():
     targets = _targets(random.Random(1), volunteers)
     assert sum(targets.values()) == APPROVED_MINUTES
     assert max(targets.values()) <= 4000 * 60
+
+
+def test_no_unit_name_says_service_twice(demo_url):
+    tables = ("team", "squad", "servicepoint", "servicebase", "association", "partnerunit", "post", "project",
+              "room")
+    names = frame(demo_url, " UNION ALL ".join(f"SELECT name FROM {table}" for table in tables))["name"]
+    assert len(names) > 100
+    assert not [name for name in names if "服务服务" in name]
+    assert "法律服务分队" in set(names)
