@@ -21,6 +21,9 @@ from station_kit.models.work import LectureHall, WorkTask
 FIRST_DAY = dt.date(2019, 1, 1)
 LAST_DAY = dt.date(2022, 8, 31)
 PANDEMIC_FROM = dt.date(2020, 2, 1)
+# The article (2022) reports that year's 端午 event as the second 邻里一家亲: the first was in 2021.
+NEIGHBOURS_FIRST_YEAR = 2021
+CHINESE_NUMERALS = dict(enumerate("一二三四五六七八九十", start=1))
 SLOTS = ((dt.time(9, 0), dt.time(11, 30)), (dt.time(14, 30), dt.time(17, 0)), (dt.time(19, 0), dt.time(21, 0)))
 DUTY_SHIFTS = ((dt.time(8, 0), dt.time(12, 0)), (dt.time(12, 0), dt.time(16, 0)), (dt.time(16, 0), dt.time(20, 0)))
 POST_TASK = {
@@ -151,8 +154,12 @@ def _festivals(rng: random.Random, book: RoomBook) -> list[PlannedActivity]:
                                 post="精神文明示范", project="移风易俗树文明", beneficiaries=rng.randint(150, 260),
                                 content="倡导鲜花祭扫、网上祭扫，劝导居民不焚烧纸钱"))
     for duanwu in _festival_days("Dragon Boat Festival"):
+        edition = duanwu.year - NEIGHBOURS_FIRST_YEAR + 1
+        if edition < 1:
+            continue
         planned.append(_at_slot(book, rng, duanwu - dt.timedelta(days=1), "活动室",
-                                title="邻里一家亲端午节慈善互动", category=WorkTask.values, post="困难居民帮扶",
+                                title=f"第{CHINESE_NUMERALS[edition]}届“邻里一家亲”慈善互动“端午节”新时代文明实践活动",
+                                category=WorkTask.values, post="困难居民帮扶",
                                 project="邻里一家亲", beneficiaries=rng.randint(100, 180),
                                 content="包粽子、送粽子，慰问独居老人和困难家庭"))
     return planned
