@@ -45,6 +45,15 @@ HALL_TOPICS = {
     LectureHall.health: ("老年人健康讲堂", "慢性病防治讲座", "心理健康讲座"),
     LectureHall.practice: ("垃圾分类实践课", "家庭急救实践课", "手工编织实践课"),
 }
+# The article's halls are held with 双报到 units and caring enterprises (爱心企业). Each enterprise
+# co-holds the halls its trade fits, about one session in three, beside a public unit.
+HALL_ENTERPRISES = {
+    LectureHall.health: ("神木惠民大药房",),  # pharmacists on medicines and chronic illness
+    LectureHall.morality: ("麟州书院", "神木市爱心超市"),
+    LectureHall.theory: ("麟州书院",),
+    LectureHall.practice: ("兴神物业服务有限公司",),  # waste sorting and home safety in its estates
+}
+ENTERPRISE_SHARE = 1 / 3
 LEARNING_HALL = (  # 守望邻里·乐享学堂
     ("老年人健康讲堂", LectureHall.health, WorkTask.customs),
     ("剪纸培训", None, WorkTask.culture),
@@ -104,13 +113,15 @@ class RoomBook:
 
 
 def plan_history(*, rng: random.Random, rooms: list[str], posts: list[str], partners: list[str],
-                 projects_by_post: dict[str, list[str]]) -> list[PlannedActivity]:
-    """Every demo activity, in date order."""
+                 enterprises: list[str], projects_by_post: dict[str, list[str]]) -> list[PlannedActivity]:
+    """Every demo activity, in date order. ``partners`` are the public units (共建, 双报到) that hold
+    the halls; ``enterprises`` the station's caring enterprises."""
     book = RoomBook(rooms)
+    hall_partners = HallPartners(rng, partners, enterprises)
     planned: list[PlannedActivity] = []
     planned += _festivals(rng, book)
-    planned += _learning_hall(rng, book, partners)
-    planned += _lecture_halls(rng, book, partners)
+    planned += _learning_hall(rng, book, hall_partners)
+    planned += _lecture_halls(rng, book, hall_partners)
     planned += _friday_cleanups()
     planned += _post_work(rng, book, posts, projects_by_post)
     planned += _pandemic_duty(rng)
@@ -165,7 +176,23 @@ def _festivals(rng: random.Random, book: RoomBook) -> list[PlannedActivity]:
     return planned
 
 
-def _learning_hall(rng, book, partners) -> list[PlannedActivity]:
+class HallPartners:
+    """Who co-holds a session: a public unit, and for some halls now and then a caring enterprise."""
+
+    def __init__(self, rng: random.Random, partners: list[str], enterprises: list[str]):
+        self.rng, self.partners = rng, partners
+        self.enterprises = {hall: [name for name in names if name in enterprises]
+                            for hall, names in HALL_ENTERPRISES.items()}
+
+    def pick(self, hall: LectureHall | None) -> list[str]:
+        chosen = [self.rng.choice(self.partners)]
+        candidates = self.enterprises.get(hall)
+        if candidates and self.rng.random() < ENTERPRISE_SHARE:
+            chosen.append(self.rng.choice(candidates))
+        return chosen
+
+
+def _learning_hall(rng, book, hall_partners: HallPartners) -> list[PlannedActivity]:
     """守望邻里·乐享学堂: four kinds of sessions, twice a month from 2020-09, over 1,000 people served."""
     planned = []
     month = dt.date(2020, 9, 1)
@@ -178,13 +205,13 @@ def _learning_hall(rng, book, partners) -> list[PlannedActivity]:
                                     hall=hall, post="卫生健康服务" if hall == LectureHall.health else "社区教育宣传",
                                     project="守望邻里·乐享学堂", beneficiaries=rng.randint(25, 45),
                                     speaker=people.chinese_name(male=rng.random() < 0.5, rng=rng) if hall else "",
-                                    partners=[rng.choice(partners)],
+                                    partners=hall_partners.pick(hall),
                                     content=f"为社区老年人开展{title}"))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return planned
 
 
-def _lecture_halls(rng, book, partners) -> list[PlannedActivity]:
+def _lecture_halls(rng, book, hall_partners: HallPartners) -> list[PlannedActivity]:
     """Each of the six halls meets twice a month, with a speaker from a partner unit."""
     planned = []
     month = FIRST_DAY
@@ -196,7 +223,7 @@ def _lecture_halls(rng, book, partners) -> list[PlannedActivity]:
                 planned.append(_at_slot(book, rng, day, "培训室", title=topic, category=HALL_TASK[hall], hall=hall,
                                         post="社区教育宣传", project="社区教育宣传",
                                         speaker=people.chinese_name(male=rng.random() < 0.5, rng=rng),
-                                        partners=[rng.choice(partners)], beneficiaries=rng.randint(30, 80),
+                                        partners=hall_partners.pick(hall), beneficiaries=rng.randint(30, 80),
                                         content=f"{topic}，居民现场提问交流"))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return planned

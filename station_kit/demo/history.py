@@ -75,9 +75,12 @@ def _station_names(session: Session, station_id: int) -> dict:
     partners = session.exec(select(PartnerUnit.name).where(
         PartnerUnit.station_id == station_id,
         PartnerUnit.kind.in_([PartnerKind.co_building, PartnerKind.dual_report])).order_by(PartnerUnit.id)).all()
+    enterprises = session.exec(select(PartnerUnit.name).where(
+        PartnerUnit.station_id == station_id,
+        PartnerUnit.kind == PartnerKind.caring_enterprise).order_by(PartnerUnit.id)).all()
     rooms = session.exec(select(Room.name).where(Room.station_id == station_id).order_by(Room.id)).all()
     return {"rooms": list(rooms), "posts": [post.name for post in posts], "partners": list(partners),
-            "projects_by_post": dict(projects_by_post)}
+            "enterprises": list(enterprises), "projects_by_post": dict(projects_by_post)}
 
 
 def _insert_activities(session: Session, station_id: int, planned: list[PlannedActivity]) -> list[dict]:

@@ -145,3 +145,12 @@ def test_no_unit_name_says_service_twice(demo_url):
     assert len(names) > 100
     assert not [name for name in names if "服务服务" in name]
     assert "法律服务分队" in set(names)
+
+
+def test_some_lecture_sessions_are_co_held_with_a_caring_enterprise(demo_url):
+    partners = frame(demo_url, """
+        SELECT a.id, a.hall, u.name, u.kind FROM activity a JOIN activitypartner ap ON ap.activity_id = a.id
+        JOIN partnerunit u ON u.id = ap.partner_unit_id WHERE a.hall IS NOT NULL""")
+    with_enterprise = partners[partners["kind"] == "caring_enterprise"]
+    assert with_enterprise["id"].nunique() > 20
+    assert set(with_enterprise[with_enterprise["name"] == "神木惠民大药房"]["hall"]) == {"health"}
