@@ -21,6 +21,9 @@ from station_kit.models.work import LectureHall, WorkTask
 FIRST_DAY = dt.date(2019, 1, 1)
 LAST_DAY = dt.date(2022, 8, 31)
 PANDEMIC_FROM = dt.date(2020, 2, 1)
+# The article (2022) reports that year's 端午 event as the second 邻里一家亲: the first was in 2021.
+NEIGHBOURS_FIRST_YEAR = 2021
+CHINESE_NUMERALS = dict(enumerate("一二三四五六七八九十", start=1))
 SLOTS = ((dt.time(9, 0), dt.time(11, 30)), (dt.time(14, 30), dt.time(17, 0)), (dt.time(19, 0), dt.time(21, 0)))
 DUTY_SHIFTS = ((dt.time(8, 0), dt.time(12, 0)), (dt.time(12, 0), dt.time(16, 0)), (dt.time(16, 0), dt.time(20, 0)))
 POST_TASK = {
@@ -42,6 +45,15 @@ HALL_TOPICS = {
     LectureHall.health: ("老年人健康讲堂", "慢性病防治讲座", "心理健康讲座"),
     LectureHall.practice: ("垃圾分类实践课", "家庭急救实践课", "手工编织实践课"),
 }
+# The article's halls are held with 双报到 units and caring enterprises (爱心企业). Each enterprise
+# co-holds the halls its trade fits, about one session in three, beside a public unit.
+HALL_ENTERPRISES = {
+    LectureHall.health: ("神木惠民大药房",),  # pharmacists on medicines and chronic illness
+    LectureHall.morality: ("麟州书院", "神木市爱心超市"),
+    LectureHall.theory: ("麟州书院",),
+    LectureHall.practice: ("兴神物业服务有限公司",),  # waste sorting and home safety in its estates
+}
+ENTERPRISE_SHARE = 1 / 3
 LEARNING_HALL = (  # 守望邻里·乐享学堂
     ("老年人健康讲堂", LectureHall.health, WorkTask.customs),
     ("剪纸培训", None, WorkTask.culture),
@@ -101,13 +113,15 @@ class RoomBook:
 
 
 def plan_history(*, rng: random.Random, rooms: list[str], posts: list[str], partners: list[str],
-                 projects_by_post: dict[str, list[str]]) -> list[PlannedActivity]:
-    """Every demo activity, in date order."""
+                 enterprises: list[str], projects_by_post: dict[str, list[str]]) -> list[PlannedActivity]:
+    """Every demo activity, in date order. ``partners`` are the public units (共建, 双报到) that hold
+    the halls; ``enterprises`` the station's caring enterprises."""
     book = RoomBook(rooms)
+    hall_partners = HallPartners(rng, partners, enterprises)
     planned: list[PlannedActivity] = []
     planned += _festivals(rng, book)
-    planned += _learning_hall(rng, book, partners)
-    planned += _lecture_halls(rng, book, partners)
+    planned += _learning_hall(rng, book, hall_partners)
+    planned += _lecture_halls(rng, book, hall_partners)
     planned += _friday_cleanups()
     planned += _post_work(rng, book, posts, projects_by_post)
     planned += _pandemic_duty(rng)
@@ -151,14 +165,34 @@ def _festivals(rng: random.Random, book: RoomBook) -> list[PlannedActivity]:
                                 post="精神文明示范", project="移风易俗树文明", beneficiaries=rng.randint(150, 260),
                                 content="倡导鲜花祭扫、网上祭扫，劝导居民不焚烧纸钱"))
     for duanwu in _festival_days("Dragon Boat Festival"):
+        edition = duanwu.year - NEIGHBOURS_FIRST_YEAR + 1
+        if edition < 1:
+            continue
         planned.append(_at_slot(book, rng, duanwu - dt.timedelta(days=1), "活动室",
-                                title="邻里一家亲端午节慈善互动", category=WorkTask.values, post="困难居民帮扶",
+                                title=f"第{CHINESE_NUMERALS[edition]}届“邻里一家亲”慈善互动“端午节”新时代文明实践活动",
+                                category=WorkTask.values, post="困难居民帮扶",
                                 project="邻里一家亲", beneficiaries=rng.randint(100, 180),
                                 content="包粽子、送粽子，慰问独居老人和困难家庭"))
     return planned
 
 
-def _learning_hall(rng, book, partners) -> list[PlannedActivity]:
+class HallPartners:
+    """Who co-holds a session: a public unit, and for some halls now and then a caring enterprise."""
+
+    def __init__(self, rng: random.Random, partners: list[str], enterprises: list[str]):
+        self.rng, self.partners = rng, partners
+        self.enterprises = {hall: [name for name in names if name in enterprises]
+                            for hall, names in HALL_ENTERPRISES.items()}
+
+    def pick(self, hall: LectureHall | None) -> list[str]:
+        chosen = [self.rng.choice(self.partners)]
+        candidates = self.enterprises.get(hall)
+        if candidates and self.rng.random() < ENTERPRISE_SHARE:
+            chosen.append(self.rng.choice(candidates))
+        return chosen
+
+
+def _learning_hall(rng, book, hall_partners: HallPartners) -> list[PlannedActivity]:
     """守望邻里·乐享学堂: four kinds of sessions, twice a month from 2020-09, over 1,000 people served."""
     planned = []
     month = dt.date(2020, 9, 1)
@@ -171,13 +205,13 @@ def _learning_hall(rng, book, partners) -> list[PlannedActivity]:
                                     hall=hall, post="卫生健康服务" if hall == LectureHall.health else "社区教育宣传",
                                     project="守望邻里·乐享学堂", beneficiaries=rng.randint(25, 45),
                                     speaker=people.chinese_name(male=rng.random() < 0.5, rng=rng) if hall else "",
-                                    partners=[rng.choice(partners)],
+                                    partners=hall_partners.pick(hall),
                                     content=f"为社区老年人开展{title}"))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return planned
 
 
-def _lecture_halls(rng, book, partners) -> list[PlannedActivity]:
+def _lecture_halls(rng, book, hall_partners: HallPartners) -> list[PlannedActivity]:
     """Each of the six halls meets twice a month, with a speaker from a partner unit."""
     planned = []
     month = FIRST_DAY
@@ -189,7 +223,7 @@ def _lecture_halls(rng, book, partners) -> list[PlannedActivity]:
                 planned.append(_at_slot(book, rng, day, "培训室", title=topic, category=HALL_TASK[hall], hall=hall,
                                         post="社区教育宣传", project="社区教育宣传",
                                         speaker=people.chinese_name(male=rng.random() < 0.5, rng=rng),
-                                        partners=[rng.choice(partners)], beneficiaries=rng.randint(30, 80),
+                                        partners=hall_partners.pick(hall), beneficiaries=rng.randint(30, 80),
                                         content=f"{topic}，居民现场提问交流"))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return planned

@@ -1,6 +1,7 @@
 """The demo station's service history: activities and service records from 2019-01 to 2022-08 whose
 approved minutes total exactly 19,404,960 (the article's 323,416.0 hours), spread as real volunteering
 is — a few people give most of the hours — plus pending, rejected, no-show and back-filled records.
+Who may take which shift, and how many hours a day or a year, follows the volunteer's age (demo.ages).
 
 Rows are inserted in bulk (the history has about a hundred thousand records) and the whole history is
 one audit event.
@@ -12,12 +13,14 @@ import bisect
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import NamedTuple
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from station_kit import clock
-from station_kit.demo.activities import LAST_DAY, PlannedActivity, plan_history
+from station_kit.demo import ages
+from station_kit.demo.activities import FIRST_DAY, LAST_DAY, PlannedActivity, plan_history
 from station_kit.models import (
     Activity,
     ActivityPartner,
@@ -34,9 +37,10 @@ from station_kit.models.work import ActivityStatus, AttendanceMode, RecordRole, 
 from station_kit.rules.calendar import is_backfill
 from station_kit.services.actor import DEMO
 from station_kit.services.audit import log_event
+from station_kit.services.context import vault_for
+from station_kit.validation import age_on
 
 APPROVED_MINUTES = 323_416 * 60  # the article's 323,416.0 hours
-MOST_MINUTES_A_DAY = 10 * 60
 MOST_HOURS_PER_VOLUNTEER = 4_000
 IDLE_SHARE = 0.06  # registered, but no approved service yet
 PARETO_ALPHA = 0.9  # the 80/20 shape of who gives the hours
@@ -46,13 +50,22 @@ REJECT_REASONS = ("签到记录与活动名单不符", "重复申报", "时长�
 BACKFILL_REASONS = ("纸质签到表事后录入", "系统维护期间未能及时录入", "活动负责人外出，返回后补录")
 
 
+class Person(NamedTuple):
+    id: int
+    registered_at: dt.datetime
+    birth_date: dt.date
+
+
 def build_history(*, session: Session, station_id: int, rng: random.Random) -> dict:
     """Create the history in ``session``; returns counts for the audit event."""
     planned = plan_history(rng=rng, **_station_names(session, station_id))
     activities = _insert_activities(session, station_id, planned)
-    volunteers = session.exec(select(Volunteer.id, Volunteer.registered_at)
-                              .where(Volunteer.station_id == station_id).order_by(Volunteer.id)).all()
-    schedule = Schedule(activities)
+    vault = vault_for(session)
+    volunteers = [Person(volunteer_id, registered_at, vault.decrypt_date(birth_cipher))
+                  for volunteer_id, registered_at, birth_cipher in session.exec(
+                      select(Volunteer.id, Volunteer.registered_at, Volunteer.birth_date_cipher)
+                      .where(Volunteer.station_id == station_id).order_by(Volunteer.id)).all()]
+    schedule = Schedule(activities, {person.id: person.birth_date for person in volunteers})
     rows = _approved_records(rng, schedule, volunteers)
     _mark_backfills(rng, rows)
     rows += _extra_records(rng, schedule, volunteers)
@@ -76,9 +89,12 @@ def _station_names(session: Session, station_id: int) -> dict:
     partners = session.exec(select(PartnerUnit.name).where(
         PartnerUnit.station_id == station_id,
         PartnerUnit.kind.in_([PartnerKind.co_building, PartnerKind.dual_report])).order_by(PartnerUnit.id)).all()
+    enterprises = session.exec(select(PartnerUnit.name).where(
+        PartnerUnit.station_id == station_id,
+        PartnerUnit.kind == PartnerKind.caring_enterprise).order_by(PartnerUnit.id)).all()
     rooms = session.exec(select(Room.name).where(Room.station_id == station_id).order_by(Room.id)).all()
     return {"rooms": list(rooms), "posts": [post.name for post in posts], "partners": list(partners),
-            "projects_by_post": dict(projects_by_post)}
+            "enterprises": list(enterprises), "projects_by_post": dict(projects_by_post)}
 
 
 def _insert_activities(session: Session, station_id: int, planned: list[PlannedActivity]) -> list[dict]:
@@ -107,45 +123,72 @@ def _insert_activities(session: Session, station_id: int, planned: list[PlannedA
              for new_id, activity in zip(new_ids, planned) for name in dict.fromkeys(activity.partners)]
     if links:
         session.execute(insert(ActivityPartner), links)
-    return [{"id": new_id, "starts_at": a.starts_at, "ends_at": a.ends_at, "day": a.day, "minutes": a.minutes}
+    school_days = ages.SchoolCalendar(range(FIRST_DAY.year, LAST_DAY.year + 1))
+    return [{"id": new_id, "starts_at": a.starts_at, "ends_at": a.ends_at, "day": a.day, "minutes": a.minutes,
+             "youngest": ages.youngest_for(post=a.post, day=a.day, ends=a.end, school_days=school_days)}
             for new_id, a in zip(new_ids, planned)]
 
 
 class Schedule:
-    """Each volunteer's booked time, so that no two records of one person overlap, and no one
-    serves more than MOST_MINUTES_A_DAY in a day."""
+    """Each volunteer's booked time, so that no two records of one person overlap, and no one serves
+    what their age keeps them from or more than their age allows in a day or a year (demo.ages)."""
 
-    def __init__(self, activities: list[dict]):
+    def __init__(self, activities: list[dict], birth_dates: dict[int, dt.date]):
         self.activities = activities
+        self.birth_dates = birth_dates
         self.starts = [a["starts_at"] for a in activities]
         self.busy: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
         self.day_minutes: dict[tuple[int, dt.date], int] = defaultdict(int)
+        self.year_minutes: dict[tuple[int, int], int] = defaultdict(int)
 
     def first_index_after(self, moment: dt.datetime) -> int:
         return bisect.bisect_left(self.starts, moment)
 
+    def may_serve(self, volunteer_id: int, activity: dict) -> bool:
+        return age_on(self.birth_dates[volunteer_id], activity["day"]) >= activity["youngest"]
+
     def try_book(self, volunteer_id: int, activity: dict, minutes: int) -> bool:
-        key = (volunteer_id, activity["day"])
-        if self.day_minutes[key] + minutes > MOST_MINUTES_A_DAY:
+        if not self.may_serve(volunteer_id, activity):
+            return False
+        birth_date, day = self.birth_dates[volunteer_id], activity["day"]
+        key, year_key = (volunteer_id, day), (volunteer_id, day.year)
+        if self.day_minutes[key] + minutes > ages.minutes_a_day(birth_date, day):
+            return False
+        year_cap = ages.minutes_a_year(birth_date, day.year)
+        if year_cap is not None and self.year_minutes[year_key] + minutes > year_cap:
             return False
         end = activity["starts_at"] + dt.timedelta(minutes=minutes)
         if any(start < end and activity["starts_at"] < stop for start, stop in self.busy[key]):
             return False
         self.busy[key].append((activity["starts_at"], end))
         self.day_minutes[key] += minutes
+        self.year_minutes[year_key] += minutes
         return True
 
 
-def _targets(rng: random.Random, volunteers) -> dict[int, int]:
+def most_minutes(person: Person) -> int:
+    """The most a volunteer can have given by LAST_DAY: 4 h a day registered, within each year's cap for
+    their age and the overall MOST_HOURS_PER_VOLUNTEER."""
+    registered = clock.local(person.registered_at).date()
+    total = 0
+    for year in range(registered.year, LAST_DAY.year + 1):
+        first, last = max(registered, dt.date(year, 1, 1)), min(LAST_DAY, dt.date(year, 12, 31))
+        year_most = max((last - first).days, 0) * 4 * 60
+        year_cap = ages.minutes_a_year(person.birth_date, year)
+        total += year_most if year_cap is None else min(year_most, year_cap)
+    return min(MOST_HOURS_PER_VOLUNTEER * 60, total)
+
+
+def _targets(rng: random.Random, volunteers: list[Person]) -> dict[int, int]:
     """Whole minutes per volunteer summing exactly to APPROVED_MINUTES: Pareto weights scaled by how long
-    each has been registered, capped, the remainder shared by largest remainders."""
+    each has been registered, capped (most_minutes), the remainder shared by largest remainders."""
     end = dt.datetime.combine(LAST_DAY, dt.time(23, 59), tzinfo=clock.CHINA)
     weights = {}
-    for volunteer_id, registered_at in volunteers:
-        tenure_days = max((end - registered_at).days, 0)
+    for person in volunteers:
+        tenure_days = max((end - person.registered_at).days, 0)
         idle = rng.random() < IDLE_SHARE or tenure_days < 30
-        weights[volunteer_id] = 0.0 if idle else rng.paretovariate(PARETO_ALPHA) * tenure_days
-    caps = {v: min(MOST_HOURS_PER_VOLUNTEER * 60, max((end - r).days, 0) * 4 * 60) for v, r in volunteers}
+        weights[person.id] = 0.0 if idle else rng.paretovariate(PARETO_ALPHA) * tenure_days
+    caps = {person.id: most_minutes(person) for person in volunteers}
     targets: dict[int, float] = {}
     remaining, open_ids = float(APPROVED_MINUTES), [v for v, w in weights.items() if w > 0]
     while remaining > 0.5 and open_ids:  # water-filling: whoever hits the cap passes the rest on
@@ -167,15 +210,17 @@ def _targets(rng: random.Random, volunteers) -> dict[int, int]:
     return whole
 
 
-def _approved_records(rng: random.Random, schedule: Schedule, volunteers) -> list[dict]:
-    registered = dict(volunteers)
+def _approved_records(rng: random.Random, schedule: Schedule, volunteers: list[Person]) -> list[dict]:
+    registered = {person.id: person.registered_at for person in volunteers}
     rows: list[dict] = []
     shortfall = 0
     for volunteer_id, target in sorted(_targets(rng, volunteers).items()):
         filled = _fill(rng, schedule, rows, volunteer_id, registered[volunteer_id], target)
         shortfall += target - filled
-    busy_people = [v for v, _ in volunteers]
-    while shortfall > 0:  # whoever could not be fully booked: others give the rest
+    # Whoever could not be fully booked: others give the rest, each within what their age allows
+    # (Schedule.try_book), so the total lands exactly without a minor passing a cap.
+    busy_people = [person.id for person in volunteers]
+    while shortfall > 0:
         volunteer_id = rng.choice(busy_people)
         shortfall -= _fill(rng, schedule, rows, volunteer_id, registered[volunteer_id], min(shortfall, 240))
     return rows
@@ -213,7 +258,7 @@ def _row(rng, volunteer_id: int, activity: dict, minutes: int, status: RecordSta
     return row
 
 
-def _extra_records(rng: random.Random, schedule: Schedule, volunteers) -> list[dict]:
+def _extra_records(rng: random.Random, schedule: Schedule, volunteers: list[Person]) -> list[dict]:
     """Pending records (entered in late August 2022), rejected ones with the approver's reason, and
     no-shows (zero minutes). None of them counts towards the approved total."""
     rows: list[dict] = []
@@ -223,13 +268,14 @@ def _extra_records(rng: random.Random, schedule: Schedule, volunteers) -> list[d
     for kind, status, since, fields in kinds:
         made = 0
         while made < EXTRA[kind]:
-            volunteer_id, registered_at = rng.choice(volunteers)
+            volunteer_id, registered_at, _ = rng.choice(volunteers)
             first = schedule.first_index_after(max(registered_at, since) if since else registered_at)
             if first >= len(schedule.activities):
                 continue
             activity = schedule.activities[rng.randrange(first, len(schedule.activities))]
             minutes = 0 if fields.get("no_show") else activity["minutes"]
-            if minutes and not schedule.try_book(volunteer_id, activity, minutes):
+            if not (schedule.try_book(volunteer_id, activity, minutes) if minutes
+                    else schedule.may_serve(volunteer_id, activity)):
                 continue
             row = _row(rng, volunteer_id, activity, minutes, status, **fields)
             if kind == "rejected":

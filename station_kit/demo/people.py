@@ -68,5 +68,14 @@ def credit_code(rng: random.Random, region: str = "610881") -> str:
 
 
 def birth_date_for_age(age: int, rng: random.Random, on: dt.date) -> dt.date:
-    year = on.year - age - 1
-    return dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
+    """A birth date on which one is exactly ``age`` years old ``on`` that day."""
+    latest = _years_before(on, age)
+    earliest = _years_before(on, age + 1) + dt.timedelta(days=1)
+    return earliest + dt.timedelta(days=rng.randrange((latest - earliest).days + 1))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return dt.date(day.year - years, 2, 28)

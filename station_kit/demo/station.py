@@ -12,7 +12,7 @@ import random
 from sqlmodel import Session
 
 from station_kit.clock import CHINA
-from station_kit.demo import people
+from station_kit.demo import ages, people
 from station_kit.demo.history import build_history
 from station_kit.models import (
     Association,
@@ -30,6 +30,7 @@ from station_kit.models.org import PartnerKind, RoomKind, StewardRole
 from station_kit.services.actor import DEMO
 from station_kit.services.org import add_partner_unit, add_steward, add_unit, create_station
 from station_kit.services.volunteers import register_volunteer
+from station_kit.validation import age_on
 
 DEMO_SEED = 20220831
 AS_OF = dt.date(2022, 8, 31)
@@ -63,7 +64,8 @@ PROJECT_THEMES = ("入户走访", "结对帮扶", "志愿宣讲", "便民服务"
 GRID_COUNT = 13
 VOLUNTEERS = 755
 PARTY_MEMBERS = 225
-YOUNG_VOLUNTEERS = 6  # 小小志愿者, under 14, registered with a guardian's consent
+YOUNG_VOLUNTEERS = 6  # 小小志愿者, 10–13 on AS_OF, registered with a guardian's consent
+FIRST_REGISTRATION = dt.date(2018, 3, 1)
 
 
 def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
@@ -86,9 +88,10 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     squads_by_team = {}
     for team_name, squad_names in TEAMS.items():
         team = unit(Team, team_name)
-        squads_by_team[team.id] = [unit(Squad, f"{name}服务分队", team_id=team.id) for name in squad_names]
+        squads_by_team[team.id] = [unit(Squad, unit_name(name, "服务分队"), team_id=team.id)
+                                   for name in squad_names]
     for name in SERVICE_POINTS:
-        unit(ServicePoint, f"{name}服务点")
+        unit(ServicePoint, unit_name(name, "服务点"))
     for name in SERVICE_BASES:
         unit(ServiceBase, name)
     for name in ASSOCIATIONS:
@@ -104,6 +107,14 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     _add_volunteers(session, sid, rng, squads_by_team, posts)
     build_history(session=session, station_id=sid, rng=rng)
     return sid
+
+
+def unit_name(stem: str, kind: str) -> str:
+    """A unit's name from its field and its kind, saying 服务 once: 文体活动 → 文体活动服务分队,
+    法律服务 → 法律服务分队 (not 法律服务服务分队)."""
+    if kind.startswith("服务") and stem.endswith("服务"):
+        return stem + kind.removeprefix("服务")
+    return stem + kind
 
 
 def _add_projects(unit, posts) -> None:
@@ -134,15 +145,18 @@ def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
     for index in range(VOLUNTEERS):
         male = rng.random() < 0.42  # more women than men volunteer in Chinese communities
         if index < YOUNG_VOLUNTEERS:
-            age = rng.randint(10, 13)
+            age = rng.randint(ages.YOUNGEST, ages.CHILD_BELOW - 1)
         else:
             age = rng.choices((rng.randint(18, 35), rng.randint(36, 59), rng.randint(60, 78)), (3, 4, 3))[0]
             age = max(age, 22) if index in party else age
         birth_date = people.birth_date_for_age(age, rng, AS_OF)
-        registered = dt.date(2018, 3, 1) + dt.timedelta(days=rng.randrange((AS_OF - dt.date(2018, 3, 1)).days))
+        earliest = max(FIRST_REGISTRATION, ages.birthday(birth_date, ages.YOUNGEST))
+        registered = earliest + dt.timedelta(days=rng.randrange(max((AS_OF - earliest).days, 1)))
+        minor = age_on(birth_date, registered) < ages.ADULT_FROM
         team_id = rng.choice(team_ids)
         squad = rng.choice(squads_by_team[team_id])
-        post_ids = [post.id for post in rng.sample(posts, rng.choice((1, 1, 2)))]
+        open_posts = [post for post in posts if not (minor and post.name in ages.ADULT_ONLY_POSTS)]
+        post_ids = [post.id for post in rng.sample(open_posts, rng.choice((1, 1, 2)))]
         data = VolunteerCreate(
             name=people.chinese_name(male=male, rng=rng),
             id_number=people.resident_id(birth_date, male=male, rng=rng),
@@ -154,9 +168,9 @@ def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
             post_ids=post_ids,
             consent=True,
             consent_date=registered,
-            guardian_name=(people.chinese_name(male=rng.random() < 0.5, rng=rng)
-                           if index < YOUNG_VOLUNTEERS else ""),
-            guardian_consent=index < YOUNG_VOLUNTEERS,
+            # Under 14 by PIPL art. 31, 14–17 by 《中国注册志愿者管理办法》 art. 7: a guardian consents.
+            guardian_name=people.chinese_name(male=rng.random() < 0.5, rng=rng) if minor else "",
+            guardian_consent=minor,
         )
         volunteer = register_volunteer(session=session, station_id=station_id, data=data,
                                        actor=DEMO)
