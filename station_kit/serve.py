@@ -20,6 +20,8 @@ from tornado.ioloop import IOLoop
 from tornado.web import RedirectHandler
 from voila.app import Voila
 
+from station_kit.serve_kernels import ERROR_TEXT, StationWebsocketConnection
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_APPS_DIR = PACKAGE_DIR.parent / "workbooks" / "apps"
 JUPYTER_DATA_DIR = PACKAGE_DIR / "jupyter_data"
@@ -32,7 +34,11 @@ KERNEL_POOL_SIZE = 1
 CULL_IDLE_SECONDS = 30 * 60
 CULL_INTERVAL_SECONDS = 5 * 60
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
-CELL_ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联系管理员。"
+
+
+def qualified_name(cls: type) -> str:
+    """How a traitlets Type option names a class."""
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def home_url(host: str, port: int, token: str | None) -> str:
@@ -52,7 +58,8 @@ def voila_argv(
     """Voilà's command line for the station: the §8 requirements, one option each.
 
     Port retries are off so the server binds the port it was asked for or fails; the
-    template cannot be switched from the URL because the lab template loads a CDN.
+    template cannot be switched from the URL because the lab template loads a CDN. Pages
+    show no tracebacks, and neither does the kernel websocket (station_kit.serve_kernels).
     """
     argv = [
         str(apps_dir or DEFAULT_APPS_DIR),
@@ -64,7 +71,8 @@ def voila_argv(
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_TEXT}",
+        f"--VoilaExecutor.cell_error_instruction={ERROR_TEXT}",
+        f"--Voila.kernel_websocket_connection_class={qualified_name(StationWebsocketConnection)}",
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={KERNEL_POOL_SIZE}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",

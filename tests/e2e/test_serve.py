@@ -1,4 +1,5 @@
-"""`station-kit serve` seen from headless Chromium, over two throw-away apps.
+"""`station-kit serve` seen from headless Chromium and from a bare websocket client, over
+three throw-away apps.
 
 The apps folder reaches the server through $STATION_KIT_APPS_DIR (see station_kit.serve).
 """
@@ -6,18 +7,27 @@ The apps folder reaches the server through $STATION_KIT_APPS_DIR (see station_ki
 from __future__ import annotations
 
 import http.client
+import json
+import re
 import time
+import uuid
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import nbformat
 import pytest
+import websocket
+from jupyter_server.services.kernels.connection.base import (
+    deserialize_msg_from_ws_v1,
+    serialize_msg_to_ws_v1,
+)
 
 pytestmark = pytest.mark.e2e
 
 LABEL_TEXT = "志愿者服务"
 SECRET_ERROR = "kaboom-7f3a"
+CLICK_ERROR = "click-kaboom-91c2"
 PAGE_TIMEOUT_MS = 60_000
 
 HOME_CELLS = [
@@ -32,6 +42,19 @@ BROKEN_CELLS = [
     "print('准备中')",
     f"raise ValueError('{SECRET_ERROR}')",
 ]
+# A button whose handler fails: a bug of the kind a kernel reports over the websocket.
+CLICKS_CELLS = [
+    "import ipywidgets as widgets\n"
+    "def explode(button):\n"
+    f"    raise ValueError('{CLICK_ERROR}')\n"
+    "button = widgets.Button(description='点我')\n"
+    "button.on_click(explode)\n"
+    "button",
+]
+# What a traceback or a kernel's log line gives away.
+LEAKS = ("Traceback", "site-packages", ".py", CLICK_ERROR)
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+SOCKET_TIMEOUT_S = 60.0
 
 
 def write_notebook(path: Path, sources: list[str]) -> None:
@@ -50,6 +73,7 @@ def apps_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("apps")
     write_notebook(folder / "home.ipynb", HOME_CELLS)
     write_notebook(folder / "broken.ipynb", BROKEN_CELLS)
+    write_notebook(folder / "clicks.ipynb", CLICKS_CELLS)
     return folder
 
 
@@ -88,7 +112,7 @@ def http_get(url: str) -> Reply:
         connection.close()
 
 
-def wait_for_log(station, text: str, timeout: float = 10.0) -> bool:
+def wait_for_log(station, text: str, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while text not in station.log():
         if time.monotonic() > deadline:
@@ -157,3 +181,98 @@ def test_token_is_required_when_set(serve_station, page, apps_dir, data_dir, db_
 
     page.goto(station.app_url("home"))
     page.locator(".sk-home-label").wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
+
+
+class KernelSocket:
+    """A page's kernel websocket, spoken to directly as a script (or a curious person) could."""
+
+    def __init__(self, url: str, protocol: str | None):
+        self.protocol = protocol
+        self.socket = websocket.create_connection(
+            url, timeout=SOCKET_TIMEOUT_S, subprotocols=[protocol] if protocol else None
+        )
+        self.received: list[dict] = []
+
+    def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "test",
+                  "session": uuid.uuid4().hex, "date": "", "version": "5.4"}
+        msg = {"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content}
+        if self.protocol == V1_PROTOCOL:
+            self.socket.send_binary(serialize_msg_to_ws_v1(msg, "shell", pack=lambda part: json.dumps(part).encode()))
+        else:
+            self.socket.send(json.dumps({**msg, "channel": "shell", "buffers": []}))
+        return header["msg_id"]
+
+    def receive(self) -> dict:
+        raw = self.socket.recv()
+        if isinstance(raw, bytes):
+            channel, parts = deserialize_msg_from_ws_v1(raw)
+            header, parent, _, content = (json.loads(part) for part in parts[:4])
+            return {"channel": channel, "header": header, "parent_header": parent, "content": content}
+        return json.loads(raw)
+
+    def replies_to(self, msg_id: str) -> list[dict]:
+        """Everything the kernel sent about one request, up to its idle status (IOPub sends
+        the status last), or until no message came for SOCKET_TIMEOUT_S."""
+        replies = []
+        while True:
+            msg = self.receive()
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            replies.append(msg)
+            if msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return replies
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.fixture(scope="module")
+def clicks_page(station) -> tuple[str, str]:
+    """The kernel id and button model id of one loaded clicks page."""
+    html = http_get(station.app_url("clicks")).body
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+    button_id = re.search(r'"model_id": "([0-9a-f]{32})"', html).group(1)
+    return kernel_id, button_id
+
+
+@pytest.fixture(params=[V1_PROTOCOL, None], ids=["v1", "legacy"])
+def kernel_socket(request, station, clicks_page):
+    kernel_id, _ = clicks_page
+    url = f"{station.base_url.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
+    connection = KernelSocket(url, request.param)
+    yield connection
+    connection.close()
+
+
+def leaks(replies: list[dict]) -> list[str]:
+    text = json.dumps([reply["content"] for reply in replies], ensure_ascii=False)
+    return [leak for leak in LEAKS if leak in text]
+
+
+def test_opening_the_widget_control_comm_sends_no_traceback(kernel_socket, station):
+    """ipykernel logs a failed comm open, traceback and all, to the kernel's stderr, which
+    reaches the websocket as a stream message."""
+    request = kernel_socket.send(
+        "comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget.control", "data": {}}
+    )
+    replies = kernel_socket.replies_to(request)
+
+    assert "comm_close" in [reply["header"]["msg_type"] for reply in replies]
+    assert leaks(replies) == []
+    assert wait_for_log(station, "Incompatible widget control protocol versions")
+
+
+def test_a_failing_button_handler_sends_no_traceback(kernel_socket, clicks_page, station):
+    """ipywidgets reports a failing click handler as an error message on IOPub."""
+    _, button_id = clicks_page
+    request = kernel_socket.send(
+        "comm_msg", {"comm_id": button_id, "data": {"method": "custom", "content": {"event": "click"}}}
+    )
+    replies = kernel_socket.replies_to(request)
+
+    errors = [reply["content"] for reply in replies if reply["header"]["msg_type"] == "error"]
+    assert errors, "the click handler's failure never reached the page"
+    assert leaks(replies) == []
+    assert "请联系管理员" in errors[0]["traceback"][0]
+    assert wait_for_log(station, CLICK_ERROR)

@@ -13,6 +13,7 @@ from voila.configuration import VoilaConfiguration
 from voila.execute import VoilaExecutor
 
 from station_kit import serve
+from station_kit.serve_kernels import ERROR_TEXT, StationWebsocketConnection, client_safe
 
 CONFIGURABLES = {
     cls.__name__: cls for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager)
@@ -43,6 +44,55 @@ def test_pages_show_neither_sources_nor_tracebacks():
     assert chosen["VoilaConfiguration.show_tracebacks"] == "False"
     assert chosen["VoilaConfiguration.template"] == "station"
     assert chosen["VoilaConfiguration.allow_template_override"] == "NO"
+
+
+def test_the_kernel_websocket_is_the_one_that_keeps_tracebacks_back():
+    chosen = options(serve.voila_argv())
+
+    assert chosen["Voila.kernel_websocket_connection_class"] == (
+        "station_kit.serve_kernels.StationWebsocketConnection"
+    )
+    assert issubclass(StationWebsocketConnection, Voila.kernel_websocket_connection_class.klass)
+
+
+TRACEBACK = ["\x1b[31mTraceback (most recent call last)\x1b[0m", 'File "/srv/x.py", line 1']
+
+
+@pytest.mark.parametrize(
+    "msg_type, content",
+    [
+        ("error", {"ename": "ValueError", "evalue": "secret", "traceback": TRACEBACK}),
+        ("execute_reply", {"status": "error", "execution_count": 3, "ename": "ValueError",
+                           "evalue": "secret", "traceback": TRACEBACK}),
+    ],
+)
+def test_errors_reach_the_browser_as_the_chinese_notice_only(msg_type, content):
+    safe = client_safe(msg_type, content)
+
+    assert safe["traceback"] == [ERROR_TEXT]
+    assert safe["evalue"] == ERROR_TEXT
+    assert "secret" not in json.dumps(safe) and "ValueError" not in json.dumps(safe)
+    assert {k: v for k, v in safe.items() if k not in ("ename", "evalue", "traceback")} == {
+        k: v for k, v in content.items() if k not in ("ename", "evalue", "traceback")
+    }
+
+
+def test_stderr_never_reaches_the_browser_and_stdout_does():
+    assert client_safe("stream", {"name": "stderr", "text": "\n".join(TRACEBACK)}) is None
+    stdout = {"name": "stdout", "text": "已保存"}
+    assert client_safe("stream", stdout) == stdout
+
+
+@pytest.mark.parametrize(
+    "msg_type, content",
+    [
+        ("execute_reply", {"status": "ok", "execution_count": 1}),
+        ("comm_msg", {"comm_id": "c", "data": {"method": "update", "state": {"value": "x"}}}),
+        ("display_data", {"data": {"text/plain": "1"}, "metadata": {}}),
+    ],
+)
+def test_other_messages_pass_unchanged(msg_type, content):
+    assert client_safe(msg_type, content) is content
 
 
 def test_kernels_are_preheated_and_idle_ones_culled():
