@@ -9,8 +9,10 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -55,6 +57,7 @@ CLICKS_CELLS = [
 LEAKS = ("Traceback", "site-packages", ".py", CLICK_ERROR)
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 SOCKET_TIMEOUT_S = 60.0
+BUSY_TEXT = "服务器繁忙，请稍后刷新"
 
 
 def write_notebook(path: Path, sources: list[str]) -> None:
@@ -276,3 +279,56 @@ def test_a_failing_button_handler_sends_no_traceback(kernel_socket, clicks_page,
     assert leaks(replies) == []
     assert "请联系管理员" in errors[0]["traceback"][0]
     assert wait_for_log(station, CLICK_ERROR)
+
+
+def kernel_pids(server_pid: int) -> set[int]:
+    """The server's kernels: its child processes that run ipykernel (read from /proc)."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == server_pid and b"ipykernel" in (stat.parent / "cmdline").read_bytes():
+                pids.add(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while being read
+    return pids
+
+
+@pytest.fixture(scope="module")
+def one_app_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("one-app")
+    write_notebook(folder / "home.ipynb", HOME_CELLS)
+    return folder
+
+
+def test_page_requests_past_the_kernel_limit_get_the_busy_page(serve_station, one_app_dir, data_dir, db_url):
+    """Three kernels: the one preheated for the only app, and two for pages. Requests sent
+    together must not all slip under the limit before their kernels have started."""
+    station = serve_station(db_url, apps_dir=one_app_dir, args=["--max-kernels", "3"],
+                            env={"STATION_KIT_DATA_DIR": str(data_dir)})
+    most_kernels = 0
+    storm_over = threading.Event()
+
+    def count_kernels() -> None:
+        nonlocal most_kernels
+        while not storm_over.wait(0.1):
+            most_kernels = max(most_kernels, len(kernel_pids(station.pid)))
+
+    counter = threading.Thread(target=count_kernels)
+    counter.start()
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            replies = list(pool.map(lambda _: http_get(station.app_url("home")), range(8)))
+        # A preheated kernel refills the pool a second after a page took one.
+        storm_over.wait(3)
+    finally:
+        storm_over.set()
+        counter.join()
+
+    statuses = [reply.status for reply in replies]
+    assert set(statuses) <= {200, 503}, statuses
+    assert 200 in statuses and 503 in statuses, statuses
+    busy = next(reply.body for reply in replies if reply.status == 503)
+    assert BUSY_TEXT in busy and 'lang="zh-CN"' in busy
+    assert 1 <= most_kernels <= 3
+    assert wait_for_log(station, "Refused /voila/render/home.ipynb")

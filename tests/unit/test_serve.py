@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -13,11 +14,24 @@ from voila.configuration import VoilaConfiguration
 from voila.execute import VoilaExecutor
 
 from station_kit import serve
-from station_kit.serve_kernels import ERROR_TEXT, StationWebsocketConnection, client_safe
+from station_kit.cli import build_parser
+from station_kit.serve_kernels import (
+    ERROR_TEXT,
+    MAX_KERNELS,
+    KernelLimitReached,
+    StationKernelManager,
+    StationWebsocketConnection,
+    client_safe,
+)
 
 CONFIGURABLES = {
-    cls.__name__: cls for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager)
+    cls.__name__: cls
+    for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager, StationKernelManager)
 }
+# How Voilà starts a kernel for a page, and one to refill its pool of preheated kernels.
+PAGE_KERNEL = {"kernel_name": "python3", "env": {**os.environ, "VOILA_PREHEAT": "False"}}
+PREHEATED_KERNEL = {"kernel_name": "python3", "env": {**os.environ, "VOILA_PREHEAT": "True"}}
+KERNEL_START_TIMEOUT_S = 120
 TEMPLATE_DIR = serve.JUPYTER_DATA_DIR / "voila" / "templates" / serve.TEMPLATE
 
 
@@ -102,6 +116,64 @@ def test_kernels_are_preheated_and_idle_ones_culled():
     assert int(chosen["VoilaConfiguration.default_pool_size"]) >= 1
     assert int(chosen["MappingKernelManager.cull_idle_timeout"]) == 30 * 60
     assert 0 < int(chosen["MappingKernelManager.cull_interval"]) <= 30 * 60
+
+
+def test_kernels_are_limited_by_the_station_kernel_manager():
+    chosen = options(serve.voila_argv(max_kernels=9))
+
+    assert chosen["VoilaConfiguration.multi_kernel_manager_class"] == (
+        "station_kit.serve_kernels.StationKernelManager"
+    )
+    assert chosen["StationKernelManager.max_kernels"] == "9"
+    assert options(serve.voila_argv())["StationKernelManager.max_kernels"] == str(MAX_KERNELS)
+
+
+def test_the_command_line_default_limit_is_the_servers():
+    assert build_parser().parse_args(["serve"]).max_kernels == MAX_KERNELS
+    assert build_parser().parse_args(["serve", "--max-kernels", "20"]).max_kernels == 20
+
+
+def test_a_limit_that_leaves_no_kernel_for_a_page_is_refused(tmp_path):
+    for name in ("home", "volunteers", "lectures", ".ipynb_checkpoints/home-checkpoint"):
+        (tmp_path / f"{name}.ipynb").parent.mkdir(exist_ok=True)
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+
+    assert "--max-kernels 3" in serve.kernel_limit_problem(3, tmp_path)
+    assert serve.kernel_limit_problem(4, tmp_path) is None
+    assert serve.kernel_limit_problem(MAX_KERNELS, serve.DEFAULT_APPS_DIR) is None
+
+
+def run_with_kernels(scenario, **settings):
+    """Run ``scenario(manager)`` against a StationKernelManager that starts real kernels,
+    and shut them all down afterwards."""
+
+    async def main():
+        manager = StationKernelManager(**settings)
+        try:
+            return await asyncio.wait_for(scenario(manager), KERNEL_START_TIMEOUT_S)
+        finally:
+            await manager.shutdown_all(now=True)
+
+    return asyncio.run(main())
+
+
+def test_at_the_limit_a_page_kernel_is_refused_and_a_preheated_one_waits_for_a_place():
+    async def scenario(manager):
+        first = await manager.start_kernel(**PAGE_KERNEL)
+        with pytest.raises(KernelLimitReached):
+            await manager.start_kernel(**PAGE_KERNEL)
+        assert manager.is_full()
+
+        refill = asyncio.create_task(manager.start_kernel(**PREHEATED_KERNEL))
+        # A start that did not wait would count its kernel before its first await.
+        await asyncio.sleep(0.1)
+        assert manager.kernel_count() == 1 and not refill.done()
+
+        await manager.shutdown_kernel(first, now=True)
+        refilled = await refill
+        return manager.list_kernel_ids() == [refilled]
+
+    assert run_with_kernels(scenario, max_kernels=1)
 
 
 @pytest.mark.parametrize("token, expected", [(None, None), ("s3cret", "s3cret")])
