@@ -25,6 +25,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from station_kit.serve_kernels import (
     ERROR_TEXT,
     MAX_KERNELS,
+    UNCONNECTED_CULL_SECONDS,
     StationKernelManager,
     StationPageHandler,
     StationWebsocketConnection,
@@ -40,7 +41,8 @@ HOME_APP = "home.ipynb"
 TEMPLATE = "station"
 KERNEL_POOL_SIZE = 1
 CULL_IDLE_SECONDS = 30 * 60
-CULL_INTERVAL_SECONDS = 5 * 60
+# Often enough for the short cull of kernels no page connected to (serve_kernels).
+CULL_INTERVAL_SECONDS = 60
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
@@ -69,7 +71,7 @@ def voila_argv(
     Port retries are off so the server binds the port it was asked for or fails; the
     template cannot be switched from the URL because the lab template loads a CDN. Pages
     show no tracebacks, and neither does the kernel websocket; the kernels are limited in
-    number (station_kit.serve_kernels).
+    number, and those no page connected to are culled soon (station_kit.serve_kernels).
     """
     argv = [
         str(apps_dir or DEFAULT_APPS_DIR),
@@ -87,6 +89,7 @@ def voila_argv(
         f"--VoilaConfiguration.default_pool_size={KERNEL_POOL_SIZE}",
         f"--VoilaConfiguration.multi_kernel_manager_class={qualified_name(StationKernelManager)}",
         f"--StationKernelManager.max_kernels={max_kernels}",
+        f"--StationKernelManager.unconnected_cull_seconds={UNCONNECTED_CULL_SECONDS}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]

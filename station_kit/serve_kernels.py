@@ -1,10 +1,12 @@
-"""The kernels `station-kit serve` runs: how many, and what they may tell a browser.
+"""The kernels `station-kit serve` runs: how many, how long, and what they may tell a browser.
 
 Every app page runs in a kernel of its own, about 240 MiB each. Two guards keep a reload
 storm or a stray script from exhausting the office PC the server runs on, and a third keeps
 the kernels' insides on the server:
 
-- `StationKernelManager` runs at most ``max_kernels`` kernels, preheated ones included.
+- `StationKernelManager` runs at most ``max_kernels`` kernels, preheated ones included, and
+  soon shuts down a kernel no page ever connected to; the kernels of real pages are culled
+  as before, after long idleness with no page connected.
 - `StationPageHandler` answers a page request with 503 and the station's 503.html
   (服务器繁忙，请稍后刷新) when serving it could take the server past that limit.
 - `StationWebsocketConnection` keeps tracebacks, error details and stderr out of what the
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime, timedelta, timezone
 
 import tornado.web
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
@@ -29,6 +32,8 @@ ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联
 # from 5 kernels and 1.2 GiB to 17 and 4.1 GiB). 12 kernels, about 3 GiB, leave an 8 GB
 # office PC room for its own work; with one preheated kernel per app, 7 pages can be open.
 MAX_KERNELS = 12
+# A page connects to its kernel within seconds of loading; two minutes is generous.
+UNCONNECTED_CULL_SECONDS = 120
 # How often a preheated kernel that waits for a free place looks again.
 POOL_WAIT_SECONDS = 1.0
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -39,7 +44,8 @@ class KernelLimitReached(Exception):
 
 
 class StationKernelManager(AsyncMappingKernelManager):
-    """Jupyter's kernel manager with a limit on the kernels it runs.
+    """Jupyter's kernel manager with a limit on the kernels it runs, and a short cull for
+    the kernels of pages that never connected.
 
     Voilà builds its preheating manager on this class. A kernel for a page is refused at
     the limit; a kernel that refills the preheated pool waits for a free place instead,
@@ -49,6 +55,11 @@ class StationKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(
         MAX_KERNELS, config=True, help="Most kernels running at once, preheated ones included."
     )
+    unconnected_cull_seconds = Integer(
+        UNCONNECTED_CULL_SECONDS,
+        config=True,
+        help="Idle seconds after which a kernel no page ever connected to is shut down.",
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -56,6 +67,7 @@ class StationKernelManager(AsyncMappingKernelManager):
         self._pages_opening = 0
         self._pool_waiting = 0
         self._closing = False
+        self._connected_once: set[str] = set()
 
     def kernel_count(self) -> int:
         """Kernels running or starting."""
@@ -110,8 +122,38 @@ class StationKernelManager(AsyncMappingKernelManager):
         finally:
             self._pool_waiting -= 1
 
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        self._connected_once.add(kernel_id)
+
+    def remove_kernel(self, kernel_id: str):
+        self._connected_once.discard(kernel_id)
+        return super().remove_kernel(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """A page connects to its kernel within seconds of loading, so a kernel that no page
+        ever connected to (a script's request, a reload before the page had loaded) goes
+        after `unconnected_cull_seconds` of idleness. The rest are culled as Jupyter does;
+        Voilà's subclass keeps preheated kernels from reaching this method at all."""
+        if kernel_id in self and kernel_id not in self._connected_once:
+            kernel = self.get_kernel(kernel_id)
+            last_activity = getattr(kernel, "last_activity", None)
+            idle_for = timedelta(seconds=self.unconnected_cull_seconds)
+            idle_since = datetime.now(timezone.utc) - idle_for
+            busy = getattr(kernel, "execution_state", None) == "busy"
+            if last_activity is not None and last_activity < idle_since and not busy:
+                self.log.warning(
+                    "Culling kernel %s: idle %d seconds, and no page ever connected to it",
+                    kernel_id,
+                    self.unconnected_cull_seconds,
+                )
+                await self.shutdown_kernel(kernel_id)
+                return
+        await super().cull_kernel_if_idle(kernel_id)
+
     async def shutdown_all(self, now: bool = False) -> None:
-        """Preheated kernels waiting for a place give up, or they would start as the server stops."""
+        """Preheated kernels waiting for a place give up, or they would start as the server
+        stops."""
         self._closing = True
         await super().shutdown_all(now=now)
 

@@ -118,6 +118,15 @@ def test_kernels_are_preheated_and_idle_ones_culled():
     assert 0 < int(chosen["MappingKernelManager.cull_interval"]) <= 30 * 60
 
 
+def test_kernels_no_page_connected_to_are_culled_within_a_few_minutes():
+    chosen = options(serve.voila_argv())
+    unconnected_cull_seconds = int(chosen["StationKernelManager.unconnected_cull_seconds"])
+    cull_interval = int(chosen["MappingKernelManager.cull_interval"])
+
+    assert 0 < unconnected_cull_seconds <= 3 * 60
+    assert unconnected_cull_seconds + cull_interval <= 5 * 60
+
+
 def test_kernels_are_limited_by_the_station_kernel_manager():
     chosen = options(serve.voila_argv(max_kernels=9))
 
@@ -174,6 +183,22 @@ def test_at_the_limit_a_page_kernel_is_refused_and_a_preheated_one_waits_for_a_p
         return manager.list_kernel_ids() == [refilled]
 
     assert run_with_kernels(scenario, max_kernels=1)
+
+
+def test_a_kernel_no_page_connected_to_goes_soon_and_one_a_page_used_stays():
+    async def scenario(manager):
+        orphan = await manager.start_kernel(**PAGE_KERNEL)
+        used = await manager.start_kernel(**PAGE_KERNEL)
+        # What the kernel websocket does when a page connects, and when it is closed.
+        manager.notify_connect(used)
+        manager.notify_disconnect(used)
+
+        while orphan in manager:
+            await manager.cull_kernels()
+            await asyncio.sleep(0.5)
+        return used in manager
+
+    assert run_with_kernels(scenario, unconnected_cull_seconds=1, cull_idle_timeout=30 * 60)
 
 
 @pytest.mark.parametrize("token, expected", [(None, None), ("s3cret", "s3cret")])
