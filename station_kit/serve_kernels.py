@@ -159,7 +159,8 @@ class StationKernelManager(AsyncMappingKernelManager):
 
 
 class StationPageHandler(TornadoVoilaHandler):
-    """Voilà's app page, refused with 503 while the server runs as many kernels as it may."""
+    """Voilà's app page, refused with 503 while the server runs as many kernels as it may,
+    and sent with the cookie its kernel-shutdown beacon needs."""
 
     @tornado.web.authenticated
     async def get(self, path=None):
@@ -173,6 +174,11 @@ class StationPageHandler(TornadoVoilaHandler):
                 manager.max_kernels,
             )
             raise tornado.web.HTTPError(503)
+        # As it closes, the page asks the server to shut its kernel down, with the _xsrf
+        # cookie in the form; Voilà never sets that cookie (voila-dashboards/voila#1458),
+        # so the request was refused and each closed tab held its kernel until the idle
+        # cull. Reading the token sets the cookie.
+        _ = self.xsrf_token
         # Counted from here until the page is sent, so that requests arriving together
         # see each other before any of their kernels has started.
         manager.page_opening()

@@ -154,6 +154,25 @@ def test_page_is_chinese(page, station):
     assert "Noto Sans CJK SC" in label.evaluate("element => getComputedStyle(element).fontFamily")
 
 
+def close_as_a_person_would(page, request_log, station) -> None:
+    """Close the page's tab and wait until the server has shut its kernel down: the page
+    asks for that as it closes, so closed tabs do not hold kernels until the idle cull."""
+    channels = (re.search(r"/api/kernels/([0-9a-f-]{36})/channels", url) for url in request_log.urls)
+    kernel_id = next(found.group(1) for found in channels if found)
+
+    page.close(run_before_unload=True)
+
+    assert wait_for_log(station, f"Kernel shutdown: {kernel_id}")
+    refusals = [line for line in station.log().splitlines() if "403 POST /voila/api/shutdown" in line]
+    assert refusals == []
+
+
+def test_closing_a_page_shuts_its_kernel_down(page, request_log, station):
+    open_home(page, station.base_url)
+
+    close_as_a_person_would(page, request_log, station)
+
+
 def test_loading_text_is_chinese(station):
     html = http_get(station.app_url("home")).body
 
@@ -172,7 +191,7 @@ def test_failing_notebook_shows_no_traceback_but_logs_it(page, station):
     assert wait_for_log(station, SECRET_ERROR)
 
 
-def test_token_is_required_when_set(serve_station, page, apps_dir, data_dir, db_url):
+def test_token_is_required_when_set(serve_station, page, request_log, apps_dir, data_dir, db_url):
     station = serve_station(
         db_url, apps_dir=apps_dir, token="s3cret-token", env={"STATION_KIT_DATA_DIR": str(data_dir)}
     )
@@ -184,6 +203,7 @@ def test_token_is_required_when_set(serve_station, page, apps_dir, data_dir, db_
 
     page.goto(station.app_url("home"))
     page.locator(".sk-home-label").wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
+    close_as_a_person_would(page, request_log, station)
 
 
 class KernelSocket:
