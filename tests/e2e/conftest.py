@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.pages import ACTION_TIMEOUT_MS
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -81,8 +83,10 @@ def request_log() -> RequestLog:
 
 @pytest.fixture
 def page(browser, request_log):
-    """A fresh zh-CN page that records its requests into `request_log`."""
+    """A fresh zh-CN page that records its requests into `request_log`; it and any other page
+    of its context wait ACTION_TIMEOUT_MS for an element to act on."""
     context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     new_page = context.new_page()
     new_page.on("request", lambda request: request_log.urls.append(request.url))
     new_page.on("websocket", lambda websocket: request_log.urls.append(websocket.url))

@@ -25,12 +25,13 @@ from jupyter_server.services.kernels.connection.base import (
     serialize_msg_to_ws_v1,
 )
 
+from tests.e2e.pages import PAGE_TIMEOUT_MS
+
 pytestmark = pytest.mark.e2e
 
 LABEL_TEXT = "志愿者服务"
 SECRET_ERROR = "kaboom-7f3a"
 CLICK_ERROR = "click-kaboom-91c2"
-PAGE_TIMEOUT_MS = 60_000
 
 HOME_CELLS = [
     "import os\nimport ipywidgets as widgets\nfrom voila.utils import wait_for_request",
@@ -125,7 +126,7 @@ def wait_for_log(station, text: str, timeout: float = 60.0) -> bool:
 
 
 def open_home(page, base_url: str):
-    page.goto(f"{base_url}/")
+    page.goto(f"{base_url}/", timeout=PAGE_TIMEOUT_MS)
     label = page.locator(".sk-home-label")
     label.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
     return label
@@ -180,7 +181,7 @@ def test_loading_text_is_chinese(station):
 
 
 def test_failing_notebook_shows_no_traceback_but_logs_it(page, station):
-    page.goto(station.app_url("broken"))
+    page.goto(station.app_url("broken"), timeout=PAGE_TIMEOUT_MS)
     page.get_by_text("请联系管理员").wait_for(timeout=PAGE_TIMEOUT_MS)
     shown = page.inner_text("body")
 
@@ -201,7 +202,7 @@ def test_token_is_required_when_set(serve_station, page, request_log, apps_dir, 
     assert refused.status == 403 or "/login" in refused.location
     assert LABEL_TEXT not in refused.body
 
-    page.goto(station.app_url("home"))
+    page.goto(station.app_url("home"), timeout=PAGE_TIMEOUT_MS)
     page.locator(".sk-home-label").wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
     close_as_a_person_would(page, request_log, station)
 
