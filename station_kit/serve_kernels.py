@@ -175,9 +175,9 @@ class StationPageHandler(TornadoVoilaHandler):
             )
             raise tornado.web.HTTPError(503)
         # As it closes, the page asks the server to shut its kernel down, with the _xsrf
-        # cookie in the form; Voilà never sets that cookie (voila-dashboards/voila#1458),
-        # so the request was refused and each closed tab held its kernel until the idle
-        # cull. Reading the token sets the cookie.
+        # cookie in the form. Voilà never sets that cookie (voila-dashboards/voila#1458);
+        # without it the request is refused and a closed tab holds its kernel until the
+        # idle cull. Reading the token sets the cookie.
         _ = self.xsrf_token
         # Counted from here until the page is sent, so that requests arriving together
         # see each other before any of their kernels has started.
