@@ -99,7 +99,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from station_kit.serve import serve
 
     _prepare(args)
-    return serve(db_url=_database_url(args), host=args.host, port=args.port, token=args.token)
+    return serve(db_url=_database_url(args), host=args.host, port=args.port, token=args.token,
+                 max_kernels=args.max_kernels)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", nargs="?", const=secrets.token_urlsafe(16), default=None,
                        metavar="SECRET",
                        help="require a token; without SECRET a random one is made and printed")
+    serve.add_argument("--max-kernels", type=int, default=12, metavar="N",
+                       help="most kernels (about 240 MiB each) at once, one preheated per app included; "
+                            "past it a page gets 服务器繁忙 (default 12, for an 8 GB PC)")
     serve.set_defaults(handler=cmd_serve)
     return parser
 

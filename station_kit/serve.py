@@ -13,12 +13,23 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from tornado.ioloop import IOLoop
 from tornado.web import RedirectHandler
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from station_kit.serve_kernels import (
+    ERROR_TEXT,
+    MAX_KERNELS,
+    UNCONNECTED_CULL_SECONDS,
+    StationKernelManager,
+    StationPageHandler,
+    StationWebsocketConnection,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_APPS_DIR = PACKAGE_DIR.parent / "workbooks" / "apps"
@@ -30,9 +41,14 @@ HOME_APP = "home.ipynb"
 TEMPLATE = "station"
 KERNEL_POOL_SIZE = 1
 CULL_IDLE_SECONDS = 30 * 60
-CULL_INTERVAL_SECONDS = 5 * 60
+# Often enough for the short cull of kernels no page connected to (serve_kernels).
+CULL_INTERVAL_SECONDS = 60
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
-CELL_ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联系管理员。"
+
+
+def qualified_name(cls: type) -> str:
+    """How a traitlets Type option names a class."""
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def home_url(host: str, port: int, token: str | None) -> str:
@@ -48,11 +64,14 @@ def voila_argv(
     token: str | None = None,
     apps_dir: Path | None = None,
     open_browser: bool = False,
+    max_kernels: int = MAX_KERNELS,
 ) -> list[str]:
     """Voilà's command line for the station: the §8 requirements, one option each.
 
     Port retries are off so the server binds the port it was asked for or fails; the
-    template cannot be switched from the URL because the lab template loads a CDN.
+    template cannot be switched from the URL because the lab template loads a CDN. Pages
+    show no tracebacks, and neither does the kernel websocket; the kernels are limited in
+    number, and those no page connected to are culled soon (station_kit.serve_kernels).
     """
     argv = [
         str(apps_dir or DEFAULT_APPS_DIR),
@@ -64,15 +83,32 @@ def voila_argv(
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_TEXT}",
+        f"--VoilaExecutor.cell_error_instruction={ERROR_TEXT}",
+        f"--Voila.kernel_websocket_connection_class={qualified_name(StationWebsocketConnection)}",
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={KERNEL_POOL_SIZE}",
+        f"--VoilaConfiguration.multi_kernel_manager_class={qualified_name(StationKernelManager)}",
+        f"--StationKernelManager.max_kernels={max_kernels}",
+        f"--StationKernelManager.unconnected_cull_seconds={UNCONNECTED_CULL_SECONDS}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]
     if token:
         argv.append(f"--Voila.token={token}")
     return argv
+
+
+def kernel_limit_problem(max_kernels: int, apps_dir: Path) -> str | None:
+    """Why the limit cannot work, if it cannot: the preheated kernels count towards it, and
+    Voilà keeps a pool of them for every notebook under the apps folder."""
+    notebooks = [p for p in apps_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    preheated = len(notebooks) * KERNEL_POOL_SIZE
+    if max_kernels > preheated:
+        return None
+    return (
+        f"--max-kernels {max_kernels} leaves no kernel for a page: the server keeps "
+        f"{preheated} kernels preheated (one per app), and they count"
+    )
 
 
 def station_env(
@@ -95,13 +131,20 @@ def station_env(
 
 
 class StationVoila(Voila):
-    """Voilà with three station touches: `/` opens the home app, the home URL is printed
-    once serving, and kernels are shut down when the server stops."""
+    """Voilà with four station touches: `/` opens the home app, app pages are refused while
+    the server runs its limit of kernels, the home URL is printed once serving, and kernels
+    are shut down when the server stops."""
 
     def init_handlers(self) -> list:
         """Put a redirect to the home app before Voilà's tree page at `/` (the query,
-        hence any token, is carried over); an apps folder without a home app keeps the tree."""
-        handlers = super().init_handlers()
+        hence any token, is carried over); an apps folder without a home app keeps the tree.
+        App pages go to `StationPageHandler`, which answers 503 at the kernel limit."""
+        handlers = [
+            (pattern, StationPageHandler, *rest)
+            if handler is TornadoVoilaHandler
+            else (pattern, handler, *rest)
+            for pattern, handler, *rest in super().init_handlers()
+        ]
         if (Path(self.root_dir) / HOME_APP).is_file():
             target = f"{self.server_url}voila/render/{HOME_APP}"
             redirect = {"url": target, "permanent": False}
@@ -132,17 +175,28 @@ def serve(
     token: str | None = None,
     apps_dir: Path | None = None,
     open_browser: bool = False,
+    max_kernels: int = MAX_KERNELS,
 ) -> int:
     """Serve the staff apps until interrupted; returns the exit code.
 
     ``apps_dir`` defaults to $STATION_KIT_APPS_DIR, then workbooks/apps: the CLI has no
     option for it, and the browser tests point it at a temporary folder. This sets
     variables in ``os.environ`` because Voilà and the kernels it starts read them there.
+    A kernel limit that leaves no kernel for a page beside the preheated ones is refused.
     """
     apps_dir = apps_dir or Path(os.environ.get(APPS_DIR_ENV) or DEFAULT_APPS_DIR)
+    problem = kernel_limit_problem(max_kernels, apps_dir)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     os.environ.update(station_env(db_url=db_url, host=host))
     argv = voila_argv(
-        host=host, port=port, token=token, apps_dir=apps_dir, open_browser=open_browser
+        host=host,
+        port=port,
+        token=token,
+        apps_dir=apps_dir,
+        open_browser=open_browser,
+        max_kernels=max_kernels,
     )
     # The singleton, because Voilà's notebook renderers have no parent and log through
     # traitlets' global logger, which is the app's log only for Application.instance().

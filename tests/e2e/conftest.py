@@ -16,12 +16,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.e2e.pages import ACTION_TIMEOUT_MS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,8 +83,10 @@ def request_log() -> RequestLog:
 
 @pytest.fixture
 def page(browser, request_log):
-    """A fresh zh-CN page that records its requests into `request_log`."""
+    """A fresh zh-CN page that records its requests into `request_log`; it and any other page
+    of its context wait ACTION_TIMEOUT_MS for an element to act on."""
     context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     new_page = context.new_page()
     new_page.on("request", lambda request: request_log.urls.append(request.url))
     new_page.on("websocket", lambda websocket: request_log.urls.append(websocket.url))
@@ -97,6 +101,7 @@ class StationServer:
     base_url: str
     token: str | None
     log_path: Path
+    pid: int
 
     def app_url(self, name: str) -> str:
         """The page of one app in workbooks/apps, logged in when the server wants a token."""
@@ -113,8 +118,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve_command(port: int, db_url: str, token: str | None) -> list[str]:
-    options = ["--host", SERVER_HOST, "--port", str(port), "--db", db_url]
+def _serve_command(port: int, db_url: str, token: str | None, args: list[str]) -> list[str]:
+    options = ["--host", SERVER_HOST, "--port", str(port), "--db", db_url, *args]
     if token:
         options += ["--token", token]
     return [sys.executable, "-m", "station_kit.cli", "serve", *options]
@@ -162,12 +167,13 @@ def _terminate(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def serve_station(tmp_path_factory) -> Iterator[Callable[..., StationServer]]:
-    """Factory: ``serve_station(db_url, apps_dir=None, token=None, env=None)`` starts
+    """Factory: ``serve_station(db_url, apps_dir=None, token=None, env=None, args=())`` starts
     `station-kit serve` on a free port and returns a `StationServer` once it answers HTTP.
 
     `apps_dir` (default workbooks/apps) reaches the server as $STATION_KIT_APPS_DIR; `env`
-    adds variables (e.g. STATION_KIT_DATA_DIR, which holds the ID-number key). Every server
-    started is stopped when the module's tests are done.
+    adds variables (e.g. STATION_KIT_DATA_DIR, which holds the ID-number key); `args` are
+    more `serve` options (e.g. ``["--max-kernels", "3"]``). Every server started is stopped
+    when the module's tests are done.
     """
     processes: list[subprocess.Popen] = []
 
@@ -177,6 +183,7 @@ def serve_station(tmp_path_factory) -> Iterator[Callable[..., StationServer]]:
         apps_dir: Path | None = None,
         token: str | None = None,
         env: dict[str, str] | None = None,
+        args: Sequence[str] = (),
     ) -> StationServer:
         port = _free_port()
         log_path = tmp_path_factory.mktemp("serve") / "serve.log"
@@ -185,7 +192,7 @@ def serve_station(tmp_path_factory) -> Iterator[Callable[..., StationServer]]:
             server_env[APPS_DIR_ENV] = str(apps_dir)
         with log_path.open("wb") as log_file:
             process = subprocess.Popen(
-                _serve_command(port, db_url, token),
+                _serve_command(port, db_url, token, list(args)),
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 env=server_env,
@@ -194,7 +201,7 @@ def serve_station(tmp_path_factory) -> Iterator[Callable[..., StationServer]]:
         processes.append(process)
         _wait_until_serving(process, port, log_path)
         base_url = f"http://{SERVER_HOST}:{port}"
-        return StationServer(base_url=base_url, token=token, log_path=log_path)
+        return StationServer(base_url=base_url, token=token, log_path=log_path, pid=process.pid)
 
     yield start
     for process in processes:

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 # A kernel that starts while the 2-core CI machine runs other servers can take most of a minute.
 PAGE_TIMEOUT_MS = 90_000
+# How long a click or a fill may wait for its element, and an expected text or state for the page
+# to show it. A busy 2-core machine is slow, and every wait ends as soon as the thing happens: no
+# test depends on speed (DESIGN.md §11); how fast is for the benchmarks.
+ACTION_TIMEOUT_MS = 60_000
 
 
 def expect(locator):
-    """Playwright's expect, imported late: without Playwright the browser tests skip with a reason."""
+    """Playwright's expect, imported late: without Playwright the browser tests skip with a reason.
+    Its assertions wait ACTION_TIMEOUT_MS, not Playwright's 5 s."""
     from playwright.sync_api import expect as playwright_expect
 
+    playwright_expect.set_options(timeout=ACTION_TIMEOUT_MS)
     return playwright_expect(locator)
 
 

@@ -10,11 +10,9 @@ import pytest
 from station_kit import clock
 from station_kit.i18n import t
 from station_kit.models import Activity
-from tests.e2e.pages import expect, open_app
+from tests.e2e.pages import ACTION_TIMEOUT_MS, expect, open_app
 
 pytestmark = pytest.mark.e2e
-
-ACTION_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture

@@ -10,12 +10,10 @@ from station_kit.analytics import headline_figures
 from station_kit.db import get_engine, read_session
 from station_kit.i18n import t
 from station_kit.services.org import current_station
-from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect, open_app
+from tests.e2e.pages import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, clipped, expect, open_app
 from tests.factories import id_number, unique_phone, with_bad_check_digit
 
 pytestmark = pytest.mark.e2e
-
-ACTION_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -13,10 +14,24 @@ from voila.configuration import VoilaConfiguration
 from voila.execute import VoilaExecutor
 
 from station_kit import serve
+from station_kit.cli import build_parser
+from station_kit.serve_kernels import (
+    ERROR_TEXT,
+    MAX_KERNELS,
+    KernelLimitReached,
+    StationKernelManager,
+    StationWebsocketConnection,
+    client_safe,
+)
 
 CONFIGURABLES = {
-    cls.__name__: cls for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager)
+    cls.__name__: cls
+    for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager, StationKernelManager)
 }
+# How Voilà starts a kernel for a page, and one to refill its pool of preheated kernels.
+PAGE_KERNEL = {"kernel_name": "python3", "env": {**os.environ, "VOILA_PREHEAT": "False"}}
+PREHEATED_KERNEL = {"kernel_name": "python3", "env": {**os.environ, "VOILA_PREHEAT": "True"}}
+KERNEL_START_TIMEOUT_S = 120
 TEMPLATE_DIR = serve.JUPYTER_DATA_DIR / "voila" / "templates" / serve.TEMPLATE
 
 
@@ -45,6 +60,55 @@ def test_pages_show_neither_sources_nor_tracebacks():
     assert chosen["VoilaConfiguration.allow_template_override"] == "NO"
 
 
+def test_the_kernel_websocket_is_the_one_that_keeps_tracebacks_back():
+    chosen = options(serve.voila_argv())
+
+    assert chosen["Voila.kernel_websocket_connection_class"] == (
+        "station_kit.serve_kernels.StationWebsocketConnection"
+    )
+    assert issubclass(StationWebsocketConnection, Voila.kernel_websocket_connection_class.klass)
+
+
+TRACEBACK = ["\x1b[31mTraceback (most recent call last)\x1b[0m", 'File "/srv/x.py", line 1']
+
+
+@pytest.mark.parametrize(
+    "msg_type, content",
+    [
+        ("error", {"ename": "ValueError", "evalue": "secret", "traceback": TRACEBACK}),
+        ("execute_reply", {"status": "error", "execution_count": 3, "ename": "ValueError",
+                           "evalue": "secret", "traceback": TRACEBACK}),
+    ],
+)
+def test_errors_reach_the_browser_as_the_chinese_notice_only(msg_type, content):
+    safe = client_safe(msg_type, content)
+
+    assert safe["traceback"] == [ERROR_TEXT]
+    assert safe["evalue"] == ERROR_TEXT
+    assert "secret" not in json.dumps(safe) and "ValueError" not in json.dumps(safe)
+    assert {k: v for k, v in safe.items() if k not in ("ename", "evalue", "traceback")} == {
+        k: v for k, v in content.items() if k not in ("ename", "evalue", "traceback")
+    }
+
+
+def test_stderr_never_reaches_the_browser_and_stdout_does():
+    assert client_safe("stream", {"name": "stderr", "text": "\n".join(TRACEBACK)}) is None
+    stdout = {"name": "stdout", "text": "已保存"}
+    assert client_safe("stream", stdout) == stdout
+
+
+@pytest.mark.parametrize(
+    "msg_type, content",
+    [
+        ("execute_reply", {"status": "ok", "execution_count": 1}),
+        ("comm_msg", {"comm_id": "c", "data": {"method": "update", "state": {"value": "x"}}}),
+        ("display_data", {"data": {"text/plain": "1"}, "metadata": {}}),
+    ],
+)
+def test_other_messages_pass_unchanged(msg_type, content):
+    assert client_safe(msg_type, content) is content
+
+
 def test_kernels_are_preheated_and_idle_ones_culled():
     chosen = options(serve.voila_argv())
 
@@ -52,6 +116,89 @@ def test_kernels_are_preheated_and_idle_ones_culled():
     assert int(chosen["VoilaConfiguration.default_pool_size"]) >= 1
     assert int(chosen["MappingKernelManager.cull_idle_timeout"]) == 30 * 60
     assert 0 < int(chosen["MappingKernelManager.cull_interval"]) <= 30 * 60
+
+
+def test_kernels_no_page_connected_to_are_culled_within_a_few_minutes():
+    chosen = options(serve.voila_argv())
+    unconnected_cull_seconds = int(chosen["StationKernelManager.unconnected_cull_seconds"])
+    cull_interval = int(chosen["MappingKernelManager.cull_interval"])
+
+    assert 0 < unconnected_cull_seconds <= 3 * 60
+    assert unconnected_cull_seconds + cull_interval <= 5 * 60
+
+
+def test_kernels_are_limited_by_the_station_kernel_manager():
+    chosen = options(serve.voila_argv(max_kernels=9))
+
+    assert chosen["VoilaConfiguration.multi_kernel_manager_class"] == (
+        "station_kit.serve_kernels.StationKernelManager"
+    )
+    assert chosen["StationKernelManager.max_kernels"] == "9"
+    assert options(serve.voila_argv())["StationKernelManager.max_kernels"] == str(MAX_KERNELS)
+
+
+def test_the_command_line_default_limit_is_the_servers():
+    assert build_parser().parse_args(["serve"]).max_kernels == MAX_KERNELS
+    assert build_parser().parse_args(["serve", "--max-kernels", "20"]).max_kernels == 20
+
+
+def test_a_limit_that_leaves_no_kernel_for_a_page_is_refused(tmp_path):
+    for name in ("home", "volunteers", "lectures", ".ipynb_checkpoints/home-checkpoint"):
+        (tmp_path / f"{name}.ipynb").parent.mkdir(exist_ok=True)
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+
+    assert "--max-kernels 3" in serve.kernel_limit_problem(3, tmp_path)
+    assert serve.kernel_limit_problem(4, tmp_path) is None
+    assert serve.kernel_limit_problem(MAX_KERNELS, serve.DEFAULT_APPS_DIR) is None
+
+
+def run_with_kernels(scenario, **settings):
+    """Run ``scenario(manager)`` against a StationKernelManager that starts real kernels,
+    and shut them all down afterwards."""
+
+    async def main():
+        manager = StationKernelManager(**settings)
+        try:
+            return await asyncio.wait_for(scenario(manager), KERNEL_START_TIMEOUT_S)
+        finally:
+            await manager.shutdown_all(now=True)
+
+    return asyncio.run(main())
+
+
+def test_at_the_limit_a_page_kernel_is_refused_and_a_preheated_one_waits_for_a_place():
+    async def scenario(manager):
+        first = await manager.start_kernel(**PAGE_KERNEL)
+        with pytest.raises(KernelLimitReached):
+            await manager.start_kernel(**PAGE_KERNEL)
+        assert manager.is_full()
+
+        refill = asyncio.create_task(manager.start_kernel(**PREHEATED_KERNEL))
+        # A start that did not wait would count its kernel before its first await.
+        await asyncio.sleep(0.1)
+        assert manager.kernel_count() == 1 and not refill.done()
+
+        await manager.shutdown_kernel(first, now=True)
+        refilled = await refill
+        return manager.list_kernel_ids() == [refilled]
+
+    assert run_with_kernels(scenario, max_kernels=1)
+
+
+def test_a_kernel_no_page_connected_to_goes_soon_and_one_a_page_used_stays():
+    async def scenario(manager):
+        orphan = await manager.start_kernel(**PAGE_KERNEL)
+        used = await manager.start_kernel(**PAGE_KERNEL)
+        # What the kernel websocket does when a page connects, and when it is closed.
+        manager.notify_connect(used)
+        manager.notify_disconnect(used)
+
+        while orphan in manager:
+            await manager.cull_kernels()
+            await asyncio.sleep(0.5)
+        return used in manager
+
+    assert run_with_kernels(scenario, unconnected_cull_seconds=1, cull_idle_timeout=30 * 60)
 
 
 @pytest.mark.parametrize("token, expected", [(None, None), ("s3cret", "s3cret")])
