@@ -1,7 +1,7 @@
 """`station-kit serve`: the staff apps under standalone Voilà (DESIGN.md §6, §8).
 
 Voilà runs in this process, as a small subclass of its own application class, so that
-`/` can lead to the home app and the home URL is printed once the port is bound.
+`/` can lead to the home app and the home URL is printed once 首页 can be served.
 
 What an app notebook must do: a preheated kernel runs its notebook when the server starts
 (and again each time it refills its pool), long before anyone opens the page. So a
@@ -11,9 +11,11 @@ reads the database; anything read before that call is as old as the kernel.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from tornado.web import RedirectHandler
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from station_kit.i18n import t
 from station_kit.serve_kernels import (
     ERROR_TEXT,
     MAX_KERNELS,
@@ -38,6 +41,7 @@ APPS_DIR_ENV = "STATION_KIT_APPS_DIR"
 DB_URL_ENV = "STATION_KIT_DB_URL"
 
 HOME_APP = "home.ipynb"
+READY_TIMEOUT_SECONDS = 180  # after this the address is printed anyway, with pages still warming
 TEMPLATE = "station"
 KERNEL_POOL_SIZE = 1
 CULL_IDLE_SECONDS = 30 * 60
@@ -132,8 +136,8 @@ def station_env(
 
 class StationVoila(Voila):
     """Voilà with four station touches: `/` opens the home app, app pages are refused while
-    the server runs its limit of kernels, the home URL is printed once serving, and kernels
-    are shut down when the server stops."""
+    the server runs its limit of kernels, the home URL is printed once 首页 can be served, and
+    kernels are shut down when the server stops."""
 
     def init_handlers(self) -> list:
         """Put a redirect to the home app before Voilà's tree page at `/` (the query,
@@ -157,8 +161,25 @@ class StationVoila(Voila):
         super().listen()
 
     def _announce(self) -> None:
+        print(t("serve.starting"), flush=True)
+        IOLoop.current().spawn_callback(self._announce_when_ready)
+
+    async def _announce_when_ready(self) -> None:
+        """Print the address once 首页 can be served: on 2 cores the preheated kernels of every app
+        warm together for up to half a minute, and a page asked for before then stays blank."""
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and not self._home_ready():
+            await asyncio.sleep(0.5)
         host = "127.0.0.1" if self.ip in WILDCARD_HOSTS else self.ip
-        print(home_url(host, self.port, self.token), flush=True)
+        print(t("serve.ready", url=home_url(host, self.port, self.token)), flush=True)
+
+    def _home_ready(self) -> bool:
+        """True when 首页's preheated kernel has run its notebook (or there is no 首页 to wait for)."""
+        if not (Path(self.root_dir) / HOME_APP).is_file():
+            return True
+        pools = getattr(self.kernel_manager, "_pools", {})
+        pool = next((tasks for name, tasks in pools.items() if Path(str(name)).name == HOME_APP), None)
+        return bool(pool) and all(task.done() for task in pool)
 
     def stop(self) -> None:
         """Voilà only removes its connection files; without this the kernels would linger

@@ -11,8 +11,8 @@ from stdnum.cn import ric
 
 from station_kit.demo import people
 from station_kit.models import Post, Squad, Team, VolunteerCreate
-from station_kit.services.org import add_unit, create_station
 from station_kit.services.actor import Actor
+from station_kit.services.org import add_unit, create_station
 
 _phones = itertools.count(13800138000)
 _rng = random.Random(7)

@@ -11,9 +11,9 @@ import pytest
 from station_kit import clock
 from station_kit.db import get_engine, write_session
 from station_kit.services import activities, records
+from station_kit.services.actor import Actor
 from station_kit.services.org import current_station
 from station_kit.services.volunteers import search_volunteers
-from station_kit.services.actor import Actor
 from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect
 from tests.factories import activity_data, id_number, unique_phone
 

@@ -25,6 +25,7 @@ from jupyter_server.services.kernels.connection.base import (
     serialize_msg_to_ws_v1,
 )
 
+from station_kit.i18n import t
 from tests.e2e.pages import PAGE_TIMEOUT_MS
 
 pytestmark = pytest.mark.e2e
@@ -137,6 +138,17 @@ def test_root_opens_home_app_with_request_time_data(page, station, db_url):
 
     assert page.url == station.app_url("home")
     assert label.inner_text() == f"{LABEL_TEXT} {db_url}"
+
+
+def test_the_address_is_given_only_once_home_can_be_served(station):
+    """On 2 cores every app's kernel warms at once; an address given before 首页's is ready leads to
+    a blank wait, so the server says it is starting, and gives the address when 首页 is warm."""
+    ready = t("serve.ready", url="")
+    deadline = time.monotonic() + 180
+    while ready not in station.log() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    log = station.log()
+    assert log.index(t("serve.starting")) < log.index("Kernel pool of home.ipynb is filled") < log.index(ready)
 
 
 def test_page_asks_nothing_of_other_hosts(page, request_log, station):

@@ -13,8 +13,8 @@ from station_kit.config import get_settings
 from station_kit.db import get_engine, read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.models import Volunteer
-from station_kit.services.volunteers import register_volunteer
 from station_kit.services.actor import Actor
+from station_kit.services.volunteers import register_volunteer
 from tests.factories import id_number, make_station, volunteer_data
 
 

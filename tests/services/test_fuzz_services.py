@@ -42,8 +42,8 @@ from station_kit.models.org import Association, PartnerKind, ServiceBase, Servic
 from station_kit.models.people import Gender, IdType, VolunteerUpdate
 from station_kit.models.work import AttendanceMode, LectureHall, RecordRole, WorkTask
 from station_kit.services import activities, org, records, volunteers
-from station_kit.services.records import Attendance
 from station_kit.services.actor import Actor
+from station_kit.services.records import Attendance
 from tests.factories import activity_data, make_room, make_station, volunteer_data, with_check_digit
 from tests.fuzz import (
     FUZZ,

@@ -12,9 +12,9 @@ from station_kit.errors import DomainError
 from station_kit.models import ServiceRecord
 from station_kit.models.work import RecordRole, RecordStatus
 from station_kit.services import activities, records
+from station_kit.services.actor import Actor
 from station_kit.services.records import Attendance
 from station_kit.services.volunteers import register_volunteer, search_volunteers
-from station_kit.services.actor import Actor
 from tests.factories import activity_data, volunteer_data
 
 # A Friday in 2022; the Monday 17 days later is more than 10 working days on.

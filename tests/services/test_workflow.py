@@ -18,8 +18,8 @@ from station_kit.models import AuditEvent
 from station_kit.models.work import ActivityStatus
 from station_kit.services import activities
 from station_kit.services.activities import ACTIVITY_FLOW
-from station_kit.services.workflow import Workflow, transition
 from station_kit.services.actor import Actor
+from station_kit.services.workflow import Workflow, transition
 from tests.factories import activity_data
 
 ACTIONS = sorted({action for _, action in ACTIVITY_FLOW.transitions} | {"reopen", ""})

@@ -11,14 +11,14 @@ from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.models import Activity, ServiceRecord
 from station_kit.models.work import RecordStatus
+from station_kit.services.actor import Actor
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import activities
 from station_kit.ui.activities import attendance
 from station_kit.ui.kit.actions import CLICK_SETTLE_SECONDS, walk
 from station_kit.ui.kit.format import esc
-from station_kit.services.actor import Actor
-from tests.widgets import find
 from tests.factories import make_room, volunteer_data
+from tests.widgets import find
 
 
 @pytest.fixture

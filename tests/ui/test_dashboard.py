@@ -11,11 +11,11 @@ from station_kit import analytics
 from station_kit.clock import CHINA
 from station_kit.db import write_session
 from station_kit.services import activities, records
-from station_kit.services.volunteers import register_volunteer
 from station_kit.services.actor import Actor
+from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import dashboard
-from tests.widgets import find
 from tests.factories import activity_data, volunteer_data
+from tests.widgets import find
 
 
 def number(app, key: str) -> str:

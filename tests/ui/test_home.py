@@ -6,20 +6,19 @@ import logging
 
 from station_kit import clock
 from station_kit.analytics import HEADLINE_KEYS
+from station_kit.config import PROJECT_ROOT
 from station_kit.db import write_session
 from station_kit.i18n import t
+from station_kit.services.actor import Actor, Role
 from station_kit.services.org import create_station
 from station_kit.services.volunteers import register_volunteer
-from station_kit.config import PROJECT_ROOT
-from station_kit.services.actor import Role
 from station_kit.ui import home, registry
 from station_kit.ui.kit import context
-from station_kit.ui.kit.context import set_actor_provider
 from station_kit.ui.kit.actions import walk
+from station_kit.ui.kit.context import set_actor_provider
 from station_kit.ui.kit.format import esc, format_date
-from station_kit.services.actor import Actor
-from tests.widgets import find, find_all
 from tests.factories import volunteer_data
+from tests.widgets import find, find_all
 
 
 def figure(app, key: str) -> str:

@@ -5,9 +5,9 @@ from station_kit.db import write_session
 from station_kit.models import PartnerUnit
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import LectureHall
+from station_kit.services.actor import Actor
 from station_kit.services.org import add_unit
 from station_kit.ui import lectures
-from station_kit.services.actor import Actor
 from tests.widgets import find
 
 

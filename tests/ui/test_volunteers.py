@@ -16,16 +16,16 @@ from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.models import AuditEvent, Squad, Team, Volunteer
 from station_kit.models.people import IdType
+from station_kit.services.actor import Actor
 from station_kit.services.org import add_unit
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import volunteers
 from station_kit.ui.kit import actions
-from station_kit.ui.kit.forms import NOT_CHOSEN
 from station_kit.ui.kit.format import esc
-from tests.widgets import find, find_all
+from station_kit.ui.kit.forms import NOT_CHOSEN
 from station_kit.ui.volunteers import register as register_module
-from station_kit.services.actor import Actor
 from tests.factories import id_number, unique_phone, volunteer_data, with_bad_check_digit
+from tests.widgets import find, find_all
 
 
 @pytest.fixture(autouse=True)
