@@ -121,6 +121,7 @@ class VolunteerPublic(SQLModel):
     age: int
     id_type: IdType
     id_number: str
+    id_number_note: str = ""  # a message key, e.g. region unverified
     phone: str
     residence_area: str
     is_party_member: bool

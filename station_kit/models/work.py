@@ -111,6 +111,18 @@ class Activity(ActivityBase, table=True):
     updated_at: dt.datetime = Field(default_factory=clock.now)
 
 
+class ActivityPublic(SQLModel):
+    """What an app shows of an activity in its lists and choosers."""
+
+    id: int
+    title: str
+    category: WorkTask
+    hall: LectureHall | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: ActivityStatus
+
+
 class ActivityPartner(SQLModel, table=True):
     """Partner units (共建/双报到单位/爱心企业) that co-hold an activity."""
 

@@ -20,7 +20,7 @@ from station_kit.models import (
     Project,
     Room,
 )
-from station_kit.models.work import ActivityBase, ActivityStatus
+from station_kit.models.work import ActivityBase, ActivityPublic, ActivityStatus
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.workflow import Workflow, transition
@@ -133,8 +133,12 @@ def get_activity(session: Session, activity_id: int) -> Activity:
     return activity
 
 
+def activity_public(*, session: Session, activity_id: int) -> ActivityPublic:
+    return ActivityPublic.model_validate(get_activity(session, activity_id), from_attributes=True)
+
+
 def list_activities(*, session: Session, station_id: int, start: dt.datetime | None = None,
-                    end: dt.datetime | None = None, hall=None, limit: int = 200) -> list[Activity]:
+                    end: dt.datetime | None = None, hall=None, limit: int = 200) -> list[ActivityPublic]:
     """Activities in time order, optionally within [start, end) and of one lecture hall."""
     statement = select(Activity).where(Activity.station_id == station_id)
     if start is not None:
@@ -143,7 +147,8 @@ def list_activities(*, session: Session, station_id: int, start: dt.datetime | N
         statement = statement.where(Activity.starts_at < end)
     if hall is not None:
         statement = statement.where(Activity.hall == hall)
-    return list(session.exec(statement.order_by(Activity.starts_at.desc()).limit(limit)).all())
+    rows = session.exec(statement.order_by(Activity.starts_at.desc()).limit(limit)).all()
+    return [ActivityPublic.model_validate(row, from_attributes=True) for row in rows]
 
 
 def activity_partners(*, session: Session, activity_id: int) -> list[str]:

@@ -346,6 +346,7 @@ def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool =
             age=today.year - volunteer.birth_year, id_type=volunteer.id_type,
             id_number=(vault.decrypt(volunteer.id_number_cipher) if unmasked
                        else volunteer.id_number_masked),
+            id_number_note=volunteer.id_number_note,
             phone=volunteer.phone if unmasked else mask_phone(volunteer.phone),
             residence_area=volunteer.residence_area, is_party_member=volunteer.is_party_member,
             team=teams.get(volunteer.team_id, ""), squad=squads.get(volunteer.squad_id, ""),

@@ -94,6 +94,23 @@ def test_a_wrong_import_is_caught_wherever_it_is_written():
     assert violations({"services/audit.py": "import ipywidgets as widgets"}) != []
 
 
+def test_apps_show_public_shapes_never_table_rows():
+    """A row holds what a screen must not show (a volunteer's phone, the ciphers); apps get *Public
+    shapes and form shapes, and may name enums, never a table class."""
+    from sqlmodel import SQLModel
+
+    import station_kit.models as models
+
+    tables = {name for name, value in vars(models).items()
+              if isinstance(value, type) and issubclass(value, SQLModel) and getattr(value, "__table__", None) is not None}
+    named = []
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("station_kit.models"):
+                named += [f"{path.name}: {alias.name}" for alias in node.names if alias.name in tables]
+    assert tables and named == []
+
+
 def test_ui_runs_no_queries_of_its_own():
     calls = [path.name for path in (PACKAGE / "ui").rglob("*.py")
              if any(word in path.read_text() for word in ("session.exec(", "session.get(", "select("))]

@@ -11,7 +11,7 @@ from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.models.work import ActivityStatus
 from station_kit.rules.hours import hours_text
-from station_kit.services.activities import get_activity, list_activities, set_activity_status
+from station_kit.services.activities import activity_public, list_activities, set_activity_status
 from station_kit.services.records import Attendance, check_in_many, check_out, record_attendance
 from station_kit.services.rosters import roster
 from station_kit.services.volunteers import search_volunteers
@@ -90,7 +90,7 @@ class AttendanceTab:
             return
         with self.context.reading() as session:
             lines = roster(session=session, activity_id=self.activity.value)
-            self.status.value = ActivityStatus(get_activity(session, self.activity.value).status)
+            self.status.value = ActivityStatus(activity_public(session=session, activity_id=self.activity.value).status)
         rows = [(line.name, line.phone, t(f"enum.record_role.{line.role}"),
                  format_time(line.started_at), format_time(line.ended_at) if line.ended_at else "",
                  t("activities.no_show_mark") if line.no_show else hours_text(line.minutes),
@@ -103,8 +103,9 @@ class AttendanceTab:
 
     def _set_status(self) -> None:
         with self.context.writing() as session:
-            activity = set_activity_status(session=session, activity_id=self._activity_id(),
-                                           status=self.status.value, actor=self.context.actor)
+            set_activity_status(session=session, activity_id=self._activity_id(), status=self.status.value,
+                                actor=self.context.actor)
+            activity = activity_public(session=session, activity_id=self._activity_id())
         self.message.success(t("activities.status_set", title=activity.title,
                                status=t(f"enum.activity_status.{activity.status}")))
 
@@ -131,7 +132,7 @@ class AttendanceTab:
 
     def _activity_day(self):
         with self.context.reading() as session:
-            activity = get_activity(session, self._activity_id())
+            activity = activity_public(session=session, activity_id=self._activity_id())
         return clock.local(activity.starts_at).date()
 
     def _activity_id(self) -> int:

@@ -9,8 +9,8 @@ import ipywidgets as widgets
 from station_kit import clock
 from station_kit.errors import DomainError
 from station_kit.i18n import t
-from station_kit.models.people import Gender, IdType, Volunteer, VolunteerCreate
-from station_kit.services.volunteers import GUARDIAN_CONSENT_BELOW_AGE, register_volunteer
+from station_kit.models.people import Gender, IdType, VolunteerCreate, VolunteerPublic
+from station_kit.services.volunteers import GUARDIAN_CONSENT_BELOW_AGE, register_volunteer, to_public
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.format import esc, format_date
 from station_kit.ui.kit.forms import Form, dropdown, labelled
@@ -134,13 +134,14 @@ class RegisterTab:
             guardian_consent=value("guardian_consent"),
         )
 
-    def _write(self) -> Volunteer:
+    def _write(self) -> VolunteerPublic:
         data = self._data()
         try:
             with self.context.writing() as session:
-                return register_volunteer(session=session, station_id=self.context.station_id, data=data,
-                                          actor=self.context.actor,
-                                          allow_similar=self.form.value("allow_similar"))
+                volunteer = register_volunteer(session=session, station_id=self.context.station_id, data=data,
+                                               actor=self.context.actor,
+                                               allow_similar=self.form.value("allow_similar"))
+                return to_public(session, [volunteer])[0]
         except DomainError as error:
             if POSSIBLE_DUPLICATE in error.keys():
                 self.form["allow_similar"].row.layout.display = None

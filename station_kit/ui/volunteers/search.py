@@ -11,8 +11,14 @@ import ipywidgets as widgets
 
 from station_kit.errors import DomainError
 from station_kit.i18n import t
-from station_kit.models.people import Volunteer, VolunteerPublic, VolunteerUpdate
-from station_kit.services.volunteers import Editable, editable_volunteer, search_volunteers, update_volunteer
+from station_kit.models.people import VolunteerPublic, VolunteerUpdate
+from station_kit.services.volunteers import (
+    Editable,
+    editable_volunteer,
+    search_volunteers,
+    to_public,
+    update_volunteer,
+)
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.format import esc, yes_no
 from station_kit.ui.kit.forms import NOT_CHOSEN, Form, labelled
@@ -169,11 +175,12 @@ class EditForm:
             post_ids=list(value("post_ids")),
         )
 
-    def _write(self) -> Volunteer:
+    def _write(self) -> VolunteerPublic:
         changes = self._changes()
         with self.context.writing() as session:
-            return update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
-                                    actor=self.context.actor)
+            volunteer = update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
+                                         actor=self.context.actor)
+            return to_public(session, [volunteer])[0]
 
     def _save(self) -> None:
         volunteer = self.form.attempt(self._write)
