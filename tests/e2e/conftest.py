@@ -91,6 +91,10 @@ def page(browser, request_log):
     new_page.on("request", lambda request: request_log.urls.append(request.url))
     new_page.on("websocket", lambda websocket: request_log.urls.append(websocket.url))
     yield new_page
+    # Close each tab as a person would: the page asks the server to shut its kernel down, so a
+    # module's tests do not pile up kernels against serve's --max-kernels limit.
+    for open_page in context.pages:
+        open_page.close(run_before_unload=True)
     context.close()
 
 
