@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -163,7 +164,10 @@ def run_with_kernels(scenario, **settings):
         finally:
             await manager.shutdown_all(now=True)
 
-    return asyncio.run(main())
+    # In its own thread: in a whole run the browser tests' Playwright keeps an event loop running
+    # in this one, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, main()).result()
 
 
 def test_at_the_limit_a_page_kernel_is_refused_and_a_preheated_one_waits_for_a_place():
