@@ -93,8 +93,13 @@ def page(browser, request_log):
     yield new_page
     # Close each tab as a person would: the page asks the server to shut its kernel down, so a
     # module's tests do not pile up kernels against serve's --max-kernels limit.
+    from playwright.sync_api import Error as PlaywrightError
+
     for open_page in context.pages:
-        open_page.close(run_before_unload=True)
+        try:
+            open_page.close(run_before_unload=True)
+        except PlaywrightError:  # the test closed it already, and it is going
+            pass
     context.close()
 
 
