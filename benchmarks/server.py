@@ -33,13 +33,18 @@ def _wait_for(url: str, seconds: float = 120) -> None:
     raise RuntimeError(f"server at {url} did not answer")
 
 
+BENCH_MAX_KERNELS = 40
+
+
 @contextmanager
 def serving(db_url: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """Serve the apps over ``db_url`` (its output in ``log_path``); yields the base URL once it answers."""
     port = _free_port()
     with log_path.open("wb") as log:
+        # Room for every page a benchmark opens: it measures loading, not serve's kernel limit.
         server = subprocess.Popen([sys.executable, "-m", "station_kit.cli", "serve", "--port", str(port),
-                                   "--db", db_url], stdout=log, stderr=subprocess.STDOUT,
+                                   "--db", db_url, "--max-kernels", str(BENCH_MAX_KERNELS)],
+                                  stdout=log, stderr=subprocess.STDOUT,
                                   env={**os.environ, **(env or {})}, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
