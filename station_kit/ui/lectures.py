@@ -14,10 +14,9 @@ from station_kit.ui.activities.fields import enum_options, schedule_fields, sche
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.context import AppContext, station_app
 from station_kit.ui.kit.format import esc, format_time
-from station_kit.ui.kit.forms import Form, labelled, optional
+from station_kit.ui.kit.forms import Form, dropdown, labelled
 from station_kit.ui.kit.layout import page, text_block
 from station_kit.ui.kit.tables import html_table
-from station_kit.ui.kit.theme import INPUT_WIDTH
 
 APP = "lectures"
 SESSIONS_SHOWN = 50
@@ -39,16 +38,15 @@ class Lectures:
         self.sessions = widgets.HTML()
         self.sessions.add_class(f"sk-{APP}-sessions")
         self.message = Message(f"sk-{APP}-message")
-        dropdown = widgets.Layout(width=INPUT_WIDTH)
         fields = [
             labelled(APP, "title", t("activities.title_field"), text(), required=True),
             labelled(APP, "category", t("activities.category"),
-                     widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
+                     dropdown(enum_options(WorkTask, "work_task"))),
             labelled(APP, "speaker", t("lectures.speaker"), text()),
             labelled(APP, "partner", t("lectures.partner"),
-                     widgets.Dropdown(options=optional(choices.partners), layout=dropdown)),
+                     dropdown(choices.partners, may_be_empty=True)),
             labelled(APP, "room_id", t("activities.room"),
-                     widgets.Dropdown(options=optional(choices.rooms), layout=dropdown), css="room"),
+                     dropdown(choices.rooms, may_be_empty=True), css="room"),
             *schedule_fields(APP),
             labelled(APP, "beneficiaries", t("lectures.audience"),
                      widgets.BoundedIntText(value=0, min=0, max=100_000, layout=widgets.Layout(width="10em")),

@@ -12,7 +12,7 @@ from station_kit.models.work import AttendanceMode, LectureHall, WorkTask
 from station_kit.services.activities import activity_public, plan_activity, plan_weekly_series
 from station_kit.ui.activities.fields import APP, Context, enum_options, schedule_fields, scheduled, text
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
-from station_kit.ui.kit.forms import CheckboxGroup, Form, labelled, optional
+from station_kit.ui.kit.forms import CheckboxGroup, Form, dropdown, labelled
 from station_kit.ui.kit.theme import INPUT_WIDTH
 
 
@@ -20,22 +20,21 @@ class PlanTab:
     def __init__(self, context: Context, on_planned: Callable[[], None]):
         self.context, self.on_planned = context, on_planned
         choices = context.choices
-        dropdown = widgets.Layout(width=INPUT_WIDTH)
         self.message = Message(f"sk-{APP}-message")
         fields = [
             labelled(APP, "title", t("activities.title_field"), text(), required=True),
             labelled(APP, "category", t("activities.category"),
-                     widgets.Dropdown(options=enum_options(WorkTask, "work_task"), layout=dropdown)),
+                     dropdown(enum_options(WorkTask, "work_task"))),
             labelled(APP, "hall", t("activities.hall"),
-                     widgets.Dropdown(options=optional(enum_options(LectureHall, "hall")), layout=dropdown)),
+                     dropdown(enum_options(LectureHall, "hall"), may_be_empty=True)),
             labelled(APP, "project_id", t("activities.project"),
-                     widgets.Dropdown(options=optional(choices.projects), layout=dropdown), css="project"),
+                     dropdown(choices.projects, may_be_empty=True), css="project"),
             labelled(APP, "post_id", t("activities.post"),
-                     widgets.Dropdown(options=optional(choices.posts), layout=dropdown), css="post"),
+                     dropdown(choices.posts, may_be_empty=True), css="post"),
             labelled(APP, "organiser", t("activities.organiser"), text()),
             labelled(APP, "person_in_charge", t("activities.person_in_charge"), text()),
             labelled(APP, "room_id", t("activities.room"),
-                     widgets.Dropdown(options=optional(choices.rooms), layout=dropdown), css="room"),
+                     dropdown(choices.rooms, may_be_empty=True), css="room"),
             labelled(APP, "place", t("activities.place"), text("activities.place_placeholder")),
             *schedule_fields(APP),
             labelled(APP, "partner_ids", t("activities.partners"), CheckboxGroup(choices.partners, columns=3),
@@ -43,7 +42,7 @@ class PlanTab:
             labelled(APP, "beneficiaries", t("activities.beneficiaries"),
                      widgets.BoundedIntText(value=0, min=0, max=1_000_000, layout=widgets.Layout(width="10em"))),
             labelled(APP, "attendance_mode", t("activities.attendance_mode"),
-                     widgets.Dropdown(options=enum_options(AttendanceMode, "attendance_mode"), layout=dropdown)),
+                     dropdown(enum_options(AttendanceMode, "attendance_mode"))),
             labelled(APP, "content", t("activities.content"),
                      widgets.Textarea(layout=widgets.Layout(width=INPUT_WIDTH, height="4em"))),
             labelled(APP, "until", t("activities.repeat_until"),
