@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import os
+import re
 import sys
 import time
 from collections.abc import Mapping
@@ -33,6 +35,7 @@ from station_kit.serve_kernels import (
     StationPageHandler,
     StationWebsocketConnection,
 )
+from station_kit.ui.registry import cold_notebooks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_APPS_DIR = PACKAGE_DIR.parent / "workbooks" / "apps"
@@ -91,6 +94,7 @@ def voila_argv(
         f"--Voila.kernel_websocket_connection_class={qualified_name(StationWebsocketConnection)}",
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={KERNEL_POOL_SIZE}",
+        f"--VoilaKernelManager.preheat_denylist={json.dumps(cold_patterns())}",
         f"--VoilaConfiguration.multi_kernel_manager_class={qualified_name(StationKernelManager)}",
         f"--StationKernelManager.max_kernels={max_kernels}",
         f"--StationKernelManager.unconnected_cull_seconds={UNCONNECTED_CULL_SECONDS}",
@@ -102,10 +106,19 @@ def voila_argv(
     return argv
 
 
+def cold_patterns() -> list[str]:
+    """Voilà's preheat deny list: a pattern per app the registry keeps no warm kernel for. Voilà
+    matches each entry against the notebook's full path, as a substring and as a regular expression
+    from its start, so each names the file after the last separator."""
+    return [rf".*[/\\]{re.escape(name)}$" for name in cold_notebooks()]
+
+
 def kernel_limit_problem(max_kernels: int, apps_dir: Path) -> str | None:
     """Why the limit cannot work, if it cannot: the preheated kernels count towards it, and
-    Voilà keeps a pool of them for every notebook under the apps folder."""
-    notebooks = [p for p in apps_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    Voilà keeps a pool of them for every notebook under the apps folder but the cold ones."""
+    cold = set(cold_notebooks())
+    notebooks = [p for p in apps_dir.rglob("*.ipynb")
+                 if ".ipynb_checkpoints" not in p.parts and p.relative_to(apps_dir).as_posix() not in cold]
     preheated = len(notebooks) * KERNEL_POOL_SIZE
     if max_kernels > preheated:
         return None

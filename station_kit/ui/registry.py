@@ -30,6 +30,9 @@ class App:
     roles: frozenset[str] = STAFF  # who may open it
     back_link: bool = True  # a link back to 首页 (not on home itself, nor on the TV screen)
     heading: bool = True  # the notebook's title line; the TV screen draws its own
+    # A kernel kept warm so the page opens at once. Each costs about 240 MiB all day, so apps
+    # opened a few times a month start their kernel when asked instead (a few seconds more).
+    preheat: bool = True
 
     @property
     def notebook(self) -> str:
@@ -55,6 +58,11 @@ def get(name: str) -> App:
         if app.name == name:
             return app
     raise KeyError(name)
+
+
+def cold_notebooks() -> list[str]:
+    """The notebooks the server keeps no warm kernel for."""
+    return [app.notebook for app in APPS if not app.preheat]
 
 
 def linked_from_home(role: str) -> list[App]:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 from voila.app import Voila
 from voila.configuration import VoilaConfiguration
 from voila.execute import VoilaExecutor
+from voila.voila_kernel_manager import voila_kernel_manager_factory
 
 from station_kit import serve
 from station_kit.cli import build_parser
@@ -24,10 +27,12 @@ from station_kit.serve_kernels import (
     StationWebsocketConnection,
     client_safe,
 )
+from station_kit.ui import registry
 
 CONFIGURABLES = {
     cls.__name__: cls
-    for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager, StationKernelManager)
+    for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager, StationKernelManager,
+                voila_kernel_manager_factory(StationKernelManager, True, 1))
 }
 # How Voilà starts a kernel for a page, and one to refill its pool of preheated kernels.
 PAGE_KERNEL = {"kernel_name": "python3", "env": {**os.environ, "VOILA_PREHEAT": "False"}}
@@ -151,6 +156,22 @@ def test_a_limit_that_leaves_no_kernel_for_a_page_is_refused(tmp_path):
     assert "--max-kernels 3" in serve.kernel_limit_problem(3, tmp_path)
     assert serve.kernel_limit_problem(4, tmp_path) is None
     assert serve.kernel_limit_problem(MAX_KERNELS, serve.DEFAULT_APPS_DIR) is None
+
+
+def test_apps_kept_cold_are_left_out_of_the_preheated_pools_and_the_limit(tmp_path, monkeypatch):
+    for name in ("home", "volunteers", "awards"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    monkeypatch.setattr(registry, "APPS", (*registry.APPS, registry.App("awards", "app.home", None, preheat=False)))
+    deny_list = json.loads(options(serve.voila_argv(apps_dir=tmp_path))["VoilaKernelManager.preheat_denylist"])
+    # Voilà's own filter, which matches the deny list against each notebook's full path.
+    preheated = functools.partial(voila_kernel_manager_factory(StationKernelManager, True, 1)._notebook_filter,
+                                  SimpleNamespace(preheat_denylist=deny_list))
+
+    assert not preheated(tmp_path / "awards.ipynb")
+    assert preheated(tmp_path / "home.ipynb")
+    assert preheated(tmp_path / "old_awards.ipynb")
+    assert serve.kernel_limit_problem(3, tmp_path) is None  # 2 warm kernels, and a place for a page
+    assert "--max-kernels 2" in serve.kernel_limit_problem(2, tmp_path)
 
 
 def run_with_kernels(scenario, **settings):
