@@ -227,7 +227,9 @@ def round_objections(*, session: Session, round_id: int) -> list[AwardObjectionP
     rows = session.exec(select(AwardObjection, AwardEntry.name).join(
         AwardEntry, AwardEntry.id == AwardObjection.entry_id).where(
         AwardObjection.round_id == round_id).order_by(AwardObjection.id)).all()
-    return [AwardObjectionPublic(entry_name=name, **objection.model_dump()) for objection, name in rows]
+    shown = [name for name in AwardObjectionPublic.model_fields if name != "entry_name"]
+    return [AwardObjectionPublic(entry_name=entry_name, **{name: getattr(objection, name) for name in shown})
+            for objection, entry_name in rows]
 
 
 def ranking_document(*, session: Session, round_id: int) -> dict:
