@@ -249,6 +249,18 @@ def final_winners(*, session: Session, station_id: int, level: str, period: str)
     return [entry for entry in round_entries(session=session, round_id=award_round.id) if entry.winner]
 
 
+def latest_final_winners(*, session: Session, station_id: int,
+                         level: str) -> tuple[str, list[AwardEntryPublic]] | None:
+    """The period and winners of the level's latest final round (what 实时数据 shows), or None."""
+    award_round = session.exec(select(AwardRound).where(
+        AwardRound.station_id == station_id, AwardRound.level == level, AwardRound.status == RoundStatus.final)
+        .order_by(AwardRound.first_day.desc())).first()
+    if award_round is None:
+        return None
+    return award_round.period, [entry for entry in round_entries(session=session, round_id=award_round.id)
+                                if entry.winner]
+
+
 # Documents (filled here, laid out by station_kit.io.pdf) --------------------------------------------
 
 def award_notice(*, session: Session, round_id: int) -> AwardNotice:

@@ -7,7 +7,7 @@ import pytest
 
 from station_kit import clock
 from station_kit.services.actor import Actor, Role, actor_from_environment
-from station_kit.ui import awards
+from station_kit.ui import awards, dashboard
 from station_kit.ui.kit import actions
 from station_kit.ui.kit.context import set_actor_provider
 from tests.services import test_awards as award_data
@@ -54,9 +54,12 @@ def test_a_month_goes_through_publicity_with_an_objection_upheld_to_final(engine
     find(app, "sk-awards-finalize").click()
     assert "已确定" in find(app, "sk-awards-status").value
     assert find(app, "sk-awards-publish").disabled and find(app, "sk-awards-lodge").disabled
+    screen = find(dashboard.app(engine=engine), "sk-dashboard-fashion-stars").value
+    assert "2022年8月 月度“时尚达人”" in screen and "张伟" in screen and "赵磊" not in screen
 
 
 def test_staff_do_not_see_the_finalise_button_and_a_bad_period_is_refused_beside_it(engine, station):
+    assert find(dashboard.app(engine=engine), "sk-dashboard-fashion-stars").value == ""  # none final yet
     app = awards.app(engine=engine)
     assert find(app, "sk-awards-finalize").layout.display == "none"
     find(app, "sk-awards-period").value = "2022-8"
