@@ -164,7 +164,11 @@ def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
     with Session(engine) as session:
         station = session.exec(select(Station).where(Station.code == station_code)).one()
         counted = headline_figures(session, station.id)
-    rows = [(key, expected[key], counted[key]) for key in expected]
+    rows = []
+    for key, value in expected.items():  # a table of figures (awards per level) gives a row each
+        pairs = value.items() if isinstance(value, dict) else [(None, value)]
+        rows += [(f"{key}.{sub}" if sub else key, figure, counted[key][sub] if sub else counted[key])
+                 for sub, figure in pairs]
     frame = pd.DataFrame(rows, columns=["figure", "article", "counted"])
     frame["matches"] = frame["article"].astype(str) == frame["counted"].astype(str)
     return frame
