@@ -1,5 +1,6 @@
 """Headline figures of the demo station vs one hand-written SQL statement counting the same rows
-(organisation counts, approved minutes, pending records, activities, people served, star volunteers)."""
+(organisation counts, approved minutes, pending records, activities, people served, star volunteers,
+final awards)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ HAND_WRITTEN = text(ORGANISATION + """,
        (SELECT sum(beneficiaries) FROM activity WHERE station_id = :s AND status != 'cancelled'),
        (SELECT count(*) FROM (SELECT volunteer_id FROM servicerecord
                               WHERE station_id = :s AND status = 'approved'
-                              GROUP BY volunteer_id HAVING sum(minutes) >= 6000))
+                              GROUP BY volunteer_id HAVING sum(minutes) >= 6000)),
+       (SELECT count(*) FROM awardentry e JOIN awardround r ON r.id = e.round_id
+        WHERE r.station_id = :s AND r.status = 'final' AND e.winner)
 """)
 
 

@@ -60,6 +60,7 @@ def headline_figures(session: Session, station_id: int) -> dict:
         "projects": _count(session, Project, station_id),
         "brand_projects": _count(session, Project, station_id, Project.is_brand),
         "grids": _count(session, Grid, station_id),
+        "awards": award_counts(session, station_id),
         **work_figures(session, station_id),
     }
 
@@ -163,7 +164,11 @@ def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
     with Session(engine) as session:
         station = session.exec(select(Station).where(Station.code == station_code)).one()
         counted = headline_figures(session, station.id)
-    rows = [(key, expected[key], counted[key]) for key in expected]
+    rows = []
+    for key, value in expected.items():  # a table of figures (awards per level) gives a row each
+        pairs = value.items() if isinstance(value, dict) else [(None, value)]
+        rows += [(f"{key}.{sub}" if sub else key, figure, counted[key][sub] if sub else counted[key])
+                 for sub, figure in pairs]
     frame = pd.DataFrame(rows, columns=["figure", "article", "counted"])
     frame["matches"] = frame["article"].astype(str) == frame["counted"].astype(str)
     return frame
@@ -224,3 +229,16 @@ def top_volunteers(session: Session, station_id: int, month: str, limit: int = 1
         .order_by(total.desc(), Volunteer.number).limit(limit)
     ).all()
     return pd.DataFrame([(n, name, hours(v)) for n, name, v in rows], columns=["number", "name", "hours"])
+
+
+def award_counts(session: Session, station_id: int) -> dict[str, int]:
+    """Awards (winning entries of final rounds) per level: week, month, quarter, year, collective."""
+    from station_kit.models import AwardEntry, AwardRound
+    from station_kit.models.awards import AwardLevel, RoundStatus
+
+    rows = dict(session.exec(
+        select(AwardRound.level, func.count(AwardEntry.id))
+        .join(AwardEntry, AwardEntry.round_id == AwardRound.id)
+        .where(AwardRound.station_id == station_id, AwardRound.status == RoundStatus.final, AwardEntry.winner)
+        .group_by(AwardRound.level)).all())
+    return {level.value: int(rows.get(level, 0)) for level in AwardLevel}

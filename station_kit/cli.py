@@ -92,6 +92,49 @@ def cmd_tally(args: argparse.Namespace) -> int:
             print(f"  {t('tally.more.' + key)}: {figures[key]}")
         stars = "  ".join(f"{level}★ {count}" for level, count in figures["star_levels"].items())
         print(f"  {t('tally.more.star_levels')}: {stars}")
+        awards = "  ".join(f"{t('enum.award_level.' + level)} {count}" for level, count in figures["awards"].items())
+        print(f"  {t('tally.more.awards')}: {awards}")
+    return 0
+
+
+def cmd_awards(args: argparse.Namespace) -> int:
+    """One award round, named by its level and period: run (the draft ranking), publish, finalize."""
+    from station_kit.db import read_session, write_session
+    from station_kit.services import awards
+    from station_kit.services.actor import actor_from_environment
+    from station_kit.services.org import current_station
+
+    engine = _prepare(args)
+    with read_session(engine) as session:
+        station = current_station(session)
+    if station is None:
+        _error(t("station.none"))
+        return 1
+    actor = actor_from_environment()
+    with write_session(engine) as session:
+        if args.step == "run":
+            award_round = awards.run_award_round(session=session, station_id=station.id, level=args.level,
+                                                 period=args.period, actor=actor)
+            session.flush()
+            ranking = awards.ranking_document(session=session, round_id=award_round.id)
+        else:
+            found = awards.find_round(session=session, station_id=station.id, level=args.level, period=args.period)
+            if found is None:
+                _error(t("awards.round_not_found"))
+                return 1
+            step = awards.publish_round if args.step == "publish" else awards.finalize_round
+            award_round = step(session=session, round_id=found.id, actor=actor)
+    if args.step != "run":
+        print(t(f"cli.awards_{args.step}", period=award_round.period,
+                day=str(award_round.publicity_ends_on)))
+    elif args.json:
+        print(json.dumps(ranking, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(t("cli.awards_ranking", period=ranking["period"], quota=ranking["quota"]))
+        for entry in ranking["entries"]:
+            mark = t("cli.awards_winner") if entry["winner"] else (
+                "" if entry["eligible"] else t(entry["ineligible_reason"]))
+            print(f"  {entry['rank']:>4}  {entry['name']}  {entry['points']:.1f}  {mark}")
     return 0
 
 
@@ -132,6 +175,19 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Print the station's headline figures, counted from rows.")
     tally.add_argument("--json", action="store_true", help="print a JSON object")
     tally.set_defaults(handler=cmd_tally)
+
+    award = commands.add_parser("awards", parents=[common], help="run, publish or finalize an award round",
+                                description="An award round (时尚达人, 先进集体), named by level and period: "
+                                            "run computes the draft ranking, publish starts 公示, "
+                                            "finalize (an admin) makes it final.")
+    award.add_argument("step", choices=("run", "publish", "finalize"),
+                       help="run: compute the draft ranking; publish: start 公示; finalize: make it final")
+    award.add_argument("--level", required=True, choices=("week", "month", "quarter", "year", "collective"),
+                       help="award level")
+    award.add_argument("--period", required=True,
+                       help="2022-W31 (week), 2022-08 (month), 2022-Q3 (quarter), 2022 (year, collective)")
+    award.add_argument("--json", action="store_true", help="with run: print the ranking as JSON")
+    award.set_defaults(handler=cmd_awards)
 
     serve = commands.add_parser("serve", parents=[common], help="serve the staff apps with Voilà",
                                 description="Serve the staff apps (workbooks/apps) with Voilà.")

@@ -16,7 +16,7 @@ import holidays
 
 from station_kit.clock import CHINA
 from station_kit.demo import people
-from station_kit.models.work import LectureHall, WorkTask
+from station_kit.models.work import ActivityTheme, LectureHall, WorkTask
 
 FIRST_DAY = dt.date(2019, 1, 1)
 LAST_DAY = dt.date(2022, 8, 31)
@@ -32,6 +32,9 @@ POST_TASK = {
     "社情民意收集": WorkTask.policy, "社区教育宣传": WorkTask.theory, "民事调解维权": WorkTask.policy,
     "文体活动先锋": WorkTask.culture, "公益服务模范": WorkTask.values, "疫情常态防控": WorkTask.customs,
 }
+# The article's three themes (邻里互助, 美化环境, 活跃文化) for the posts whose regular work serves one.
+POST_THEME = {"困难居民帮扶": ActivityTheme.neighbourly, "文体活动先锋": ActivityTheme.culture,
+              "公益服务模范": ActivityTheme.environment}
 HALL_TASK = {
     LectureHall.theory: WorkTask.theory, LectureHall.policy: WorkTask.policy, LectureHall.law: WorkTask.policy,
     LectureHall.morality: WorkTask.values, LectureHall.health: WorkTask.customs,
@@ -79,6 +82,7 @@ class PlannedActivity:
     beneficiaries: int = 0
     content: str = ""
     series: str | None = None
+    theme: ActivityTheme | None = None
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -159,6 +163,7 @@ def _festivals(rng: random.Random, book: RoomBook) -> list[PlannedActivity]:
             planned.append(_at_slot(book, rng, spring - dt.timedelta(days=before), "活动室",
                                     title="写春联送温暖", category=WorkTask.culture, post="文体活动先锋",
                                     project="雷锋式365便民服务", beneficiaries=rng.randint(120, 200),
+                                    theme=ActivityTheme.culture,
                                     content="书法志愿者为居民现场书写春联、福字，送到困难家庭"))
     for qingming in _festival_days("Tomb-Sweeping Day"):
         planned.append(_at_slot(book, rng, qingming, "彩虹墙", title="文明祭祀", category=WorkTask.customs,
@@ -172,6 +177,7 @@ def _festivals(rng: random.Random, book: RoomBook) -> list[PlannedActivity]:
                                 title=f"第{CHINESE_NUMERALS[edition]}届“邻里一家亲”慈善互动“端午节”新时代文明实践活动",
                                 category=WorkTask.values, post="困难居民帮扶",
                                 project="邻里一家亲", beneficiaries=rng.randint(100, 180),
+                                theme=ActivityTheme.neighbourly,
                                 content="包粽子、送粽子，慰问独居老人和困难家庭"))
     return planned
 
@@ -206,7 +212,8 @@ def _learning_hall(rng, book, hall_partners: HallPartners) -> list[PlannedActivi
                                     project="守望邻里·乐享学堂", beneficiaries=rng.randint(25, 45),
                                     speaker=people.chinese_name(male=rng.random() < 0.5, rng=rng) if hall else "",
                                     partners=hall_partners.pick(hall),
-                                    content=f"为社区老年人开展{title}"))
+                                    content=f"为社区老年人开展{title}",
+                                    theme=ActivityTheme.culture if title == "剪纸培训" else ActivityTheme.neighbourly))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return planned
 
@@ -234,6 +241,7 @@ def _friday_cleanups() -> list[PlannedActivity]:
     return [PlannedActivity(title="周五爱国卫生大扫除", category=WorkTask.customs, day=day, start=dt.time(15, 0),
                             end=dt.time(17, 0), post="卫生健康服务", project="公益服务模范",
                             place="社区各小区公共区域", beneficiaries=150, series="周五爱国卫生大扫除",
+                            theme=ActivityTheme.environment,
                             content="清理楼道杂物、小广告和卫生死角")
             for day in _days(first_friday) if day.weekday() == 4]
 
@@ -252,7 +260,8 @@ def _post_work(rng, book, posts, projects_by_post) -> list[PlannedActivity]:
             project = rng.choice(projects_by_post[post])
             planned.append(PlannedActivity(title=project, category=POST_TASK[post], day=day, start=start, end=end,
                                            post=post, project=project, room=booked[0],
-                                           beneficiaries=rng.randint(5, 40), content=f"{post}志愿服务"))
+                                           beneficiaries=rng.randint(5, 40), content=f"{post}志愿服务",
+                                           theme=POST_THEME.get(post)))
     return planned
 
 

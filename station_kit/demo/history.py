@@ -115,7 +115,7 @@ def _insert_activities(session: Session, station_id: int, planned: list[PlannedA
         "post_id": ids[Post][a.post], "organiser": "兴神路社区新时代文明实践站", "person_in_charge": "王秀英",
         "room_id": ids[Room].get(a.room), "place": a.place, "starts_at": a.starts_at, "ends_at": a.ends_at,
         "content": a.content, "beneficiaries": a.beneficiaries, "speaker": a.speaker,
-        "attendance_mode": AttendanceMode.marked, "status": ActivityStatus.done,
+        "attendance_mode": AttendanceMode.marked, "status": ActivityStatus.done, "theme": a.theme,
     } for a in planned]
     inserted = insert(Activity).returning(Activity.id, sort_by_parameter_order=True)
     new_ids = session.execute(inserted, rows).scalars().all()

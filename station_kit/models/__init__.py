@@ -1,6 +1,7 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
 from station_kit.models.audit import AuditEvent, KeyCheck
+from station_kit.models.awards import AwardEntry, AwardObjection, AwardRound
 from station_kit.models.org import (
     Association,
     Grid,
@@ -40,6 +41,9 @@ __all__ = [
     "ServiceRecord",
     "Association",
     "AuditEvent",
+    "AwardEntry",
+    "AwardObjection",
+    "AwardRound",
     "Grid",
     "KeyCheck",
     "PartnerUnit",

@@ -38,6 +38,14 @@ class LectureHall(StrEnum):
     practice = "practice"  # 实践讲堂
 
 
+class ActivityTheme(StrEnum):
+    """The article's three themes an activity may serve; award points weigh their hours more."""
+
+    neighbourly = "neighbourly"  # 邻里互助
+    environment = "environment"  # 美化环境
+    culture = "culture"  # 活跃文化
+
+
 class ActivityStatus(StrEnum):
     planned = "planned"
     running = "running"
@@ -80,6 +88,7 @@ class ActivityBase(SQLModel):
     beneficiaries: int = Field(default=0, ge=0, le=1_000_000, description="受益人数; a lecture's audience")
     speaker: str = Field(default="", max_length=50, description="主讲人, for lecture-hall sessions")
     attendance_mode: AttendanceMode = Field(default=AttendanceMode.marked, sa_type=String(20))
+    theme: ActivityTheme | None = Field(default=None, sa_type=String(20))
 
 
 class ActivityCreate(ActivityBase):

@@ -28,3 +28,13 @@ def working_days_after(start: dt.date, end: dt.date) -> int:
 def is_backfill(activity_day: dt.date, entry_day: dt.date) -> bool:
     limit = load_rules("records")["backfill_after_working_days"]
     return working_days_after(activity_day, entry_day) > limit
+
+
+def add_working_days(start: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day after ``start``: the last day of a publicity period that starts
+    the day after ``start``."""
+    day = start
+    while count > 0:
+        day += dt.timedelta(days=1)
+        count -= is_working_day(day)
+    return day

@@ -29,6 +29,7 @@ from station_kit.analytics import (
 )
 from station_kit.i18n import t
 from station_kit.services.audit import latest_change_id
+from station_kit.services.awards import award_title, latest_final_winners
 from station_kit.services.org import current_station
 from station_kit.ui.kit.context import default_engine, reading
 from station_kit.ui.kit.format import esc, format_figure
@@ -89,10 +90,12 @@ class Dashboard:
         self.top_heading = text_block("", "sk-dash-heading")
         self.top_table = widgets.HTML()
         self.top_table.add_class(f"sk-{APP}-top")
+        self.fashion_stars = widgets.HTML()  # the latest final monthly 时尚达人, once there is one
+        self.fashion_stars.add_class(f"sk-{APP}-fashion-stars")
         tiles = widgets.GridBox(list(self.tiles.values()), layout=widgets.Layout(
             grid_template_columns="repeat(auto-fit, minmax(300px, 1fr))", grid_gap="14px"))
         charts = widgets.GridBox([self.month_chart.figure, self.post_chart.figure, self.category_chart.figure,
-                                  widgets.VBox([self.top_heading, self.top_table])],
+                                  widgets.VBox([self.top_heading, self.top_table, self.fashion_stars])],
                                  layout=widgets.Layout(grid_template_columns="1fr 1fr", grid_gap="10px"))
         header = widgets.HBox([title, self.updated], layout=widgets.Layout(
             justify_content="space-between", align_items="baseline"))
@@ -119,6 +122,7 @@ class Dashboard:
             if top.empty:
                 shown_month = latest_month_with_hours(session, self.station_id) or this_month
                 top = top_volunteers(session, self.station_id, shown_month, TOP_VOLUNTEERS)
+            stars = latest_final_winners(session=session, station_id=self.station_id, level="month")
         for key in TILES:
             self.tiles[key].value = (f'<div class="sk-dash-number">{esc(format_figure(figures[key]))}</div>'
                                      f'<div class="sk-dash-label">{esc(t(f"dashboard.figure.{key}"))}</div>')
@@ -137,6 +141,9 @@ class Dashboard:
             [t("dashboard.rank"), t("volunteers.columns.name"), t("dashboard.hours")],
             [(rank, row.name, f"{row.hours:,.1f}") for rank, row in enumerate(top.itertuples(), 1)],
             "sk-table")
+        self.fashion_stars.value = "" if stars is None else (
+            f'<div class="sk-dash-heading">{esc(t("dashboard.fashion_stars", award=award_title("month", stars[0])))}'
+            f'</div><div class="sk-dash-note">{esc(t("list.separator").join(e.name for e in stars[1]))}</div>')
         self.updated.value = esc(t("dashboard.updated", time=clock.now().strftime("%H:%M:%S")))
 
     def poll_once(self) -> bool:

@@ -48,6 +48,7 @@ APPS: tuple[App, ...] = (
     App("volunteers", "app.volunteers", "home.app_volunteers"),
     App("activities", "app.activities", "home.app_activities"),
     App("lectures", "app.lectures", "home.app_lectures"),
+    App("awards", "app.awards", "home.app_awards"),
     App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
 )
 HOME = APPS[0]

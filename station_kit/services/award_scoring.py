@@ -1,0 +1,183 @@
+"""Scoring and ranking an award round (DESIGN.md §4 "Points for 时尚达人").
+
+The sums come from the database in one GROUP BY per round (per volunteer, and per team and squad
+for 先进集体); Python only orders the few hundred summed rows. Points are kept in tenths as whole
+numbers, so the same data ranks the same on SQLite and PostgreSQL, run after run.
+
+A volunteer's points in a period: approved minutes × points per hour / 60, an hour given to one of
+the three themes weighted by its theme weight; plus a bonus per activity led, minus a deduction per
+no-show. Only approved records count. The order is points, then the rules' tie-break (by default
+more minutes, more activities, earlier registration, lower id). Eligible candidates come first, so
+the winners are ranks 1 … quota and "the next candidate" is the next rank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, distinct, func
+from sqlmodel import Session, select
+
+from station_kit import clock
+from station_kit.models import Activity, ServiceRecord, Squad, Team, Volunteer
+from station_kit.models.awards import SubjectKind
+from station_kit.models.work import RecordRole, RecordStatus
+from station_kit.rules.awards import THEMES, AwardRules, LevelRules, Period
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: SubjectKind
+    subject_id: int
+    name: str
+    unit: str
+    points_tenths: int
+    eligible: bool
+    ineligible_reason: str
+    order: tuple  # the sort key: lower ranks first
+    breakdown: dict = field(default_factory=dict)
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half up (both whole, denominator positive)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the period in China time."""
+    start = dt.datetime.combine(period.first_day, dt.time(0), tzinfo=clock.CHINA)
+    end = dt.datetime.combine(period.last_day + dt.timedelta(days=1), dt.time(0), tzinfo=clock.CHINA)
+    return start, end
+
+
+def volunteer_sums(session: Session, station_id: int, period: Period, rules: AwardRules):
+    """A subquery: one row per volunteer with approved records in the period, and their sums."""
+    start, end = period_bounds(period)
+    record = ServiceRecord
+    served = ~record.no_show
+    minutes = case((served, record.minutes), else_=0)
+    weight = case(*[(Activity.theme == theme, rules.theme_weight_percent[theme]) for theme in THEMES],
+                  else_=100)
+    themes = [func.sum(case((Activity.theme == theme, minutes), else_=0)).label(f"theme_{theme}")
+              for theme in THEMES]
+    return (
+        select(record.volunteer_id,
+               func.sum(minutes).label("minutes"),
+               func.count(distinct(case((served, record.activity_id)))).label("activities"),
+               func.sum(case((and_(served, record.role == RecordRole.leader), 1), else_=0)).label("led"),
+               func.sum(case((record.no_show, 1), else_=0)).label("no_shows"),
+               func.sum(minutes * weight).label("weighted"),
+               *themes)
+        .join(Activity, Activity.id == record.activity_id)
+        .where(record.station_id == station_id, record.status == RecordStatus.approved,
+               record.started_at >= start, record.started_at < end)
+        .group_by(record.volunteer_id)
+        .subquery()
+    )
+
+
+def points_tenths(rules: AwardRules, level: LevelRules, *, weighted: int, led: int, no_shows: int) -> dict:
+    """The points of summed figures, in tenths: hours (theme-weighted), bonus, deduction, total."""
+    hour_points = _half_up(int(weighted) * rules.points_per_hour * 10, 60 * 100)
+    bonus = int(led) * level.bonus_per_activity_led * 10
+    deduction = int(no_shows) * level.deduction_per_no_show * 10
+    return {"hour_points": hour_points, "bonus_points": bonus, "deduction_points": deduction,
+            "points": hour_points + bonus - deduction}
+
+
+def rank_volunteers(session: Session, station_id: int, period: Period, rules: AwardRules,
+                    level: LevelRules, *, cooled_down: set[int]) -> list[Candidate]:
+    """Every active volunteer with approved records in the period, ranked."""
+    sums = volunteer_sums(session, station_id, period, rules)
+    rows = session.exec(
+        select(Volunteer.id, Volunteer.number, Volunteer.name, Volunteer.registered_at,
+               Squad.name.label("squad"), Team.name.label("team"), sums)
+        .join(sums, sums.c.volunteer_id == Volunteer.id)
+        .outerjoin(Squad, Squad.id == Volunteer.squad_id)
+        .outerjoin(Team, Team.id == Volunteer.team_id)
+        .where(Volunteer.active)
+    ).all()
+    candidates = []
+    for row in rows:
+        points = points_tenths(rules, level, weighted=row.weighted, led=row.led, no_shows=row.no_shows)
+        reason = ""
+        if row.minutes < level.min_minutes:
+            reason = "awards.ineligible.hours"
+        elif row.activities < level.min_activities:
+            reason = "awards.ineligible.activities"
+        elif row.id in cooled_down:
+            reason = "awards.ineligible.cooldown"
+        registered = clock.local(_aware(row.registered_at))
+        tie = {"minutes": -row.minutes, "activities": -row.activities,
+               "registered_at": registered.isoformat(), "id": row.id}
+        breakdown = {
+            "number": row.number, "minutes": int(row.minutes), "activities": int(row.activities),
+            "led": int(row.led), "no_shows": int(row.no_shows),
+            "theme_minutes": {theme: int(getattr(row, f"theme_{theme}")) for theme in THEMES},
+            "registered_on": registered.date().isoformat(),
+            **{key: value / 10 for key, value in points.items()},
+        }
+        candidates.append(Candidate(
+            kind=SubjectKind.volunteer, subject_id=row.id, name=row.name, unit=row.squad or row.team or "",
+            points_tenths=points["points"], eligible=not reason, ineligible_reason=reason,
+            order=(not reason, points["points"], *[tie[key] for key in rules.tie_break]),
+            breakdown=breakdown))
+    return _ordered(candidates)
+
+
+def rank_collectives(session: Session, station_id: int, period: Period, rules: AwardRules,
+                     level: LevelRules) -> list[Candidate]:
+    """Teams and squads, by points per member, then participation rate, then members."""
+    sums = volunteer_sums(session, station_id, period, rules)
+    candidates = []
+    for kind, unit_model, column in ((SubjectKind.team, Team, Volunteer.team_id),
+                                     (SubjectKind.squad, Squad, Volunteer.squad_id)):
+        rows = session.exec(
+            select(unit_model.id, unit_model.name,
+                   func.count(Volunteer.id).label("members"),
+                   func.count(case((sums.c.minutes > 0, Volunteer.id))).label("participants"),
+                   func.coalesce(func.sum(sums.c.minutes), 0).label("minutes"),
+                   func.coalesce(func.sum(sums.c.activities), 0).label("activities"),
+                   func.coalesce(func.sum(sums.c.led), 0).label("led"),
+                   func.coalesce(func.sum(sums.c.no_shows), 0).label("no_shows"),
+                   func.coalesce(func.sum(sums.c.weighted), 0).label("weighted"))
+            .outerjoin(Volunteer, and_(column == unit_model.id, Volunteer.active))
+            .outerjoin(sums, sums.c.volunteer_id == Volunteer.id)
+            .where(unit_model.station_id == station_id)
+            .group_by(unit_model.id, unit_model.name)
+        ).all()
+        for row in rows:
+            points = points_tenths(rules, level, weighted=row.weighted, led=row.led, no_shows=row.no_shows)
+            members = int(row.members)
+            per_member = _half_up(points["points"], members) if members else 0
+            participation = _half_up(1000 * int(row.participants), members) if members else 0  # per mille
+            reason = ""
+            if members < level.min_members:
+                reason = "awards.ineligible.members"
+            elif participation < level.min_participation_percent * 10:
+                reason = "awards.ineligible.participation"
+            breakdown = {
+                "members": members, "participants": int(row.participants),
+                "participation_percent": participation / 10, "minutes": int(row.minutes),
+                "activities": int(row.activities), "led": int(row.led), "no_shows": int(row.no_shows),
+                **{key: value / 10 for key, value in points.items()},
+                "points_per_member": per_member / 10,
+            }
+            candidates.append(Candidate(
+                kind=kind, subject_id=row.id, name=row.name, unit="", points_tenths=per_member,
+                eligible=not reason, ineligible_reason=reason,
+                order=(not reason, per_member, participation, members, kind == SubjectKind.team, -row.id),
+                breakdown=breakdown))
+    # Collectives order the other way round for ids: higher is better in every key of the tuple.
+    return sorted(candidates, key=lambda candidate: candidate.order, reverse=True)
+
+
+def _ordered(candidates: list[Candidate]) -> list[Candidate]:
+    """Eligible first, more points first, then the tie-break keys ascending (already signed so)."""
+    return sorted(candidates, key=lambda c: (not c.order[0], -c.order[1], *c.order[2:]))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive UTC from a raw column in a joined select."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
