@@ -1,6 +1,7 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
 from station_kit.models.audit import AuditEvent, KeyCheck
+from station_kit.models.certificates import IssuedCertificate
 from station_kit.models.org import (
     Association,
     Grid,
@@ -41,6 +42,7 @@ __all__ = [
     "Association",
     "AuditEvent",
     "Grid",
+    "IssuedCertificate",
     "KeyCheck",
     "PartnerUnit",
     "Post",
