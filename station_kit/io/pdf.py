@@ -15,10 +15,12 @@ here, whatever the caller passed.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib.metadata import distribution
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
@@ -43,12 +45,29 @@ MARGINS = {"left": 28, "top": 30, "right": 26}
 BOTTOM_MARGIN = 28
 INDENT = "\u3000\u3000"  # a paragraph's first line is indented two characters
 SEAL_DIAMETER = 42  # mm: an official round seal (公章) is 40–42 mm across
+MISSING_GLYPH = "\u25a1"  # □
 
 
 @lru_cache
 def font_file() -> str:
     """The installed font file, found without importing the package that ships it."""
     return str(distribution(FONT_PACKAGE).locate_file(FONT_FILE))
+
+
+@lru_cache
+def _covered() -> frozenset[int]:
+    return frozenset(TTFont(font_file(), lazy=True).getBestCmap())
+
+
+def printable(text: str) -> str:
+    """``text`` as the font can print it. A character it has no glyph for (a rare 生僻字 beyond its
+    30,000, an emoji) becomes □ rather than vanishing, which would print 王五 for 王𠀀五: a gap
+    that shows, to be written in by hand. Invisible format characters (zero-width space) go."""
+    covered = _covered()
+    return "".join(
+        char if ord(char) in covered or char.isspace()
+        else "" if unicodedata.category(char) in ("Cf", "Cc") else MISSING_GLYPH
+        for char in text)
 
 
 class _Document(FPDF):
@@ -65,6 +84,10 @@ class _Document(FPDF):
         self.set_margins(**MARGINS)
         self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
         self.set_text_color(*INK)
+
+    def normalize_text(self, text: str) -> str:
+        """fpdf2 passes every text it draws through here."""
+        return printable(super().normalize_text(text))
 
     def footer(self) -> None:
         if not self.footer_text:

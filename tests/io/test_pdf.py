@@ -8,10 +8,19 @@ import datetime as dt
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from station_kit.io.documents import AwardCertificate, AwardNotice, NoticeEntry, ServiceCertificate
-from station_kit.io.pdf import award_certificates_pdf, notice_pdf, service_certificate_pdf
+from station_kit.io.pdf import (
+    MISSING_GLYPH,
+    _covered,
+    award_certificates_pdf,
+    notice_pdf,
+    printable,
+    service_certificate_pdf,
+)
 from tests.factories import id_number
 from tests.pdfs import ink, page_count, pdf_text, render_page
 
@@ -97,3 +106,21 @@ def test_poppler_draws_the_page_with_ink_on_it(document, request, tmp_path):
     boxes for missing glyphs, or of nothing, would not be readable; the file size says neither)."""
     png = render_page(request.getfixturevalue(document), tmp_path)
     assert ink(png) > 0.01
+
+
+def test_a_character_the_font_lacks_shows_as_a_gap_not_as_nothing():
+    """王𠀀五 printed as 王五 would name someone else: the rare character becomes □, to be written in."""
+    data = award_certificates_pdf([AwardCertificate("兴神路社区", "王\U00020000五\u200b", "月度“时尚达人”", "N-1",
+                                                    dt.date(2022, 9, 8))])
+    assert "王□五：" in pdf_text(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_printable_keeps_what_the_font_has_and_marks_the_rest(text):
+    shown = printable(text)
+    in_font = {ord(MISSING_GLYPH), *_covered()}
+    assert all(char.isspace() or ord(char) in in_font for char in shown)
+    kept = [char for char in text if char.isspace() or ord(char) in _covered()]
+    assert [char for char in shown if char != MISSING_GLYPH] == [char for char in kept if char != MISSING_GLYPH]
+    assert len(shown) <= len(text)

@@ -8,7 +8,6 @@ import ipywidgets as widgets
 
 from station_kit.i18n import t
 from station_kit.io.documents import ServiceCertificate
-from station_kit.io.pdf import service_certificate_pdf
 from station_kit.rules.hours import hours_text
 from station_kit.services.certificates import issue_service_certificate
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
@@ -46,7 +45,10 @@ class CertificatePanel:
     def _issue(self) -> None:
         self.link.clear()
         certificate = self._write()
-        # Laid out after the transaction: the database is not held while the PDF is made.
+        # fpdf2 and fontTools take about a second to import: only when a certificate is asked for,
+        # not while the app opens. Laid out after the transaction, so the database is not held meanwhile.
+        from station_kit.io.pdf import service_certificate_pdf
+
         data = service_certificate_pdf(certificate)
         self.link.offer(t("volunteers.certificate_filename", name=certificate.name,
                           number=certificate.certificate_number),
