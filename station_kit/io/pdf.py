@@ -55,7 +55,8 @@ def font_file() -> str:
 
 
 @lru_cache
-def _covered() -> frozenset[int]:
+def covered_code_points() -> frozenset[int]:
+    """The characters the font has glyphs for."""
     return frozenset(TTFont(font_file(), lazy=True).getBestCmap())
 
 
@@ -63,7 +64,7 @@ def printable(text: str) -> str:
     """``text`` as the font can print it. A character it has no glyph for (a rare 生僻字 beyond its
     30,000, an emoji) becomes □ rather than vanishing, which would print 王五 for 王𠀀五: a gap
     that shows, to be written in by hand. Invisible format characters (zero-width space) go."""
-    covered = _covered()
+    covered = covered_code_points()
     return "".join(
         char if ord(char) in covered or char.isspace()
         else "" if unicodedata.category(char) in ("Cf", "Cc") else MISSING_GLYPH
@@ -100,7 +101,7 @@ class _Document(FPDF):
         self.set_text_color(*INK)
 
     def heading(self, text: str, size: float, *, color=INK, spacing: float = 0) -> None:
-        """A centred title in a heavier stroke (the fonts have one weight: the outline is stroked too)."""
+        """A centred title in a heavier stroke (the font has one weight: its outline is stroked too)."""
         self.set_font(SERIF, size=size)
         self.set_text_color(*color)
         self.set_draw_color(*color)

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from station_kit.io.documents import AwardCertificate, AwardNotice, NoticeEntry, ServiceCertificate
 from station_kit.io.pdf import (
     MISSING_GLYPH,
-    _covered,
     award_certificates_pdf,
+    covered_code_points,
     notice_pdf,
     printable,
     service_certificate_pdf,
@@ -119,8 +119,8 @@ def test_a_character_the_font_lacks_shows_as_a_gap_not_as_nothing():
 @given(st.text(max_size=30))
 def test_printable_keeps_what_the_font_has_and_marks_the_rest(text):
     shown = printable(text)
-    in_font = {ord(MISSING_GLYPH), *_covered()}
+    in_font = {ord(MISSING_GLYPH), *covered_code_points()}
     assert all(char.isspace() or ord(char) in in_font for char in shown)
-    kept = [char for char in text if char.isspace() or ord(char) in _covered()]
+    kept = [char for char in text if char.isspace() or ord(char) in covered_code_points()]
     assert [char for char in shown if char != MISSING_GLYPH] == [char for char in kept if char != MISSING_GLYPH]
     assert len(shown) <= len(text)
