@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import secrets
 import sys
+from pathlib import Path
 
 from station_kit.config import get_settings
 from station_kit.errors import DomainError
@@ -44,7 +46,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.name:
         with write_session(engine) as session:
             station = create_station(session=session, code=args.code, name=args.name, city=args.city,
-                                     street=args.street, actor=actor_from_environment())
+                                     street=args.street, person_in_charge=args.person_in_charge,
+                                     contact=args.contact, actor=actor_from_environment())
         print(t("cli.station_created", code=station.code, name=station.name))
     print(t("cli.database_ready", url=_database_url(args)))
     return 0
@@ -138,6 +141,36 @@ def cmd_awards(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_certificate(args: argparse.Namespace) -> int:
+    """Issue a 志愿服务记录证明 as a PDF. The file is written before the transaction commits, so a
+    path that cannot be written leaves no certificate number issued for a paper nobody got."""
+    from station_kit.db import write_session
+    from station_kit.io.pdf import service_certificate_pdf
+    from station_kit.services.actor import actor_from_environment
+    from station_kit.services.certificates import find_volunteer, issue_service_certificate
+    from station_kit.services.org import current_station
+
+    engine = _prepare(args)
+    with write_session(engine) as session:
+        station = current_station(session)
+        if station is None:
+            _error(t("station.none"))
+            return 1
+        volunteer_id = find_volunteer(session=session, station_id=station.id, who=args.volunteer)
+        certificate = issue_service_certificate(session=session, volunteer_id=volunteer_id,
+                                                actor=actor_from_environment(),
+                                                period_from=args.period_from, period_until=args.period_until)
+        try:
+            args.out.write_bytes(service_certificate_pdf(certificate))
+        except OSError as error:
+            session.rollback()
+            _error(t("cli.cannot_write", path=str(args.out), reason=error.strerror or str(error)))
+            return 1
+    print(t("cli.certificate_written", number=certificate.certificate_number, name=certificate.name,
+            path=str(args.out)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from station_kit.serve import serve
 
@@ -162,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--name", help="station name, e.g. 兴神路社区")
     init.add_argument("--city", default="", help="city or county, e.g. 神木市")
     init.add_argument("--street", default="", help="street office, e.g. 麟州街道")
+    init.add_argument("--person-in-charge", default="", help="the station's person in charge (负责人), "
+                                                              "named on certificates")
+    init.add_argument("--contact", default="", help="how to reach the station, e.g. an office phone, "
+                                                     "printed on certificates")
     init.set_defaults(handler=cmd_init)
 
     demo = commands.add_parser("demo", parents=[common], help="build the reference demo station",
@@ -188,6 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="2022-W31 (week), 2022-08 (month), 2022-Q3 (quarter), 2022 (year, collective)")
     award.add_argument("--json", action="store_true", help="with run: print the ranking as JSON")
     award.set_defaults(handler=cmd_awards)
+    certificate = commands.add_parser(
+        "certificate", parents=[common], help="issue a 志愿服务记录证明 as a PDF",
+        description="Issue a volunteer service record certificate (志愿服务记录证明, 民发〔2015〕149号) "
+                    "from approved records only, with a new certificate number kept for checking.")
+    certificate.add_argument("volunteer", metavar="VOLUNTEER",
+                             help="volunteer number (e.g. XSL000123), or a name only one volunteer has")
+    certificate.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="where to write the PDF")
+    certificate.add_argument("--from", dest="period_from", type=dt.date.fromisoformat, default=None,
+                             metavar="YYYY-MM-DD", help="count service from this day on (default: the first)")
+    certificate.add_argument("--until", dest="period_until", type=dt.date.fromisoformat, default=None,
+                             metavar="YYYY-MM-DD", help="count service up to this day (default: the last)")
+    certificate.set_defaults(handler=cmd_certificate)
 
     serve = commands.add_parser("serve", parents=[common], help="serve the staff apps with Voilà",
                                 description="Serve the staff apps (workbooks/apps) with Voilà.")

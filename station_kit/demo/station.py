@@ -74,6 +74,8 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     rng = random.Random(seed)
     station = create_station(session=session, code="XSL", name="兴神路社区", city="神木市",
                              street="麟州街道", address="陕西省榆林市神木市麟州街道兴神路",
+                             # Made up, as every person in the demo is: what a certificate's issuer lines need.
+                             person_in_charge="高文明", contact="兴神路社区办公室 0912-1234567",
                              actor=DEMO)
     sid = station.id
 

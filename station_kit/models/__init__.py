@@ -2,6 +2,7 @@
 
 from station_kit.models.audit import AuditEvent, KeyCheck
 from station_kit.models.awards import AwardEntry, AwardObjection, AwardRound
+from station_kit.models.certificates import IssuedCertificate
 from station_kit.models.org import (
     Association,
     Grid,
@@ -45,6 +46,7 @@ __all__ = [
     "AwardObjection",
     "AwardRound",
     "Grid",
+    "IssuedCertificate",
     "KeyCheck",
     "PartnerUnit",
     "Post",

@@ -22,6 +22,10 @@ class Station(SQLModel, table=True):
     city: str = Field(default="", max_length=50)
     street: str = Field(default="", max_length=50)
     address: str = Field(default="", max_length=200)
+    # The issuer's side of a 志愿服务记录证明 (民发〔2015〕149号): who answers for the station and how
+    # to reach it. Kept per station, not in data/*.toml: one database may hold a whole city.
+    person_in_charge: str = Field(default="", max_length=50, description="负责人")
+    contact: str = Field(default="", max_length=100, description="联系方式, e.g. an office phone")
     created_at: dt.datetime = Field(default_factory=clock.now)
 
 

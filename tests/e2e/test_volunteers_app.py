@@ -168,3 +168,34 @@ def test_an_admin_unmasks_one_volunteer_with_a_reason(serve_station, demo, page,
     page.locator(".sk-volunteers-cancel").click()
     expect(page.locator(".sk-volunteers-unmasked")).to_have_text("")
     assert request_log.foreign() == []
+
+
+def test_the_service_certificate_downloads_as_a_pdf(app, demo, tmp_path, screenshots):
+    """The editor's 志愿服务记录证明: one click issues it, the link saves a PDF that names the volunteer."""
+    from sqlmodel import select
+
+    from station_kit.models import ServiceRecord, Volunteer
+    from station_kit.models.work import RecordStatus
+    from tests.pdfs import pdf_text
+
+    engine = get_engine(demo[0])
+    with read_session(engine) as session:
+        served = session.exec(select(Volunteer).where(Volunteer.active, Volunteer.id.in_(
+            select(ServiceRecord.volunteer_id).where(ServiceRecord.status == RecordStatus.approved)))
+            .order_by(Volunteer.id)).first()
+    engine.dispose()
+    open_tab(app, "volunteers.tab_search")
+    app.locator(".sk-volunteers-search input").fill(served.number)
+    app.locator(".sk-volunteers-search-submit").click()
+    app.locator(".sk-volunteers-result", has_text=served.name).locator(".sk-volunteers-edit").click()
+    app.locator(".sk-volunteers-certificate").click()
+    link = app.locator(".sk-volunteers-certificate-link a")
+    expect(link).to_contain_text("PDF")
+    app.screenshot(path=screenshots / "volunteers_certificate.png", full_page=True)
+    with app.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".pdf" and served.name in saved.name
+    text = pdf_text(saved.read_bytes())
+    assert served.name in text and served.number in text and served.id_number_masked in text

@@ -1,6 +1,7 @@
 """The station-kit command: the demo reproduces the reference station, tally counts it back."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -64,3 +65,53 @@ def test_console_script_runs(sqlite_url):
     result = subprocess.run([sys.executable, "-m", "station_kit.cli", "tally", "--db", sqlite_url],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "station-kit demo" in result.stderr
+
+
+@pytest.fixture
+def demo_copy(demo_url, tmp_path) -> str:
+    """A copy of the shared demo database, for a test that writes (the shared one must not change)."""
+    import sqlite3
+
+    copy = tmp_path / "station.db"
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    return f"sqlite:///{copy}"
+
+
+def test_certificate_writes_the_pdf_and_refuses_clearly(demo_copy, tmp_path, capsys):
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from station_kit.db import get_engine, read_session
+    from station_kit.models import IssuedCertificate, ServiceRecord, Volunteer
+    from station_kit.models.work import RecordStatus
+    from tests.pdfs import pdf_text
+
+    engine = get_engine(demo_copy)
+    approved = select(ServiceRecord.volunteer_id).where(ServiceRecord.status == RecordStatus.approved)
+    with read_session(engine) as session:
+        served = session.exec(select(Volunteer).where(Volunteer.id.in_(approved)).order_by(Volunteer.id)).first()
+        idle = session.exec(select(Volunteer).where(Volunteer.id.not_in(approved), Volunteer.active)).first()
+
+    def issued() -> int:
+        with read_session(engine) as session:
+            return session.exec(select(func.count()).select_from(IssuedCertificate)).one()
+
+    out = tmp_path / "证明.pdf"
+    code, printed, _ = run(capsys, "certificate", served.number, "--out", str(out), "--db", demo_copy)
+    assert code == 0 and served.name in printed and str(out) in printed
+    text = pdf_text(out.read_bytes())
+    assert served.name in text and served.number in text and served.id_number_masked in text
+    number = re.search(r"XSL-ZM-\d{4}-\d{5}", printed).group()
+    assert number in text
+    assert issued() == 1
+
+    code, _, err = run(capsys, "certificate", "无此人", "--out", str(out), "--db", demo_copy)
+    assert code == 2 and "无此人" in err
+    code, _, err = run(capsys, "certificate", idle.number, "--out", str(tmp_path / "idle.pdf"), "--db", demo_copy)
+    assert code == 2 and idle.number in err and not (tmp_path / "idle.pdf").exists()
+    code, _, err = run(capsys, "certificate", served.number, "--out", str(tmp_path / "no" / "such" / "dir.pdf"),
+                       "--db", demo_copy)
+    assert code == 1 and "dir.pdf" in err
+    assert issued() == 1  # neither refusal nor the unwritable path took a number
+    engine.dispose()

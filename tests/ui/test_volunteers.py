@@ -357,3 +357,44 @@ def test_registered_by_the_service_is_found_by_the_app(app, engine, station):
                            actor=Actor("test"))
     fill(app, search="zm")
     assert len(find_all(app, "sk-volunteers-result")) == 1
+
+
+def test_the_service_certificate_is_issued_for_approved_hours_and_offered_as_a_pdf(app, engine, station):
+    import base64
+    import re
+
+    from station_kit.models import IssuedCertificate
+    from station_kit.services import activities, records
+    from station_kit.services.records import Attendance
+    from tests.factories import activity_data
+    from tests.pdfs import pdf_text
+
+    values = valid(name="张伟")
+    register(app, **values)
+    fill(app, search="zw")
+    widget(app, "edit").click()
+    widget(app, "certificate").click()
+    assert esc(t("certificate.no_approved_hours", name="张伟", number="TST000001")) in widget(
+        app, "certificate-message").value
+    assert widget(app, "certificate-link").value == ""
+
+    starts = dt.datetime(2022, 8, 5, 9, tzinfo=clock.CHINA)
+    with write_session(engine) as session:
+        volunteer_id = session.exec(select(Volunteer.id)).one()
+        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+                                             data=activity_data(starts_at=starts, hours=3)).id
+        [record] = records.record_attendance(session=session, activity_id=activity, actor=Actor("t"),
+                                             entries=[Attendance(volunteer_id, 150)],
+                                             entered_at=starts + dt.timedelta(hours=4))
+        records.approve_records(session=session, record_ids=[record.id], actor=Actor("t"))
+    widget(app, "certificate").click()
+    link = widget(app, "certificate-link").value
+    href = re.search(r'href="data:application/pdf;base64,([^"]+)"', link)
+    assert href and 'download="' in link
+    text = pdf_text(base64.b64decode(href.group(1)))
+    assert "张伟" in text and "2.5" in text and values["id_number"] not in text
+    with read_session(engine) as session:
+        [issued] = session.exec(select(IssuedCertificate)).all()
+    assert issued.number in text and issued.number in widget(app, "certificate-message").value
+    widget(app, "cancel").click()
+    assert widget(app, "certificate-link").value == ""  # no link left for the next volunteer opened

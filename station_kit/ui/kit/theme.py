@@ -40,4 +40,7 @@ STYLE = """<style>
 .sk-table th, .sk-table td { border-bottom: 1px solid #eaecf0; padding: 6px 10px; text-align: left;
   white-space: nowrap; }
 .sk-table th { background: #f9fafb; font-weight: 600; color: #344054; }
+.sk-download { display: inline-block; padding: 6px 16px; margin: 6px 0; border: 1px solid #1570ef;
+  border-radius: 4px; color: #1570ef; font-weight: 600; text-decoration: none; }
+.sk-download:hover { background: #eff8ff; }
 </style>"""

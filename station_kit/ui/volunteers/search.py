@@ -2,7 +2,8 @@
 """The search tab: find volunteers by name, pinyin initials, phone tail or number; edit one from its row.
 
 Rows show the masked ID number and phone that search_volunteers returns. The edit form never shows
-the phone either: left empty, the phone stays as it is. Below it, an admin may unmask (unmask.py).
+the phone either: left empty, the phone stays as it is. Below it, the 志愿服务记录证明 of the volunteer
+(certificate.py) and, for an admin, unmasking (unmask.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from station_kit.ui.kit.format import esc, yes_no
 from station_kit.ui.kit.forms import NOT_CHOSEN, Form, labelled
 from station_kit.ui.kit.layout import text_block
 from station_kit.ui.kit.theme import INPUT_WIDTH
+from station_kit.ui.volunteers.certificate import CertificatePanel
 from station_kit.ui.volunteers.fields import (
     APP,
     Context,
@@ -125,9 +127,10 @@ class EditForm:
         on_click(save, self._save, self.message, inputs=[field.widget for field in fields])
         on_click(cancel, self.close, self.message)
         self.unmask = UnmaskPanel(context)
+        self.certificate = CertificatePanel(context)
         self.widget = widgets.VBox([self.title, *(field.row for field in fields),
                                     button_row(save, cancel),
-                                    self.message.widget, self.unmask.widget],
+                                    self.message.widget, self.certificate.widget, self.unmask.widget],
                                    layout=widgets.Layout(display="none", margin="16px 0 0 0",
                                                          padding="8px 16px", border="1px solid #d0d5dd"))
         self.widget.add_class(f"sk-{APP}-editor")
@@ -142,6 +145,7 @@ class EditForm:
         self.form.clear_errors()
         self._fill(editable)
         self.unmask.load(editable.id)
+        self.certificate.load(editable.id)
         self.widget.layout.display = None
 
     def _fill(self, editable: Editable) -> None:
@@ -158,6 +162,7 @@ class EditForm:
     def close(self) -> None:
         self.volunteer_id = None
         self.unmask.load(None)
+        self.certificate.load(None)
         self.widget.layout.display = "none"
 
     def _changes(self) -> VolunteerUpdate:

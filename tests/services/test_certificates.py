@@ -1,0 +1,125 @@
+"""志愿服务记录证明: approved records only, a number that is kept and can be checked, nothing issued
+for a volunteer with no approved hours, the ID number masked on the printed page."""
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from station_kit.clock import CHINA
+from station_kit.db import read_session, write_session
+from station_kit.errors import DomainError
+from station_kit.io.pdf import service_certificate_pdf
+from station_kit.models import AuditEvent, IssuedCertificate, Volunteer
+from station_kit.services import activities, records
+from station_kit.services.actor import Actor, Role
+from station_kit.services.certificates import check_certificate, find_volunteer, issue_service_certificate
+from station_kit.services.records import Attendance
+from station_kit.services.volunteers import register_volunteer
+from tests.factories import activity_data, id_number, volunteer_data
+from tests.pdfs import pdf_text
+
+FRIDAY_9 = dt.datetime(2022, 8, 5, 9, 0, tzinfo=CHINA)
+STAFF = Actor("李经办")
+
+
+@pytest.fixture
+def served(engine, station):
+    """张伟 with two approved weekly cleanings (90 + 120 min), one approved lecture (60 min), one
+    pending and one rejected record; 李娜 registered with nothing approved."""
+    number = id_number()
+    with write_session(engine) as session:
+        zhang = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                                   data=volunteer_data(name="张伟", id_number=number)).id
+        li = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                                data=volunteer_data(name="李娜")).id
+
+    def serve(starts_at, minutes, *, title="周五爱国卫生大扫除", decide=records.approve_records):
+        with write_session(engine) as session:
+            activity = activities.plan_activity(session=session, station_id=station.id, actor=STAFF,
+                                                data=activity_data(starts_at=starts_at, hours=3, title=title)).id
+            [record] = records.record_attendance(session=session, activity_id=activity, actor=STAFF,
+                                                 entries=[Attendance(zhang, minutes)],
+                                                 entered_at=starts_at + dt.timedelta(hours=4))
+            if decide is records.reject_records:
+                decide(session=session, record_ids=[record.id], actor=STAFF, reason="未到场")
+            elif decide:
+                decide(session=session, record_ids=[record.id], actor=STAFF)
+
+    serve(FRIDAY_9, 90)
+    serve(FRIDAY_9 + dt.timedelta(days=7), 120)
+    serve(FRIDAY_9 + dt.timedelta(days=10), 60, title="互助友善道德讲堂")
+    serve(FRIDAY_9 + dt.timedelta(days=14), 150, decide=None)
+    serve(FRIDAY_9 + dt.timedelta(days=21), 45, decide=records.reject_records)
+    return {"zhang": zhang, "li": li, "id_number": number}
+
+
+def issue(engine, volunteer_id, **period):
+    with write_session(engine) as session:
+        return issue_service_certificate(session=session, volunteer_id=volunteer_id, actor=STAFF, **period)
+
+
+def test_a_certificate_counts_approved_records_only_and_keeps_its_number(engine, station, served):
+    certificate = issue(engine, served["zhang"])
+    assert certificate.approved_minutes == 270  # 90 + 120 + 60; the pending and rejected records do not count
+    assert certificate.service_content == (
+        "2022-08-05 至 2022-08-12　周五爱国卫生大扫除　2 次　3.5 小时",
+        "2022-08-15　互助友善道德讲堂　1 次　1.0 小时",
+    )
+    assert (certificate.period_from, certificate.period_until) == (dt.date(2022, 8, 5), dt.date(2022, 8, 15))
+    assert certificate.handler == "李经办" and certificate.name == "张伟"
+    assert certificate.masked_id_number == "*" * 14 + served["id_number"][-4:]
+    assert certificate.certificate_number.startswith("TST-ZM-")
+    with read_session(engine) as session:
+        checked = check_certificate(session=session, station_id=station.id, number=certificate.certificate_number)
+        assert checked.name == "张伟" and checked.approved_minutes == 270 and checked.handler == "李经办"
+        assert check_certificate(session=session, station_id=station.id, number="TST-ZM-1999-99999") is None
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "certificate.issue")).one()
+        assert event.operator == "李经办" and certificate.certificate_number in event.detail
+        assert served["id_number"] not in event.detail
+    second = issue(engine, served["zhang"], period_until=dt.date(2022, 8, 5))
+    assert second.certificate_number != certificate.certificate_number
+    assert second.approved_minutes == 90 and len(second.service_content) == 1
+
+
+def test_no_approved_hours_issues_nothing(engine, station, served):
+    with pytest.raises(DomainError) as refused:
+        issue(engine, served["li"])
+    assert refused.value.keys() == ["certificate.no_approved_hours"]
+    with pytest.raises(DomainError) as empty_period:
+        issue(engine, served["zhang"], period_from=dt.date(2023, 1, 1))
+    assert empty_period.value.keys() == ["certificate.no_approved_hours"]
+    with pytest.raises(DomainError) as reversed_period:
+        issue(engine, served["zhang"], period_from=dt.date(2022, 9, 1), period_until=dt.date(2022, 8, 1))
+    assert reversed_period.value.keys() == ["certificate.period_order"]
+    with pytest.raises(DomainError):
+        with write_session(engine) as session:
+            issue_service_certificate(session=session, volunteer_id=served["zhang"],
+                                      actor=Actor("分析员", Role.analyst))
+    with read_session(engine) as session:
+        assert session.exec(select(IssuedCertificate)).all() == []
+
+
+def test_a_volunteer_is_found_by_number_or_by_a_name_only_one_carries(engine, station, served):
+    with write_session(engine) as session:
+        register_volunteer(session=session, station_id=station.id, actor=STAFF, data=volunteer_data(name="李娜"))
+    with read_session(engine) as session:
+        def find(who):
+            return find_volunteer(session=session, station_id=station.id, who=who)
+
+        zhang_number = session.get(Volunteer, served["zhang"]).number
+        assert find(zhang_number) == served["zhang"]
+        assert find(f" {zhang_number.lower()} ") == served["zhang"]
+        assert find("张伟") == served["zhang"]
+        for who, key in (("李娜", "certificate.name_ambiguous"), ("无此人", "certificate.volunteer_unknown")):
+            with pytest.raises(DomainError) as refused:
+                find(who)
+            assert refused.value.keys() == [key]
+
+
+def test_the_printed_certificate_shows_the_mask_and_never_the_number(engine, station, served):
+    certificate = issue(engine, served["zhang"])
+    text = pdf_text(service_certificate_pdf(certificate))
+    assert "张伟" in text and certificate.certificate_number in text and "4.5" in text
+    assert served["id_number"][-4:] in text and served["id_number"] not in text
+    assert served["id_number"][:6] not in text
