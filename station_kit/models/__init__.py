@@ -1,6 +1,15 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
 from station_kit.models.audit import AuditEvent, KeyCheck
+from station_kit.models.community import (
+    Department,
+    GridCase,
+    Request,
+    RequestClaim,
+    Resident,
+    ResidentCareGroup,
+    WorksItem,
+)
 from station_kit.models.org import (
     Association,
     Grid,
@@ -32,6 +41,13 @@ from station_kit.models.work import (
 )
 
 __all__ = [
+    "Department",
+    "GridCase",
+    "Request",
+    "RequestClaim",
+    "Resident",
+    "ResidentCareGroup",
+    "WorksItem",
     "Activity",
     "ActivityCreate",
     "ActivityPartner",
