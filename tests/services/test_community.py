@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from sqlmodel import select
 
-from station_kit import clock
+from station_kit import analytics, clock
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.i18n import t
@@ -278,3 +279,44 @@ def test_a_steward_of_another_grid_cannot_accept_a_case(engine, place):
     with pytest.raises(DomainError) as error, write_session(engine) as session:
         cases.accept_case(session=session, case_id=case.id, steward_id=other.id, actor=STAFF)
     assert error.value.keys() == ["case.steward_not_in_grid"]
+
+
+def test_the_three_rates_per_grid_and_month_count_as_a_ledger_would(engine, place):
+    """May (China time) in grid 1: four cases; one accepted after 30 h, three resolved, ratings 5, 4, 3.
+    June: one case not yet accepted. 响应率 3/4, 解决率 3/4, 满意率 2/3 in May; 0, 0, none in June."""
+    may = dt.datetime(2022, 5, 10, 9, 0, tzinfo=clock.CHINA)
+    last_evening = dt.datetime(2022, 5, 31, 23, 30, tzinfo=clock.CHINA)  # still May in China, June in UTC+0
+    with write_session(engine) as session:
+        for received, accept_after_hours, rating in ((may, 1, 5), (may, 30, 4), (last_evening, 2, 3),
+                                                     (may, 3, None)):
+            case = _receive(session, place, at=received)
+            accepted = received + dt.timedelta(hours=accept_after_hours)
+            cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF, at=accepted)
+            if rating is not None:
+                cases.resolve_case(session=session, case_id=case.id, note="已办结", actor=STAFF,
+                                   at=accepted + dt.timedelta(days=1))
+                cases.rate_case(session=session, case_id=case.id, rating=rating, actor=STAFF)
+        _receive(session, place, at=dt.datetime(2022, 6, 2, 9, 0, tzinfo=clock.CHINA))
+    with read_session(engine) as session:
+        frame = analytics.case_rates(session, place["station"]).set_index("month")
+        overall = analytics.case_figures(session, place["station"], now=dt.datetime(2022, 6, 2, 12, tzinfo=clock.CHINA))
+    assert list(frame.index) == ["2022-05", "2022-06"] and set(frame["grid"]) == {"第1网格"}
+    may_row = frame.loc["2022-05"]
+    assert (may_row.received, may_row.responded_in_time, may_row.resolved, may_row.rated, may_row.satisfied) == (
+        4, 3, 3, 3, 2)
+    assert (may_row.response_rate, may_row.resolution_rate) == (0.75, 0.75)
+    assert may_row.satisfaction_rate == pytest.approx(2 / 3)
+    assert (frame.loc["2022-06"].response_rate, frame.loc["2022-06"].resolution_rate) == (0, 0)
+    assert pd.isna(frame.loc["2022-06"].satisfaction_rate)
+    # Open: the May case never resolved and the June one; overdue at noon on 2 June: only the May one.
+    assert overall == {"open": 2, "overdue": 1, "response_rate": 0.6, "resolution_rate": 0.6,
+                       "satisfaction_rate": 0.667}
+
+
+def test_an_empty_station_has_no_rates_rather_than_zero(engine, place):
+    with read_session(engine) as session:
+        figures = analytics.headline_figures(session, place["station"])
+    assert figures["cases"] == {"open": 0, "overdue": 0, "response_rate": None, "resolution_rate": None,
+                                "satisfaction_rate": None}
+    assert figures["wishes"] == {"posted": 0, "claimed": 0, "fulfilled": 0}
+    assert figures["works"] == {"items": {}, "investment_yuan": 0}
