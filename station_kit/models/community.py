@@ -234,6 +234,7 @@ class GridCase(GridCaseBase, table=True):
 
 class GridCasePublic(SQLModel):
     id: int
+    grid_id: int
     grid: str
     kind: CaseKind
     channel: CaseChannel

@@ -286,3 +286,16 @@ def claimer_names(session: Session, request_ids: list[int]) -> dict[int, list[st
     for claim, volunteer, squad, partner in rows:
         names.setdefault(claim.request_id, []).append(volunteer or squad or partner or "")
     return names
+
+
+def claimer_choices(*, session: Session, station_id: int) -> dict[ClaimerKind, list[tuple[str, int]]]:
+    """Who may claim or be dispatched, by kind, as (name, id) for a form: active volunteers (with their
+    number, to tell namesakes apart), squads and partner units."""
+    volunteers = session.exec(select(Volunteer.name, Volunteer.number, Volunteer.id).where(
+        Volunteer.station_id == station_id, Volunteer.active).order_by(Volunteer.name_pinyin, Volunteer.id)).all()
+    squads = session.exec(select(Squad.name, Squad.id).where(Squad.station_id == station_id).order_by(Squad.id)).all()
+    partners = session.exec(select(PartnerUnit.name, PartnerUnit.id).where(PartnerUnit.station_id == station_id)
+                            .order_by(PartnerUnit.id)).all()
+    return {ClaimerKind.volunteer: [(f"{name}（{number}）", vid) for name, number, vid in volunteers],
+            ClaimerKind.squad: [tuple(row) for row in squads],
+            ClaimerKind.partner_unit: [tuple(row) for row in partners]}

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from station_kit import clock
 from station_kit.errors import DomainError, FieldError
-from station_kit.models import Department, Grid, Resident, ResidentCareGroup, WorksItem
+from station_kit.models import Department, Grid, Resident, ResidentCareGroup, Steward, WorksItem
 from station_kit.models.community import ResidentCreate, ResidentPublic, WorksItemCreate
 from station_kit.privacy import mask_phone
 from station_kit.services.actor import Actor
@@ -116,3 +116,30 @@ def record_works_item(*, session: Session, station_id: int, data: WorksItemCreat
               station_id=station_id, item=row.item, quantity=row.quantity, unit=row.unit,
               investment_yuan=row.investment_yuan)
     return row
+
+
+def resident_choices(*, session: Session, station_id: int) -> list[tuple[str, int]]:
+    """Residents for a staff form, as (grid · name · building unit, id), by grid then name."""
+    rows = session.exec(select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id)
+                        .where(Resident.station_id == station_id).order_by(Grid.number, Resident.id)).all()
+    return [(" · ".join(part for part in (grid, resident.name, resident.building + resident.unit) if part), resident.id)
+            for resident, grid in rows]
+
+
+def grid_choices(*, session: Session, station_id: int) -> list[tuple[str, int]]:
+    return [(grid.name, grid.id) for grid in session.exec(
+        select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()]
+
+
+def steward_choices(*, session: Session, station_id: int) -> dict[int, list[tuple[str, int]]]:
+    """Each grid's stewards (小管家), as (name, id), by grid id."""
+    stewards: dict[int, list[tuple[str, int]]] = {}
+    for steward in session.exec(select(Steward).where(Steward.station_id == station_id).order_by(Steward.id)).all():
+        stewards.setdefault(steward.grid_id, []).append((steward.name, steward.id))
+    return stewards
+
+
+def works_items(*, session: Session, station_id: int) -> list[WorksItemCreate]:
+    """The ledger's lines in the order they were recorded."""
+    rows = session.exec(select(WorksItem).where(WorksItem.station_id == station_id).order_by(WorksItem.id)).all()
+    return [WorksItemCreate.model_validate(row, from_attributes=True) for row in rows]

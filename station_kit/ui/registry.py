@@ -46,6 +46,9 @@ APPS: tuple[App, ...] = (
     App("activities", "app.activities", "home.app_activities"),
     App("lectures", "app.lectures", "home.app_lectures"),
     App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
+    App("wishes", "app.wishes", "home.app_wishes"),
+    App("cases", "app.cases", "home.app_cases"),
+    App("works", "app.works", "home.app_works"),
 )
 HOME = APPS[0]
 

@@ -27,18 +27,16 @@ from station_kit.models.community import (
     RequestCreate,
     RequestKind,
     RequestStatus,
-    ResidentCreate,
 )
-from station_kit.models.org import Grid, StewardRole
+from station_kit.models.org import StewardRole
 from station_kit.models.work import RecordStatus
 from station_kit.services import cases, requests
 from station_kit.services.actor import Actor, Role
 from station_kit.services.cases import CASE_FLOW
-from station_kit.services.org import add_steward, add_unit
+from station_kit.services.org import add_steward
 from station_kit.services.requests import REQUEST_FLOW, Claimer
-from station_kit.services.residents import add_department, list_residents, register_resident
-from station_kit.services.volunteers import register_volunteer
-from tests.factories import unique_phone, volunteer_data
+from station_kit.services.residents import list_residents
+from tests.factories import make_community, unique_phone
 
 STAFF = Actor("王站长")
 ANALYST = Actor("李分析", Role.analyst)
@@ -46,21 +44,8 @@ ANALYST = Actor("李分析", Role.analyst)
 
 @pytest.fixture
 def place(engine, station):
-    """A grid with a steward, a second grid, a resident, a department and two volunteers."""
     with write_session(engine) as session:
-        grids = [add_unit(session=session, model=Grid, station_id=station.id, name=f"第{n}网格", number=n,
-                          actor=STAFF) for n in (1, 2)]
-        steward = add_steward(session=session, station_id=station.id, grid_id=grids[0].id, name="赵管家",
-                              role=StewardRole.community_staff, phone=unique_phone(), actor=STAFF)
-        resident = register_resident(session=session, station_id=station.id, actor=STAFF, data=ResidentCreate(
-            name="王小明", building="3号楼", unit="2单元", grid_id=grids[0].id, phone="13912345678",
-            care_groups=[CareGroup.elderly, CareGroup.hardship], consent=True))
-        department = add_department(session=session, station_id=station.id, name="神木市住房和城乡建设局",
-                                    actor=STAFF)
-        volunteers = [register_volunteer(session=session, station_id=station.id, data=volunteer_data(name=name),
-                                         actor=STAFF) for name in ("张伟", "李娜")]
-        return dict(station=station.id, grids=[g.id for g in grids], steward=steward.id, resident=resident.id,
-                    department=department.id, volunteers=[v.id for v in volunteers], squad=station.squad_ids[0])
+        return make_community(session, station)
 
 
 def _post(session, place, kind=RequestKind.wish, at=None):
