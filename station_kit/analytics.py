@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import case, func
+from sqlalchemy import Float, case, cast, func
 from sqlmodel import Session, select
 
 from station_kit.clock import CHINA
@@ -62,6 +62,7 @@ def headline_figures(session: Session, station_id: int) -> dict:
         "grids": _count(session, Grid, station_id),
         "awards": award_counts(session, station_id),
         **work_figures(session, station_id),
+        **community_figures(session, station_id),
     }
 
 
@@ -242,3 +243,96 @@ def award_counts(session: Session, station_id: int) -> dict[str, int]:
         .where(AwardRound.station_id == station_id, AwardRound.status == RoundStatus.final, AwardEntry.winner)
         .group_by(AwardRound.level)).all())
     return {level.value: int(rows.get(level, 0)) for level in AwardLevel}
+# --- Residents' wishes and grid cases (issue 10) ---------------------------------------------------
+
+def community_figures(session: Session, station_id: int) -> dict:
+    """Wishes, grid cases (rates over every case on record) and the works ledger, for the tally."""
+    return {"wishes": wish_figures(session, station_id), "cases": case_figures(session, station_id),
+            "works": works_ledger(session, station_id)}
+
+
+def wish_figures(session: Session, station_id: int) -> dict:
+    """Wishes posted (every one, cancelled too), claimed (taken by someone at some point) and fulfilled."""
+    from station_kit.models import Request
+    from station_kit.models.community import RequestKind
+
+    row = session.exec(select(func.count(), func.count(Request.claimed_at), func.count(Request.fulfilled_at))
+                       .where(Request.station_id == station_id, Request.kind == RequestKind.wish)).one()
+    return dict(zip(("posted", "claimed", "fulfilled"), (int(value) for value in row)))
+
+
+def case_figures(session: Session, station_id: int, now=None) -> dict:
+    """Open cases, open cases past any deadline at ``now``, and the three rates over every case."""
+    from station_kit import clock
+    from station_kit.models import GridCase
+    from station_kit.models.community import CaseStatus
+
+    now = now or clock.now()
+    open_ = GridCase.status.in_((CaseStatus.received, CaseStatus.accepted, CaseStatus.whistled,
+                                 CaseStatus.reported))
+    late = ((GridCase.accepted_at.is_(None) & (GridCase.accept_due_at < now))
+            | (GridCase.reported_at.is_(None) & (GridCase.report_due_at < now))
+            | (GridCase.resolve_due_at < now))
+    counts = session.exec(select(func.count(case((open_, 1))), func.count(case((open_ & late, 1))))
+                          .where(GridCase.station_id == station_id)).one()
+    rates = case_rates(session, station_id, by_grid=False, by_month=False)
+    first = rates.iloc[0] if len(rates) else None
+    return {"open": int(counts[0]), "overdue": int(counts[1]),
+            **{name: (None if first is None or pd.isna(first[name]) else round(float(first[name]), 3))
+               for name in ("response_rate", "resolution_rate", "satisfaction_rate")}}
+
+
+def case_rates(session: Session, station_id: int, *, by_grid: bool = True, by_month: bool = True) -> pd.DataFrame:
+    """响应率, 解决率 and 满意率 of grid cases, per grid and month of receipt (China time), by SQL GROUP BY.
+
+    - 响应率 (response rate) = cases accepted within the accept limit / cases received. A case not yet
+      accepted counts as not responded to: the ledger shows the month as it stands.
+    - 解决率 (resolution rate) = cases resolved (rated or not) / cases received, whenever resolved: a
+      case received in a month and resolved later counts for the month it was received in.
+    - 满意率 (satisfaction rate) = ratings of at least ``satisfied_from_rating`` (default 4 of 5, data/sla.toml)
+      / cases rated. Only residents who rated are asked; a case not rated is left out, not counted unhappy.
+
+    Columns: grid, month (when asked for), received, responded_in_time, resolved, rated, satisfied, and
+    the three rates (0–1; NaN when nothing was received or rated)."""
+    from station_kit.models import GridCase
+    from station_kit.rules.sla import satisfied_from_rating
+
+    keys = []
+    if by_grid:
+        keys.append(Grid.name.label("grid"))
+    if by_month:
+        keys.append(_local_month(session, GridCase.received_at).label("month"))
+    received = func.count()
+    responded = func.count(case((GridCase.accepted_at <= GridCase.accept_due_at, 1)))
+    resolved = func.count(GridCase.resolved_at)
+    rated = func.count(GridCase.rating)
+    satisfied = func.count(case((GridCase.rating >= satisfied_from_rating(), 1)))
+    statement = (select(*keys, received.label("received"), responded.label("responded_in_time"),
+                        resolved.label("resolved"), rated.label("rated"), satisfied.label("satisfied"),
+                        (cast(responded, Float) / func.nullif(received, 0)).label("response_rate"),
+                        (cast(resolved, Float) / func.nullif(received, 0)).label("resolution_rate"),
+                        (cast(satisfied, Float) / func.nullif(rated, 0)).label("satisfaction_rate"))
+                 .join(Grid, Grid.id == GridCase.grid_id).where(GridCase.station_id == station_id))
+    if keys:
+        group = [Grid.number, Grid.name] if by_grid else []
+        group += [keys[-1]] if by_month else []
+        statement = statement.group_by(*group).order_by(*group)
+    columns = [key.name for key in keys] + ["received", "responded_in_time", "resolved", "rated", "satisfied",
+                                            "response_rate", "resolution_rate", "satisfaction_rate"]
+    rows = [row for row in session.exec(statement).all() if row[len(keys)]]
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns).astype(
+        {"response_rate": float, "resolution_rate": float, "satisfaction_rate": float})
+
+
+def works_ledger(session: Session, station_id: int) -> dict:
+    """The 微改造 ledger: each item's quantity and unit (summed per item and unit) and the total yuan."""
+    from station_kit.models import WorksItem
+
+    rows = session.exec(select(WorksItem.item, WorksItem.unit, func.sum(WorksItem.quantity),
+                               func.min(WorksItem.id))
+                        .where(WorksItem.station_id == station_id)
+                        .group_by(WorksItem.item, WorksItem.unit).order_by(func.min(WorksItem.id))).all()
+    total = session.exec(select(func.coalesce(func.sum(WorksItem.investment_yuan), 0))
+                         .where(WorksItem.station_id == station_id)).one()
+    return {"items": {item: {"quantity": float(quantity), "unit": unit} for item, unit, quantity, _ in rows},
+            "investment_yuan": int(total)}

@@ -97,6 +97,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
         print(f"  {t('tally.more.star_levels')}: {stars}")
         awards = "  ".join(f"{t('enum.award_level.' + level)} {count}" for level, count in figures["awards"].items())
         print(f"  {t('tally.more.awards')}: {awards}")
+        _print_community_figures(figures)
     return 0
 
 
@@ -260,6 +261,20 @@ def main(argv: list[str] | None = None) -> int:
         for item in error.errors:
             _error(t(item.key, **item.params))
         return 2
+
+
+def _print_community_figures(figures: dict) -> None:
+    """Wishes, grid cases (rates as percentages, — when there is nothing to rate) and the works ledger."""
+    def rate(value):
+        return "—" if value is None else f"{value:.1%}"
+
+    wishes, cases, works = figures["wishes"], figures["cases"], figures["works"]
+    print(f"  {t('tally.community.wishes')}: {wishes['posted']} / {wishes['claimed']} / {wishes['fulfilled']}")
+    print(f"  {t('tally.community.cases')}: {cases['open']} / {cases['overdue']} / {rate(cases['response_rate'])}"
+          f" / {rate(cases['resolution_rate'])} / {rate(cases['satisfaction_rate'])}")
+    items = ", ".join(f"{item} {entry['quantity']:g} {entry['unit']}" for item, entry in works["items"].items())
+    print(f"  {t('tally.community.works')}: {items or '—'}")
+    print(f"  {t('tally.community.investment')}: {works['investment_yuan']:,}")
 
 
 if __name__ == "__main__":

@@ -83,3 +83,27 @@ def activity_data(*, starts_at, hours: float = 2, **overrides):
                   person_in_charge="王站长")
     fields.update(overrides)
     return ActivityCreate(**fields)
+
+
+def make_community(session, station: StationIds) -> dict:
+    """Two grids (a steward in the first), a resident of the first (王小明, 13912345678, elderly and in
+    hardship), a department and two volunteers (张伟, 李娜): ids by name."""
+    from station_kit.models.community import CareGroup, ResidentCreate
+    from station_kit.models.org import Grid, StewardRole
+    from station_kit.services.org import add_steward
+    from station_kit.services.residents import add_department, register_resident
+    from station_kit.services.volunteers import register_volunteer
+
+    staff = Actor("王站长")
+    grids = [add_unit(session=session, model=Grid, station_id=station.id, name=f"第{n}网格", number=n, actor=staff)
+             for n in (1, 2)]
+    steward = add_steward(session=session, station_id=station.id, grid_id=grids[0].id, name="赵管家",
+                          role=StewardRole.community_staff, phone=unique_phone(), actor=staff)
+    resident = register_resident(session=session, station_id=station.id, actor=staff, data=ResidentCreate(
+        name="王小明", building="3号楼", unit="2单元", grid_id=grids[0].id, phone="13912345678",
+        care_groups=[CareGroup.elderly, CareGroup.hardship], consent=True))
+    department = add_department(session=session, station_id=station.id, name="神木市住房和城乡建设局", actor=staff)
+    volunteers = [register_volunteer(session=session, station_id=station.id, data=volunteer_data(name=name),
+                                     actor=staff) for name in ("张伟", "李娜")]
+    return dict(station=station.id, grids=[g.id for g in grids], steward=steward.id, resident=resident.id,
+                department=department.id, volunteers=[v.id for v in volunteers], squad=station.squad_ids[0])

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from station_kit.clock import CHINA
 from station_kit.demo import ages, people
 from station_kit.demo.awards import run_award_calendar
+from station_kit.demo.community import build_community
 from station_kit.demo.history import build_history
 from station_kit.models import (
     Association,
@@ -110,6 +111,7 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     _add_volunteers(session, sid, rng, squads_by_team, posts)
     build_history(session=session, station_id=sid, rng=rng)
     run_award_calendar(session=session, station_id=sid)
+    build_community(session=session, station_id=sid, seed=seed)
     return sid
 
 

@@ -3,6 +3,15 @@
 from station_kit.models.audit import AuditEvent, KeyCheck
 from station_kit.models.awards import AwardEntry, AwardObjection, AwardRound
 from station_kit.models.certificates import IssuedCertificate
+from station_kit.models.community import (
+    Department,
+    GridCase,
+    Request,
+    RequestClaim,
+    Resident,
+    ResidentCareGroup,
+    WorksItem,
+)
 from station_kit.models.org import (
     Association,
     Grid,
@@ -34,6 +43,13 @@ from station_kit.models.work import (
 )
 
 __all__ = [
+    "Department",
+    "GridCase",
+    "Request",
+    "RequestClaim",
+    "Resident",
+    "ResidentCareGroup",
+    "WorksItem",
     "Activity",
     "ActivityCreate",
     "ActivityPartner",

@@ -50,6 +50,9 @@ APPS: tuple[App, ...] = (
     App("lectures", "app.lectures", "home.app_lectures"),
     App("awards", "app.awards", "home.app_awards"),
     App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
+    App("wishes", "app.wishes", "home.app_wishes"),
+    App("cases", "app.cases", "home.app_cases"),
+    App("works", "app.works", "home.app_works"),
 )
 HOME = APPS[0]
 

@@ -1,0 +1,178 @@
+"""Grid cases (民呼我应, 街社吹哨、部门报到): a dispute, request or situation enters a grid, a steward
+accepts it, the grid may whistle a department, which reports; the case is resolved and the resident
+rates it. Every move goes through ``transition()``, audited.
+
+Deadlines (data/sla.toml) are stamped on the case when it enters a step: accept and resolve when it
+is received (resolve again if it is marked complex), report when it is whistled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from station_kit import clock
+from station_kit.db import lock_rows
+from station_kit.errors import DomainError, FieldError
+from station_kit.models import Department, Grid, GridCase, Resident, Steward
+from station_kit.models.community import CaseStatus, GridCaseCreate, GridCasePublic
+from station_kit.privacy import short_name
+from station_kit.rules.sla import accept_due, report_due, resolve_due
+from station_kit.services.actor import Actor
+from station_kit.services.audit import log_event
+from station_kit.services.requests import check_rating
+from station_kit.services.workflow import Workflow, transition
+from station_kit.validation import clean_text, clean_texts, column_length
+
+C = CaseStatus
+CASE_FLOW = Workflow("case", {
+    (C.received, "accept"): C.accepted,
+    (C.accepted, "whistle"): C.whistled,
+    (C.accepted, "resolve"): C.resolved,
+    (C.whistled, "report"): C.reported,
+    (C.reported, "whistle"): C.whistled,  # a second department is called in
+    (C.reported, "resolve"): C.resolved,
+    (C.resolved, "rate"): C.rated,
+}, needs_reason=frozenset({"whistle", "report", "resolve"}))
+OPEN_CASES = (C.received, C.accepted, C.whistled, C.reported)
+
+
+def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, actor: Actor,
+                 at: dt.datetime | None = None) -> GridCase:
+    """Log a case in its grid (登记); its accept and resolve deadlines are stamped now."""
+    actor.require()
+    errors: list[FieldError] = []
+    texts = clean_texts(errors, {"title": data.title, "content": data.content}, GridCase,
+                        required={"title": "case.title_required"})
+    grid = session.get(Grid, data.grid_id)
+    if grid is None or grid.station_id != station_id:
+        errors.append(FieldError("grid_id", "grid.unknown"))
+    if data.resident_id is not None:
+        resident = session.get(Resident, data.resident_id)
+        if resident is None or resident.station_id != station_id:
+            errors.append(FieldError("resident_id", "resident.not_found"))
+    if errors:
+        raise DomainError(errors)
+    at = at or clock.now()
+    case = GridCase(**(data.model_dump() | texts), station_id=station_id, received_at=at, updated_at=at,
+                    accept_due_at=accept_due(at), resolve_due_at=resolve_due(at, is_complex=data.is_complex))
+    session.add(case)
+    session.flush()
+    log_event(session, actor=actor, action="case.receive", entity="case", entity_id=case.id,
+              station_id=station_id, grid_id=case.grid_id, kind=case.kind, channel=case.channel)
+    return case
+
+
+def accept_case(*, session: Session, case_id: int, steward_id: int, actor: Actor,
+                is_complex: bool | None = None, at: dt.datetime | None = None) -> GridCase:
+    """A steward of the case's grid takes it on (受理); marking it complex gives it the longer limit."""
+    case = _get(session, case_id)
+    steward = session.get(Steward, steward_id)
+    if steward is None or steward.grid_id != case.grid_id:
+        raise DomainError.on("steward_id", "case.steward_not_in_grid")
+    transition(session=session, workflow=CASE_FLOW, row=case, action="accept", actor=actor,
+               steward_id=steward_id)
+    case.steward_id, case.accepted_at = steward.id, at or clock.now()
+    if is_complex is not None and is_complex != case.is_complex:
+        case.is_complex = is_complex
+        case.resolve_due_at = resolve_due(case.received_at, is_complex=is_complex)
+    return case
+
+
+def whistle_case(*, session: Session, case_id: int, department_id: int, note: str, actor: Actor,
+                 at: dt.datetime | None = None) -> GridCase:
+    """吹哨: call a department in, saying what it is needed for; it must report within the limit."""
+    case = _get(session, case_id)
+    department = session.get(Department, department_id)
+    if department is None or department.station_id != case.station_id:
+        raise DomainError.on("department_id", "case.unknown_department")
+    note = _note(note, "whistle_note")
+    transition(session=session, workflow=CASE_FLOW, row=case, action="whistle", actor=actor, reason=note,
+               department=department.name)
+    at = at or clock.now()
+    case.department_id, case.whistled_at, case.report_due_at = department.id, at, report_due(at)
+    case.whistle_note, case.reported_at = note, None
+    return case
+
+
+def report_case(*, session: Session, case_id: int, note: str, actor: Actor,
+                at: dt.datetime | None = None) -> GridCase:
+    """报到: the department whistled to reports, saying what it did."""
+    case = _get(session, case_id)
+    note = _note(note, "report_note")
+    transition(session=session, workflow=CASE_FLOW, row=case, action="report", actor=actor, reason=note)
+    case.report_note, case.reported_at = note, at or clock.now()
+    return case
+
+
+def resolve_case(*, session: Session, case_id: int, note: str, actor: Actor,
+                 at: dt.datetime | None = None) -> GridCase:
+    """办结, with a note of how it ended."""
+    case = _get(session, case_id)
+    note = _note(note, "resolution_note")
+    transition(session=session, workflow=CASE_FLOW, row=case, action="resolve", actor=actor, reason=note)
+    case.resolution_note, case.resolved_at = note, at or clock.now()
+    return case
+
+
+def rate_case(*, session: Session, case_id: int, rating: int, actor: Actor,
+              at: dt.datetime | None = None) -> GridCase:
+    """The resident's rating, 1 to 5, given once."""
+    case = _get(session, case_id)
+    rating = check_rating(rating)
+    transition(session=session, workflow=CASE_FLOW, row=case, action="rate", actor=actor, rating=rating)
+    case.rating, case.rated_at = rating, at or clock.now()
+    return case
+
+
+def overdue_steps(case: GridCase, now: dt.datetime) -> list[str]:
+    """The steps past their deadline: not accepted in time, a department not reported in time, not
+    resolved in time. A step done late stays flagged: the ledger counts it late."""
+    late = []
+    if (case.accepted_at or now) > case.accept_due_at:
+        late.append("accept")
+    if case.report_due_at is not None and (case.reported_at or now) > case.report_due_at:
+        late.append("report")
+    if (case.resolved_at or now) > case.resolve_due_at:
+        late.append("resolve")
+    return late
+
+
+def list_cases(*, session: Session, station_id: int, grid_id: int | None = None,
+               statuses: tuple[CaseStatus, ...] | None = None, limit: int = 200) -> list[GridCasePublic]:
+    """Cases newest first, with names resolved, the resident shortened, and overdue steps flagged."""
+    statement = (select(GridCase, Grid.name, Steward.name, Department.name, Resident.name)
+                 .join(Grid, Grid.id == GridCase.grid_id)
+                 .outerjoin(Steward, Steward.id == GridCase.steward_id)
+                 .outerjoin(Department, Department.id == GridCase.department_id)
+                 .outerjoin(Resident, Resident.id == GridCase.resident_id)
+                 .where(GridCase.station_id == station_id))
+    if grid_id is not None:
+        statement = statement.where(GridCase.grid_id == grid_id)
+    if statuses:
+        statement = statement.where(GridCase.status.in_(statuses))
+    rows = session.exec(statement.order_by(GridCase.received_at.desc(), GridCase.id.desc()).limit(limit)).all()
+    now = clock.now()
+    return [GridCasePublic(
+        **{name: getattr(case, name) for name in _SHOWN_AS_STORED},
+        grid=grid, steward=steward or "", department=department or "", resident=short_name(resident or ""),
+        overdue=overdue_steps(case, now),
+        notes={"whistle": case.whistle_note, "report": case.report_note, "resolve": case.resolution_note})
+        for case, grid, steward, department, resident in rows]
+
+
+_SHOWN_AS_STORED = set(GridCasePublic.model_fields) - {"grid", "resident", "steward", "department", "overdue",
+                                                       "notes"}
+
+
+def _get(session: Session, case_id: int) -> GridCase:
+    lock_rows(session, GridCase, [case_id])
+    case = session.get(GridCase, case_id)
+    if case is None:
+        raise DomainError.on("case", "case.not_found")
+    return case
+
+
+def _note(raw: str, column: str) -> str:
+    return clean_text(raw, field="reason", max_length=column_length(GridCase, column), required="reason.required")

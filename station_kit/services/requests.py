@@ -1,0 +1,301 @@
+"""Wishes (微心愿) and service orders (点单 → 派单 → 接单 → 评单): one workflow serves both.
+
+A resident's request is posted; a volunteer, squad or partner unit claims it (one or several), or
+staff dispatch it to one, who takes it (接单) or refuses with a reason — then it is posted again and
+dispatched anew. It is fulfilled with a closing note and rated 1–5 by the resident. It may be
+cancelled with a reason until fulfilled. Every move goes through ``transition()``, audited.
+
+The wall (``wish_wall``) shows residents shortened (王**), never a phone or an address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from station_kit import clock
+from station_kit.db import lock_rows
+from station_kit.errors import DomainError, FieldError
+from station_kit.i18n import t
+from station_kit.models import (
+    Activity,
+    ActivityCreate,
+    Grid,
+    PartnerUnit,
+    Project,
+    Request,
+    RequestClaim,
+    Resident,
+    Squad,
+    Volunteer,
+)
+from station_kit.models.community import (
+    ClaimerKind,
+    ClaimStatus,
+    RequestCreate,
+    RequestKind,
+    RequestPublic,
+    RequestStatus,
+)
+from station_kit.models.work import WorkTask
+from station_kit.privacy import short_name
+from station_kit.rules.calendar import is_backfill
+from station_kit.services.activities import plan_activity
+from station_kit.services.actor import Actor
+from station_kit.services.audit import log_event
+from station_kit.services.records import Attendance, record_attendance
+from station_kit.services.residents import get_resident
+from station_kit.services.workflow import Workflow, transition
+from station_kit.validation import clean_text, clean_texts, column_length
+
+S = RequestStatus
+REQUEST_FLOW = Workflow("request", {
+    (S.posted, "claim"): S.claimed,
+    (S.posted, "dispatch"): S.dispatched,
+    (S.posted, "cancel"): S.cancelled,
+    (S.dispatched, "dispatch"): S.dispatched,  # to one more claimer
+    (S.dispatched, "take"): S.claimed,  # 接单
+    (S.dispatched, "refuse"): S.posted,  # back on the wall, to be dispatched again
+    (S.dispatched, "cancel"): S.cancelled,
+    (S.claimed, "claim"): S.claimed,  # several claimers share one wish
+    (S.claimed, "fulfil"): S.fulfilled,
+    (S.claimed, "cancel"): S.cancelled,
+    (S.fulfilled, "rate"): S.rated,
+}, needs_reason=frozenset({"refuse", "cancel", "fulfil"}))
+OPEN = (S.posted, S.dispatched, S.claimed)
+RATINGS = range(1, 6)
+
+
+@dataclass(frozen=True)
+class Claimer:
+    """Who claims or is dispatched: exactly one of a volunteer, a squad or a partner unit."""
+
+    kind: ClaimerKind
+    id: int
+
+
+def post_request(*, session: Session, station_id: int, data: RequestCreate, actor: Actor,
+                 at: dt.datetime | None = None) -> Request:
+    """A resident's wish or order, posted by staff on the resident's behalf."""
+    actor.require()
+    errors: list[FieldError] = []
+    texts = clean_texts(errors, {"title": data.title, "content": data.content}, Request,
+                        required={"title": "request.title_required"})
+    try:
+        resident = get_resident(session, data.resident_id, station_id)
+    except DomainError as error:
+        errors.extend(error.errors)
+        resident = None
+    if errors:
+        raise DomainError(errors)
+    at = at or clock.now()
+    request = Request(kind=data.kind, resident_id=resident.id, grid_id=resident.grid_id, station_id=station_id,
+                      posted_at=at, updated_at=at, **texts)
+    session.add(request)
+    session.flush()
+    log_event(session, actor=actor, action="request.post", entity="request", entity_id=request.id,
+              station_id=station_id, kind=request.kind, title=request.title)
+    return request
+
+
+def claim_request(*, session: Session, request_id: int, claimers: list[Claimer], actor: Actor,
+                  at: dt.datetime | None = None) -> Request:
+    """Claimers take the request themselves (认领): one or several at once, more may join later."""
+    return _add_claimers(session, request_id, claimers, actor, at, action="claim")
+
+
+def dispatch_request(*, session: Session, request_id: int, claimers: list[Claimer], actor: Actor,
+                     at: dt.datetime | None = None) -> Request:
+    """Staff dispatch the request (派单) to claimers, who then take it or refuse it."""
+    return _add_claimers(session, request_id, claimers, actor, at, action="dispatch")
+
+
+def take_request(*, session: Session, request_id: int, actor: Actor, at: dt.datetime | None = None) -> Request:
+    """The dispatched claimers take the order (接单)."""
+    request = _get(session, request_id)
+    transition(session=session, workflow=REQUEST_FLOW, row=request, action="take", actor=actor)
+    request.claimed_at = at or clock.now()
+    return request
+
+
+def refuse_request(*, session: Session, request_id: int, reason: str, actor: Actor,
+                   at: dt.datetime | None = None) -> Request:
+    """The dispatched claimers turn the order down, saying why; it goes back to be dispatched again."""
+    request = _get(session, request_id)
+    reason = _reason(reason, "refuse_reason", RequestClaim)
+    transition(session=session, workflow=REQUEST_FLOW, row=request, action="refuse", actor=actor, reason=reason)
+    at = at or clock.now()
+    for claim in _active_claims(session, request.id):
+        claim.status, claim.refused_at, claim.refuse_reason = ClaimStatus.refused, at, reason
+        session.add(claim)
+    return request
+
+
+def fulfil_request(*, session: Session, request_id: int, note: str, actor: Actor,
+                   at: dt.datetime | None = None) -> Request:
+    """Done, with a closing note saying what was done."""
+    request = _get(session, request_id)
+    note = _reason(note, "closing_note", Request, required="request.note_required")
+    transition(session=session, workflow=REQUEST_FLOW, row=request, action="fulfil", actor=actor, reason=note)
+    request.closing_note, request.fulfilled_at = note, at or clock.now()
+    return request
+
+
+def rate_request(*, session: Session, request_id: int, rating: int, actor: Actor,
+                 at: dt.datetime | None = None) -> Request:
+    """The resident's rating, 1 (very dissatisfied) to 5 (very satisfied), given once."""
+    request = _get(session, request_id)
+    rating = check_rating(rating)
+    transition(session=session, workflow=REQUEST_FLOW, row=request, action="rate", actor=actor, rating=rating)
+    request.rating, request.rated_at = rating, at or clock.now()
+    return request
+
+
+def cancel_request(*, session: Session, request_id: int, reason: str, actor: Actor,
+                   at: dt.datetime | None = None) -> Request:
+    request = _get(session, request_id)
+    reason = _reason(reason, "cancel_reason", Request)
+    transition(session=session, workflow=REQUEST_FLOW, row=request, action="cancel", actor=actor, reason=reason)
+    request.cancel_reason, request.cancelled_at = reason, at or clock.now()
+    return request
+
+
+def check_rating(rating) -> int:
+    """A whole number of points from 1 to 5, or a DomainError."""
+    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
+        raise DomainError.on("rating", "rating.out_of_range")
+    return rating
+
+
+def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer: dict[int, int],
+                      actor: Actor) -> list:
+    """Volunteers' time on a fulfilled wish becomes service records (pending approval, like any)
+    through the hours service, under one activity of the 居民微心愿 project made for the wish."""
+    request = _get(session, request_id)
+    if request.status not in (S.fulfilled, S.rated):
+        raise DomainError.on("request", "request.hours_before_fulfilled")
+    if request.activity_id is not None:
+        raise DomainError.on("request", "request.hours_already_recorded")
+    if not minutes_by_volunteer or any(minutes <= 0 for minutes in minutes_by_volunteer.values()):
+        raise DomainError.on("minutes", "request.hours_need_minutes")
+    longest = max(minutes_by_volunteer.values())
+    project = session.exec(select(Project.id).where(Project.station_id == request.station_id,
+                                                    Project.name == "居民微心愿")).first()
+    ends_at = request.fulfilled_at
+    activity = plan_activity(session=session, station_id=request.station_id, actor=actor, data=ActivityCreate(
+        title=f"微心愿：{request.title}"[:column_length(Activity, "title")],
+        category=WorkTask.customs, project_id=project, starts_at=ends_at - dt.timedelta(minutes=longest),
+        ends_at=ends_at, content=request.closing_note, beneficiaries=1))
+    request.activity_id = activity.id
+    session.add(request)
+    late = is_backfill(clock.local(ends_at).date(), clock.today())
+    return record_attendance(session=session, activity_id=activity.id, actor=actor,
+                             backfill_reason=t("request.hours_backfill_reason") if late else "",
+                             entries=[Attendance(volunteer_id=volunteer_id, minutes=minutes)
+                                      for volunteer_id, minutes in minutes_by_volunteer.items()])
+
+
+def _add_claimers(session, request_id, claimers, actor, at, *, action) -> Request:
+    request = _get(session, request_id)
+    REQUEST_FLOW.target(request.status, action)  # a wrong state is told before anything about claimers
+    if not claimers:
+        raise DomainError.on("claimers", "request.no_claimer")
+    checked = [_check_claimer(session, request.station_id, claimer) for claimer in dict.fromkeys(claimers)]
+    active = {(claim.claimer_kind, _claimer_id(claim)) for claim in _active_claims(session, request.id)}
+    if any((claimer.kind, claimer.id) in active for claimer in checked):
+        raise DomainError.on("claimers", "request.already_claimer")
+    transition(session=session, workflow=REQUEST_FLOW, row=request, action=action, actor=actor,
+               claimers=[f"{claimer.kind}:{claimer.id}" for claimer in checked])
+    at = at or clock.now()
+    for claimer in checked:
+        session.add(RequestClaim(request_id=request.id, claimer_kind=claimer.kind, dispatched=action == "dispatch",
+                                 claimed_at=at, **{_COLUMN[claimer.kind]: claimer.id}))
+    if action == "claim" and request.claimed_at is None:
+        request.claimed_at = at
+    return request
+
+
+_COLUMN = {ClaimerKind.volunteer: "volunteer_id", ClaimerKind.squad: "squad_id",
+           ClaimerKind.partner_unit: "partner_unit_id"}
+_MODEL = {ClaimerKind.volunteer: Volunteer, ClaimerKind.squad: Squad, ClaimerKind.partner_unit: PartnerUnit}
+
+
+def _check_claimer(session, station_id: int, claimer: Claimer) -> Claimer:
+    row = session.get(_MODEL[claimer.kind], claimer.id)
+    if row is None or row.station_id != station_id or not getattr(row, "active", True):
+        raise DomainError.on("claimers", f"request.unknown_{claimer.kind}")
+    return claimer
+
+
+def _claimer_id(claim: RequestClaim) -> int:
+    return getattr(claim, _COLUMN[claim.claimer_kind])
+
+
+def _active_claims(session, request_id: int) -> list[RequestClaim]:
+    return list(session.exec(select(RequestClaim).where(
+        RequestClaim.request_id == request_id, RequestClaim.status == ClaimStatus.active)
+        .order_by(RequestClaim.id)).all())
+
+
+def _get(session: Session, request_id: int) -> Request:
+    # Two workers claiming one wish at once queue here on PostgreSQL, so both see the other's claim.
+    lock_rows(session, Request, [request_id])
+    request = session.get(Request, request_id)
+    if request is None:
+        raise DomainError.on("request", "request.not_found")
+    return request
+
+
+def _reason(raw: str, column: str, table, *, required: str = "reason.required") -> str:
+    return clean_text(raw, field="reason", max_length=column_length(table, column), required=required)
+
+
+def wish_wall(*, session: Session, station_id: int, kind: RequestKind | None = RequestKind.wish,
+              statuses: tuple[RequestStatus, ...] | None = None, limit: int = 200) -> list[RequestPublic]:
+    """Cards for the wall, newest first: open ones first when no statuses are asked for. Residents are
+    shortened (王**) and claimers named; no phone, no address."""
+    statement = (select(Request, Resident.name, Grid.name).join(Resident, Resident.id == Request.resident_id)
+                 .join(Grid, Grid.id == Request.grid_id).where(Request.station_id == station_id))
+    if kind is not None:
+        statement = statement.where(Request.kind == kind)
+    if statuses:
+        statement = statement.where(Request.status.in_(statuses))
+    rows = session.exec(statement.order_by(Request.posted_at.desc(), Request.id.desc()).limit(limit)).all()
+    names = claimer_names(session, [request.id for request, _, _ in rows])
+    return [RequestPublic(id=request.id, kind=request.kind, title=request.title, content=request.content,
+                          resident=short_name(resident), grid=grid, status=request.status,
+                          claimers=names.get(request.id, []), posted_at=request.posted_at,
+                          fulfilled_at=request.fulfilled_at, closing_note=request.closing_note,
+                          rating=request.rating)
+            for request, resident, grid in rows]
+
+
+def claimer_names(session: Session, request_ids: list[int]) -> dict[int, list[str]]:
+    """The names of each request's active claimers, in the order they claimed."""
+    if not request_ids:
+        return {}
+    rows = session.exec(select(RequestClaim, Volunteer.name, Squad.name, PartnerUnit.name)
+                        .outerjoin(Volunteer, Volunteer.id == RequestClaim.volunteer_id)
+                        .outerjoin(Squad, Squad.id == RequestClaim.squad_id)
+                        .outerjoin(PartnerUnit, PartnerUnit.id == RequestClaim.partner_unit_id)
+                        .where(RequestClaim.request_id.in_(request_ids), RequestClaim.status == ClaimStatus.active)
+                        .order_by(RequestClaim.id)).all()
+    names: dict[int, list[str]] = {}
+    for claim, volunteer, squad, partner in rows:
+        names.setdefault(claim.request_id, []).append(volunteer or squad or partner or "")
+    return names
+
+
+def claimer_choices(*, session: Session, station_id: int) -> dict[ClaimerKind, list[tuple[str, int]]]:
+    """Who may claim or be dispatched, by kind, as (name, id) for a form: active volunteers (with their
+    number, to tell namesakes apart), squads and partner units."""
+    volunteers = session.exec(select(Volunteer.name, Volunteer.number, Volunteer.id).where(
+        Volunteer.station_id == station_id, Volunteer.active).order_by(Volunteer.name_pinyin, Volunteer.id)).all()
+    squads = session.exec(select(Squad.name, Squad.id).where(Squad.station_id == station_id).order_by(Squad.id)).all()
+    partners = session.exec(select(PartnerUnit.name, PartnerUnit.id).where(PartnerUnit.station_id == station_id)
+                            .order_by(PartnerUnit.id)).all()
+    return {ClaimerKind.volunteer: [(f"{name}（{number}）", vid) for name, number, vid in volunteers],
+            ClaimerKind.squad: [tuple(row) for row in squads],
+            ClaimerKind.partner_unit: [tuple(row) for row in partners]}

@@ -1,0 +1,145 @@
+"""Residents (居民) with their care groups, the departments cases are whistled to, and the works
+ledger (微改造台账).
+
+A resident's phone is checked like a volunteer's and masked wherever shown; the name shows in full
+to staff and shortened (王**) on the public wish wall (DESIGN.md §9, issue "residents are personal
+data too"). Consent to record is required and kept with its date, as for volunteers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from station_kit import clock
+from station_kit.errors import DomainError, FieldError
+from station_kit.models import Department, Grid, Resident, ResidentCareGroup, Steward, WorksItem
+from station_kit.models.community import ResidentCreate, ResidentPublic, WorksItemCreate
+from station_kit.privacy import mask_phone
+from station_kit.services.actor import Actor
+from station_kit.services.audit import log_event
+from station_kit.services.org import add_unit
+from station_kit.validation import check_phone, clean_texts
+
+_RESIDENT_TEXT = ("name", "building", "unit")
+
+
+def register_resident(*, session: Session, station_id: int, data: ResidentCreate, actor: Actor) -> Resident:
+    """Register a resident, or raise DomainError naming every wrong field; nothing is written then.
+    The phone may be left empty (many elderly residents are reached at their door)."""
+    actor.require()
+    errors: list[FieldError] = []
+    texts = clean_texts(errors, data.model_dump(include=set(_RESIDENT_TEXT)), Resident,
+                        required={"name": "name.required"})
+    phone = ""
+    if (data.phone or "").strip():
+        try:
+            phone = check_phone(data.phone)
+        except DomainError as error:
+            errors.extend(error.errors)
+    grid = session.get(Grid, data.grid_id)
+    if grid is None or grid.station_id != station_id:
+        errors.append(FieldError("grid_id", "grid.unknown"))
+    if not data.consent:
+        errors.append(FieldError("consent", "resident.consent_required"))
+    if data.consent_date and data.consent_date > clock.today():
+        errors.append(FieldError("consent_date", "resident.consent_in_future"))
+    if errors:
+        raise DomainError(errors)
+    resident = Resident(**texts, grid_id=grid.id, phone=phone, station_id=station_id,
+                        consent_at=data.consent_date or clock.today())
+    session.add(resident)
+    session.flush()
+    for group in dict.fromkeys(data.care_groups):
+        session.add(ResidentCareGroup(resident_id=resident.id, care_group=group))
+    log_event(session, actor=actor, action="resident.register", entity="resident", entity_id=resident.id,
+              station_id=station_id, grid_id=grid.id, care_groups=sorted(data.care_groups))
+    return resident
+
+
+def get_resident(session: Session, resident_id: int, station_id: int | None = None) -> Resident:
+    resident = session.get(Resident, resident_id)
+    if resident is None or (station_id is not None and resident.station_id != station_id):
+        raise DomainError.on("resident_id", "resident.not_found")
+    return resident
+
+
+def list_residents(*, session: Session, station_id: int, grid_id: int | None = None,
+                   limit: int = 500) -> list[ResidentPublic]:
+    """Residents with their phones masked, by grid and name."""
+    statement = select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id).where(
+        Resident.station_id == station_id)
+    if grid_id is not None:
+        statement = statement.where(Resident.grid_id == grid_id)
+    rows = session.exec(statement.order_by(Grid.number, Resident.id).limit(limit)).all()
+    groups: dict[int, list] = {}
+    ids = [resident.id for resident, _ in rows]
+    if ids:
+        for resident_id, group in session.exec(select(ResidentCareGroup.resident_id, ResidentCareGroup.care_group)
+                                               .where(ResidentCareGroup.resident_id.in_(ids))).all():
+            groups.setdefault(resident_id, []).append(group)
+    return [ResidentPublic(id=resident.id, name=resident.name, building=resident.building, unit=resident.unit,
+                           grid=grid, phone=mask_phone(resident.phone), care_groups=sorted(groups.get(resident.id, [])))
+            for resident, grid in rows]
+
+
+def care_group_counts(*, session: Session, station_id: int) -> dict[str, int]:
+    """How many residents each care group holds (one resident may be in several)."""
+    rows = session.exec(select(ResidentCareGroup.care_group, func.count())
+                        .join(Resident, Resident.id == ResidentCareGroup.resident_id)
+                        .where(Resident.station_id == station_id).group_by(ResidentCareGroup.care_group)).all()
+    return {str(group): count for group, count in rows}
+
+
+def add_department(*, session: Session, station_id: int, name: str, actor: Actor) -> Department:
+    """A 职能部门 the grids can whistle to."""
+    return add_unit(session=session, model=Department, station_id=station_id, name=name, actor=actor)
+
+
+def list_departments(*, session: Session, station_id: int) -> list[tuple[str, int]]:
+    rows = session.exec(select(Department).where(Department.station_id == station_id).order_by(Department.id)).all()
+    return [(row.name, row.id) for row in rows]
+
+
+def record_works_item(*, session: Session, station_id: int, data: WorksItemCreate, actor: Actor) -> WorksItem:
+    """Add one line to the 微改造 ledger: an item, its quantity and unit, and the yuan it took."""
+    actor.require()
+    errors: list[FieldError] = []
+    texts = clean_texts(errors, data.model_dump(include={"item", "unit", "note"}), WorksItem,
+                        required={"item": "works.item_required"})
+    if errors:
+        raise DomainError(errors)
+    row = WorksItem(**(data.model_dump() | texts), station_id=station_id)
+    session.add(row)
+    session.flush()
+    log_event(session, actor=actor, action="works.record", entity="worksitem", entity_id=row.id,
+              station_id=station_id, item=row.item, quantity=row.quantity, unit=row.unit,
+              investment_yuan=row.investment_yuan)
+    return row
+
+
+def resident_choices(*, session: Session, station_id: int) -> list[tuple[str, int]]:
+    """Residents for a staff form, as (grid · name · building unit, id), by grid then name."""
+    rows = session.exec(select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id)
+                        .where(Resident.station_id == station_id).order_by(Grid.number, Resident.id)).all()
+    return [(" · ".join(part for part in (grid, resident.name, resident.building + resident.unit) if part), resident.id)
+            for resident, grid in rows]
+
+
+def grid_choices(*, session: Session, station_id: int) -> list[tuple[str, int]]:
+    return [(grid.name, grid.id) for grid in session.exec(
+        select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()]
+
+
+def steward_choices(*, session: Session, station_id: int) -> dict[int, list[tuple[str, int]]]:
+    """Each grid's stewards (小管家), as (name, id), by grid id."""
+    stewards: dict[int, list[tuple[str, int]]] = {}
+    for steward in session.exec(select(Steward).where(Steward.station_id == station_id).order_by(Steward.id)).all():
+        stewards.setdefault(steward.grid_id, []).append((steward.name, steward.id))
+    return stewards
+
+
+def works_items(*, session: Session, station_id: int) -> list[WorksItemCreate]:
+    """The ledger's lines in the order they were recorded."""
+    rows = session.exec(select(WorksItem).where(WorksItem.station_id == station_id).order_by(WorksItem.id)).all()
+    return [WorksItemCreate.model_validate(row, from_attributes=True) for row in rows]

@@ -1,0 +1,307 @@
+"""Residents, wishes and orders, grid cases (DESIGN.md §4): on SQLite and PostgreSQL.
+
+Every illegal move of both workflows is tried, from every state, table-driven from the workflows'
+own tables; each is refused with a message and leaves no trace in the operation log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+from sqlmodel import select
+
+from station_kit import analytics, clock
+from station_kit.db import read_session, write_session
+from station_kit.errors import DomainError
+from station_kit.i18n import t
+from station_kit.models import AuditEvent, GridCase, Request, ServiceRecord
+from station_kit.models.community import (
+    CareGroup,
+    CaseChannel,
+    CaseKind,
+    CaseStatus,
+    ClaimerKind,
+    GridCaseCreate,
+    RequestCreate,
+    RequestKind,
+    RequestStatus,
+)
+from station_kit.models.org import StewardRole
+from station_kit.models.work import RecordStatus
+from station_kit.services import cases, requests
+from station_kit.services.actor import Actor, Role
+from station_kit.services.cases import CASE_FLOW
+from station_kit.services.org import add_steward
+from station_kit.services.requests import REQUEST_FLOW, Claimer
+from station_kit.services.residents import list_residents
+from tests.factories import make_community, unique_phone
+
+STAFF = Actor("王站长")
+ANALYST = Actor("李分析", Role.analyst)
+
+
+@pytest.fixture
+def place(engine, station):
+    with write_session(engine) as session:
+        return make_community(session, station)
+
+
+def _post(session, place, kind=RequestKind.wish, at=None):
+    return requests.post_request(session=session, station_id=place["station"], actor=STAFF, at=at, data=RequestCreate(
+        kind=kind, resident_id=place["resident"], title="想有人陪我去医院复查", content="每月一次"))
+
+
+def _receive(session, place, at=None, **fields):
+    data = GridCaseCreate(grid_id=place["grids"][0], kind=CaseKind.dispute, channel=CaseChannel.visit,
+                          title="楼上漏水", content="", resident_id=place["resident"], **fields)
+    return cases.receive_case(session=session, station_id=place["station"], data=data, actor=STAFF, at=at)
+
+
+# What each action needs to be tried on a row of any state.
+def _request_move(session, place, request_id, action):
+    claimers = [Claimer(ClaimerKind.volunteer, place["volunteers"][1])]
+    call = {
+        "claim": lambda: requests.claim_request(session=session, request_id=request_id, claimers=claimers, actor=STAFF),
+        "dispatch": lambda: requests.dispatch_request(session=session, request_id=request_id, claimers=claimers,
+                                                      actor=STAFF),
+        "take": lambda: requests.take_request(session=session, request_id=request_id, actor=STAFF),
+        "refuse": lambda: requests.refuse_request(session=session, request_id=request_id, reason="人手不够",
+                                                  actor=STAFF),
+        "fulfil": lambda: requests.fulfil_request(session=session, request_id=request_id, note="已陪同", actor=STAFF),
+        "rate": lambda: requests.rate_request(session=session, request_id=request_id, rating=5, actor=STAFF),
+        "cancel": lambda: requests.cancel_request(session=session, request_id=request_id, reason="居民已搬走",
+                                                  actor=STAFF),
+    }
+    return call[action]()
+
+
+def _case_move(session, place, case_id, action):
+    call = {
+        "accept": lambda: cases.accept_case(session=session, case_id=case_id, steward_id=place["steward"], actor=STAFF),
+        "whistle": lambda: cases.whistle_case(session=session, case_id=case_id, department_id=place["department"],
+                                              note="请派人查看管道", actor=STAFF),
+        "report": lambda: cases.report_case(session=session, case_id=case_id, note="已到场", actor=STAFF),
+        "resolve": lambda: cases.resolve_case(session=session, case_id=case_id, note="已修好", actor=STAFF),
+        "rate": lambda: cases.rate_case(session=session, case_id=case_id, rating=4, actor=STAFF),
+    }
+    return call[action]()
+
+
+# A path from the first state to each state, taken from the table itself.
+def _paths(flow, first):
+    paths, frontier = {first: []}, [first]
+    while frontier:
+        state = frontier.pop(0)
+        for (source, action), target in flow.transitions.items():
+            if source == state and target not in paths:
+                paths[target] = paths[state] + [action]
+                frontier.append(target)
+    return paths
+
+
+REQUEST_PATHS = _paths(REQUEST_FLOW, "posted")
+CASE_PATHS = _paths(CASE_FLOW, "received")
+ILLEGAL_REQUEST_MOVES = [(state, action) for state in REQUEST_PATHS
+                         for action in sorted({a for _, a in REQUEST_FLOW.transitions})
+                         if (state, action) not in REQUEST_FLOW.transitions]
+ILLEGAL_CASE_MOVES = [(state, action) for state in CASE_PATHS
+                      for action in sorted({a for _, a in CASE_FLOW.transitions})
+                      if (state, action) not in CASE_FLOW.transitions]
+
+
+def test_every_state_of_both_workflows_is_reachable():
+    assert set(REQUEST_PATHS) == set(RequestStatus)
+    assert set(CASE_PATHS) == set(CaseStatus)
+
+
+def test_every_illegal_move_is_refused_with_a_message_and_logs_nothing(engine, place):
+    """Rows are walked to every state once; then every action the table does not allow there is tried."""
+    with write_session(engine) as session:
+        request_ids = {}
+        for state, path in REQUEST_PATHS.items():
+            request_ids[state] = _post(session, place).id
+            for action in path:
+                _request_move(session, place, request_ids[state], action)
+        case_ids = {}
+        for state, path in CASE_PATHS.items():
+            case_ids[state] = _receive(session, place).id
+            for action in path:
+                _case_move(session, place, case_ids[state], action)
+    with read_session(engine) as session:
+        events_before = len(session.exec(select(AuditEvent)).all())
+    refused = []
+    moves = ([(_request_move, request_ids[state], state, action) for state, action in ILLEGAL_REQUEST_MOVES]
+             + [(_case_move, case_ids[state], state, action) for state, action in ILLEGAL_CASE_MOVES])
+    for move, row_id, state, action in moves:
+        with pytest.raises(DomainError) as error:
+            with write_session(engine) as session:
+                move(session, place, row_id, action)
+        message = t(error.value.errors[0].key, **error.value.errors[0].params)
+        refused.append((state, action, message))
+    assert all(message and "{" not in message for _, _, message in refused)
+    assert any("处于“已完成”时不能认领" in message for _, _, message in refused)
+    with read_session(engine) as session:
+        assert len(session.exec(select(AuditEvent)).all()) == events_before
+        assert {session.get(Request, rid).status for rid in request_ids.values()} == set(RequestStatus)
+        assert {session.get(GridCase, cid).status for cid in case_ids.values()} == set(CaseStatus)
+
+
+def test_a_dispatched_order_refused_is_dispatched_again_taken_fulfilled_and_rated(engine, place):
+    with write_session(engine) as session:
+        order = _post(session, place, RequestKind.order)
+        requests.dispatch_request(session=session, request_id=order.id, actor=STAFF,
+                                  claimers=[Claimer(ClaimerKind.squad, place["squad"])])
+        requests.refuse_request(session=session, request_id=order.id, reason="本周人手不够", actor=STAFF)
+        assert order.status == RequestStatus.posted
+        requests.dispatch_request(session=session, request_id=order.id, actor=STAFF, claimers=[
+            Claimer(ClaimerKind.volunteer, place["volunteers"][0]), Claimer(ClaimerKind.volunteer, place["volunteers"][1])])
+        requests.take_request(session=session, request_id=order.id, actor=STAFF)
+        requests.fulfil_request(session=session, request_id=order.id, note="已陪同复查", actor=STAFF)
+        requests.rate_request(session=session, request_id=order.id, rating=5, actor=STAFF)
+    with read_session(engine) as session:
+        card = requests.wish_wall(session=session, station_id=place["station"], kind=RequestKind.order)[0]
+        actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.entity == "request")
+                                                  .order_by(AuditEvent.id))]
+        refusal = json.loads(session.exec(select(AuditEvent.detail).where(
+            AuditEvent.action == "request.refuse")).one())
+    assert (card.status, card.rating, card.closing_note) == (RequestStatus.rated, 5, "已陪同复查")
+    assert card.claimers == ["张伟", "李娜"]  # the squad that refused is no longer shown
+    assert actions == ["request.post", "request.dispatch", "request.refuse", "request.dispatch", "request.take",
+                       "request.fulfil", "request.rate"]
+    assert refusal["reason"] == "本周人手不够" and refusal["from"] == "dispatched" and refusal["to"] == "posted"
+
+
+def test_the_public_wall_shows_a_shortened_name_and_no_phone_or_address(engine, place):
+    with write_session(engine) as session:
+        wish = _post(session, place)
+        requests.claim_request(session=session, request_id=wish.id, actor=STAFF,
+                               claimers=[Claimer(ClaimerKind.volunteer, place["volunteers"][0])])
+    with read_session(engine) as session:
+        card = requests.wish_wall(session=session, station_id=place["station"])[0]
+        staff_view = list_residents(session=session, station_id=place["station"])[0]
+    shown = card.model_dump_json()
+    assert card.resident == "王**" and "王小明" not in shown
+    assert "13912345678" not in shown and "5678" not in shown and "3号楼" not in shown
+    assert card.claimers == ["张伟"] and card.status == RequestStatus.claimed
+    assert staff_view.phone == "139****5678"
+    assert staff_view.care_groups == [CareGroup.elderly, CareGroup.hardship]
+
+
+def test_several_claimers_share_a_wish_but_one_cannot_claim_twice(engine, place):
+    volunteer = Claimer(ClaimerKind.volunteer, place["volunteers"][0])
+    with write_session(engine) as session:
+        wish = _post(session, place)
+        requests.claim_request(session=session, request_id=wish.id, claimers=[volunteer], actor=STAFF)
+        requests.claim_request(session=session, request_id=wish.id, actor=STAFF,
+                               claimers=[Claimer(ClaimerKind.squad, place["squad"])])
+    with pytest.raises(DomainError) as error, write_session(engine) as session:
+        requests.claim_request(session=session, request_id=wish.id, claimers=[volunteer], actor=STAFF)
+    assert error.value.keys() == ["request.already_claimer"]
+
+
+def test_refusing_and_cancelling_need_a_reason_and_an_analyst_moves_nothing(engine, place):
+    with write_session(engine) as session:
+        wish_id = _post(session, place).id
+    for call, key in (
+        (lambda s: requests.cancel_request(session=s, request_id=wish_id, reason="  ", actor=STAFF), "reason.required"),
+        (lambda s: requests.claim_request(session=s, request_id=wish_id, actor=ANALYST, claimers=[
+            Claimer(ClaimerKind.volunteer, place["volunteers"][0])]), "actor.needs_staff"),
+    ):
+        with pytest.raises(DomainError) as error, write_session(engine) as session:
+            call(session)
+        assert error.value.keys() == [key]
+
+
+def test_hours_of_a_fulfilled_wish_go_through_the_hours_service_pending_approval(engine, place):
+    fulfilled_at = dt.datetime(2026, 3, 10, 16, 0, tzinfo=clock.CHINA)
+    with write_session(engine) as session:
+        wish = _post(session, place)
+        requests.claim_request(session=session, request_id=wish.id, actor=STAFF,
+                               claimers=[Claimer(ClaimerKind.volunteer, v) for v in place["volunteers"]])
+        requests.fulfil_request(session=session, request_id=wish.id, note="已陪同", actor=STAFF, at=fulfilled_at)
+        records = requests.record_wish_hours(session=session, request_id=wish.id, actor=STAFF,
+                                             minutes_by_volunteer={place["volunteers"][0]: 90,
+                                                                   place["volunteers"][1]: 60})
+    assert sorted(r.minutes for r in records) == [60, 90]
+    with read_session(engine) as session:
+        stored = session.exec(select(ServiceRecord)).all()
+        assert {r.status for r in stored} == {RecordStatus.pending}
+        assert all(r.is_backfill == (r.backfill_reason != "") for r in stored)
+    with pytest.raises(DomainError) as error, write_session(engine) as session:
+        requests.record_wish_hours(session=session, request_id=wish.id, actor=STAFF,
+                                   minutes_by_volunteer={place["volunteers"][0]: 30})
+    assert error.value.keys() == ["request.hours_already_recorded"]
+
+
+def test_a_case_stamps_its_deadlines_and_flags_the_steps_done_late(engine, place):
+    received = dt.datetime(2022, 9, 29, 10, 0, tzinfo=clock.CHINA)  # the Thursday before National Day
+    with write_session(engine) as session:
+        case = _receive(session, place, at=received)
+        cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF,
+                          at=received + dt.timedelta(hours=30))
+        cases.whistle_case(session=session, case_id=case.id, department_id=place["department"], note="管道",
+                           actor=STAFF, at=received + dt.timedelta(hours=31))
+        cases.report_case(session=session, case_id=case.id, note="已到场", actor=STAFF,
+                          at=received + dt.timedelta(hours=31, minutes=20))
+        cases.resolve_case(session=session, case_id=case.id, note="已修好", actor=STAFF,
+                           at=dt.datetime(2022, 10, 14, 9, 0, tzinfo=clock.CHINA))
+    with read_session(engine) as session:
+        shown = cases.list_cases(session=session, station_id=place["station"])[0]
+    # 9-30, then 10-1…10-7 off, 10-8 and 10-9 (weekend days worked), 10-10 … 10-13: the 7th working
+    # day is 10-13, and the case was resolved the morning after it ended.
+    assert clock.local(shown.resolve_due_at) == dt.datetime(2022, 10, 14, 0, 0, tzinfo=clock.CHINA)
+    assert shown.overdue == ["accept", "resolve"]  # accepted after 30 h; the department was on time
+    assert shown.department == "神木市住房和城乡建设局" and shown.steward == "赵管家" and shown.resident == "王**"
+
+
+def test_a_steward_of_another_grid_cannot_accept_a_case(engine, place):
+    with write_session(engine) as session:
+        case = _receive(session, place)
+        other = add_steward(session=session, station_id=place["station"], grid_id=place["grids"][1], name="钱管家",
+                            role=StewardRole.police, phone=unique_phone(), actor=STAFF)
+    with pytest.raises(DomainError) as error, write_session(engine) as session:
+        cases.accept_case(session=session, case_id=case.id, steward_id=other.id, actor=STAFF)
+    assert error.value.keys() == ["case.steward_not_in_grid"]
+
+
+def test_the_three_rates_per_grid_and_month_count_as_a_ledger_would(engine, place):
+    """May (China time) in grid 1: four cases; one accepted after 30 h, three resolved, ratings 5, 4, 3.
+    June: one case not yet accepted. 响应率 3/4, 解决率 3/4, 满意率 2/3 in May; 0, 0, none in June."""
+    may = dt.datetime(2022, 5, 10, 9, 0, tzinfo=clock.CHINA)
+    last_evening = dt.datetime(2022, 5, 31, 23, 30, tzinfo=clock.CHINA)  # still May in China, June in UTC+0
+    with write_session(engine) as session:
+        for received, accept_after_hours, rating in ((may, 1, 5), (may, 30, 4), (last_evening, 2, 3),
+                                                     (may, 3, None)):
+            case = _receive(session, place, at=received)
+            accepted = received + dt.timedelta(hours=accept_after_hours)
+            cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF, at=accepted)
+            if rating is not None:
+                cases.resolve_case(session=session, case_id=case.id, note="已办结", actor=STAFF,
+                                   at=accepted + dt.timedelta(days=1))
+                cases.rate_case(session=session, case_id=case.id, rating=rating, actor=STAFF)
+        _receive(session, place, at=dt.datetime(2022, 6, 2, 9, 0, tzinfo=clock.CHINA))
+    with read_session(engine) as session:
+        frame = analytics.case_rates(session, place["station"]).set_index("month")
+        overall = analytics.case_figures(session, place["station"], now=dt.datetime(2022, 6, 2, 12, tzinfo=clock.CHINA))
+    assert list(frame.index) == ["2022-05", "2022-06"] and set(frame["grid"]) == {"第1网格"}
+    may_row = frame.loc["2022-05"]
+    assert (may_row.received, may_row.responded_in_time, may_row.resolved, may_row.rated, may_row.satisfied) == (
+        4, 3, 3, 3, 2)
+    assert (may_row.response_rate, may_row.resolution_rate) == (0.75, 0.75)
+    assert may_row.satisfaction_rate == pytest.approx(2 / 3)
+    assert (frame.loc["2022-06"].response_rate, frame.loc["2022-06"].resolution_rate) == (0, 0)
+    assert pd.isna(frame.loc["2022-06"].satisfaction_rate)
+    # Open: the May case never resolved and the June one; overdue at noon on 2 June: only the May one.
+    assert overall == {"open": 2, "overdue": 1, "response_rate": 0.6, "resolution_rate": 0.6,
+                       "satisfaction_rate": 0.667}
+
+
+def test_an_empty_station_has_no_rates_rather_than_zero(engine, place):
+    with read_session(engine) as session:
+        figures = analytics.headline_figures(session, place["station"])
+    assert figures["cases"] == {"open": 0, "overdue": 0, "response_rate": None, "resolution_rate": None,
+                                "satisfaction_rate": None}
+    assert figures["wishes"] == {"posted": 0, "claimed": 0, "fulfilled": 0}
+    assert figures["works"] == {"items": {}, "investment_yuan": 0}
