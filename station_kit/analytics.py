@@ -13,6 +13,7 @@ from station_kit.frames import (  # noqa: F401
     activities,
     activities_by,
     chinese_headers,
+    configured_station,
     hours_by,
     lecture_sessions,
     monthly_figures,

@@ -13,6 +13,7 @@ from station_kit.frames.tables import (
     COLUMNS,
     activities,
     chinese_headers,
+    configured_station,
     lecture_sessions,
     partner_units,
     projects,
@@ -22,6 +23,7 @@ from station_kit.frames.tables import (
     volunteers,
 )
 
-__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "chinese_headers", "hours_by",
+__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "chinese_headers", "configured_station",
+           "hours_by",
            "lecture_sessions", "monthly_figures", "partner_units", "projects", "retention", "service_records",
            "squads", "star_changes", "teams", "volunteers"]

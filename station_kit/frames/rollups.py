@@ -20,10 +20,11 @@ from station_kit.models import Activity, Post, Project, ServiceRecord, Squad, St
 from station_kit.models.work import ActivityStatus, RecordStatus
 from station_kit.rules.hours import hours
 
-COUNTS = {"hours": "float64", "records": "int64", "volunteers": "int64"}
+# hours are rounded per group; minutes add up exactly when groups are summed again.
+COUNTS = {"hours": "float64", "minutes": "int64", "records": "int64", "volunteers": "int64"}
 ROLLUP_COLUMNS: dict[str, dict[str, object]] = {
     "activities_by": {"activities": "int64", "beneficiaries": "int64"},
-    "monthly_figures": {"station": TEXT, "month": TEXT, "hours": "float64", "records": "int64",
+    "monthly_figures": {"station": TEXT, "month": TEXT, "hours": "float64", "minutes": "int64", "records": "int64",
                         "volunteers": "int64", "activities": "int64", "beneficiaries": "int64",
                         "new_volunteers": "int64"},
     "star_changes": {"station": TEXT, "month": TEXT, "star_level": "int64", "volunteers": "int64"},
@@ -69,7 +70,7 @@ def _grouping(engine, by: str, table):
 
 def hours_by(by: str, engine=None, station_id: int | None = None, *, first_month: str | None = None,
              last_month: str | None = None, headers: str | None = None) -> pd.DataFrame:
-    """Approved hours, records and distinct volunteers per station and ``by``: one of month, post,
+    """Approved hours (and minutes), records and distinct volunteers per station and ``by``: one of month, post,
     project, team, squad (the volunteer's own), category (六大任务) or hall (讲堂). Records of an
     activity without that attribute are left out. Largest first within a station; months in order."""
     engine = _engine(engine)
@@ -117,7 +118,7 @@ def activities_by(by: str, engine=None, station_id: int | None = None, *, first_
 
 def monthly_figures(engine=None, station_id: int | None = None, *, first_month: str | None = None,
                     last_month: str | None = None, headers: str | None = None) -> pd.DataFrame:
-    """One row per station and month: approved hours, records and volunteers who served; activities
+    """One row per station and month: approved hours (and minutes), records and volunteers who served; activities
     and people served; volunteers who registered that month (active ones)."""
     engine = _engine(engine)
     months = dict(first_month=first_month, last_month=last_month)

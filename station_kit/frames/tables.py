@@ -113,6 +113,19 @@ def _engine(engine):
     return get_engine(get_settings().database_url)
 
 
+def configured_station(engine=None) -> dict:
+    """The station a notebook reports on, as apps and ``station-kit tally`` choose it: the one whose
+    code STATION_KIT_STATION names, else the first. Its id, code and name."""
+    import os
+
+    statement = select(Station.id, Station.code, Station.name).order_by(Station.id).limit(1)
+    if code := os.environ.get("STATION_KIT_STATION"):
+        statement = statement.where(Station.code == code)
+    with _engine(engine).connect() as connection:
+        row = connection.execute(statement).one()
+    return dict(row._mapping)
+
+
 def _read(statement, engine) -> pd.DataFrame:
     with _engine(engine).connect() as connection:
         return pd.read_sql(statement, connection)

@@ -159,15 +159,15 @@ def test_chinese_headers_come_from_the_catalog_with_chinese_categories(engine, s
     assert {"出生年份", "证件号码", "联系电话"} <= set(people.columns)
     assert not {"出生日期", "birth_date"} & set(people.columns)
     months = analytics.hours_by("month", engine, headers="zh")
-    assert list(months.columns) == ["实践站", "月份", "服务时长（小时）", "记录条数", "志愿者人数"]
+    assert list(months.columns) == ["实践站", "月份", "服务时长（小时）", "服务时长（分钟）", "记录条数", "志愿者人数"]
 
 
 def test_roll_ups_group_in_the_database_and_count_only_approved_service(engine, station):
     ids = _small_history(engine, station)
     months = analytics.hours_by("month", engine)
-    assert months[["month", "hours", "records", "volunteers"]].to_dict("records") == [
-        {"month": "2022-07", "hours": 3.0, "records": 2, "volunteers": 2},
-        {"month": "2022-08", "hours": 1.5, "records": 1, "volunteers": 1}]
+    assert months[["month", "hours", "minutes", "records", "volunteers"]].to_dict("records") == [
+        {"month": "2022-07", "hours": 3.0, "minutes": 180, "records": 2, "volunteers": 2},
+        {"month": "2022-08", "hours": 1.5, "minutes": 90, "records": 1, "volunteers": 1}]
     squads = analytics.hours_by("squad", engine, station.id)
     assert squads.set_index("squad")["hours"].to_dict() == {"第2分队": 3.0, "第1分队": 1.5}
     assert analytics.hours_by("hall", engine, first_month="2022-08")["hours"].tolist() == []
@@ -181,6 +181,15 @@ def test_roll_ups_group_in_the_database_and_count_only_approved_service(engine, 
     assert people.to_dict() == {ids[0]: 1.5, ids[1]: 3.0}
     with read_session(engine) as session:
         assert analytics.work_figures(session, station.id)["approved_hours"] == months["hours"].sum()
+    for by in ("month", "post", "project", "team", "squad", "category", "hall"):
+        frame = analytics.hours_by(by, engine)
+        assert list(frame.columns) == ["station", by, "hours", "minutes", "records", "volunteers"], by
+        assert [str(dtype) for dtype in frame.dtypes] == [
+            "string", "category" if by in ("category", "hall") else "string", "float64", "int64", "int64",
+            "int64"], by
+    for name, columns in analytics.ROLLUP_COLUMNS.items():
+        frame = analytics.activities_by("post", engine) if name == "activities_by" else getattr(analytics, name)(engine)
+        assert {column: frame[column].dtype for column in columns} == columns, name
 
 
 def test_retention_counts_as_active_only_approved_service_in_the_month(engine, station):
