@@ -1,16 +1,13 @@
 """Set-up shared by tests/ and the notebooks in workbooks/ (run by nbval).
 
 Nothing under test touches data/: the ID-number key comes from the environment, and notebooks run
-against a demo database built in a temp folder, handed to their kernels through STATION_KIT_DB_URL.
+against a demo street (tests/databases.py) built in a temp folder, handed to their kernels through
+STATION_KIT_DB_URL.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 os.environ["STATION_KIT_SECRET_KEY"] = "station-kit-test-secret"
 # A message key no catalog has fails whatever test reaches it, in this process and in every kernel
@@ -27,8 +24,8 @@ def pytest_collection_finish(session) -> None:
     """
     if not any(item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid for item in session.items):
         return
-    folder = Path(tempfile.mkdtemp(prefix="station-kit-notebooks-"))
-    url = f"sqlite:///{folder / 'station.db'}"
-    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", url], check=True,
-                   capture_output=True)
-    os.environ["STATION_KIT_DB_URL"] = url
+    from tests.databases import street_url
+
+    # The reference station first (the one the notebooks' station-level calls find), then two more
+    # for the street roll-up.
+    os.environ["STATION_KIT_DB_URL"] = street_url()

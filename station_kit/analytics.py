@@ -6,7 +6,26 @@ import pandas as pd
 from sqlalchemy import Float, case, cast, func
 from sqlmodel import Session, select
 
-from station_kit.clock import CHINA
+# The analysts' DataFrames and roll-ups (columns and dtypes pinned in COLUMNS), one import away.
+from station_kit.frames import (  # noqa: F401
+    COLUMNS,
+    ROLLUP_COLUMNS,
+    activities,
+    activities_by,
+    chinese_headers,
+    configured_station,
+    hours_by,
+    lecture_sessions,
+    monthly_figures,
+    partner_units,
+    projects,
+    retention,
+    service_records,
+    squads,
+    star_changes,
+    teams,
+    volunteers,
+)
 from station_kit.models import (
     Activity,
     Association,
@@ -24,7 +43,6 @@ from station_kit.models import (
 )
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import ActivityStatus, RecordStatus
-from station_kit.privacy import mask_phone
 from station_kit.rules.hours import hours
 from station_kit.rules.stars import star_thresholds_minutes
 
@@ -133,27 +151,6 @@ def station_figures(engine) -> pd.DataFrame:
             model_station = statement.selected_columns[0]
             rows = dict(connection.execute(statement.group_by(model_station)).all())
             frame[key] = frame["station_id"].map(rows).fillna(0).astype(int)
-    return frame
-
-
-def volunteers(engine, station_id: int | None = None) -> pd.DataFrame:
-    """Volunteers with ID numbers and phones masked, as every export shows them. Of the birth date
-    only the year is here: with the ID number's last 4 beside a fuller date, numbers could be rebuilt."""
-    statement = (
-        select(Station.code.label("station"), Volunteer.number, Volunteer.name, Volunteer.gender,
-               Volunteer.birth_year, Volunteer.id_number_masked.label("id_number"), Volunteer.phone,
-               Volunteer.is_party_member, Team.name.label("team"), Squad.name.label("squad"),
-               Volunteer.registered_at, Volunteer.active)
-        .join(Station, Station.id == Volunteer.station_id)
-        .outerjoin(Team, Team.id == Volunteer.team_id)
-        .outerjoin(Squad, Squad.id == Volunteer.squad_id)
-        .order_by(Volunteer.station_id, Volunteer.id)
-    )
-    if station_id is not None:
-        statement = statement.where(Volunteer.station_id == station_id)
-    frame = pd.read_sql(statement, engine)
-    frame["phone"] = frame["phone"].map(mask_phone)
-    frame["registered_at"] = pd.to_datetime(frame["registered_at"], utc=True).dt.tz_convert(CHINA)
     return frame
 
 

@@ -55,7 +55,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from station_kit.db import read_session, write_session
-    from station_kit.demo import build_demo
+    from station_kit.demo.street import build_street
     from station_kit.services.org import current_station
 
     engine = _prepare(args)
@@ -68,7 +68,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _error(t("cli.demo_refused", name=existing.name))
         return 1
     with write_session(engine) as session:
-        build_demo(session=session, seed=args.seed)
+        build_street(session=session, stations=args.stations, seed=args.seed)
     print(t("cli.demo_built", url=_database_url(args)))
     return 0
 
@@ -207,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-new", action="store_true",
                       help="do nothing (and succeed) when the database already holds a station")
     demo.add_argument("--seed", type=int, default=20220831, help="random seed (default: 20220831)")
+    demo.add_argument("--stations", type=int, default=1, choices=range(1, 13), metavar="N",
+                      help="build N stations of 麟州街道 (1-12), the reference station first: apps and "
+                           "tally serve it unless STATION_KIT_STATION names another's code (default 1)")
     demo.set_defaults(handler=cmd_demo)
 
     tally = commands.add_parser("tally", parents=[common], help="print the headline figures",

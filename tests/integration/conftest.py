@@ -10,3 +10,12 @@ def demo_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'station.db'}"
     assert main(["demo", "--db", url]) == 0
     return url
+
+
+
+@pytest.fixture(scope="session")
+def street_url():
+    """Three stations of 麟州街道, the reference station first, shared with the notebooks' run."""
+    from tests.databases import street_url
+
+    return street_url()

@@ -61,3 +61,143 @@ def test_months_are_counted_in_china_time(engine, station):
         assert analytics.latest_month_with_hours(session, station.id) == "2022-09"
         top = analytics.top_volunteers(session, station.id, "2022-09")
     assert top["hours"].tolist() == [1.5]
+
+
+def _small_history(engine, station):
+    """Two volunteers registered in July 2022; a health-hall session in July both served (approved,
+    1.5 h each, with a partner unit and a project), and an August activity where one was approved
+    and the other's record is still pending. Returns the volunteers' ids."""
+    import datetime as dt
+
+    from station_kit.clock import CHINA
+    from station_kit.models import Project
+    from station_kit.models.org import PartnerKind
+    from station_kit.models.work import LectureHall, WorkTask
+    from station_kit.services import activities, org, records
+    from tests.factories import activity_data
+
+    actor = Actor("t")
+    with write_session(engine) as session:
+        partner = org.add_partner_unit(session=session, station_id=station.id, name="神木惠民大药房",
+                                       kind=PartnerKind.caring_enterprise, credit_code=None, actor=actor)
+        project = org.add_unit(session=session, model=Project, station_id=station.id, name="健康义诊进小区",
+                               post_id=station.post_ids[2], actor=actor)
+        ids = []
+        for squad_id in station.squad_ids:
+            volunteer = service.register_volunteer(session=session, station_id=station.id, actor=actor,
+                                                   data=volunteer_data(team_id=station.team_id, squad_id=squad_id))
+            volunteer.registered_at = dt.datetime(2022, 7, 10, 9, tzinfo=CHINA)
+            ids.append(volunteer.id)
+        july = activities.plan_activity(session=session, station_id=station.id, actor=actor, data=activity_data(
+            starts_at=dt.datetime(2022, 7, 15, 9, tzinfo=CHINA), hours=1.5, title="老年人健康讲堂",
+            category=WorkTask.customs, hall=LectureHall.health, speaker="李医生", beneficiaries=40,
+            project_id=project.id, post_id=station.post_ids[2], partner_ids=[partner.id]))
+        august = activities.plan_activity(session=session, station_id=station.id, actor=actor, data=activity_data(
+            starts_at=dt.datetime(2022, 8, 5, 9, tzinfo=CHINA), hours=1.5, title="周末文化广场",
+            category=WorkTask.culture, post_id=station.post_ids[0], beneficiaries=25))
+        done = [r.id for r in records.record_attendance(
+            session=session, activity_id=july.id, entries=[records.Attendance(i) for i in ids], actor=actor,
+            entered_at=dt.datetime(2022, 7, 15, 12, tzinfo=CHINA))]
+        later = records.record_attendance(
+            session=session, activity_id=august.id, entries=[records.Attendance(i) for i in ids], actor=actor,
+            entered_at=dt.datetime(2022, 8, 5, 12, tzinfo=CHINA))
+        records.approve_records(session=session, record_ids=done + [later[1].id], actor=actor)
+    return ids
+
+
+FRAMES = ("volunteers", "service_records", "activities", "projects", "teams", "squads", "lecture_sessions",
+          "partner_units")
+
+
+def test_every_frame_keeps_its_pinned_columns_and_dtypes(engine, station):
+    """Notebooks rely on these names and dtypes: enums are categoricals of the stored values, times
+    China-time datetimes, text pandas strings. Changing one is changing the analysts' API."""
+    _small_history(engine, station)
+    expected_columns = {
+        "volunteers": ["station", "volunteer_id", "number", "name", "gender", "birth_year", "id_type",
+                       "id_number", "phone", "residence_area", "is_party_member", "team", "squad",
+                       "registered_at", "active", "approved_hours", "star_level"],
+        "service_records": ["station", "record_id", "volunteer_id", "activity_id", "activity", "category",
+                            "hall", "post", "project", "role", "status", "started_at", "ended_at", "minutes",
+                            "hours", "no_show", "is_backfill", "entered_at", "decided_at"],
+        "activities": ["station", "activity_id", "title", "category", "hall", "activity_status", "post",
+                       "project", "room", "place", "organiser", "speaker", "starts_at", "ends_at",
+                       "beneficiaries", "volunteers", "approved_hours"],
+        "projects": ["station", "project_id", "project", "is_brand", "post", "activities", "beneficiaries",
+                     "approved_hours"],
+        "teams": ["station", "team_id", "team", "squads", "volunteers", "party_members"],
+        "squads": ["station", "squad_id", "squad", "team_id", "team", "volunteers", "party_members"],
+        "lecture_sessions": ["station", "activity_id", "hall", "title", "speaker", "partners", "starts_at",
+                             "activity_status", "audience"],
+        "partner_units": ["station", "partner_id", "partner", "kind", "credit_code", "activities",
+                          "lecture_sessions", "beneficiaries"],
+    }
+    for name in FRAMES:
+        frame = getattr(analytics, name)(engine)
+        assert list(frame.columns) == expected_columns[name], name
+        assert len(frame) > 0, name
+        for column, dtype in analytics.COLUMNS[name].items():
+            assert frame[column].dtype == dtype, (name, column, frame[column].dtype)
+    records = analytics.service_records(engine)
+    assert str(records["started_at"].dtype) == "datetime64[ns, Asia/Shanghai]"
+    assert records["started_at"].min().strftime("%Y-%m-%d %H:%M") == "2022-07-15 09:00"
+    assert list(records["category"].cat.categories) == ["theory", "policy", "values", "culture", "customs",
+                                                       "skills"]
+    assert records["status"].value_counts().to_dict() == {"approved": 3, "pending": 1, "rejected": 0}
+    assert str(analytics.volunteers(engine)["name"].dtype) == "string"
+    session = analytics.lecture_sessions(engine).iloc[0]
+    assert (session["hall"], session["partners"], session["audience"]) == ("health", "神木惠民大药房", 40)
+
+
+def test_chinese_headers_come_from_the_catalog_with_chinese_categories(engine, station):
+    _small_history(engine, station)
+    frame = analytics.activities(engine, station.id, headers="zh")
+    assert list(frame.columns[:6]) == ["实践站", "活动ID", "活动名称", "六大任务", "讲堂", "活动状态"]
+    assert set(frame["六大任务"]) == {"涵育滋养文明新风", "丰富活跃文化生活"}
+    assert frame["讲堂"].dropna().tolist() == ["健康讲堂"]
+    people = analytics.volunteers(engine, headers="zh")
+    assert {"出生年份", "证件号码", "联系电话"} <= set(people.columns)
+    assert not {"出生日期", "birth_date"} & set(people.columns)
+    months = analytics.hours_by("month", engine, headers="zh")
+    assert list(months.columns) == ["实践站", "月份", "服务时长（小时）", "服务时长（分钟）", "记录条数", "志愿者人数"]
+
+
+def test_roll_ups_group_in_the_database_and_count_only_approved_service(engine, station):
+    ids = _small_history(engine, station)
+    months = analytics.hours_by("month", engine)
+    assert months[["month", "hours", "minutes", "records", "volunteers"]].to_dict("records") == [
+        {"month": "2022-07", "hours": 3.0, "minutes": 180, "records": 2, "volunteers": 2},
+        {"month": "2022-08", "hours": 1.5, "minutes": 90, "records": 1, "volunteers": 1}]
+    squads = analytics.hours_by("squad", engine, station.id)
+    assert squads.set_index("squad")["hours"].to_dict() == {"第2分队": 3.0, "第1分队": 1.5}
+    assert analytics.hours_by("hall", engine, first_month="2022-08")["hours"].tolist() == []
+    assert analytics.hours_by("post", engine, last_month="2022-07")["post"].tolist() == ["卫生健康服务"]
+    monthly = analytics.monthly_figures(engine).set_index("month")
+    assert monthly.loc["2022-07", ["activities", "beneficiaries", "new_volunteers"]].tolist() == [1, 40, 2]
+    assert monthly.loc["2022-08", ["activities", "beneficiaries", "new_volunteers"]].tolist() == [1, 25, 0]
+    by_task = analytics.activities_by("category", engine).set_index("category")["beneficiaries"].to_dict()
+    assert by_task == {"customs": 40, "culture": 25}
+    people = analytics.volunteers(engine).set_index("volunteer_id")["approved_hours"]
+    assert people.to_dict() == {ids[0]: 1.5, ids[1]: 3.0}
+    with read_session(engine) as session:
+        assert analytics.work_figures(session, station.id)["approved_hours"] == months["hours"].sum()
+    for by in ("month", "post", "project", "team", "squad", "category", "hall"):
+        frame = analytics.hours_by(by, engine)
+        assert list(frame.columns) == ["station", by, "hours", "minutes", "records", "volunteers"], by
+        assert [str(dtype) for dtype in frame.dtypes] == [
+            "string", "category" if by in ("category", "hall") else "string", "float64", "int64", "int64",
+            "int64"], by
+    for name, columns in analytics.ROLLUP_COLUMNS.items():
+        frame = analytics.activities_by("post", engine) if name == "activities_by" else getattr(analytics, name)(engine)
+        assert {column: frame[column].dtype for column in columns} == columns, name
+
+
+def test_retention_counts_as_active_only_approved_service_in_the_month(engine, station):
+    """Both July registrations served in July; in August one was approved and one is still pending,
+    so August has one active volunteer of the cohort of two."""
+    _small_history(engine, station)
+    cohorts = analytics.retention(engine)
+    assert cohorts[["cohort", "cohort_size", "month", "months_after", "active"]].to_dict("records") == [
+        {"cohort": "2022-07", "cohort_size": 2, "month": "2022-07", "months_after": 0, "active": 2},
+        {"cohort": "2022-07", "cohort_size": 2, "month": "2022-08", "months_after": 1, "active": 1}]
+    assert analytics.star_changes(engine).empty  # 3 hours is far from the first star's 100

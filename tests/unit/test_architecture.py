@@ -19,8 +19,8 @@ RANK = {
     "errors": 0, "clock": 0, "config": 0, "privacy": 0,
     "i18n": 1, "db": 1,
     "rules": 2, "models": 2,
-    "validation": 3, "io": 3,
-    "services": 4, "analytics": 4,
+    "validation": 3, "io": 3, "frames": 3,
+    "services": 4, "analytics": 4, "plotting": 4,
     "ui": 5,
     "demo": 6, "migrations": 6, "serve": 6, "serve_kernels": 5,
     "cli": 7,
@@ -30,6 +30,7 @@ FORBIDDEN_LIBRARIES = {
     "services": ("ipywidgets", "voila", "bqplot"),
     "models": ("ipywidgets", "voila", "bqplot"),
     "analytics": ("ipywidgets", "voila", "bqplot"),
+    "frames": ("ipywidgets", "voila", "bqplot"),
     "ui": ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.sql", "psycopg"),
 }
 # The one module of the ui that opens sessions (as the FastAPI template's SessionDep does).

@@ -1,0 +1,29 @@
+"""The analysts' DataFrames and roll-ups, re-exported by ``station_kit.analytics`` (their one door):
+row frames in ``tables`` (columns and dtypes pinned in ``COLUMNS``), SQL roll-ups in ``rollups``."""
+
+from station_kit.frames.rollups import (
+    ROLLUP_COLUMNS,
+    activities_by,
+    hours_by,
+    monthly_figures,
+    retention,
+    star_changes,
+)
+from station_kit.frames.tables import (
+    COLUMNS,
+    activities,
+    chinese_headers,
+    configured_station,
+    lecture_sessions,
+    partner_units,
+    projects,
+    service_records,
+    squads,
+    teams,
+    volunteers,
+)
+
+__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "chinese_headers", "configured_station",
+           "hours_by",
+           "lecture_sessions", "monthly_figures", "partner_units", "projects", "retention", "service_records",
+           "squads", "star_changes", "teams", "volunteers"]
