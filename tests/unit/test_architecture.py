@@ -19,7 +19,7 @@ RANK = {
     "errors": 0, "clock": 0, "config": 0, "privacy": 0,
     "i18n": 1, "db": 1,
     "rules": 2, "models": 2,
-    "validation": 3,
+    "validation": 3, "io": 3,
     "services": 4, "analytics": 4,
     "ui": 5,
     "demo": 6, "migrations": 6, "serve": 6, "serve_kernels": 5,
