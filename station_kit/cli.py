@@ -95,6 +95,57 @@ def cmd_tally(args: argparse.Namespace) -> int:
     return 0
 
 
+def _station_id(engine) -> int | None:
+    from station_kit.db import read_session
+    from station_kit.services.org import current_station
+
+    with read_session(engine) as session:
+        station = current_station(session)
+    if station is None:
+        _error(t("station.none"))
+        return None
+    return station.id
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import all rows or none; when any row is refused, print every row's errors as the app shows them."""
+    from pathlib import Path
+
+    from station_kit.db import read_session, write_session
+    from station_kit.services.actor import actor_from_environment
+    from station_kit.services.imports import REFUSE, error_lines, import_file, preview_import
+
+    engine = _prepare(args)
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
+    path = Path(args.file)
+    content = path.read_bytes()
+    if not args.check:
+        try:
+            with write_session(engine) as session:
+                result = import_file(session=session, station_id=station_id, kind=args.kind, content=content,
+                                     filename=path.name, actor=actor_from_environment(),
+                                     consent_on_file=args.consent_on_file)
+            print(t("imports.done", added=result.added, skipped=result.skipped))
+            return 0
+        except DomainError as error:
+            if not any(item.key == "imports.row_refused" for item in error.errors):
+                raise
+    with read_session(engine) as session:
+        preview = preview_import(session=session, station_id=station_id, kind=args.kind, content=content,
+                                 filename=path.name)
+    for item in preview.file_errors:
+        _error(t(item.key, **item.params))
+    for row in preview.rows:
+        if row.outcome == REFUSE:
+            for line in error_lines(preview, row):
+                print(f"{t('imports.row_label', row=row.row)}  {line}", file=sys.stderr)
+    print(t("imports.summary", total=len(preview.rows), added=preview.count("add"),
+            skipped=preview.count("skip"), refused=preview.count("refuse")))
+    return 2 if preview.file_errors or preview.count("refuse") else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from station_kit.serve import serve
 
@@ -144,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="most kernels (about 240 MiB each) at once, one preheated per app included; "
                             "past it a page gets 服务器繁忙 (default 12, for an 8 GB PC)")
     serve.set_defaults(handler=cmd_serve)
+    imports = commands.add_parser(
+        "import", parents=[common], help="import volunteers or service hours from a spreadsheet",
+        description="Import an .xlsx or .csv file: every row, or none when any row has an error (then "
+                    "each row's errors are printed). Rows already in the database are skipped, so "
+                    "importing a file again adds nothing. Accepted columns: see station_kit/rules/"
+                    "defaults/imports.toml (a locality adds synonyms in data/imports.toml).")
+    imports.add_argument("kind", choices=["volunteers", "hours"], help="what the file holds")
+    imports.add_argument("file", help="the .xlsx or .csv file")
+    imports.add_argument("--check", action="store_true", help="only check the file and print its errors")
+    imports.add_argument("--consent-on-file", action="store_true",
+                         help="confirm that everyone in a volunteers file agreed in writing to be recorded")
+    imports.set_defaults(handler=cmd_import)
     return parser
 
 

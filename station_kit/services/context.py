@@ -19,6 +19,7 @@ from station_kit.errors import DomainError
 from station_kit.models import KeyCheck, Volunteer
 from station_kit.privacy import Vault
 
+
 def vault_for(session: Session, *, create_key: bool = False) -> Vault:
     """The vault for the session's database, or a DomainError saying how to restore the right key.
 
