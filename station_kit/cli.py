@@ -146,6 +146,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 2 if preview.file_errors or preview.count("refuse") else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from station_kit.db import read_session
+    from station_kit.services import exports
+
+    engine = _prepare(args)
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
+    out = Path(args.out)
+    file_format = "csv" if out.suffix.lower() == ".csv" else "xlsx"
+    with read_session(engine) as session:
+        if args.kind == "volunteers":
+            sheet = exports.volunteers_sheet(session=session, station_id=station_id)
+        elif args.kind == "hours":
+            sheet = exports.hours_sheet(session=session, station_id=station_id, month=args.month)
+        else:
+            if not args.month:
+                raise DomainError.on("month", "exports.month_invalid")
+            sheet = exports.month_sheet(session=session, station_id=station_id, month=args.month)
+    out.write_bytes(sheet.to_bytes(file_format))
+    print(t("exports.written", rows=len(sheet.rows), path=out))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from station_kit.serve import serve
 
@@ -207,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--consent-on-file", action="store_true",
                          help="confirm that everyone in a volunteers file agreed in writing to be recorded")
     imports.set_defaults(handler=cmd_import)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="export volunteers, service hours or a monthly report",
+        description="Write an .xlsx (or, when --out ends in .csv, a CSV with a UTF-8 byte-order mark) "
+                    "with Chinese headers. ID numbers and phones are masked, as on every screen.")
+    export.add_argument("kind", choices=["volunteers", "hours", "month"], help="what to export")
+    export.add_argument("--month", metavar="YYYY-MM", help="the month (required for month; optional for hours)")
+    export.add_argument("--out", required=True, metavar="FILE", help="the file to write (.xlsx or .csv)")
+    export.set_defaults(handler=cmd_export)
     return parser
 
 
