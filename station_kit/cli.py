@@ -172,6 +172,32 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from station_kit.services.backup import backup, default_backup_path
+
+    url = _database_url(args)
+    out = backup(url, Path(args.out) if args.out else default_backup_path(url))
+    print(t("backup.written", path=out))
+    print(t("backup.key_apart", path=get_settings().key_path))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """No _prepare here: restoring must not migrate, or make a key for, the database it replaces."""
+    from pathlib import Path
+
+    from station_kit.services.actor import actor_from_environment
+    from station_kit.services.backup import restore
+
+    restored = restore(_database_url(args), Path(args.file), force=args.force, actor=actor_from_environment())
+    print(t("backup.restored", path=args.file, revision=restored.revision))
+    if restored.kept:
+        print(t("backup.kept", kept=restored.kept))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from station_kit.serve import serve
 
@@ -242,6 +268,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--month", metavar="YYYY-MM", help="the month (required for month; optional for hours)")
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write (.xlsx or .csv)")
     export.set_defaults(handler=cmd_export)
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help="copy the database while the apps keep working",
+        description="Take a consistent copy of the database (SQLite's online backup; pg_dump for "
+                    "PostgreSQL) while the apps keep writing. The key file is not copied: keep it apart.")
+    backup.add_argument("--out", metavar="FILE", help="where to write it (default: data/backups/station-<time>.db)")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", parents=[common], help="restore the database from a backup",
+        description="Check a backup (integrity, database version, that the key decrypts it) and restore "
+                    "it. A database that holds data is replaced only with --force, and kept beside it.")
+    restore.add_argument("file", help="the backup file")
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data (it is kept)")
+    restore.set_defaults(handler=cmd_restore)
     return parser
 
 
