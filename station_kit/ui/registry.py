@@ -45,6 +45,7 @@ APPS: tuple[App, ...] = (
     App("volunteers", "app.volunteers", "home.app_volunteers"),
     App("activities", "app.activities", "home.app_activities"),
     App("lectures", "app.lectures", "home.app_lectures"),
+    App("transfer", "app.transfer", "home.app_transfer"),
     App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
 )
 HOME = APPS[0]
