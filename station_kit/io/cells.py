@@ -155,6 +155,8 @@ def minutes_value(value: object, *, field: str, unit: str = "hours") -> int | No
             amount, as_unit = float(match[1]), "hours" if match[2] else unit
         else:
             raise DomainError.on(field, "imports.cell.minutes")
+    if not 0 < amount <= MOST_MINUTES_A_DAY:  # before multiplying: 1e306 hours is no number of minutes
+        raise DomainError.on(field, "imports.cell.minutes")
     minutes = round(amount * 60) if as_unit == "hours" else round(amount)
     if not 0 < minutes <= MOST_MINUTES_A_DAY:
         raise DomainError.on(field, "imports.cell.minutes")
