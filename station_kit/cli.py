@@ -172,6 +172,109 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _station_id(engine) -> int | None:
+    from station_kit.db import read_session
+    from station_kit.services.org import current_station
+
+    with read_session(engine) as session:
+        station = current_station(session)
+    if station is None:
+        _error(t("station.none"))
+        return None
+    return station.id
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import all rows or none; when any row is refused, print every row's errors as the app shows them."""
+    from pathlib import Path
+
+    from station_kit.db import read_session, write_session
+    from station_kit.services.actor import actor_from_environment
+    from station_kit.services.imports import REFUSE, error_lines, import_file, preview_import
+
+    engine = _prepare(args)
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
+    path = Path(args.file)
+    content = path.read_bytes()
+    if not args.check:
+        try:
+            with write_session(engine) as session:
+                result = import_file(session=session, station_id=station_id, kind=args.kind, content=content,
+                                     filename=path.name, actor=actor_from_environment(),
+                                     consent_on_file=args.consent_on_file)
+            print(t("imports.done", added=result.added, skipped=result.skipped))
+            return 0
+        except DomainError as error:
+            if not any(item.key == "imports.row_refused" for item in error.errors):
+                raise
+    with read_session(engine) as session:
+        preview = preview_import(session=session, station_id=station_id, kind=args.kind, content=content,
+                                 filename=path.name)
+    for item in preview.file_errors:
+        _error(t(item.key, **item.params))
+    for row in preview.rows:
+        if row.outcome == REFUSE:
+            for line in error_lines(preview, row):
+                print(f"{t('imports.row_label', row=row.row)}  {line}", file=sys.stderr)
+    print(t("imports.summary", total=len(preview.rows), added=preview.count("add"),
+            skipped=preview.count("skip"), refused=preview.count("refuse")))
+    return 2 if preview.file_errors or preview.count("refuse") else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from station_kit.db import read_session
+    from station_kit.services import exports
+
+    engine = _prepare(args)
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
+    out = Path(args.out)
+    file_format = "csv" if out.suffix.lower() == ".csv" else "xlsx"
+    with read_session(engine) as session:
+        if args.kind == "volunteers":
+            sheet = exports.volunteers_sheet(session=session, station_id=station_id)
+        elif args.kind == "hours":
+            sheet = exports.hours_sheet(session=session, station_id=station_id, month=args.month)
+        else:
+            if not args.month:
+                raise DomainError.on("month", "exports.month_invalid")
+            sheet = exports.month_sheet(session=session, station_id=station_id, month=args.month)
+    out.write_bytes(sheet.to_bytes(file_format))
+    print(t("exports.written", rows=len(sheet.rows), path=out))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from station_kit.services.backup import backup, default_backup_path
+
+    url = _database_url(args)
+    out = backup(url, Path(args.out) if args.out else default_backup_path(url))
+    print(t("backup.written", path=out))
+    print(t("backup.key_apart", path=get_settings().key_path))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """No _prepare here: restoring must not migrate, or make a key for, the database it replaces."""
+    from pathlib import Path
+
+    from station_kit.services.actor import actor_from_environment
+    from station_kit.services.backup import restore
+
+    restored = restore(_database_url(args), Path(args.file), force=args.force, actor=actor_from_environment())
+    print(t("backup.restored", path=args.file, revision=restored.revision))
+    if restored.kept:
+        print(t("backup.kept", kept=restored.kept))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from station_kit.serve import serve
 
@@ -253,6 +356,42 @@ def build_parser() -> argparse.ArgumentParser:
                        help="most kernels (about 240 MiB each) at once, one preheated per app included; "
                             "past it a page gets 服务器繁忙 (default 12, for an 8 GB PC)")
     serve.set_defaults(handler=cmd_serve)
+    imports = commands.add_parser(
+        "import", parents=[common], help="import volunteers or service hours from a spreadsheet",
+        description="Import an .xlsx or .csv file: every row, or none when any row has an error (then "
+                    "each row's errors are printed). Rows already in the database are skipped, so "
+                    "importing a file again adds nothing. Accepted columns: see station_kit/rules/"
+                    "defaults/imports.toml (a locality adds synonyms in data/imports.toml).")
+    imports.add_argument("kind", choices=["volunteers", "hours"], help="what the file holds")
+    imports.add_argument("file", help="the .xlsx or .csv file")
+    imports.add_argument("--check", action="store_true", help="only check the file and print its errors")
+    imports.add_argument("--consent-on-file", action="store_true",
+                         help="confirm that everyone in a volunteers file agreed in writing to be recorded")
+    imports.set_defaults(handler=cmd_import)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="export volunteers, service hours or a monthly report",
+        description="Write an .xlsx (or, when --out ends in .csv, a CSV with a UTF-8 byte-order mark) "
+                    "with Chinese headers. ID numbers and phones are masked, as on every screen.")
+    export.add_argument("kind", choices=["volunteers", "hours", "month"], help="what to export")
+    export.add_argument("--month", metavar="YYYY-MM", help="the month (required for month; optional for hours)")
+    export.add_argument("--out", required=True, metavar="FILE", help="the file to write (.xlsx or .csv)")
+    export.set_defaults(handler=cmd_export)
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help="copy the database while the apps keep working",
+        description="Take a consistent copy of the database (SQLite's online backup; pg_dump for "
+                    "PostgreSQL) while the apps keep writing. The key file is not copied: keep it apart.")
+    backup.add_argument("--out", metavar="FILE", help="where to write it (default: data/backups/station-<time>.db)")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", parents=[common], help="restore the database from a backup",
+        description="Check a backup (integrity, database version, that the key decrypts it) and restore "
+                    "it. A database that holds data is replaced only with --force, and kept beside it.")
+    restore.add_argument("file", help="the backup file")
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data (it is kept)")
+    restore.set_defaults(handler=cmd_restore)
     return parser
 
 

@@ -72,6 +72,41 @@ def register_volunteer(
     vault = vault_for(session)
     lock_rows(session, Station, [station_id])
     errors: list[FieldError] = []
+    checked = check_volunteer(errors, session, station_id, data, vault)
+    if checked.id_hash and (existing := _active_by_hash(session, station_id, checked.id_hash)):
+        errors.append(_duplicate_error(existing))
+    if errors:
+        raise DomainError(errors)
+    if not allow_similar:
+        similar = _active_by_name_phone(session, station_id, checked.texts["name"], checked.phone)
+        if similar:
+            raise DomainError.on("name", "volunteer.possible_duplicate", number=similar.number,
+                                 name=similar.name)
+    volunteer = volunteer_row(data, checked, station_id=station_id, number=next_numbers(session, station_id)[0],
+                              vault=vault)
+    remember_key(session, vault)
+    insert_unique(session, volunteer, lambda: _lost_race(session, station_id, checked.id_hash))
+    _set_posts(session, volunteer.id, data.post_ids)
+    log_event(session, actor=actor, action="volunteer.register", entity="volunteer",
+              entity_id=volunteer.id, station_id=station_id, number=volunteer.number)
+    return volunteer
+
+
+@dataclass(frozen=True)
+class CheckedVolunteer:
+    """What the checks of one registration found: the cleaned texts, the identity the ID number
+    gives and the phone (None where refused), and the ID number's keyed hash for look-up."""
+
+    texts: dict[str, str]
+    identity: _Identity | None
+    phone: str | None
+    id_hash: str | None
+
+
+def check_volunteer(errors: list[FieldError], session: Session, station_id: int, data: VolunteerCreate,
+                    vault) -> CheckedVolunteer:
+    """Every check of a registration but the look-ups for duplicates, its refusals added to
+    ``errors``: the form's registration and a spreadsheet import check a person the same way."""
     texts = clean_texts(errors, data.model_dump(include=set(_TEXT_FIELDS)), Volunteer, required=_REQUIRED_TEXT)
     identity = _collect(errors, lambda: _check_identity(data))
     phone = _collect(errors, lambda: check_phone(data.phone))
@@ -86,29 +121,25 @@ def register_volunteer(
             errors.append(FieldError("guardian_consent", "guardian.consent_required"))
     _check_memberships(session, errors, station_id, data.team_id, data.squad_id, data.post_ids)
     id_hash = vault.lookup_hash(identity.number) if identity else None
-    if identity and (existing := _active_by_hash(session, station_id, id_hash)):
-        errors.append(_duplicate_error(existing))
-    if errors:
-        raise DomainError(errors)
-    name = texts["name"]
-    if not allow_similar:
-        similar = _active_by_name_phone(session, station_id, name, phone)
-        if similar:
-            raise DomainError.on("name", "volunteer.possible_duplicate", number=similar.number,
-                                 name=similar.name)
+    return CheckedVolunteer(texts, identity, phone, id_hash)
 
-    full, initials = _pinyin(name)
+
+def volunteer_row(data: VolunteerCreate, checked: CheckedVolunteer, *, station_id: int, number: str,
+                  vault) -> Volunteer:
+    """The row for a registration that passed every check."""
+    identity = checked.identity
+    full, initials = _pinyin(checked.texts["name"])
     consent_date = data.consent_date or clock.today()
-    volunteer = Volunteer(
-        **(data.model_dump(include=set(_BASE_FIELDS) - {"phone"}) | texts),
-        phone=phone,
+    return Volunteer(
+        **(data.model_dump(include=set(_BASE_FIELDS) - {"phone"}) | checked.texts),
+        phone=checked.phone,
         station_id=station_id,
-        number=_next_number(session, station_id),
+        number=number,
         gender=identity.gender,
         birth_year=identity.birth_date.year,
         birth_date_cipher=vault.encrypt_date(identity.birth_date),
         id_number_cipher=vault.encrypt(identity.number),
-        id_number_hash=id_hash,
+        id_number_hash=checked.id_hash,
         id_number_masked=mask_id_number(identity.number),
         id_number_note=identity.note,
         name_pinyin=full,
@@ -116,12 +147,6 @@ def register_volunteer(
         consent_at=consent_date,
         guardian_consent_at=consent_date if data.guardian_consent else None,
     )
-    remember_key(session, vault)
-    insert_unique(session, volunteer, lambda: _lost_race(session, station_id, id_hash))
-    _set_posts(session, volunteer.id, data.post_ids)
-    log_event(session, actor=actor, action="volunteer.register", entity="volunteer",
-              entity_id=volunteer.id, station_id=station_id, number=volunteer.number)
-    return volunteer
 
 
 _CLEARABLE = {"team_id", "squad_id"}
@@ -218,13 +243,14 @@ def _active_by_name_phone(session, station_id, name, phone) -> Volunteer | None:
     )).first()
 
 
-def _next_number(session: Session, station_id: int) -> str:
-    """志愿者编号: the station's code and a running number (rows are never deleted, so it never repeats;
-    the caller holds the station's row, so no other writer counts at the same time)."""
+def next_numbers(session: Session, station_id: int, how_many: int = 1) -> list[str]:
+    """志愿者编号 for the next ``how_many`` registrations: the station's code and a running number
+    (rows are never deleted, so it never repeats; the caller holds the station's row, so no other
+    writer counts at the same time)."""
     station = session.get(Station, station_id)
     count = session.exec(select(func.count()).select_from(Volunteer)
                          .where(Volunteer.station_id == station_id)).one()
-    return f"{station.code}{count + 1:06d}"
+    return [f"{station.code}{count + n:06d}" for n in range(1, how_many + 1)]
 
 
 def _pinyin(name: str) -> tuple[str, str]:

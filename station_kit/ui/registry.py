@@ -48,11 +48,12 @@ APPS: tuple[App, ...] = (
     App("volunteers", "app.volunteers", "home.app_volunteers"),
     App("activities", "app.activities", "home.app_activities"),
     App("lectures", "app.lectures", "home.app_lectures"),
-    App("awards", "app.awards", "home.app_awards"),
-    App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
     App("wishes", "app.wishes", "home.app_wishes"),
     App("cases", "app.cases", "home.app_cases"),
-    App("works", "app.works", "home.app_works"),
+    App("awards", "app.awards", "home.app_awards", preheat=False),
+    App("works", "app.works", "home.app_works", preheat=False),
+    App("transfer", "app.transfer", "home.app_transfer", preheat=False),
+    App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
 )
 HOME = APPS[0]
 

@@ -1,0 +1,168 @@
+"""Spreadsheets in and out: an .xlsx or .csv read into rows under their matched headers, and rows
+written as an .xlsx a worker opens straight away (Chinese headers, ID-like columns as text, widths
+that fit) or as a CSV with a UTF-8 byte-order mark, without which Excel reads UTF-8 as GBK.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from station_kit.errors import DomainError
+from station_kit.io.cells import cell_text, match_headers
+
+# A header is looked for in the first rows: above it a sheet often has a title and a date line.
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # the row number Excel shows beside it (a CSV's line number)
+    values: dict[str, object]  # field → the cell as stored (text, number, date or None)
+
+
+@dataclass(frozen=True)
+class Table:
+    header_row: int
+    columns: dict[str, str]  # field → the header as written in the file
+    unknown: tuple[str, ...]  # headers that match no field (left unread)
+    rows: tuple[SheetRow, ...]  # blank lines left out
+
+
+def read_table(content: bytes, filename: str, synonyms: Mapping[str, list[str]]) -> Table:
+    """The first sheet's rows, under the row that names most of the fields (at least two).
+
+    Merged cells count as their value repeated in every cell they cover: a header merged over two
+    rows, or an activity's name merged down the rows of its volunteers, reads as a person means it.
+    """
+    lines = _csv_lines(content) if filename.lower().endswith(".csv") else _xlsx_lines(content)
+    best_row, best, headers = None, {}, []
+    for number, cells in lines[:HEADER_SEARCH_ROWS]:
+        found = match_headers(cells, synonyms)
+        if len(found) >= 2 and len(found) > len(best):
+            best_row, best, headers = number, found, cells
+    if best_row is None:
+        raise DomainError.on("file", "imports.file.no_header")
+    rows = []
+    for number, cells in lines:
+        if number <= best_row:
+            continue
+        values = {name: cells[index] if index < len(cells) else None for name, index in best.items()}
+        if all(cell_text(value) == "" for value in cells):
+            continue
+        rows.append(SheetRow(number, values))
+    used = set(best.values())
+    unknown = tuple(cell_text(header) for index, header in enumerate(headers)
+                    if index not in used and cell_text(header))
+    columns = {name: cell_text(headers[index]) for name, index in best.items()}
+    return Table(best_row, columns, unknown, tuple(rows))
+
+
+def _xlsx_lines(content: bytes) -> list[tuple[int, list[object]]]:
+    from openpyxl import load_workbook
+
+    if content[:4] == b"\xd0\xcf\x11\xe0":  # the old binary .xls (an OLE file)
+        raise DomainError.on("file", "imports.file.old_xls")
+    try:
+        sheet = load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
+        raise DomainError.on("file", "imports.file.unreadable") from None
+    merged = {}
+    for cells in sheet.merged_cells.ranges:
+        top_left = sheet.cell(cells.min_row, cells.min_col).value
+        for row in range(cells.min_row, cells.max_row + 1):
+            for column in range(cells.min_col, cells.max_col + 1):
+                merged[row, column] = top_left
+    lines = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        lines.append((number, [merged.get((number, column), value)
+                               for column, value in enumerate(row, start=1)]))
+    return lines
+
+
+def _csv_lines(content: bytes) -> list[tuple[int, list[object]]]:
+    """A CSV saved by Excel on a Chinese Windows is GBK; one from anywhere else, UTF-8."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError.on("file", "imports.file.unreadable")
+    if "\x00" in text:
+        raise DomainError.on("file", "imports.file.unreadable")
+    try:
+        return [(number, list(cells)) for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1)]
+    except csv.Error:
+        raise DomainError.on("file", "imports.file.unreadable") from None
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    text: bool = False  # ID-like: stored as text so Excel neither rounds it nor drops leading zeros
+
+
+WIDEST_COLUMN = 50
+
+
+def display_width(text: str) -> int:
+    """How many character cells ``text`` takes in Excel: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def xlsx_bytes(title: str, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> bytes:
+    """One sheet: a bold, frozen header row, each column as wide as its widest cell."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([column.header for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [display_width(column.header) for column in columns]
+    for row in rows:
+        values = [_cell(value, column) for value, column in zip(row, columns)]
+        sheet.append(values)
+        widths = [max(width, display_width(cell_text(value))) for width, value in zip(widths, values)]
+    for index, (column, width) in enumerate(zip(columns, widths), start=1):
+        letter = sheet.cell(1, index).column_letter
+        sheet.column_dimensions[letter].width = min(width + 2, WIDEST_COLUMN)
+        if column.text:
+            for cell in sheet[letter][1:]:
+                cell.number_format = "@"
+        elif any(isinstance(row[index - 1], dt.date) for row in rows[:1]):
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: object, column: Column) -> object:
+    if column.text:
+        return cell_text(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def csv_bytes(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> bytes:
+    """UTF-8 with a byte-order mark and CRLF line ends, which Excel on Windows opens without garbling.
+    Excel still reads a long run of digits in a CSV as a number; the masked ID numbers and phones
+    exports carry hold "*" and stay text, and the .xlsx export marks such columns as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.header for column in columns])
+    for row in rows:
+        writer.writerow([cell_text(value) for value in row])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

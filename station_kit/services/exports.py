@@ -1,0 +1,138 @@
+"""Exports a worker hands on: the volunteer roll (masked, as every screen shows it), service records
+and the monthly report for the street, each as a sheet of Chinese headers and plain values that
+station_kit.io writes as .xlsx or CSV.
+
+Nothing here unmasks: an export holds the same last-4 ID numbers and 138****8000 phones as the
+screens (DESIGN.md §9), so a file that travels by WeChat or USB stick gives no ID number away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func
+from sqlmodel import Session, select
+
+from station_kit import clock
+from station_kit.errors import DomainError
+from station_kit.i18n import t
+from station_kit.io.sheets import Column, csv_bytes, xlsx_bytes
+from station_kit.models import Activity, ServiceRecord, Volunteer
+from station_kit.models.work import ActivityStatus, RecordStatus
+from station_kit.rules.hours import hours
+from station_kit.services.volunteers import to_public
+
+FORMATS = ("xlsx", "csv")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[tuple]
+
+    def to_bytes(self, file_format: str) -> bytes:
+        if file_format == "csv":
+            return csv_bytes(self.columns, self.rows)
+        return xlsx_bytes(self.title, self.columns, self.rows)
+
+
+def _columns(prefix: str, names: tuple[str, ...], text: frozenset[str] = frozenset()) -> tuple[Column, ...]:
+    return tuple(Column(t(f"{prefix}.{name}"), text=name in text) for name in names)
+
+
+_VOLUNTEER_FIELDS = ("number", "name", "gender", "age", "id_type", "id_number", "phone", "residence_area",
+                     "is_party_member", "team", "squad", "posts", "approved_hours", "star_level", "active",
+                     "registered_at")
+
+
+def volunteers_sheet(*, session: Session, station_id: int) -> Sheet:
+    """Every volunteer of the station, active or not, masked, in number order."""
+    rows = session.exec(select(Volunteer).where(Volunteer.station_id == station_id)
+                        .order_by(Volunteer.number)).all()
+    shown = to_public(session, rows)
+    yes, no = t("enum.yes_no.yes"), t("enum.yes_no.no")
+    return Sheet(t("exports.volunteers_title"),
+                 _columns("exports.volunteers", _VOLUNTEER_FIELDS, frozenset({"number", "id_number", "phone"})),
+                 [(v.number, v.name, t(f"enum.gender.{v.gender}"), v.age, t(f"enum.id_type.{v.id_type}"),
+                   v.id_number, v.phone, v.residence_area, yes if v.is_party_member else no, v.team, v.squad,
+                   t("list.separator").join(v.posts), v.approved_hours, v.star_level, yes if v.active else no,
+                   clock.local(v.registered_at).date()) for v in shown])
+
+
+_RECORD_FIELDS = ("number", "name", "activity", "date", "started", "ended", "hours", "status", "backfill",
+                  "entered_by")
+
+
+def hours_sheet(*, session: Session, station_id: int, month: str | None = None) -> Sheet:
+    """Service records (no-shows left out), of one month ('YYYY-MM', China time) or all, oldest first."""
+    statement = (select(Volunteer.number, Volunteer.name, Activity.title, ServiceRecord.started_at,
+                        ServiceRecord.ended_at, ServiceRecord.minutes, ServiceRecord.status,
+                        ServiceRecord.is_backfill, ServiceRecord.entered_by)
+                 .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+                 .join(Activity, Activity.id == ServiceRecord.activity_id)
+                 .where(ServiceRecord.station_id == station_id, ~ServiceRecord.no_show))
+    if month:
+        since, until = month_bounds(month)
+        statement = statement.where(ServiceRecord.started_at >= since, ServiceRecord.started_at < until)
+    yes, no = t("enum.yes_no.yes"), t("enum.yes_no.no")
+    rows = []
+    for number, name, title, started, ended, minutes, status, backfill, entered_by in session.exec(
+            statement.order_by(ServiceRecord.started_at, ServiceRecord.id)).all():
+        start = clock.local(started)
+        rows.append((number, name, title, start.date(), f"{start:%H:%M}",
+                     f"{clock.local(ended):%H:%M}" if ended else "", hours(minutes),
+                     t(f"enum.record_status.{status}"), yes if backfill else no, entered_by))
+    title = t("exports.hours_title", month=month) if month else t("exports.hours_title_all")
+    return Sheet(title, _columns("exports.hours", _RECORD_FIELDS, frozenset({"number"})), rows)
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of ``month`` ('YYYY-MM', China time) and of the month after it."""
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=clock.CHINA)
+    except ValueError:
+        raise DomainError.on("month", "exports.month_invalid") from None
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+def _shift(month: str, months: int) -> str:
+    year, number = divmod(int(month[:4]) * 12 + int(month[5:7]) - 1 + months, 12)
+    return f"{year:04d}-{number + 1:02d}"
+
+
+_MONTH_FIGURES = ("approved_hours", "activities", "records", "volunteers_served", "beneficiaries",
+                  "new_volunteers")
+
+
+def month_sheet(*, session: Session, station_id: int, month: str) -> Sheet:
+    """The monthly report for the street: each figure this month, the month before, and the same
+    month a year earlier, each counted by SQL over that month's rows: approved hours only, and
+    activities held or planned (not cancelled), as the tally counts them."""
+    months = (month, _shift(month, -1), _shift(month, -12))
+    figures = [_month_figures(session, station_id, each) for each in months]
+    columns = (Column(t("exports.month.figure")),
+               *(Column(t(f"exports.month.{key}", month=each)) for key, each in
+                 zip(("this_month", "month_before", "year_before"), months)))
+    rows = [(t(f"exports.month.figures.{key}"), *(figure[key] for figure in figures)) for key in _MONTH_FIGURES]
+    return Sheet(t("exports.month_title", month=month), columns, rows)
+
+
+def _month_figures(session: Session, station_id: int, month: str) -> dict:
+    since, until = month_bounds(month)
+    approved = ((ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
+                & (ServiceRecord.started_at >= since) & (ServiceRecord.started_at < until))
+    minutes, records, served = session.exec(select(
+        func.coalesce(func.sum(ServiceRecord.minutes), 0), func.count(ServiceRecord.id),
+        func.count(distinct(ServiceRecord.volunteer_id))).where(approved)).one()
+    held = ((Activity.station_id == station_id) & (Activity.starts_at >= since) & (Activity.starts_at < until)
+            & (Activity.status != ActivityStatus.cancelled))
+    activities, beneficiaries = session.exec(select(
+        func.count(Activity.id), func.coalesce(func.sum(Activity.beneficiaries), 0)).where(held)).one()
+    new_volunteers = session.exec(select(func.count(Volunteer.id)).where(
+        Volunteer.station_id == station_id, Volunteer.registered_at >= since,
+        Volunteer.registered_at < until)).one()
+    return {"approved_hours": hours(minutes), "activities": activities, "records": records,
+            "volunteers_served": served, "beneficiaries": beneficiaries, "new_volunteers": new_volunteers}

@@ -1,0 +1,161 @@
+"""导入导出: import volunteers or service hours from a spreadsheet (preview with every row's errors,
+then commit all rows or none), and export the volunteer roll, service records or a monthly report.
+
+A download is an HTML link holding the file as a data: URI with a download attribute: it works
+with no internet and no server route of our own.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import ipywidgets as widgets
+from sqlalchemy.engine import Engine
+
+from station_kit import clock
+from station_kit.i18n import t
+from station_kit.services import exports
+from station_kit.services.imports import (
+    REFUSE,
+    SKIP,
+    ImportPreview,
+    error_lines,
+    import_file,
+    note_line,
+    preview_import,
+)
+from station_kit.ui.kit.actions import Message, button, button_row, on_click, run_guarded
+from station_kit.ui.kit.context import AppContext, station_app
+from station_kit.ui.kit.format import esc
+from station_kit.ui.kit.forms import dropdown, labelled
+from station_kit.ui.kit.layout import page, text_block
+from station_kit.ui.kit.tables import html_table
+
+APP = "transfer"
+ROWS_SHOWN = 200  # rows with errors come first, so a long file still shows every problem first
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
+
+
+def app(engine: Engine | None = None) -> widgets.Widget:
+    """The import and export app on ``engine`` (default: the database the settings name)."""
+    return station_app(APP, engine, lambda context, _session: Transfer(context).widget)
+
+
+class Transfer:
+    def __init__(self, context: AppContext):
+        self.context = context
+        self.preview: ImportPreview | None = None
+        self.content = b""
+        self.kind = widgets.ToggleButtons(options=[(t("transfer.kind.volunteers"), "volunteers"),
+                                                   (t("transfer.kind.hours"), "hours")])
+        self.upload = widgets.FileUpload(accept=".xlsx,.csv", multiple=False, description=t("transfer.choose_file"))
+        self.consent = widgets.Checkbox(value=False, description=t("transfer.consent"), indent=False,
+                                        layout=widgets.Layout(width="auto"))
+        fields = [labelled(APP, "kind", t("transfer.kind_label"), self.kind),
+                  labelled(APP, "file", t("transfer.file_label"), self.upload),
+                  labelled(APP, "consent", t("transfer.consent_label"), self.consent)]
+        self.summary = Message(f"sk-{APP}-summary")
+        self.table = widgets.HTML()
+        self.table.add_class(f"sk-{APP}-preview")
+        self.commit = button(t("transfer.commit"), f"sk-{APP}-commit", primary=True)
+        self.commit.disabled = True
+        self.message = Message(f"sk-{APP}-message")
+        self.kind.observe(lambda _change: self._check(), "value")
+        self.upload.observe(lambda _change: self._check(), "value")
+        self.consent.observe(lambda _change: self._enable(), "value")
+        on_click(self.commit, self._commit, self.message, [self.kind, self.upload, self.consent])
+        hint = text_block(t("transfer.hint"), "sk-hint")
+        export = self._export_section()
+        self.widget = page(APP, text_block(t("transfer.import_heading"), "sk-section"), hint,
+                           *(field.row for field in fields), self.summary.widget, self.table,
+                           button_row(self.commit), self.message.widget,
+                           text_block(t("transfer.export_heading"), "sk-section"), *export)
+
+    def _check(self) -> None:
+        """Read the chosen file and show what importing it would do; nothing is written."""
+        self.preview, self.table.value = None, ""
+        self.summary.clear()
+        self.message.clear()
+        self._enable()
+        if not self.upload.value:
+            return
+        upload = self.upload.value[0]
+        self.content, self.filename = bytes(upload["content"]), upload["name"]
+        run_guarded(self._preview, self.summary)
+        self._enable()
+
+    def _preview(self) -> None:
+        with self.context.reading() as session:
+            preview = preview_import(session=session, station_id=self.context.station_id, kind=self.kind.value,
+                                     content=self.content, filename=self.filename)
+        self.preview = preview
+        if preview.file_errors:
+            texts = [t(error.key, **error.params) for error in preview.file_errors]
+            self.summary.error(texts[0], texts[1:])
+            return
+        summary = t("imports.summary", total=len(preview.rows), added=preview.count("add"),
+                    skipped=preview.count(SKIP), refused=preview.count(REFUSE))
+        details = [t("imports.unknown_columns", columns="、".join(preview.unknown_columns))] \
+            if preview.unknown_columns else []
+        (self.summary.error if preview.count(REFUSE) else self.summary.info)(summary, details)
+        self.table.value = self._table(preview)
+
+    def _table(self, preview: ImportPreview) -> str:
+        rows = sorted(preview.rows, key=lambda row: (row.outcome != REFUSE, row.row))[:ROWS_SHOWN]
+        headers = [t("transfer.columns.row"), *(t(f"transfer.columns.{preview.kind}.{n}")
+                                                for n in range(len(rows[0].shown) if rows else 0)),
+                   t("transfer.columns.outcome"), t("transfer.columns.errors")]
+        body = [(row.row, *row.shown, t(f"transfer.outcome.{row.outcome}"),
+                 "；".join(error_lines(preview, row)) or note_line(row)) for row in rows]
+        return html_table(headers, body, f"sk-{APP}-rows")
+
+    def _enable(self) -> None:
+        preview = self.preview
+        needs_consent = self.kind.value == "volunteers" and not self.consent.value
+        self.commit.disabled = preview is None or not preview.can_commit or needs_consent
+
+    def _commit(self) -> None:
+        if self.preview is None or not self.preview.can_commit:
+            return
+        with self.context.writing() as session:
+            result = import_file(session=session, station_id=self.context.station_id, kind=self.preview.kind,
+                                 content=self.content, filename=self.filename, actor=self.context.actor,
+                                 consent_on_file=self.consent.value)
+        self.preview = None
+        self.commit.disabled = True
+        self.message.success(t("imports.done", added=result.added, skipped=result.skipped))
+
+    def _export_section(self) -> list[widgets.Widget]:
+        self.export_kind = dropdown([(t(f"transfer.export.{kind}"), kind) for kind in ("volunteers", "hours", "month")])
+        last_month = (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+        self.month = widgets.Text(value=last_month, placeholder="2024-03", layout=widgets.Layout(width="10em"))
+        self.file_format = widgets.ToggleButtons(options=[("Excel (.xlsx)", "xlsx"), ("CSV", "csv")])
+        fields = [labelled(APP, "export_kind", t("transfer.export_label"), self.export_kind),
+                  labelled(APP, "month", t("transfer.month_label"), self.month,
+                           below=[text_block(t("transfer.month_hint"), "sk-hint")]),
+                  labelled(APP, "format", t("transfer.format_label"), self.file_format)]
+        make = button(t("transfer.make"), f"sk-{APP}-export", primary=True)
+        self.download = widgets.HTML()
+        self.download.add_class(f"sk-{APP}-download")
+        self.export_message = Message(f"sk-{APP}-export-message")
+        on_click(make, self._export, self.export_message, [field.widget for field in fields])
+        return [*(field.row for field in fields), button_row(make), self.export_message.widget, self.download]
+
+    def _export(self) -> None:
+        self.download.value = ""
+        kind, month = self.export_kind.value, self.month.value.strip()
+        with self.context.reading() as session:
+            station_id = self.context.station_id
+            if kind == "volunteers":
+                sheet = exports.volunteers_sheet(session=session, station_id=station_id)
+            elif kind == "hours":
+                sheet = exports.hours_sheet(session=session, station_id=station_id, month=month or None)
+            else:
+                sheet = exports.month_sheet(session=session, station_id=station_id, month=month)
+        file_format = self.file_format.value
+        name = f"{sheet.title}.{file_format}".replace(" ", "_")
+        data = base64.b64encode(sheet.to_bytes(file_format)).decode()
+        self.download.value = (f'<a class="sk-download" download="{esc(name)}" '
+                               f'href="data:{MIME[file_format]};base64,{data}">{esc(t("transfer.download", name=name))}</a>')
+        self.export_message.success(t("transfer.exported", rows=len(sheet.rows)))

@@ -1,0 +1,51 @@
+"""导入导出 in process: a file with errors shows them and cannot be committed; the fixed file can."""
+
+import base64
+import datetime as dt
+import io
+
+from openpyxl import load_workbook
+
+from station_kit.db import read_session
+from station_kit.services.volunteers import search_volunteers
+from station_kit.ui import transfer
+from tests.factories import id_number
+from tests.sheets import VOLUNTEER_HEADERS, xlsx
+from tests.widgets import find
+
+
+def _upload(app, content: bytes, name: str = "名册.xlsx") -> None:
+    find(app, "sk-transfer-file").value = ({"name": name, "type": "", "size": len(content),
+                                           "content": memoryview(content),
+                                           "last_modified": dt.datetime.now(dt.timezone.utc)},)
+
+
+def test_errors_block_the_import_until_the_file_is_fixed(engine, station):
+    number = id_number()
+    app = transfer.app(engine=engine)
+    _upload(app, xlsx([VOLUNTEER_HEADERS, ("张伟", "男", "", number, "13800138000", None),
+                       ("王磊", "男", "", 6.10881199001011e17, "13800138002", None)], text_columns="D"))
+    preview = find(app, "sk-transfer-preview").value
+    assert "6.10881E+17" in preview and "有错" in preview
+    find(app, "sk-transfer-consent").value = True
+    assert find(app, "sk-transfer-commit").disabled
+    _upload(app, xlsx([VOLUNTEER_HEADERS, ("张伟", "男", "", number, "13800138000", None)], text_columns="D"))
+    commit = find(app, "sk-transfer-commit")
+    assert not commit.disabled
+    commit.click()
+    assert "已导入 1 行" in find(app, "sk-transfer-message").value
+    with read_session(engine) as session:
+        assert [v.name for v in search_volunteers(session=session, station_id=station.id)] == ["张伟"]
+
+
+def test_the_volunteer_roll_downloads_masked(engine, station):
+    app = transfer.app(engine=engine)
+    _upload(app, xlsx([VOLUNTEER_HEADERS, ("张伟", "男", "", id_number(), "13800138000", None)], text_columns="D"))
+    find(app, "sk-transfer-consent").value = True
+    find(app, "sk-transfer-commit").click()
+    find(app, "sk-transfer-export").click()
+    link = find(app, "sk-transfer-download").value
+    assert 'download="志愿者名册.xlsx"' in link
+    content = base64.b64decode(link.split("base64,")[1].split('"')[0])
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[1][1] == "张伟" and rows[1][6] == "138****8000" and rows[1][5].startswith("**************")
