@@ -1,7 +1,7 @@
 """Residents, wishes and service orders with their claimers, grid cases and departments, the works ledger.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 contact that the certificate names as its issuer.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0007'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
