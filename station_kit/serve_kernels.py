@@ -29,9 +29,10 @@ from voila.utils import ENV_VARIABLE
 # Shown wherever a kernel reports an error to the page; the details go to the server log.
 ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联系管理员。"
 # A kernel takes about 240 MiB (12 parallel page requests against the demo took the server
-# from 5 kernels and 1.2 GiB to 17 and 4.1 GiB). 12 kernels, about 3 GiB, leave an 8 GB
-# office PC room for its own work; with one preheated kernel per app, 7 pages can be open.
-MAX_KERNELS = 12
+# from 5 kernels and 1.2 GiB to 17 and 4.1 GiB). 14 kernels, about 3.3 GiB, leave an 8 GB
+# office PC room for its own work; with one preheated kernel for each of the 7 apps kept warm
+# (ui/registry.py), 7 pages can be open.
+MAX_KERNELS = 14
 # A page connects to its kernel within seconds of loading; two minutes is generous.
 UNCONNECTED_CULL_SECONDS = 120
 # How often a preheated kernel that waits for a free place looks again.
