@@ -352,9 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", nargs="?", const=secrets.token_urlsafe(16), default=None,
                        metavar="SECRET",
                        help="require a token; without SECRET a random one is made and printed")
-    serve.add_argument("--max-kernels", type=int, default=12, metavar="N",
+    serve.add_argument("--max-kernels", type=int, default=14, metavar="N",
                        help="most kernels (about 240 MiB each) at once, one preheated per app included; "
-                            "past it a page gets 服务器繁忙 (default 12, for an 8 GB PC)")
+                            "past it a page gets 服务器繁忙 (default 14, for an 8 GB PC)")
     serve.set_defaults(handler=cmd_serve)
     imports = commands.add_parser(
         "import", parents=[common], help="import volunteers or service hours from a spreadsheet",

@@ -96,7 +96,7 @@ class Transfer:
             return
         summary = t("imports.summary", total=len(preview.rows), added=preview.count("add"),
                     skipped=preview.count(SKIP), refused=preview.count(REFUSE))
-        details = [t("imports.unknown_columns", columns="、".join(preview.unknown_columns))] \
+        details = [t("imports.unknown_columns", columns=t("list.separator").join(preview.unknown_columns))] \
             if preview.unknown_columns else []
         (self.summary.error if preview.count(REFUSE) else self.summary.info)(summary, details)
         self.table.value = self._table(preview)
