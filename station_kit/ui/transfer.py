@@ -107,7 +107,7 @@ class Transfer:
                                                 for n in range(len(rows[0].shown) if rows else 0)),
                    t("transfer.columns.outcome"), t("transfer.columns.errors")]
         body = [(row.row, *row.shown, t(f"transfer.outcome.{row.outcome}"),
-                 "；".join(error_lines(preview, row)) or note_line(row)) for row in rows]
+                 t("list.clause_separator").join(error_lines(preview, row)) or note_line(row)) for row in rows]
         return html_table(headers, body, f"sk-{APP}-rows")
 
     def _enable(self) -> None:
