@@ -62,7 +62,8 @@ class Cases:
                      dropdown(list_departments(session=session, station_id=context.station_id), may_be_empty=True),
                      css="department"),
             labelled(APP, "reason", t("cases.note"), text("cases.note_hint"), css="note"),
-            labelled(APP, "rating", t("cases.rating"), dropdown([(t(f"wishes.stars.{n}"), n) for n in range(5, 0, -1)])),
+            labelled(APP, "rating", t("cases.rating"),
+                     dropdown([(t(f"wishes.stars.{n}"), n) for n in range(5, 0, -1)])),
         ]
         self.form = Form(fields, self.message)
         self.buttons = {action: button(t(f"workflow.action.{action}"), f"sk-{APP}-{action}", primary=True)

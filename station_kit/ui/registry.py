@@ -46,6 +46,7 @@ APPS: tuple[App, ...] = (
     App("activities", "app.activities", "home.app_activities"),
     App("lectures", "app.lectures", "home.app_lectures"),
     App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
+    App("residents", "app.residents", "home.app_residents"),
     App("wishes", "app.wishes", "home.app_wishes"),
     App("cases", "app.cases", "home.app_cases"),
     App("works", "app.works", "home.app_works"),

@@ -156,7 +156,8 @@ def test_a_dispatched_order_refused_is_dispatched_again_taken_fulfilled_and_rate
         requests.refuse_request(session=session, request_id=order.id, reason="本周人手不够", actor=STAFF)
         assert order.status == RequestStatus.posted
         requests.dispatch_request(session=session, request_id=order.id, actor=STAFF, claimers=[
-            Claimer(ClaimerKind.volunteer, place["volunteers"][0]), Claimer(ClaimerKind.volunteer, place["volunteers"][1])])
+            Claimer(ClaimerKind.volunteer, place["volunteers"][0]),
+            Claimer(ClaimerKind.volunteer, place["volunteers"][1])])
         requests.take_request(session=session, request_id=order.id, actor=STAFF)
         requests.fulfil_request(session=session, request_id=order.id, note="已陪同复查", actor=STAFF)
         requests.rate_request(session=session, request_id=order.id, rating=5, actor=STAFF)
