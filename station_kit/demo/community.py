@@ -86,8 +86,9 @@ def _residents(session, station_id, grids, rng) -> list[tuple[int, int]]:
     made = []
     for grid in grids:
         for _ in range(RESIDENTS_PER_GRID):
-            groups = rng.choices([[], [CareGroup.elderly], [CareGroup.hardship], [CareGroup.elderly, CareGroup.hardship],
-                                  [CareGroup.youth], [CareGroup.special], [CareGroup.unemployed]],
+            groups = rng.choices([[], [CareGroup.elderly], [CareGroup.hardship],
+                                  [CareGroup.elderly, CareGroup.hardship], [CareGroup.youth], [CareGroup.special],
+                                  [CareGroup.unemployed]],
                                  weights=(64, 14, 7, 4, 5, 3, 3))[0]
             resident = register_resident(session=session, station_id=station_id, actor=DEMO, data=ResidentCreate(
                 name=people.chinese_name(male=rng.random() < 0.5, rng=rng), building=rng.choice(BUILDINGS),

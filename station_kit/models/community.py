@@ -158,6 +158,7 @@ class RequestPublic(SQLModel):
     fulfilled_at: dt.datetime | None
     closing_note: str
     rating: int | None
+    hours_recorded: bool = False
 
 
 class Department(SQLModel, table=True):

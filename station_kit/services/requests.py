@@ -197,6 +197,17 @@ def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer
                                       for volunteer_id, minutes in minutes_by_volunteer.items()])
 
 
+def record_claimers_hours(*, session: Session, request_id: int, minutes: int, actor: Actor) -> list:
+    """The same minutes for every volunteer among the wish's claimers (squads and units keep their
+    own records), as record_wish_hours does them."""
+    volunteer_ids = [claim.volunteer_id for claim in _active_claims(session, request_id)
+                     if claim.claimer_kind == ClaimerKind.volunteer]
+    if not volunteer_ids:
+        raise DomainError.on("minutes", "request.hours_need_volunteers")
+    return record_wish_hours(session=session, request_id=request_id, actor=actor,
+                             minutes_by_volunteer=dict.fromkeys(volunteer_ids, minutes))
+
+
 def _add_claimers(session, request_id, claimers, actor, at, *, action) -> Request:
     request = _get(session, request_id)
     REQUEST_FLOW.target(request.status, action)  # a wrong state is told before anything about claimers
@@ -268,7 +279,7 @@ def wish_wall(*, session: Session, station_id: int, kind: RequestKind | None = R
                           resident=short_name(resident), grid=grid, status=request.status,
                           claimers=names.get(request.id, []), posted_at=request.posted_at,
                           fulfilled_at=request.fulfilled_at, closing_note=request.closing_note,
-                          rating=request.rating)
+                          rating=request.rating, hours_recorded=request.activity_id is not None)
             for request, resident, grid in rows]
 
 

@@ -15,7 +15,7 @@ from station_kit.i18n import t
 from station_kit.models.community import CaseChannel, CaseKind, GridCaseCreate, GridCasePublic
 from station_kit.services import cases as service
 from station_kit.services.cases import CASE_FLOW
-from station_kit.services.residents import grid_choices, list_departments, steward_choices
+from station_kit.services.residents import grid_choices, list_departments, resident_choices, steward_choices
 from station_kit.ui.activities.fields import enum_options, text
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.context import AppContext, station_app
@@ -62,7 +62,8 @@ class Cases:
                      dropdown(list_departments(session=session, station_id=context.station_id), may_be_empty=True),
                      css="department"),
             labelled(APP, "reason", t("cases.note"), text("cases.note_hint"), css="note"),
-            labelled(APP, "rating", t("cases.rating"), dropdown([(t(f"wishes.stars.{n}"), n) for n in range(5, 0, -1)])),
+            labelled(APP, "rating", t("cases.rating"),
+                     dropdown([(t(f"wishes.stars.{n}"), n) for n in range(5, 0, -1)])),
         ]
         self.form = Form(fields, self.message)
         self.buttons = {action: button(t(f"workflow.action.{action}"), f"sk-{APP}-{action}", primary=True)
@@ -78,6 +79,9 @@ class Cases:
                      widgets.ToggleButtons(options=enum_options(CaseChannel, "case_channel"))),
             labelled(APP, "title", t("cases.title"), text(), required=True),
             labelled(APP, "content", t("cases.content"), widgets.Textarea(layout=widgets.Layout(width="24em"))),
+            labelled(APP, "resident_id", t("wishes.resident"),
+                     dropdown(resident_choices(session=session, station_id=context.station_id), may_be_empty=True),
+                     css="resident"),
             labelled(APP, "is_complex", t("cases.complex"), widgets.Checkbox(indent=False)),
         ]
         self.log_form = Form(log_fields, self.log_message)
@@ -142,7 +146,8 @@ class Cases:
 
         def write():
             data = GridCaseCreate(grid_id=value("grid_id") or 0, kind=value("kind"), channel=value("channel"),
-                                  title=value("title"), content=value("content"), is_complex=value("is_complex"))
+                                  title=value("title"), content=value("content"), is_complex=value("is_complex"),
+                                  resident_id=value("resident_id"))
             with self.context.writing() as session:
                 return service.receive_case(session=session, station_id=self.context.station_id, data=data,
                                             actor=self.context.actor).id

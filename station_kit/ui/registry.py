@@ -48,6 +48,7 @@ APPS: tuple[App, ...] = (
     App("volunteers", "app.volunteers", "home.app_volunteers"),
     App("activities", "app.activities", "home.app_activities"),
     App("lectures", "app.lectures", "home.app_lectures"),
+    App("residents", "app.residents", "home.app_residents", preheat=False),
     App("wishes", "app.wishes", "home.app_wishes"),
     App("cases", "app.cases", "home.app_cases"),
     App("awards", "app.awards", "home.app_awards", preheat=False),

@@ -72,10 +72,13 @@ class Wishes:
             labelled(APP, "reason", t("wishes.reason"), text("wishes.reason_hint")),
             labelled(APP, "rating", t("wishes.rating"),
                      dropdown([(t(f"wishes.stars.{n}"), n) for n in range(5, 0, -1)])),
+            labelled(APP, "minutes", t("wishes.minutes"),
+                     widgets.BoundedIntText(value=60, min=0, max=24 * 60, layout=widgets.Layout(width="8em"))),
         ]
         self.form = Form(fields, self.message)
         self.buttons = {action: button(t(f"workflow.action.{action}"), f"sk-{APP}-{action}",
                                        primary=action in ("claim", "fulfil", "rate")) for action in ACTIONS}
+        self.buttons["hours"] = button(t("wishes.record_hours"), f"sk-{APP}-hours")
         for action, widget in self.buttons.items():
             on_click(widget, lambda action=action: self._act(action), self.message,
                      [field.widget for field in fields])
@@ -107,6 +110,9 @@ class Wishes:
     def _offer_actions(self) -> None:
         card = self.cards.get(self.pick.value)
         allowed = set(REQUEST_FLOW.actions_from(card.status)) if card else set()
+        done = card is not None and card.status in (S.fulfilled, S.rated)
+        if done and card.kind == RequestKind.wish and not card.hours_recorded:
+            allowed.add("hours")  # volunteers' time on a fulfilled wish, once
         for action, widget in self.buttons.items():
             widget.layout.display = None if action in allowed else "none"
 
@@ -151,17 +157,20 @@ class Wishes:
                 "fulfil": lambda session: service.fulfil_request(session=session, note=value("reason"), **common),
                 "rate": lambda session: service.rate_request(session=session, rating=value("rating"), **common),
                 "cancel": lambda session: service.cancel_request(session=session, reason=value("reason"), **common),
+                "hours": lambda session: service.record_claimers_hours(session=session, minutes=value("minutes"),
+                                                                      **common),
             }
             with self.context.writing() as session:
-                return calls[action](session).status
+                result = calls[action](session)
+                return t("wishes.hours_recorded", count=len(result)) if action == "hours" else result.status
 
         status = self.form.attempt(write)
         if status is None:
             return
         self.form["reason"].reset()
         self.show_wall(keep=request_id)
-        self.message.success(t("wishes.moved", action=t(f"workflow.action.{action}"),
-                               status=t(f"enum.request_status.{status}")))
+        self.message.success(status if action == "hours" else t(
+            "wishes.moved", action=t(f"workflow.action.{action}"), status=t(f"enum.request_status.{status}")))
 
 
 def _label(card: RequestPublic) -> str:

@@ -156,7 +156,8 @@ def test_a_dispatched_order_refused_is_dispatched_again_taken_fulfilled_and_rate
         requests.refuse_request(session=session, request_id=order.id, reason="本周人手不够", actor=STAFF)
         assert order.status == RequestStatus.posted
         requests.dispatch_request(session=session, request_id=order.id, actor=STAFF, claimers=[
-            Claimer(ClaimerKind.volunteer, place["volunteers"][0]), Claimer(ClaimerKind.volunteer, place["volunteers"][1])])
+            Claimer(ClaimerKind.volunteer, place["volunteers"][0]),
+            Claimer(ClaimerKind.volunteer, place["volunteers"][1])])
         requests.take_request(session=session, request_id=order.id, actor=STAFF)
         requests.fulfil_request(session=session, request_id=order.id, note="已陪同复查", actor=STAFF)
         requests.rate_request(session=session, request_id=order.id, rating=5, actor=STAFF)
@@ -305,3 +306,18 @@ def test_an_empty_station_has_no_rates_rather_than_zero(engine, place):
                                 "satisfaction_rate": None}
     assert figures["wishes"] == {"posted": 0, "claimed": 0, "fulfilled": 0}
     assert figures["works"] == {"items": {}, "investment_yuan": 0}
+
+
+def test_analysts_get_one_row_per_case_with_its_deadlines_met_or_missed(engine, place):
+    received = dt.datetime(2022, 5, 10, 9, 0, tzinfo=clock.CHINA)
+    with write_session(engine) as session:
+        case = _receive(session, place, at=received)
+        cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF,
+                          at=received + dt.timedelta(hours=30))
+    frame = analytics.grid_cases(engine)
+    row = frame.iloc[0]
+    assert (row.grid, row.kind, row.status) == ("第1网格", "dispute", "accepted")
+    # Accepted after 30 h; never whistled; long past its resolve deadline and still open.
+    assert [row.accept_on_time, row.report_on_time, row.resolve_on_time] == [False, None, False]
+    assert str(row.received_at.tz) == "Asia/Shanghai"
+    assert "resident" not in " ".join(frame.columns)

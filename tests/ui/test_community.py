@@ -3,7 +3,7 @@
 import pytest
 
 from station_kit.db import write_session
-from station_kit.ui import cases, wishes, works
+from station_kit.ui import cases, residents, wishes, works
 from tests.factories import make_community
 from tests.widgets import find
 
@@ -40,6 +40,10 @@ def test_post_claim_fulfil_and_rate_a_wish_on_the_wall(engine, place):
     find(app, "sk-wishes-filter").value = "done"
     assert "★★★★" in find(app, "sk-wishes-wall").value
     assert "已评价" in find(app, "sk-wishes-message").value
+    find(app, "sk-wishes-minutes").value = 90
+    find(app, "sk-wishes-hours").click()  # 张伟's 90 minutes, through the hours service, pending approval
+    assert "待审核" in find(app, "sk-wishes-message").value
+    assert find(app, "sk-wishes-hours").layout.display == "none"
 
 
 def test_log_whistle_report_resolve_and_rate_a_case_and_the_rates_move(engine, place):
@@ -74,3 +78,16 @@ def test_the_works_ledger_adds_a_line_and_totals_the_money(engine, place):
     find(app, "sk-works-add").click()
     ledger = find(app, "sk-works-ledger").value
     assert "青石板人行道" in ledger and "4,793" in ledger and "120,000" in ledger
+
+
+def test_register_a_resident_with_consent_and_see_the_phone_masked(engine, place):
+    app = residents.app(engine=engine)
+    find(app, "sk-residents-name").value = "李秀英"
+    _choose(find(app, "sk-residents-grid"), "第2网格")
+    find(app, "sk-residents-phone").value = "13800001234"
+    find(app, "sk-residents-register").click()
+    assert find(app, "sk-residents-consent-error").value  # no consent: refused beside the box
+    find(app, "sk-residents-consent").value = True
+    find(app, "sk-residents-register").click()
+    listed = find(app, "sk-residents-list").value
+    assert "李秀英" in listed and "138****1234" in listed and "13800001234" not in listed

@@ -96,7 +96,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('gridcase', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gridcase_grid_id'), ['grid_id'], unique=False)
-        batch_op.create_index('ix_gridcase_station_grid_received', ['station_id', 'grid_id', 'received_at'], unique=False)
+        batch_op.create_index('ix_gridcase_station_grid_received', ['station_id', 'grid_id', 'received_at'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_gridcase_station_id'), ['station_id'], unique=False)
 
     op.create_table('residentcaregroup',
