@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks import app_load, awards, dashboard_latency, registry, tally
+from benchmarks import app_load, awards, dashboard_latency, registry, rollups, tally
 
 
 def main() -> None:
@@ -24,7 +24,8 @@ def main() -> None:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         results = [*tally.run(url, repeat=args.repeat), *awards.run(url, repeat=args.repeat),
                    *registry.run(folder, repeat=args.repeat),
-                   *dashboard_latency.run(url), *app_load.run(url)]
+                   *dashboard_latency.run(url), *app_load.run(url),
+                   *rollups.run(url, repeat=args.repeat)]  # last: it adds stations to the demo database
     width = max(len(result.name) for result in results)
     print(f"{'figure':<{width}}  {'measured':>10}  {'floor':>10}  ratio")
     for result in results:

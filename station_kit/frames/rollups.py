@@ -12,7 +12,7 @@ registered, signed up for an activity, or having records still pending does not 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import distinct, func
+from sqlalchemy import distinct, func, literal_column
 from sqlmodel import select
 
 from station_kit.frames.tables import TEXT, _category, _engine, _read, _shape, _star_level
@@ -36,10 +36,12 @@ KEY_DTYPES = {"month": TEXT, "post": TEXT, "project": TEXT, "team": TEXT, "squad
 
 
 def month_of(engine, column):
-    """'YYYY-MM' of a stored (UTC) timestamp in China time, computed by the database."""
+    """'YYYY-MM' of a stored (UTC) timestamp in China time, computed by the database. The constants
+    are literals, not parameters, so the database sees one expression in SELECT, WHERE and GROUP BY
+    and computes it once a row."""
     if engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
+        return func.to_char(func.timezone(literal_column("'Asia/Shanghai'"), column), literal_column("'YYYY-MM'"))
+    return func.strftime(literal_column("'%Y-%m'"), column, literal_column("'+8 hours'"))
 
 
 def _within(statement, month, first_month, last_month):
@@ -79,11 +81,14 @@ def hours_by(by: str, engine=None, station_id: int | None = None, *, first_month
     statement = (select(Station.code.label("station"), key.label(by), minutes.label("minutes"),
                         func.count().label("records"),
                         func.count(distinct(ServiceRecord.volunteer_id)).label("volunteers"))
-                 .join(Station, Station.id == ServiceRecord.station_id)
-                 .join(Activity, Activity.id == ServiceRecord.activity_id))
+                 .join(Station, Station.id == ServiceRecord.station_id))
+    if by in ("category", "hall", "post", "project"):  # what the activity says, not the record
+        statement = statement.join(Activity, Activity.id == ServiceRecord.activity_id)
     for model, condition in joins:
         statement = statement.join(model, condition)
-    statement = statement.where(ServiceRecord.status == RecordStatus.approved, key.is_not(None))
+    statement = statement.where(ServiceRecord.status == RecordStatus.approved)
+    if by != "month":
+        statement = statement.where(key.is_not(None))
     if station_id is not None:
         statement = statement.where(ServiceRecord.station_id == station_id)
     statement = _within(statement, month_of(engine, ServiceRecord.started_at), first_month, last_month)
