@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks import app_load, dashboard_latency, registry, tally
+from benchmarks import app_load, dashboard_latency, imports, registry, tally
 
 
 def main() -> None:
@@ -23,6 +23,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         results = [*tally.run(url, repeat=args.repeat), *registry.run(folder, repeat=args.repeat),
+                   *imports.run(folder, repeat=args.repeat),
                    *dashboard_latency.run(url), *app_load.run(url)]
     width = max(len(result.name) for result in results)
     print(f"{'figure':<{width}}  {'measured':>10}  {'floor':>10}  ratio")
