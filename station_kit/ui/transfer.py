@@ -96,7 +96,7 @@ class Transfer:
             return
         summary = t("imports.summary", total=len(preview.rows), added=preview.count("add"),
                     skipped=preview.count(SKIP), refused=preview.count(REFUSE))
-        details = [t("imports.unknown_columns", columns="、".join(preview.unknown_columns))] \
+        details = [t("imports.unknown_columns", columns=t("list.separator").join(preview.unknown_columns))] \
             if preview.unknown_columns else []
         (self.summary.error if preview.count(REFUSE) else self.summary.info)(summary, details)
         self.table.value = self._table(preview)
@@ -107,7 +107,7 @@ class Transfer:
                                                 for n in range(len(rows[0].shown) if rows else 0)),
                    t("transfer.columns.outcome"), t("transfer.columns.errors")]
         body = [(row.row, *row.shown, t(f"transfer.outcome.{row.outcome}"),
-                 "；".join(error_lines(preview, row)) or note_line(row)) for row in rows]
+                 t("transfer.error_separator").join(error_lines(preview, row)) or note_line(row)) for row in rows]
         # The errors column wraps: a message is read whole, not cut at the page's edge.
         wrap = f"<style>.sk-{APP}-rows td:last-child {{ white-space: normal; min-width: 24em; }}</style>"
         return wrap + html_table(headers, body, f"sk-{APP}-rows")
