@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks import app_load, awards, dashboard_latency, registry, rollups, tally
+from benchmarks import app_load, awards, dashboard_latency, imports, registry, rollups, tally
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         results = [*tally.run(url, repeat=args.repeat), *awards.run(url, repeat=args.repeat),
-                   *registry.run(folder, repeat=args.repeat),
+                   *registry.run(folder, repeat=args.repeat), *imports.run(folder, repeat=args.repeat),
                    *dashboard_latency.run(url), *app_load.run(url),
                    *rollups.run(url, repeat=args.repeat)]  # last: it adds stations to the demo database
     width = max(len(result.name) for result in results)

@@ -139,8 +139,7 @@ def _check_copy(url: str, *, actor: Actor, source: Path) -> str:
                       file=source.name, revision=revision)
         return revision
     finally:
-        engine.dispose()
-        get_engine.cache_clear()
+        engine.dispose()  # let go of the copy's file (or scratch database) before it is moved
 
 
 def _postgres_restore(url: str, copy: Path, *, force: bool, actor: Actor) -> Restored:
@@ -177,8 +176,7 @@ def _postgres_has_tables(url: str) -> bool:
     try:
         return bool(inspect(engine).get_table_names())
     finally:
-        engine.dispose()
-        get_engine.cache_clear()
+        engine.dispose()  # the rename that follows needs no session of ours on it
 
 
 def _postgres_sql(admin_url, statement: str) -> None:

@@ -30,11 +30,11 @@ from station_kit.rules.calendar import is_backfill
 from station_kit.rules.hours import hours_text
 from station_kit.services.actor import Actor
 from station_kit.services.context import vault_for
-from station_kit.services.imports import ADD, REFUSE, SKIP, PreviewRow, _Plan, cell
+from station_kit.services.imports import ADD, REFUSE, SKIP, Plan, PreviewRow, cell
 from station_kit.validation import check_resident_id, clean_text, column_length
 
 
-def plan_hours(session: Session, station_id: int, table: Table, rules: dict, filename: str) -> _Plan:
+def plan_hours(session: Session, station_id: int, table: Table, rules: dict, filename: str) -> Plan:
     vault = vault_for(session)
     people = session.exec(select(Volunteer.id, Volunteer.number, Volunteer.name, Volunteer.id_number_hash,
                                  Volunteer.id_number_masked)
@@ -56,7 +56,7 @@ def plan_hours(session: Session, station_id: int, table: Table, rules: dict, fil
     stored = _stored(session, station_id, min(days), max(days)) if days else _Stored()
     day_starts_at = dt.time.fromisoformat(rules["hours_import"]["day_starts_at"])
     first_row_of: dict[tuple, int] = {}
-    plan, accepted = _Plan(), []
+    plan, accepted = Plan(), []
     for row, errors, person, title, day, minutes, certified in parsed:
         key = (person.id, title, day, minutes) if person and not errors else None
         note, starts_at = None, None

@@ -81,7 +81,7 @@ class ImportResult:
 
 
 @dataclass
-class _Plan:
+class Plan:
     preview_rows: list[PreviewRow] = field(default_factory=list)
     write: Callable[[Session, Actor], None] | None = None
 
@@ -122,7 +122,7 @@ def import_file(*, session: Session, station_id: int, kind: str, content: bytes,
     return ImportResult(kind, preview.count(ADD), preview.count(SKIP))
 
 
-def _prepare(session, station_id, kind, content, filename, *, write: bool) -> tuple[ImportPreview, _Plan]:
+def _prepare(session, station_id, kind, content, filename, *, write: bool) -> tuple[ImportPreview, Plan]:
     if kind not in KINDS:
         raise DomainError.on("kind", "imports.unknown_kind")
     if len(content) > FILE_MOST_BYTES:
@@ -140,11 +140,12 @@ def _prepare(session, station_id, kind, content, filename, *, write: bool) -> tu
                    for name in missing]
     if not table.rows:
         file_errors.append(FieldError("file", "imports.file.no_rows"))
-    plan = _Plan()
+    plan = Plan()
     if not file_errors:
         if kind == "volunteers":
             plan = _plan_volunteers(session, station_id, table, rules, write=write)
         else:
+            # Imported here: import_hours builds on this module's rows and plans.
             from station_kit.services.import_hours import plan_hours
 
             plan = plan_hours(session, station_id, table, rules, filename)
@@ -162,13 +163,13 @@ def cell(errors: list[FieldError], read: Callable[[], object]) -> object:
         return None
 
 
-def _plan_volunteers(session, station_id, table: Table, rules: dict, *, write: bool) -> _Plan:
+def _plan_volunteers(session, station_id, table: Table, rules: dict, *, write: bool) -> Plan:
     vault = vault_for(session)
     registered = {row.id_number_hash: (row.number, row.name) for row in session.exec(
         select(Volunteer.id_number_hash, Volunteer.number, Volunteer.name)
         .where(Volunteer.station_id == station_id, Volunteer.active)).all()}
     first_row_of: dict[str, int] = {}
-    plan, accepted = _Plan(), []
+    plan, accepted = Plan(), []
     for row in table.rows:
         errors: list[FieldError] = []
         data = _volunteer_data(errors, row, rules)

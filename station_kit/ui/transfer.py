@@ -107,8 +107,10 @@ class Transfer:
                                                 for n in range(len(rows[0].shown) if rows else 0)),
                    t("transfer.columns.outcome"), t("transfer.columns.errors")]
         body = [(row.row, *row.shown, t(f"transfer.outcome.{row.outcome}"),
-                 t("list.clause_separator").join(error_lines(preview, row)) or note_line(row)) for row in rows]
-        return html_table(headers, body, f"sk-{APP}-rows")
+                 t("transfer.error_separator").join(error_lines(preview, row)) or note_line(row)) for row in rows]
+        # The errors column wraps: a message is read whole, not cut at the page's edge.
+        wrap = f"<style>.sk-{APP}-rows td:last-child {{ white-space: normal; min-width: 24em; }}</style>"
+        return wrap + html_table(headers, body, f"sk-{APP}-rows")
 
     def _enable(self) -> None:
         preview = self.preview

@@ -188,3 +188,19 @@ def test_hours_a_station_typed_arrive_pending(engine, station):
     assert _import(engine, station, "hours", content, "时长.xlsx").added == 1
     assert _count(engine, ServiceRecord, ServiceRecord.status == RecordStatus.pending,
                   ServiceRecord.minutes == 150) == 1
+
+
+def test_the_command_prints_each_refused_row_and_imports_nothing(sqlite_url, tmp_path, capsys):
+    from station_kit.cli import main
+
+    assert main(["init", "--db", sqlite_url, "--name", "测试社区", "--code", "TST"]) == 0
+    roll = tmp_path / "名册.xlsx"
+    roll.write_bytes(xlsx([VOLUNTEER_HEADERS, ("张伟", "男", "", id_number(), "13800138000", None),
+                           ("王磊", "男", "", 6.10881199001011e17, "13800138002", None)], text_columns="D"))
+    capsys.readouterr()
+    assert main(["import", "--db", sqlite_url, "volunteers", str(roll), "--consent-on-file"]) == 2
+    captured = capsys.readouterr()
+    assert "第 3 行  身份证号：证件号码被 Excel 存成了数字" in captured.err
+    assert "可导入 1 行" in captured.out and "有错 1 行" in captured.out
+    assert main(["tally", "--json", "--db", sqlite_url]) == 0
+    assert '"volunteers": 0' in capsys.readouterr().out
