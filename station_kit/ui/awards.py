@@ -32,9 +32,7 @@ def app(engine: Engine | None = None) -> widgets.Widget:
 
 def last_period(level: str) -> str:
     """The latest period of ``level`` that is over: what a station usually selects for."""
-    days_back = 7 if level == AwardLevel.week else 1
-    span = period_of(level, clock.today())
-    return period_of(level, span.first_day - dt.timedelta(days=days_back)).name
+    return period_of(level, period_of(level, clock.today()).first_day - dt.timedelta(days=1)).name
 
 
 class Awards:
