@@ -200,10 +200,8 @@ class Awards:
         for widget in (self.lodge_button, self.uphold_button, self.dismiss_button):
             widget.disabled = not in_publicity
         if award_round is None:
-            self.status.value = ""
             self.ranking.value = ""
         else:
-            self.status.value = esc(self._status_text(award_round))
             self.ranking.value = html_table(
                 [t(f"awards.ui.columns.{key}") for key in ("rank", "name", "unit", "points", "result")],
                 [(e.rank, e.name, e.unit, f"{e.points:.1f}", self._result(e)) for e in self.entries])
@@ -218,6 +216,8 @@ class Awards:
         _offer(self.resolve_form["objection"].widget, [
             (t("awards.ui.objection_choice", name=o.entry_name, content=o.content[:20]), o.id)
             for o in objections if o.status == ObjectionStatus.open])
+        # The status line last: once it shows, the page shows the rest of the round too.
+        self.status.value = "" if award_round is None else esc(self._status_text(award_round))
 
     def _status_text(self, award_round: AwardRoundPublic) -> str:
         title = awards.award_title(award_round.level, award_round.period)
