@@ -63,6 +63,8 @@ def run_award_round(*, session: Session, station_id: int, level: str, period: st
     level_rules = rules.level(level)
     span = parse_period(level, period)
     award_round = _round_at(session, station_id, level, span.name)
+    if award_round is not None:
+        award_round = _locked_round(session, award_round.id)
     if award_round is not None and award_round.status != RoundStatus.draft:
         raise DomainError.on("period", "awards.round_not_draft", period=span.name,
                              status=ROUND_FLOW.state_label(award_round.status))
@@ -155,10 +157,12 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
                       actor: Actor) -> AwardObjection:
     """Uphold (the entry is removed, the next eligible candidate promoted) or dismiss an objection,
     with a written reason."""
+    actor.require()
     objection = session.get(AwardObjection, objection_id)
     if objection is None:
         raise DomainError.on("objection", "awards.objection_not_found")
     award_round = _locked_round(session, objection.round_id)
+    session.refresh(objection)  # as it is now that the round is held
     if award_round.status != RoundStatus.publicity:
         raise DomainError.on("objection", "awards.objection_outside_publicity")
     action = "uphold" if upheld else "dismiss"
@@ -166,8 +170,9 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
     reason = clean_text(reason, field="reason", max_length=column_length(AwardObjection, "resolution"),
                         required="reason.required")
     detail = {}
-    if upheld:
-        entry = session.get(AwardEntry, objection.entry_id)
+    entry = session.get(AwardEntry, objection.entry_id)
+    # A second objection upheld against an entry already removed changes nothing more.
+    if upheld and not entry.removed:
         entry.winner, entry.removed = False, True
         session.add(entry)
         promoted = session.exec(select(AwardEntry).where(

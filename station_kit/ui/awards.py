@@ -32,9 +32,7 @@ def app(engine: Engine | None = None) -> widgets.Widget:
 
 def last_period(level: str) -> str:
     """The latest period of ``level`` that is over: what a station usually selects for."""
-    days_back = 7 if level == AwardLevel.week else 1
-    span = period_of(level, clock.today())
-    return period_of(level, span.first_day - dt.timedelta(days=days_back)).name
+    return period_of(level, period_of(level, clock.today()).first_day - dt.timedelta(days=1)).name
 
 
 class Awards:
@@ -202,10 +200,8 @@ class Awards:
         for widget in (self.lodge_button, self.uphold_button, self.dismiss_button):
             widget.disabled = not in_publicity
         if award_round is None:
-            self.status.value = ""
             self.ranking.value = ""
         else:
-            self.status.value = esc(self._status_text(award_round))
             self.ranking.value = html_table(
                 [t(f"awards.ui.columns.{key}") for key in ("rank", "name", "unit", "points", "result")],
                 [(e.rank, e.name, e.unit, f"{e.points:.1f}", self._result(e)) for e in self.entries])
@@ -220,6 +216,8 @@ class Awards:
         _offer(self.resolve_form["objection"].widget, [
             (t("awards.ui.objection_choice", name=o.entry_name, content=o.content[:20]), o.id)
             for o in objections if o.status == ObjectionStatus.open])
+        # The status line last: once it shows, the page shows the rest of the round too.
+        self.status.value = "" if award_round is None else esc(self._status_text(award_round))
 
     def _status_text(self, award_round: AwardRoundPublic) -> str:
         title = awards.award_title(award_round.level, award_round.period)

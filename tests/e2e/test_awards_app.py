@@ -17,6 +17,7 @@ from station_kit import clock
 from station_kit.db import get_engine, write_session
 from station_kit.i18n import t
 from station_kit.models import AwardRound
+from station_kit.ui.kit.format import format_date
 from tests.e2e.pages import ACTION_TIMEOUT_MS, expect, open_app
 
 pytestmark = pytest.mark.e2e
@@ -56,17 +57,21 @@ def test_a_month_goes_through_publicity_with_an_objection_upheld_to_final(app, d
     app.locator(".sk-awards-reason textarea").fill("核对签到表，情况属实")
     app.locator(".sk-awards-uphold").click()
     expect(app.locator(".sk-awards-objection-message")).to_contain_text(t("awards.ui.upheld"))
+    expect(app.locator(".sk-awards-objections")).to_contain_text(t("enum.award_objection_status.upheld"))
     expect(ranking.nth(0)).to_contain_text(t("awards.ui.removed"))
     expect(ranking.nth(5)).to_contain_text(t("awards.ui.promoted"))
     expect(ranking.nth(5)).to_contain_text(sixth)
     app.screenshot(path=screenshots / "awards-publicity.png", full_page=True)
 
+    yesterday = clock.today() - dt.timedelta(days=1)
     engine = get_engine(demo[0])
     with write_session(engine) as session:
         session.execute(update(AwardRound).where(AwardRound.period == PERIOD, AwardRound.level == "month")
-                        .values(publicity_ends_on=clock.today() - dt.timedelta(days=1)))
+                        .values(publicity_ends_on=yesterday))
     engine.dispose()
     app.locator(".sk-awards-open").click()
+    # The reopened round shows the period's new end before anything else is clicked.
+    expect(app.locator(".sk-awards-status")).to_contain_text(format_date(yesterday))
     app.locator(".sk-awards-finalize").click()
     expect(app.locator(".sk-awards-message")).to_contain_text(t("awards.ui.finalized"))
     expect(app.locator(".sk-awards-status")).to_contain_text(t("enum.award_round_status.final"))

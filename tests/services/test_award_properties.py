@@ -113,7 +113,7 @@ def _expected_order(data: dict, people: list[int], key: str, cooled: set[int]) -
     return sorted(order)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=station_data)
 def test_every_round_respects_quota_eligibility_cooldown_and_tie_break(engine, data):
     rules = award_rules()

@@ -237,10 +237,12 @@ def test_an_upheld_objection_promotes_the_next_eligible_candidate(engine, statio
     publish(engine, round_id, dt.date(2022, 9, 1), monkeypatch)
     first = entries(engine, round_id)[0]
     with write_session(engine) as session:
-        objection = awards.lodge_objection(session=session, round_id=round_id, entry_id=first.id, objector="居民",
-                                           content="不实", actor=STAFF)
-        awards.resolve_objection(session=session, objection_id=objection.id, upheld=True, reason="属实",
-                                 actor=STAFF)
+        objections = [awards.lodge_objection(session=session, round_id=round_id, entry_id=first.id, objector=who,
+                                             content="不实", actor=STAFF).id for who in ("居民甲", "居民乙")]
+    for objection in objections:  # the second, upheld too, removes no one more and promotes no one more
+        with write_session(engine) as session:
+            awards.resolve_objection(session=session, objection_id=objection, upheld=True, reason="属实",
+                                     actor=STAFF)
     ranking = entries(engine, round_id)
     assert [e.name for e in ranking if e.winner] == ["王芳", "刘洋", "张伟"]
     assert [e.name for e in ranking if e.promoted] == ["张伟"]
