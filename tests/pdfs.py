@@ -16,11 +16,16 @@ from pypdf import PdfReader
 PDFTOPPM = shutil.which("pdftoppm")
 
 
-def pdf_text(data: bytes) -> str:
-    """Every page's text. fpdf2 writes its two-byte Identity encoding as an embedded CMap that pypdf 7
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text. fpdf2 writes its two-byte Identity encoding as an embedded CMap that pypdf 7
     reads as one-byte codes, so each character comes with a NUL (its high byte): dropped here;
     poppler and browsers' viewers read the codes as two bytes."""
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\x00", "")
+    return [page.extract_text().replace("\x00", "") for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def pdf_text(data: bytes) -> str:
+    """Every page's text, as page_texts reads it."""
+    return "\n".join(page_texts(data))
 
 
 def page_count(data: bytes) -> int:

@@ -280,7 +280,13 @@ def award_notice(*, session: Session, round_id: int) -> AwardNotice:
     title = t("awards.notice.title", station=station.name, award=award_title(award_round.level, award_round.period))
     return AwardNotice(station_name=station.name, title=title, entries=entries,
                        publicity_from=award_round.published_on, publicity_until=award_round.publicity_ends_on,
-                       contact=award_rules().objection_contact, issued_on=award_round.published_on)
+                       contact=_objection_contact(station), issued_on=award_round.published_on)
+
+
+def _objection_contact(station: Station) -> str:
+    """Who takes objections: the rules' wording, else the station's office; then its phone, if known."""
+    office = award_rules().objection_contact or t("awards.notice.office", station=station.name)
+    return t("awards.notice.office_contact", office=office, contact=station.contact) if station.contact else office
 
 
 def award_certificates(*, session: Session, round_id: int) -> list[AwardCertificate]:

@@ -17,6 +17,7 @@ from station_kit.services import awards
 from station_kit.services.actor import Role
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.context import AppContext, station_app
+from station_kit.ui.kit.downloads import DownloadLink
 from station_kit.ui.kit.format import esc, format_date
 from station_kit.ui.kit.forms import Form, dropdown, labelled
 from station_kit.ui.kit.layout import page, text_block
@@ -70,6 +71,12 @@ class Awards:
         on_click(self.finalize_button, self._finalize, self.message)
         if context.actor.role != Role.admin:
             self.finalize_button.layout.display = "none"
+        self.notice_button = button(t("awards.ui.notice"), f"sk-{APP}-notice")
+        self.certificates_button = button(t("awards.ui.certificates"), f"sk-{APP}-certificates")
+        self.notice_link = DownloadLink(f"sk-{APP}-notice-link")
+        self.certificates_link = DownloadLink(f"sk-{APP}-certificates-link")
+        on_click(self.notice_button, self._offer_notice, self.message)
+        on_click(self.certificates_button, self._offer_certificates, self.message)
 
         self.objection_message = Message(f"sk-{APP}-objection-message")
         lodge_fields = [
@@ -101,7 +108,9 @@ class Awards:
         self.widget = page(APP, *(field.row for field in choose), button_row(self.run_button, self.open_button),
                            self.message.widget, self.status, self.ranking,
                            text_block(t("awards.ui.breakdown"), "sk-section"), self.candidate, self.breakdown,
-                           button_row(self.publish_button, self.finalize_button), self.publicity)
+                           button_row(self.publish_button, self.finalize_button), self.publicity,
+                           button_row(self.notice_button, self.certificates_button),
+                           self.notice_link.widget, self.certificates_link.widget)
         self._open(quiet=True)
 
     # Actions ---------------------------------------------------------------------------------------
@@ -147,6 +156,25 @@ class Awards:
             awards.finalize_round(session=session, round_id=self._round_id(), actor=self.context.actor)
         self._open()
         self.message.success(t("awards.ui.finalized"))
+
+    def _offer_notice(self) -> None:
+        with self.context.reading() as session:
+            notice = awards.award_notice(session=session, round_id=self._round_id())
+        # fpdf2 takes about a second to import: only when a document is asked for, not as the app opens.
+        from station_kit.io.pdf import notice_pdf
+
+        self.notice_link.offer(t("awards.ui.notice_filename", title=notice.title), notice_pdf(notice),
+                               t("awards.ui.notice_download", title=notice.title))
+
+    def _offer_certificates(self) -> None:
+        with self.context.reading() as session:
+            certificates = awards.award_certificates(session=session, round_id=self._round_id())
+        from station_kit.io.pdf import award_certificates_pdf
+
+        title = certificates[0].award_title if certificates else ""
+        self.certificates_link.offer(t("awards.ui.certificates_filename", title=title),
+                                     award_certificates_pdf(certificates),
+                                     t("awards.ui.certificates_download", title=title, count=len(certificates)))
 
     def _lodge(self) -> None:
         value = self.lodge_form.value
@@ -199,6 +227,10 @@ class Awards:
         self.publicity.layout.display = None if award_round and award_round.status != RoundStatus.draft else "none"
         for widget in (self.lodge_button, self.uphold_button, self.dismiss_button):
             widget.disabled = not in_publicity
+        self.notice_button.disabled = award_round is None or award_round.status == RoundStatus.draft
+        self.certificates_button.disabled = award_round is None or award_round.status != RoundStatus.final
+        self.notice_link.clear()
+        self.certificates_link.clear()
         if award_round is None:
             self.ranking.value = ""
         else:

@@ -1,7 +1,9 @@
 """时尚达人评选 in process: compute a month, open a breakdown, publicise, take and uphold an objection,
 and (as an admin) make it final; staff never see the finalise button."""
 
+import base64
 import datetime as dt
+import re
 
 import pytest
 
@@ -10,6 +12,7 @@ from station_kit.services.actor import Actor, Role, actor_from_environment
 from station_kit.ui import awards, dashboard
 from station_kit.ui.kit import actions
 from station_kit.ui.kit.context import set_actor_provider
+from tests.pdfs import page_texts, pdf_text
 from tests.services import test_awards as award_data
 from tests.widgets import find
 
@@ -57,11 +60,28 @@ def test_a_month_goes_through_publicity_with_an_objection_upheld_to_final(engine
     screen = find(dashboard.app(engine=engine), "sk-dashboard-fashion-stars").value
     assert "2022年8月 月度“时尚达人”" in screen and "张伟" in screen and "赵磊" not in screen
 
+    find(app, "sk-awards-notice").click()
+    notice = pdf_text(offered_pdf(find(app, "sk-awards-notice-link").value))
+    assert "评选结果公示" in notice and "李娜" in notice and "张伟" in notice and "赵磊" not in notice
+    find(app, "sk-awards-certificates").click()
+    certificates = offered_pdf(find(app, "sk-awards-certificates-link").value)
+    pages = page_texts(certificates)
+    assert len(pages) == find(app, "sk-awards-ranking").value.count("★")  # one page per winner (★ 入选)
+    assert any("张伟" in text for text in pages) and not any("赵磊" in text for text in pages)
+
+
+def offered_pdf(link_html: str) -> bytes:
+    """The file a download link offers (a data: URL), as the browser would save it."""
+    match = re.search(r'href="data:application/pdf;base64,([^"]+)"', link_html)
+    assert match, link_html
+    return base64.b64decode(match.group(1))
+
 
 def test_staff_do_not_see_the_finalise_button_and_a_bad_period_is_refused_beside_it(engine, station):
     assert find(dashboard.app(engine=engine), "sk-dashboard-fashion-stars").value == ""  # none final yet
     app = awards.app(engine=engine)
     assert find(app, "sk-awards-finalize").layout.display == "none"
+    assert find(app, "sk-awards-notice").disabled and find(app, "sk-awards-certificates").disabled
     find(app, "sk-awards-period").value = "2022-8"
     find(app, "sk-awards-run").click()
     assert "2022-08" in find(app, "sk-awards-period-error").value
