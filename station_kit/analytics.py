@@ -353,7 +353,7 @@ def grid_cases(engine, station_id: int | None = None) -> pd.DataFrame:
         statement = statement.where(GridCase.station_id == station_id)
     frame = pd.read_sql(statement, engine)
     for column in (*steps, "accept_due_at", "report_due_at", "resolve_due_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(CHINA)
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(clock.CHINA)
     now = pd.Timestamp(clock.now())
     for step, done, due in (("accept", "accepted_at", "accept_due_at"), ("report", "reported_at", "report_due_at"),
                             ("resolve", "resolved_at", "resolve_due_at")):

@@ -25,7 +25,7 @@ def test_home_shows_the_demo_station_and_its_figures(server, page, request_log, 
 
 def test_home_leads_to_the_volunteers_app(server, page, request_log):
     page.goto(server.app_url("home"), timeout=PAGE_TIMEOUT_MS)
-    link = page.locator("a.sk-home-link", has_text="志愿者")
+    link = page.locator("a.sk-home-link", has_text="志愿者：")
     expect(link).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     link.click()
     expect(page.locator(".sk-volunteers-submit")).to_be_visible(timeout=PAGE_TIMEOUT_MS)

@@ -16,6 +16,10 @@ def test_a_wheel_installed_in_a_fresh_venv_builds_and_tallies_the_demo(tmp_path)
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels),
                     str(PROJECT_ROOT)], check=True, capture_output=True)
+    # Nothing of the checkout's settings or paths: a PYTHONPATH naming a checkout makes pip think the
+    # package is installed already, and install nothing.
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("STATION_KIT_", "PYTHON"))}
+    env["HOME"] = str(tmp_path / "home")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -25,11 +29,9 @@ def test_a_wheel_installed_in_a_fresh_venv_builds_and_tallies_the_demo(tmp_path)
     # the editable install of the checkout among them, are not read there.
     Path(site, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    *map(str, wheels.glob("station_kit-*.whl"))], check=True, capture_output=True)
+                    *map(str, wheels.glob("station_kit-*.whl"))], env=env, check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("STATION_KIT_", "PYTHON"))}
-    env["HOME"] = str(tmp_path / "home")
     command = venv / "bin" / "station-kit"
 
     def run(*argv):
