@@ -61,6 +61,15 @@ def test_plan_then_a_clashing_room_is_refused_beside_the_field(engine, ready):
     assert count(engine, Activity) == 1
 
 
+def test_a_planned_activity_keeps_its_theme_for_the_award_points(engine, ready):
+    themes = dict(find(ready, "sk-activities-theme").options)
+    set_value(ready, "theme", themes["邻里互助"])
+    plan(ready)
+    with read_session(engine) as session:
+        assert [activity.theme for activity in session.exec(select(Activity)).all()] == ["neighbourly"]
+    assert find(ready, "sk-activities-theme").label == "（不选）"  # the form is ready for the next one
+
+
 def test_a_badly_written_time_is_explained_beside_it(engine, ready):
     plan(ready, start="9点")
     assert t("activities.clock_invalid") in find(ready, "sk-activities-start-error").value

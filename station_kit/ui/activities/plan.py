@@ -8,11 +8,12 @@ import ipywidgets as widgets
 
 from station_kit.i18n import t
 from station_kit.models import ActivityCreate
-from station_kit.models.work import AttendanceMode, LectureHall, WorkTask
+from station_kit.models.work import ActivityTheme, AttendanceMode, LectureHall, WorkTask
 from station_kit.services.activities import activity_public, plan_activity, plan_weekly_series
 from station_kit.ui.activities.fields import APP, Context, enum_options, schedule_fields, scheduled, text
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.forms import CheckboxGroup, Form, dropdown, labelled
+from station_kit.ui.kit.layout import text_block
 from station_kit.ui.kit.theme import INPUT_WIDTH
 
 
@@ -27,6 +28,9 @@ class PlanTab:
                      dropdown(enum_options(WorkTask, "work_task"))),
             labelled(APP, "hall", t("activities.hall"),
                      dropdown(enum_options(LectureHall, "hall"), may_be_empty=True)),
+            labelled(APP, "theme", t("activities.theme"),
+                     dropdown(enum_options(ActivityTheme, "activity_theme"), may_be_empty=True),
+                     below=[text_block(t("activities.theme_hint"), "sk-hint")]),
             labelled(APP, "project_id", t("activities.project"),
                      dropdown(choices.projects, may_be_empty=True), css="project"),
             labelled(APP, "post_id", t("activities.post"),
@@ -57,7 +61,7 @@ class PlanTab:
         value = self.form.value
         starts_at, ends_at = scheduled(self.form)
         return ActivityCreate(
-            title=value("title"), category=value("category"), hall=value("hall"), project_id=value("project_id"),
+            title=value("title"), category=value("category"), hall=value("hall"), theme=value("theme"), project_id=value("project_id"),
             post_id=value("post_id"), organiser=value("organiser").strip(),
             person_in_charge=value("person_in_charge").strip(), room_id=value("room_id"),
             place=value("place").strip(), starts_at=starts_at, ends_at=ends_at, content=value("content").strip(),
