@@ -76,15 +76,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_tally(args: argparse.Namespace) -> int:
     from station_kit.analytics import HEADLINE_KEYS, WORK_KEYS, headline_figures
     from station_kit.db import read_session
-    from station_kit.services.org import current_station
 
     engine = _prepare(args)
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
     with read_session(engine) as session:
-        station = current_station(session)
-        if station is None:
-            _error(t("station.none"))
-            return 1
-        figures = headline_figures(session, station.id)
+        figures = headline_figures(session, station_id)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
@@ -103,26 +101,23 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 def cmd_awards(args: argparse.Namespace) -> int:
     """One award round, named by its level and period: run (the draft ranking), publish, finalize."""
-    from station_kit.db import read_session, write_session
+    from station_kit.db import write_session
     from station_kit.services import awards
     from station_kit.services.actor import actor_from_environment
-    from station_kit.services.org import current_station
 
     engine = _prepare(args)
-    with read_session(engine) as session:
-        station = current_station(session)
-    if station is None:
-        _error(t("station.none"))
+    station_id = _station_id(engine)
+    if station_id is None:
         return 1
     actor = actor_from_environment()
     with write_session(engine) as session:
         if args.step == "run":
-            award_round = awards.run_award_round(session=session, station_id=station.id, level=args.level,
+            award_round = awards.run_award_round(session=session, station_id=station_id, level=args.level,
                                                  period=args.period, actor=actor)
             session.flush()
             ranking = awards.ranking_document(session=session, round_id=award_round.id)
         else:
-            found = awards.find_round(session=session, station_id=station.id, level=args.level, period=args.period)
+            found = awards.find_round(session=session, station_id=station_id, level=args.level, period=args.period)
             if found is None:
                 _error(t("awards.round_not_found"))
                 return 1
