@@ -12,6 +12,7 @@ from station_kit.frames import (  # noqa: F401
     ROLLUP_COLUMNS,
     activities,
     activities_by,
+    awards,
     chinese_headers,
     configured_station,
     hours_by,

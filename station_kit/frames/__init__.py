@@ -1,6 +1,7 @@
 """The analysts' DataFrames and roll-ups, re-exported by ``station_kit.analytics`` (their one door):
 row frames in ``tables`` (columns and dtypes pinned in ``COLUMNS``), SQL roll-ups in ``rollups``."""
 
+from station_kit.frames.awards import awards
 from station_kit.frames.rollups import (
     ROLLUP_COLUMNS,
     activities_by,
@@ -23,7 +24,7 @@ from station_kit.frames.tables import (
     volunteers,
 )
 
-__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "chinese_headers", "configured_station",
+__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "awards", "chinese_headers", "configured_station",
            "hours_by",
            "lecture_sessions", "monthly_figures", "partner_units", "projects", "retention", "service_records",
            "squads", "star_changes", "teams", "volunteers"]

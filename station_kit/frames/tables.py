@@ -38,6 +38,7 @@ from station_kit.models import (
     Team,
     Volunteer,
 )
+from station_kit.models.awards import AwardLevel, RoundStatus, SubjectKind
 from station_kit.models.org import PartnerKind
 from station_kit.models.people import Gender, IdType
 from station_kit.models.work import ActivityStatus, LectureHall, RecordRole, RecordStatus, WorkTask
@@ -52,6 +53,8 @@ ENUMS = {  # a categorical column's enum and the catalog table of its Chinese la
     "category": (WorkTask, "enum.work_task"), "hall": (LectureHall, "enum.hall"),
     "activity_status": (ActivityStatus, "enum.activity_status"), "status": (RecordStatus, "enum.record_status"),
     "role": (RecordRole, "enum.record_role"), "kind": (PartnerKind, "enum.partner_kind"),
+    "level": (AwardLevel, "enum.award_level"), "round_status": (RoundStatus, "enum.award_round_status"),
+    "subject_kind": (SubjectKind, "enum.award_subject"),
 }
 
 
@@ -101,6 +104,12 @@ COLUMNS: dict[str, dict[str, object]] = {
     "partner_units": {
         "station": TEXT, "partner_id": "int64", "partner": TEXT, "kind": _category("kind"),
         "credit_code": TEXT, "activities": "int64", "lecture_sessions": "int64", "beneficiaries": "int64",
+    },
+    "awards": {
+        "station": TEXT, "round_id": "int64", "level": _category("level"), "period": TEXT,
+        "round_status": _category("round_status"), "rank": "int64", "subject_kind": _category("subject_kind"),
+        "subject_id": "int64", "name": TEXT, "unit": TEXT, "points": "float64", "eligible": "bool",
+        "winner": "bool", "promoted": "bool", "removed": "bool", "finalised_at": TIME,
     },
 }
 

@@ -120,6 +120,21 @@ def test_a_round_ranks_every_candidate_by_points_then_the_documented_tie_break(e
     assert [e.ineligible_reason for e in ranking[5:]] == ["awards.ineligible.activities", "awards.ineligible.hours"]
 
 
+def test_analysts_get_every_candidate_of_a_round_with_pinned_columns(engine, station, august):
+    from station_kit import analytics
+
+    run(engine, station)
+    frame = analytics.awards(engine)
+    assert list(frame.columns) == list(analytics.COLUMNS["awards"])
+    assert {column: frame[column].dtype for column in frame.columns} == analytics.COLUMNS["awards"]
+    assert list(zip(frame["name"], frame["points"], frame["winner"])) == [
+        ("李娜", 130.0, True), ("王芳", 125.0, True), ("刘洋", 125.0, True), ("张伟", 125.0, True),
+        ("赵磊", 100.0, True), ("陈静", 200.0, False), ("杨帆", 30.0, False)]
+    assert set(frame["round_status"]) == {"draft"} and frame["finalised_at"].isna().all()
+    chinese = analytics.awards(engine, headers="zh")
+    assert chinese["评选类别"].iloc[0] == "月度时尚达人" and chinese["积分"].iloc[0] == 130.0
+
+
 def test_the_quota_caps_the_winners(engine, station, august, tmp_path, monkeypatch):
     from station_kit.rules import load_rules
 
