@@ -4,6 +4,8 @@ console, and asks nothing of any host but the station's own server."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from station_kit.ui import registry
@@ -28,24 +30,41 @@ CHART_TEXT_OUTSIDE = """root => [...root.querySelectorAll('svg.svg-background, s
 })"""
 
 
-@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def settled(root, script: str, seconds: float = 10.0) -> list[str]:
+    """What ``script`` finds once the layout has had time to settle after a resize (charts redraw
+    a moment later): asked again until it finds nothing or the time is up, then the last answer."""
+    deadline = time.monotonic() + seconds
+    found = root.evaluate(script)
+    while found and time.monotonic() < deadline:
+        time.sleep(0.25)
+        found = root.evaluate(script)
+    return found
+
+
 @pytest.mark.parametrize("app", registry.APPS, ids=[app.name for app in registry.APPS])
-def test_every_app_renders_whole_and_stays_on_the_station(app, width, height, server, page, request_log,
-                                                         screenshots):
+def test_every_app_renders_whole_and_stays_on_the_station(app, server, page, request_log, screenshots):
+    """Opened on the office PC's screen, then the window made as large as a TV's: one page load per
+    app (each load starts a kernel), the layout checked at both sizes."""
     console_errors: list[str] = []
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: console_errors.append(str(error)))
+    (width, height), *larger = SCREENS
     page.set_viewport_size({"width": width, "height": height})
     page.goto(server.app_url(app.name), timeout=PAGE_TIMEOUT_MS)
     root = page.locator(f".sk-app.sk-{app.name}")
     expect(root).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     if app.back_link:
         expect(root.locator(".sk-back-home a")).to_have_attribute("href", registry.HOME.notebook)
-    # Charts draw after the widgets appear; their labels are in place once an axis has ticks.
-    if root.locator("svg.svg-background").count():
-        expect(root.locator("svg.svg-background .tick text").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    page.screenshot(path=screenshots / f"every-app-{app.name}-{width}x{height}.png", full_page=True)
-    assert root.evaluate(OVERFLOWING_TEXT) == []
-    assert root.evaluate(CHART_TEXT_OUTSIDE) == []
+    for screen in [(width, height), *larger]:
+        if screen != (width, height):
+            page.set_viewport_size({"width": screen[0], "height": screen[1]})
+            page.wait_for_function("([w, h]) => window.innerWidth === w && window.innerHeight === h", arg=screen)
+        # Charts draw after the widgets appear (and again after a resize); their labels are in place once
+        # an axis has ticks.
+        if root.locator("svg.svg-background").count():
+            expect(root.locator("svg.svg-background .tick text").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        page.screenshot(path=screenshots / f"every-app-{app.name}-{screen[0]}x{screen[1]}.png", full_page=True)
+        assert settled(root, OVERFLOWING_TEXT) == [], screen
+        assert settled(root, CHART_TEXT_OUTSIDE) == [], screen
     assert console_errors == []
     assert request_log.foreign() == []
