@@ -192,13 +192,22 @@ class StationVoila(Voila):
             return True
         pools = getattr(self.kernel_manager, "_pools", {})
         pool = next((tasks for name, tasks in pools.items() if Path(str(name)).name == HOME_APP), None)
-        return bool(pool) and all(task.done() for task in pool)
+        return bool(pool) and all(_has_run(task) for task in pool)
 
     def stop(self) -> None:
         """Voilà only removes its connection files; without this the kernels would linger
         until each noticed its parent had gone."""
         IOLoop.current().run_sync(functools.partial(self.kernel_manager.shutdown_all, now=True))
         super().stop()
+
+
+def _has_run(pool_task: asyncio.Task) -> bool:
+    """Whether a preheated kernel has run its notebook. Voilà's pool task is done once the
+    kernel has started, and hands back the task that runs the notebook in it."""
+    if not pool_task.done() or pool_task.cancelled() or pool_task.exception() is not None:
+        return False
+    render = pool_task.result().get("task")
+    return render is not None and render.done()
 
 
 def serve(
