@@ -15,11 +15,13 @@ from station_kit.frames import (  # noqa: F401
     awards,
     chinese_headers,
     configured_station,
+    grid_cases,
     hours_by,
     lecture_sessions,
     monthly_figures,
     partner_units,
     projects,
+    requests,
     retention,
     service_records,
     squads,
@@ -334,30 +336,3 @@ def works_ledger(session: Session, station_id: int) -> dict:
                          .where(WorksItem.station_id == station_id)).one()
     return {"items": {item: {"quantity": float(quantity), "unit": unit} for item, unit, quantity, _ in rows},
             "investment_yuan": int(total)}
-
-
-def grid_cases(engine, station_id: int | None = None) -> pd.DataFrame:
-    """Grid cases for analysts, one row each: grid, kind, channel, status, the time of each step (China
-    time) and whether each step met its deadline (None while a step is still to come and not yet late).
-    No resident is named: the three rates need none."""
-    from station_kit import clock
-    from station_kit.models import GridCase
-
-    steps = ("received_at", "accepted_at", "whistled_at", "reported_at", "resolved_at", "rated_at")
-    statement = (select(Station.code.label("station"), GridCase.id, Grid.name.label("grid"), GridCase.kind,
-                        GridCase.channel, GridCase.status, GridCase.is_complex, GridCase.rating,
-                        *(getattr(GridCase, step) for step in steps), GridCase.accept_due_at,
-                        GridCase.report_due_at, GridCase.resolve_due_at)
-                 .join(Station, Station.id == GridCase.station_id).join(Grid, Grid.id == GridCase.grid_id)
-                 .order_by(GridCase.station_id, GridCase.id))
-    if station_id is not None:
-        statement = statement.where(GridCase.station_id == station_id)
-    frame = pd.read_sql(statement, engine)
-    for column in (*steps, "accept_due_at", "report_due_at", "resolve_due_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(clock.CHINA)
-    now = pd.Timestamp(clock.now())
-    for step, done, due in (("accept", "accepted_at", "accept_due_at"), ("report", "reported_at", "report_due_at"),
-                            ("resolve", "resolved_at", "resolve_due_at")):
-        late = frame[done].fillna(now) > frame[due]
-        frame[f"{step}_on_time"] = (~late).where(frame[done].notna() | late, None).where(frame[due].notna(), None)
-    return frame

@@ -1,7 +1,9 @@
 """The analysts' DataFrames and roll-ups, re-exported by ``station_kit.analytics`` (their one door):
-row frames in ``tables`` (columns and dtypes pinned in ``COLUMNS``), SQL roll-ups in ``rollups``."""
+row frames in ``tables``, ``awards`` and ``community`` (columns and dtypes pinned in ``COLUMNS``), SQL
+roll-ups in ``rollups``."""
 
 from station_kit.frames.awards import awards
+from station_kit.frames.community import grid_cases, requests
 from station_kit.frames.rollups import (
     ROLLUP_COLUMNS,
     activities_by,
@@ -25,6 +27,6 @@ from station_kit.frames.tables import (
 )
 
 __all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "awards", "chinese_headers", "configured_station",
-           "hours_by",
-           "lecture_sessions", "monthly_figures", "partner_units", "projects", "retention", "service_records",
+           "grid_cases", "hours_by",
+           "lecture_sessions", "monthly_figures", "partner_units", "projects", "requests", "retention", "service_records",
            "squads", "star_changes", "teams", "volunteers"]

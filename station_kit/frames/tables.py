@@ -39,6 +39,7 @@ from station_kit.models import (
     Volunteer,
 )
 from station_kit.models.awards import AwardLevel, RoundStatus, SubjectKind
+from station_kit.models.community import CaseChannel, CaseKind, CaseStatus, RequestKind, RequestStatus
 from station_kit.models.org import PartnerKind
 from station_kit.models.people import Gender, IdType
 from station_kit.models.work import ActivityStatus, LectureHall, RecordRole, RecordStatus, WorkTask
@@ -55,6 +56,9 @@ ENUMS = {  # a categorical column's enum and the catalog table of its Chinese la
     "role": (RecordRole, "enum.record_role"), "kind": (PartnerKind, "enum.partner_kind"),
     "level": (AwardLevel, "enum.award_level"), "round_status": (RoundStatus, "enum.award_round_status"),
     "subject_kind": (SubjectKind, "enum.award_subject"),
+    "case_kind": (CaseKind, "enum.case_kind"), "channel": (CaseChannel, "enum.case_channel"),
+    "case_status": (CaseStatus, "enum.case_status"), "request_kind": (RequestKind, "enum.request_kind"),
+    "request_status": (RequestStatus, "enum.request_status"),
 }
 
 
@@ -110,6 +114,20 @@ COLUMNS: dict[str, dict[str, object]] = {
         "round_status": _category("round_status"), "rank": "int64", "subject_kind": _category("subject_kind"),
         "subject_id": "int64", "name": TEXT, "unit": TEXT, "points": "float64", "eligible": "bool",
         "winner": "bool", "promoted": "bool", "removed": "bool", "finalised_at": TIME,
+    },
+    "grid_cases": {
+        "station": TEXT, "case_id": "int64", "grid": TEXT, "case_kind": _category("case_kind"),
+        "channel": _category("channel"), "case_status": _category("case_status"), "is_complex": "bool",
+        "rating": "Int64", "received_at": TIME, "accepted_at": TIME, "whistled_at": TIME, "reported_at": TIME,
+        "resolved_at": TIME, "rated_at": TIME, "accept_due_at": TIME, "report_due_at": TIME,
+        "resolve_due_at": TIME, "accept_on_time": "boolean", "report_on_time": "boolean",
+        "resolve_on_time": "boolean",
+    },
+    "requests": {
+        "station": TEXT, "request_id": "int64", "request_kind": _category("request_kind"), "grid": TEXT,
+        "request_status": _category("request_status"), "claimers": "int64", "dispatched": "bool",
+        "posted_at": TIME, "claimed_at": TIME, "fulfilled_at": TIME, "rated_at": TIME, "cancelled_at": TIME,
+        "rating": "Int64", "hours_recorded": "bool",
     },
 }
 

@@ -1,7 +1,10 @@
 """Figures counted from rows, per station, the same whether asked one station or a whole city."""
 
+import re
+
 from station_kit import analytics
 from station_kit.db import read_session, write_session
+from station_kit.i18n import t
 from station_kit.services import volunteers as service
 from station_kit.services.actor import Actor
 from tests.factories import make_station, volunteer_data
@@ -201,3 +204,11 @@ def test_retention_counts_as_active_only_approved_service_in_the_month(engine, s
         {"cohort": "2022-07", "cohort_size": 2, "month": "2022-07", "months_after": 0, "active": 2},
         {"cohort": "2022-07", "cohort_size": 2, "month": "2022-08", "months_after": 1, "active": 1}]
     assert analytics.star_changes(engine).empty  # 3 hours is far from the first star's 100
+
+
+def test_every_pinned_column_has_its_own_chinese_header():
+    """An export with headers="zh" must not show a raw English name, nor two columns under one header."""
+    for name, columns in {**analytics.COLUMNS, **analytics.ROLLUP_COLUMNS}.items():
+        headers = [t(f"analytics.columns.{column}", lang="zh_CN") for column in columns]
+        assert all(re.search(r"[\u4e00-\u9fff]", header) for header in headers), (name, headers)
+        assert len(set(headers)) == len(headers), (name, headers)

@@ -314,10 +314,33 @@ def test_analysts_get_one_row_per_case_with_its_deadlines_met_or_missed(engine, 
         case = _receive(session, place, at=received)
         cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF,
                           at=received + dt.timedelta(hours=30))
+        _receive(session, place, at=clock.now())
     frame = analytics.grid_cases(engine)
-    row = frame.iloc[0]
-    assert (row.grid, row.kind, row.status) == ("第1网格", "dispute", "accepted")
+    assert {column: frame[column].dtype for column in frame.columns} == analytics.COLUMNS["grid_cases"]
+    late, fresh = frame.iloc[0], frame.iloc[1]
+    assert (late.grid, late.case_kind, late.case_status) == ("第1网格", "dispute", "accepted")
     # Accepted after 30 h; never whistled; long past its resolve deadline and still open.
-    assert [row.accept_on_time, row.report_on_time, row.resolve_on_time] == [False, None, False]
-    assert str(row.received_at.tz) == "Asia/Shanghai"
-    assert "resident" not in " ".join(frame.columns)
+    assert [late.accept_on_time, late.report_on_time, late.resolve_on_time] == [False, pd.NA, False]
+    # Received just now: nothing is late yet, so nothing is decided.
+    assert [fresh.accept_on_time, fresh.resolve_on_time] == [pd.NA, pd.NA]
+    assert str(late.received_at.tz) == "Asia/Shanghai" and pd.isna(late.rating)
+    assert "resident" not in " ".join(frame.columns) and "title" not in frame.columns
+    shown = analytics.grid_cases(engine, headers="zh")
+    assert list(shown.columns[:6]) == ["实践站", "事项ID", "网格", "事项类型", "来源渠道", "办理状态"]
+    assert shown["按时受理"].tolist() == [False, pd.NA]
+
+
+def test_analysts_see_the_wishes_funnel_with_who_holds_each_and_no_resident(engine, place):
+    with write_session(engine) as session:
+        order = _post(session, place, kind=RequestKind.order)
+        for action in ("dispatch", "take", "fulfil", "rate"):
+            _request_move(session, place, order.id, action)
+        _post(session, place)
+    frame = analytics.requests(engine)
+    assert {column: frame[column].dtype for column in frame.columns} == analytics.COLUMNS["requests"]
+    assert frame[["request_kind", "request_status", "claimers", "dispatched", "rating"]].astype(object).to_dict(
+        "records") == [
+        {"request_kind": "order", "request_status": "rated", "claimers": 1, "dispatched": True, "rating": 5},
+        {"request_kind": "wish", "request_status": "posted", "claimers": 0, "dispatched": False, "rating": None}]
+    assert frame["fulfilled_at"].iloc[0] >= frame["posted_at"].iloc[0]
+    assert not {"resident", "title", "content"} & set(frame.columns)

@@ -1,0 +1,61 @@
+"""The community frames: grid cases (民呼我应) and residents' wishes and service orders (微心愿, 点单),
+one row each, for the three rates and the wishes funnel (DESIGN.md §7). No resident is named and no
+title is given (titles are typed by staff and may name people): what they answer needs neither."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Integer, cast, func
+from sqlmodel import select
+
+from station_kit import clock
+from station_kit.frames.tables import COLUMNS, _read, _shape, _time, _where_station
+from station_kit.models import Grid, GridCase, Request, RequestClaim, Station
+from station_kit.models.community import ClaimStatus
+
+# (step, when it was done, its deadline): the deadlines a case meets or misses.
+DEADLINES = (("accept", "accepted_at", "accept_due_at"), ("report", "reported_at", "report_due_at"),
+             ("resolve", "resolved_at", "resolve_due_at"))
+
+
+def grid_cases(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+    """One row per grid case: grid, kind, channel, status, the time of each step and its deadline (China
+    time), and for each deadline whether it was met: True or False once decided (done, or late while
+    still to do), missing while the step is still to come and not yet late, or never due."""
+    statement = (
+        select(Station.code.label("station"), GridCase.id.label("case_id"), Grid.name.label("grid"),
+               GridCase.kind.label("case_kind"), GridCase.channel, GridCase.status.label("case_status"),
+               GridCase.is_complex, GridCase.rating, _time(GridCase.received_at), _time(GridCase.accepted_at),
+               _time(GridCase.whistled_at), _time(GridCase.reported_at), _time(GridCase.resolved_at),
+               _time(GridCase.rated_at), _time(GridCase.accept_due_at), _time(GridCase.report_due_at),
+               _time(GridCase.resolve_due_at))
+        .join(Station, Station.id == GridCase.station_id).join(Grid, Grid.id == GridCase.grid_id)
+        .order_by(GridCase.station_id, GridCase.id))
+    columns = COLUMNS["grid_cases"]
+    frame = _shape(_read(_where_station(statement, GridCase, station_id), engine), columns, None)
+    now = pd.Timestamp(clock.now())
+    for step, done, due in DEADLINES:
+        late = frame[done].fillna(now) > frame[due]
+        decided = (frame[done].notna() | late) & frame[due].notna()
+        frame[f"{step}_on_time"] = (~late).astype("boolean").where(decided, pd.NA)
+    return _shape(frame, columns, headers)
+
+
+def requests(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+    """One row per wish or service order: kind, grid, status, how many claimers hold it now and whether
+    staff dispatched it (派单), the time of each step, the resident's rating, and whether the claimers'
+    time went into service hours."""
+    active = RequestClaim.status == ClaimStatus.active
+    claims = (select(RequestClaim.request_id, func.count().label("claimers"),
+                     func.max(cast(RequestClaim.dispatched, Integer)).label("dispatched"))
+              .where(active).group_by(RequestClaim.request_id).subquery())
+    statement = (
+        select(Station.code.label("station"), Request.id.label("request_id"), Request.kind.label("request_kind"),
+               Grid.name.label("grid"), Request.status.label("request_status"), claims.c.claimers,
+               claims.c.dispatched, _time(Request.posted_at), _time(Request.claimed_at),
+               _time(Request.fulfilled_at), _time(Request.rated_at), _time(Request.cancelled_at), Request.rating,
+               Request.activity_id.is_not(None).label("hours_recorded"))
+        .join(Station, Station.id == Request.station_id).join(Grid, Grid.id == Request.grid_id)
+        .outerjoin(claims, claims.c.request_id == Request.id)
+        .order_by(Request.station_id, Request.id))
+    return _shape(_read(_where_station(statement, Request, station_id), engine), COLUMNS["requests"], headers)
