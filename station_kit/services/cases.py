@@ -21,8 +21,7 @@ from station_kit.privacy import short_name
 from station_kit.rules.sla import accept_due, report_due, resolve_due
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.services.requests import check_rating
-from station_kit.services.workflow import Workflow, transition
+from station_kit.services.workflow import Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
 C = CaseStatus
@@ -120,9 +119,7 @@ def rate_case(*, session: Session, case_id: int, rating: int, actor: Actor,
               at: dt.datetime | None = None) -> GridCase:
     """The resident's rating, 1 to 5, given once."""
     case = _get(session, case_id)
-    rating = check_rating(rating)
-    transition(session=session, workflow=CASE_FLOW, row=case, action="rate", actor=actor, rating=rating)
-    case.rating, case.rated_at = rating, at or clock.now()
+    rate(session=session, workflow=CASE_FLOW, row=case, rating=rating, actor=actor, at=at)
     return case
 
 

@@ -47,7 +47,7 @@ from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.records import Attendance, record_attendance
 from station_kit.services.residents import get_resident
-from station_kit.services.workflow import Workflow, transition
+from station_kit.services.workflow import Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
 S = RequestStatus
@@ -65,7 +65,6 @@ REQUEST_FLOW = Workflow("request", {
     (S.fulfilled, "rate"): S.rated,
 }, needs_reason=frozenset({"refuse", "cancel", "fulfil"}))
 OPEN = (S.posted, S.dispatched, S.claimed)
-RATINGS = range(1, 6)
 
 
 @dataclass(frozen=True)
@@ -145,11 +144,9 @@ def fulfil_request(*, session: Session, request_id: int, note: str, actor: Actor
 
 def rate_request(*, session: Session, request_id: int, rating: int, actor: Actor,
                  at: dt.datetime | None = None) -> Request:
-    """The resident's rating, 1 (very dissatisfied) to 5 (very satisfied), given once."""
+    """The resident's rating, 1 to 5, given once."""
     request = _get(session, request_id)
-    rating = check_rating(rating)
-    transition(session=session, workflow=REQUEST_FLOW, row=request, action="rate", actor=actor, rating=rating)
-    request.rating, request.rated_at = rating, at or clock.now()
+    rate(session=session, workflow=REQUEST_FLOW, row=request, rating=rating, actor=actor, at=at)
     return request
 
 
@@ -160,13 +157,6 @@ def cancel_request(*, session: Session, request_id: int, reason: str, actor: Act
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="cancel", actor=actor, reason=reason)
     request.cancel_reason, request.cancelled_at = reason, at or clock.now()
     return request
-
-
-def check_rating(rating) -> int:
-    """A whole number of points from 1 to 5, or a DomainError."""
-    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
-        raise DomainError.on("rating", "rating.out_of_range")
-    return rating
 
 
 def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer: dict[int, int],

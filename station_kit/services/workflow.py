@@ -79,3 +79,21 @@ def transition(*, session: Session, workflow: Workflow, row, action: str, actor:
               entity_id=row.id, station_id=row.station_id, **{"from": source, "to": target},
               reason=reason, **detail)
     return target
+
+
+RATINGS = range(1, 6)
+
+
+def check_rating(rating) -> int:
+    """A whole number of points from 1 (very dissatisfied) to 5 (very satisfied), or a DomainError."""
+    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
+        raise DomainError.on("rating", "rating.out_of_range")
+    return rating
+
+
+def rate(*, session: Session, workflow: Workflow, row, rating: int, actor: Actor, at=None) -> None:
+    """The resident's rating of a wish, an order or a grid case: checked, given once (the workflow's
+    ``rate`` move), and stamped on the row's ``rating`` and ``rated_at``."""
+    rating = check_rating(rating)
+    transition(session=session, workflow=workflow, row=row, action="rate", actor=actor, rating=rating)
+    row.rating, row.rated_at = rating, at or clock.now()

@@ -11,7 +11,7 @@ from station_kit.errors import DomainError
 from station_kit.rules import load_rules
 from station_kit.rules.calendar import is_working_day, working_days_after
 from station_kit.rules.sla import accept_due, report_due, resolve_due
-from station_kit.services.requests import check_rating
+from station_kit.services.workflow import check_rating
 
 moments = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 12, 31),
                        timezones=st.just(clock.CHINA))
