@@ -24,6 +24,7 @@ from pathlib import Path
 from tornado.ioloop import IOLoop
 from tornado.web import RedirectHandler
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from station_kit.i18n import t
@@ -202,12 +203,16 @@ class StationVoila(Voila):
 
 
 def _has_run(pool_task: asyncio.Task) -> bool:
-    """Whether a preheated kernel has run its notebook. Voilà's pool task is done once the
-    kernel has started, and hands back the task that runs the notebook in it."""
+    """Whether a preheated kernel has run its notebook as far as it can before a page asks for it.
+    Voilà's pool task is done once the kernel has started, and hands back the task that runs the
+    notebook in it. An app notebook runs its imports, then waits for its page's request in
+    ``wait_for_request()``, which holds a websocket to the server open; a notebook without that call
+    runs to its end."""
     if not pool_task.done() or pool_task.cancelled() or pool_task.exception() is not None:
         return False
-    render = pool_task.result().get("task")
-    return render is not None and render.done()
+    kernel = pool_task.result()
+    render = kernel.get("task")
+    return kernel.get("kernel_id") in RequestInfoSocketHandler._waiters or (render is not None and render.done())
 
 
 def serve(
