@@ -26,8 +26,7 @@ from station_kit.frames.tables import (
     volunteers,
 )
 
-__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "award_spread", "award_winners", "awards", "back_to_back_wins",
-           "birth_decade", "chinese_headers", "configured_station",
-           "grid_cases", "hours_by",
-           "lecture_sessions", "monthly_figures", "partner_units", "projects", "requests", "retention", "service_records",
-           "squads", "star_changes", "teams", "volunteers"]
+__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "award_spread", "award_winners", "awards",
+           "back_to_back_wins", "birth_decade", "chinese_headers", "configured_station", "grid_cases", "hours_by",
+           "lecture_sessions", "monthly_figures", "partner_units", "projects", "requests", "retention",
+           "service_records", "squads", "star_changes", "teams", "volunteers"]

@@ -60,15 +60,17 @@ def award_winners(awards_frame: pd.DataFrame, volunteers_frame: pd.DataFrame) ->
 def award_spread(winners: pd.DataFrame, volunteers_frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Awards per ``by`` (team, squad, gender or birth_decade) beside that group's share of the active
     registry. Columns: volunteers, volunteer_share, awards, award_share, expected_awards (what the group
-    would win if awards followed the registry's shares) and people (distinct winners). Categories
-    (gender, decades) keep their order; teams and squads come largest first."""
+    would win if awards followed the registry's shares) and people (distinct winners). Volunteers with
+    no value (no squad, no known birth year) form a group of their own, labelled NaN, so every award and
+    every volunteer counts once. Categories (gender, decades) keep their order; teams and squads come
+    largest first."""
     if by not in SPREAD_BY:
         raise ValueError(f"by must be one of {SPREAD_BY}, not {by!r}")
     registry = volunteers_frame[volunteers_frame["active"]]
     if by == "birth_decade":
         registry = registry.assign(birth_decade=birth_decade(registry["birth_year"]))
-    counts = registry.groupby(by, observed=True).size().rename("volunteers")
-    won = winners.groupby(by, observed=True)["subject_id"].agg(awards="size", people="nunique")
+    counts = registry.groupby(by, observed=True, dropna=False).size().rename("volunteers")
+    won = winners.groupby(by, observed=True, dropna=False)["subject_id"].agg(awards="size", people="nunique")
     frame = pd.concat([counts, won], axis=1).fillna(0).astype("int64")
     frame["volunteer_share"] = frame["volunteers"] / max(frame["volunteers"].sum(), 1)
     frame["award_share"] = frame["awards"] / max(frame["awards"].sum(), 1)

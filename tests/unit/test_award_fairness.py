@@ -85,3 +85,23 @@ def test_birth_decades_are_ordered_generations_and_unknown_years_stay_missing():
     decades = analytics.birth_decade(pd.Series([1989, 2000, 1943, 0, None]))
     assert decades.astype(str).tolist()[:3] == ["80后", "00后", "40后"] and decades.isna().tolist()[3:] == [True, True]
     assert decades.cat.ordered and decades.cat.categories.get_loc("90后") < decades.cat.categories.get_loc("00后")
+
+
+def test_a_winner_without_a_squad_or_known_birth_year_still_counts_once():
+    volunteers = _volunteers()
+    volunteers.loc[0, "squad"] = None  # volunteer 1 has no squad
+    volunteers.loc[0, "birth_year"] = 0  # and no known birth date (a passport holder)
+    awards = _awards([("month", "2022-01", "final", "volunteer", 1, True),
+                      ("month", "2022-01", "final", "volunteer", 3, True)])
+    winners = analytics.award_winners(awards, volunteers)
+    for by in ("squad", "birth_decade"):
+        spread = analytics.award_spread(winners, volunteers, by)
+        assert spread["awards"].sum() == 2 and spread["volunteers"].sum() == 4, by
+        assert spread.loc[spread.index.isna(), ["volunteers", "awards"]].values.tolist() == [[1, 1]], by
+
+
+def test_a_station_without_awards_spreads_nothing_and_repeats_nobody():
+    winners = analytics.award_winners(_awards([]), _volunteers())
+    spread = analytics.award_spread(winners, _volunteers(), "gender")
+    assert spread["awards"].tolist() == [0, 0] and spread["award_share"].tolist() == [0, 0]
+    assert analytics.back_to_back_wins(winners).empty
