@@ -2,7 +2,7 @@
 row frames in ``tables``, ``awards`` and ``community`` (columns and dtypes pinned in ``COLUMNS``), SQL
 roll-ups in ``rollups``."""
 
-from station_kit.frames.awards import awards
+from station_kit.frames.awards import award_spread, award_winners, awards, back_to_back_wins, birth_decade
 from station_kit.frames.community import grid_cases, requests
 from station_kit.frames.rollups import (
     ROLLUP_COLUMNS,
@@ -26,7 +26,7 @@ from station_kit.frames.tables import (
     volunteers,
 )
 
-__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "awards", "chinese_headers", "configured_station",
-           "grid_cases", "hours_by",
-           "lecture_sessions", "monthly_figures", "partner_units", "projects", "requests", "retention", "service_records",
-           "squads", "star_changes", "teams", "volunteers"]
+__all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "award_spread", "award_winners", "awards",
+           "back_to_back_wins", "birth_decade", "chinese_headers", "configured_station", "grid_cases", "hours_by",
+           "lecture_sessions", "monthly_figures", "partner_units", "projects", "requests", "retention",
+           "service_records", "squads", "star_changes", "teams", "volunteers"]
