@@ -279,12 +279,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --db goes before or after the command. A subcommand's own default would overwrite a --db given
+    # before it (argparse parses the command's options into the same namespace), so it has none.
+    db_help = "database URL (default: STATION_KIT_DB_URL, else data/station.db)"
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=None,
-                        help="database URL (default: STATION_KIT_DB_URL, else data/station.db)")
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
     parser = argparse.ArgumentParser(
-        prog="station-kit", parents=[common],
-        description="Run a New Era Civilization Practice Station (新时代文明实践站).")
+        prog="station-kit", description="Run a New Era Civilization Practice Station (新时代文明实践站).")
+    parser.add_argument("--db", metavar="URL", default=None, help=db_help)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     init = commands.add_parser("init", parents=[common], help="create or upgrade the database",

@@ -46,6 +46,9 @@ def test_init_creates_a_station_and_refuses_a_taken_code(sqlite_url, capsys):
     assert run(capsys, "init", "--db", sqlite_url, "--code", "HX", "--name", "和谐社区")[0] == 0
     code, _, err = run(capsys, "init", "--db", sqlite_url, "--code", "HX", "--name", "和谐社区")
     assert code == 2 and "HX" in err
+    # --db may come before the command too, and then names the same database.
+    code, out, _ = run(capsys, "--db", sqlite_url, "tally")
+    assert code == 0 and out.startswith("和谐社区")
 
 
 def _subcommands():
