@@ -15,8 +15,8 @@ from station_kit.models.org import StationDetailsUpdate
 from station_kit.services import activities, records
 from station_kit.services.actor import Actor, Role
 from station_kit.services.certificates import check_certificate, find_volunteer, issue_service_certificate
-from station_kit.services.records import Attendance
 from station_kit.services.org import update_station_details
+from station_kit.services.records import Attendance
 from station_kit.services.volunteers import register_volunteer
 from tests.factories import activity_data, id_number, volunteer_data
 from tests.pdfs import page_texts, pdf_text
