@@ -141,8 +141,8 @@ def check_contact(text: str, *, field: str = "contact") -> str:
     mobile, or a landline with its area code. ``text`` has passed clean_text; empty stays empty."""
     if not text:
         return text
-    ascii_text = text.translate(_FULL_WIDTH)
-    if not any(True for _ in phonenumbers.PhoneNumberMatcher(ascii_text, "CN", leniency=phonenumbers.Leniency.VALID)):
+    numbers = phonenumbers.PhoneNumberMatcher(text.translate(_FULL_WIDTH), "CN", leniency=phonenumbers.Leniency.VALID)
+    if next(iter(numbers), None) is None:
         raise DomainError.on(field, "station_details.contact_invalid")
     return text
 
