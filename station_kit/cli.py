@@ -53,6 +53,40 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_station(args: argparse.Namespace) -> int:
+    """Print the station's details, or (an admin) change the ones given: what certificates print as
+    their issuer. The 首页 app does the same for an admin in a browser."""
+    from pydantic import ValidationError
+
+    from station_kit.db import write_session
+    from station_kit.models.org import StationDetailsUpdate
+    from station_kit.services.actor import actor_from_environment
+    from station_kit.services.org import current_station, update_station_details
+
+    engine = _prepare(args)
+    given = {name: getattr(args, name) for name in ("name", "person_in_charge", "contact")
+             if getattr(args, name) is not None}
+    with write_session(engine) as session:
+        station = current_station(session)
+        if station is None:
+            _error(t("station.none"))
+            return 1
+        details = station
+        if given:
+            try:
+                data = StationDetailsUpdate(**{"name": station.name, "person_in_charge": station.person_in_charge,
+                                               "contact": station.contact, **given})
+            except ValidationError as error:
+                raise DomainError.from_validation(error) from None
+            details = update_station_details(session=session, station_id=station.id, data=data,
+                                             actor=actor_from_environment())
+        lines = [f"{t('station_details.' + name)}{t('documents.colon')}"
+                 f"{getattr(details, name) or t('station_details.empty')}"
+                 for name in ("name", "person_in_charge", "contact")]
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from station_kit.db import read_session, write_session
     from station_kit.demo.street import build_street
@@ -301,6 +335,17 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--contact", default="", help="how to reach the station, e.g. an office phone, "
                                                      "printed on certificates")
     init.set_defaults(handler=cmd_init)
+
+    station = commands.add_parser(
+        "station", parents=[common], help="show or correct the station's name, person in charge and contact",
+        description="Print the station's name, person in charge (负责人) and contact (联系方式), which "
+                    "certificates print as their issuer; with options, change those given (admin only: "
+                    "STATION_KIT_ROLE=admin). The change is logged.")
+    station.add_argument("--name", help="the station's name, e.g. 兴神路社区")
+    station.add_argument("--person-in-charge", help="the person in charge (负责人)")
+    station.add_argument("--contact", help="a mobile or an area-coded landline, with any text around it, "
+                                           "e.g. '社区办公室 0912-1234567'")
+    station.set_defaults(handler=cmd_station)
 
     demo = commands.add_parser("demo", parents=[common], help="build the reference demo station",
                                description="Build the reference station 兴神路社区 from a fixed seed.")

@@ -135,6 +135,18 @@ def check_phone(raw: str, *, field: str = "phone") -> str:
     return national if national.startswith("1") else "0" + national
 
 
+def check_contact(text: str, *, field: str = "contact") -> str:
+    """联系方式 as a station prints it on a certificate: free text ("兴神路社区办公室 0912-1234567 转
+    8001", "13800138000"), kept as typed, that must hold one number someone elsewhere could dial: a
+    mobile, or a landline with its area code. ``text`` has passed clean_text; empty stays empty."""
+    if not text:
+        return text
+    numbers = phonenumbers.PhoneNumberMatcher(text.translate(_FULL_WIDTH), "CN", leniency=phonenumbers.Leniency.VALID)
+    if next(iter(numbers), None) is None:
+        raise DomainError.on(field, "station_details.contact_invalid")
+    return text
+
+
 def check_credit_code(raw: str, *, field: str = "credit_code") -> str:
     """统一社会信用代码 (GB 32100), check character included."""
     text = typed_number(raw, field=field, key="credit_code.invalid", allowed=" -" + string.ascii_letters)

@@ -32,14 +32,16 @@ class IssuedCertificate(SQLModel, table=True):
 
 
 class IssuedCertificatePublic(SQLModel):
-    """What checking a certificate number shows: enough to compare with the paper, ID masked."""
+    """What checking a certificate number shows: enough to compare with the paper in the caller's
+    hand, and no more to whoever tries numbers: name and ID number masked."""
 
     number: str
     volunteer_number: str
-    name: str
+    masked_name: str
     masked_id_number: str
     approved_minutes: int
     period_from: dt.date
     period_until: dt.date
     issued_on: dt.date
     handler: str
+    person_in_charge: str

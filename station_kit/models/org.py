@@ -30,13 +30,27 @@ class Station(SQLModel, table=True):
 
 
 class StationPublic(SQLModel):
-    """What an app shows of its station."""
+    """What an app shows of its station, issuer's details included (they are printed on every
+    certificate, so nothing here is private)."""
 
     id: int
     code: str
     name: str
     city: str
     street: str
+    person_in_charge: str = ""
+    contact: str = ""
+
+
+class StationDetailsUpdate(SQLModel):
+    """What an admin may change of the station: its name, and who answers for it on a certificate.
+
+    The code is not here: volunteer and certificate numbers begin with it, so a changed code would
+    make every number already issued point nowhere."""
+
+    name: str = Field(max_length=100)
+    person_in_charge: str = Field(default="", max_length=50)
+    contact: str = Field(default="", max_length=100)
 
 
 class StationOwned(SQLModel):

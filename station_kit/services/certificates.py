@@ -10,6 +10,7 @@ weekly activities gets one line per activity, not one per week.
 from __future__ import annotations
 
 import datetime as dt
+import string
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -22,10 +23,11 @@ from station_kit.io.documents import ServiceCertificate
 from station_kit.models import Activity, IssuedCertificate, ServiceRecord, Station, Volunteer
 from station_kit.models.certificates import IssuedCertificatePublic
 from station_kit.models.work import RecordStatus
+from station_kit.privacy import short_name
 from station_kit.rules.hours import hours_text
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.validation import search_text
+from station_kit.validation import search_text, typed_number
 
 NUMBER_KIND = "ZM"  # 证明: tells these numbers from award certificates' in one station's sequence space
 
@@ -121,18 +123,27 @@ def _next_number(session: Session, station: Station, today: dt.date) -> str:
 
 
 def check_certificate(*, session: Session, station_id: int, number: str) -> IssuedCertificatePublic | None:
-    """What the certificate with ``number`` certified when it was issued, or None when the station
-    never issued it (a forged or mistyped number)."""
+    """证明查验: what the certificate with ``number`` certified when it was issued, or None when the
+    station never issued it (a forged or mistyped number).
+
+    The number may be typed in lower case, with spaces or full-width characters; anything but letters,
+    digits and dashes is refused as no certificate number. Nothing is logged: what it shows is masked
+    as any search result is, and only revealing the full ID number is audited (reveal_personal_data)."""
+    typed = typed_number(number, field="number", key="certificate_check.number_format",
+                         allowed=" -" + string.ascii_letters)
+    wanted = typed.replace(" ", "").upper()
+    if not wanted:
+        raise DomainError.on("number", "certificate_check.number_required")
     issued = session.exec(select(IssuedCertificate).where(
-        IssuedCertificate.station_id == station_id, IssuedCertificate.number == number.strip().upper())).first()
+        IssuedCertificate.station_id == station_id, IssuedCertificate.number == wanted)).first()
     if issued is None:
         return None
     volunteer = session.get(Volunteer, issued.volunteer_id)
     return IssuedCertificatePublic(
-        number=issued.number, volunteer_number=volunteer.number, name=volunteer.name,
+        number=issued.number, volunteer_number=volunteer.number, masked_name=short_name(volunteer.name),
         masked_id_number=volunteer.id_number_masked, approved_minutes=issued.approved_minutes,
         period_from=issued.period_from, period_until=issued.period_until, issued_on=issued.issued_on,
-        handler=issued.handler)
+        handler=issued.handler, person_in_charge=issued.person_in_charge)
 
 
 def find_volunteer(*, session: Session, station_id: int, who: str) -> int:

@@ -11,10 +11,17 @@ from sqlmodel import Session, select
 from station_kit.db import insert_unique
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Grid, PartnerUnit, Post, Squad, Station, Steward, Team
-from station_kit.models.org import NamedUnit, PartnerKind, StewardRole
-from station_kit.services.actor import Actor
+from station_kit.models.org import NamedUnit, PartnerKind, StationDetailsUpdate, StationPublic, StewardRole
+from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
-from station_kit.validation import check_credit_code, check_phone, clean_text, clean_texts, column_length
+from station_kit.validation import (
+    check_contact,
+    check_credit_code,
+    check_phone,
+    clean_text,
+    clean_texts,
+    column_length,
+)
 
 Unit = TypeVar("Unit", bound=NamedUnit)
 
@@ -34,6 +41,35 @@ def create_station(*, session: Session, code: str, name: str, actor: Actor, **fi
     log_event(session, actor=actor, action="station.create", entity="station",
               entity_id=station.id, station_id=station.id, name=station.name)
     return station
+
+
+def update_station_details(*, session: Session, station_id: int, data: StationDetailsUpdate,
+                           actor: Actor) -> StationPublic:
+    """An admin corrects the station's name, 负责人 or 联系方式: what the next certificate prints as its
+    issuer (certificates already issued keep what they printed). The log keeps each changed field's
+    old and new text; saving with nothing changed writes nothing."""
+    actor.require(Role.admin)
+    errors: list[FieldError] = []
+    texts = clean_texts(errors, data.model_dump(), Station, required={"name": "unit.name_required"})
+    if "contact" in texts:
+        try:
+            texts["contact"] = check_contact(texts["contact"])
+        except DomainError as error:
+            errors.extend(error.errors)
+    if errors:
+        raise DomainError(errors)
+    station = session.get(Station, station_id)
+    if station is None:
+        raise DomainError.on("form", "station_details.not_found")
+    changes = {field: [getattr(station, field), value] for field, value in texts.items()
+               if getattr(station, field) != value}
+    if changes:
+        for field, (_, value) in changes.items():
+            setattr(station, field, value)
+        session.add(station)
+        log_event(session, actor=actor, action="station.update", entity="station", entity_id=station.id,
+                  station_id=station.id, changes=changes)
+    return StationPublic.model_validate(station, from_attributes=True)
 
 
 def current_station(session: Session) -> Station | None:

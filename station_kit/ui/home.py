@@ -1,5 +1,6 @@
-"""The home page: the station's name, street and today's date, its headline figures as large tiles, and a
-link to every app. Figures come from analytics.headline_figures, computed from the raw rows."""
+"""The home page: the station's name, street and today's date, its headline figures as large tiles, a
+link to every app, and 本站信息 (station_details.py: what certificates print as their issuer, which an
+admin corrects here). Figures come from analytics.headline_figures, computed from the raw rows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from station_kit.ui import registry
 from station_kit.ui.kit.context import AppContext, current_actor, station_app
 from station_kit.ui.kit.format import esc, format_date, format_figure
 from station_kit.ui.kit.layout import page, text_block
+from station_kit.ui.station_details import StationDetailsPanel
 
 APP = "home"
 # The station's work first (labels under tally.more), then its people and organisation.
@@ -42,9 +44,14 @@ def _build(context: AppContext, session) -> widgets.Widget:
     title.add_class(f"sk-{APP}-title")
     subtitle = text_block(t("home.subtitle", street=f"{station.city}{station.street}",
                             today=format_date(clock.today())), "sk-subtitle")
+
+    def renamed(saved) -> None:
+        title.value = esc(t("home.title", station=saved.name))
+
+    details = StationDetailsPanel(APP, context, on_saved=renamed)
     return page(APP, widgets.HTML(TILE_STYLE), title, subtitle,
                 text_block(t("home.apps"), "sk-section"), _links(),
-                text_block(t("home.figures"), "sk-section"), _tiles(figures))
+                text_block(t("home.figures"), "sk-section"), _tiles(figures), details.widget)
 
 
 def _tiles(figures: dict) -> widgets.GridBox:

@@ -167,6 +167,13 @@ def test_an_admin_unmasks_one_volunteer_with_a_reason(serve_station, demo, page,
     page.screenshot(path=screenshots / "volunteers_unmask.png", full_page=True)
     page.locator(".sk-volunteers-cancel").click()
     expect(page.locator(".sk-volunteers-unmasked")).to_have_text("")
+    # The same server's 首页 offers this admin the station's details as a form (others only read them).
+    page.goto(admin.app_url("home"), timeout=PAGE_TIMEOUT_MS)
+    expect(page.locator(".sk-home-station-name input")).to_have_value("兴神路社区", timeout=PAGE_TIMEOUT_MS)
+    page.locator(".sk-home-station-contact input").fill("xx")
+    page.locator(".sk-home-station-save").click()
+    expect(page.locator(".sk-home-station-contact-error")).to_contain_text("区号")
+    page.screenshot(path=screenshots / "home_admin.png", full_page=True)
     assert request_log.foreign() == []
 
 

@@ -118,3 +118,25 @@ def test_certificate_writes_the_pdf_and_refuses_clearly(demo_copy, tmp_path, cap
     assert code == 1 and "dir.pdf" in err
     assert issued() == 1  # neither refusal nor the unwritable path took a number
     engine.dispose()
+
+
+def test_station_shows_the_issuer_details_and_an_admin_corrects_them(sqlite_url, capsys, monkeypatch):
+    from station_kit.config import get_settings
+
+    run(capsys, "init", "--db", sqlite_url, "--code", "HX", "--name", "和谐社")
+    code, out, _ = run(capsys, "station", "--db", sqlite_url)
+    assert code == 0 and "和谐社" in out and "未填写" in out
+    code, _, err = run(capsys, "station", "--db", sqlite_url, "--contact", "0912-1234567")
+    assert code == 2 and "管理员" in err  # the tests' settings work as staff
+    monkeypatch.setenv("STATION_KIT_ROLE", "admin")
+    get_settings.cache_clear()
+    try:
+        code, _, err = run(capsys, "station", "--db", sqlite_url, "--name", "和谐社区", "--contact", "打电话")
+        assert code == 2 and "电话" in err
+        code, out, _ = run(capsys, "station", "--db", sqlite_url, "--name", "和谐社区",
+                           "--person-in-charge", "高文明", "--contact", "社区办公室 0912-1234567")
+        assert code == 0 and "和谐社区" in out and "高文明" in out and "0912-1234567" in out
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert "高文明" in run(capsys, "station", "--db", sqlite_url)[1]

@@ -11,13 +11,15 @@ from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.io.pdf import service_certificate_pdf
 from station_kit.models import AuditEvent, IssuedCertificate, Volunteer
+from station_kit.models.org import StationDetailsUpdate
 from station_kit.services import activities, records
 from station_kit.services.actor import Actor, Role
 from station_kit.services.certificates import check_certificate, find_volunteer, issue_service_certificate
+from station_kit.services.org import update_station_details
 from station_kit.services.records import Attendance
 from station_kit.services.volunteers import register_volunteer
 from tests.factories import activity_data, id_number, volunteer_data
-from tests.pdfs import pdf_text
+from tests.pdfs import page_texts, pdf_text
 
 FRIDAY_9 = dt.datetime(2022, 8, 5, 9, 0, tzinfo=CHINA)
 STAFF = Actor("李经办")
@@ -72,7 +74,7 @@ def test_a_certificate_counts_approved_records_only_and_keeps_its_number(engine,
     assert certificate.certificate_number.startswith("TST-ZM-")
     with read_session(engine) as session:
         checked = check_certificate(session=session, station_id=station.id, number=certificate.certificate_number)
-        assert checked.name == "张伟" and checked.approved_minutes == 270 and checked.handler == "李经办"
+        assert checked.masked_name == "张**" and checked.approved_minutes == 270 and checked.handler == "李经办"
         assert check_certificate(session=session, station_id=station.id, number="TST-ZM-1999-99999") is None
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "certificate.issue")).one()
         assert event.operator == "李经办" and certificate.certificate_number in event.detail
@@ -123,3 +125,37 @@ def test_the_printed_certificate_shows_the_mask_and_never_the_number(engine, sta
     assert "张伟" in text and certificate.certificate_number in text and "4.5" in text
     assert served["id_number"][-4:] in text and served["id_number"] not in text
     assert served["id_number"][:6] not in text
+
+
+def test_a_number_is_checked_as_typed_off_the_paper_and_nothing_is_logged(engine, station, served):
+    number = issue(engine, served["zhang"]).certificate_number  # TST-ZM-<year>-00001
+    typed = "　" + number.lower().replace("-", "－") + " "  # full-width dashes and space of a Chinese IME
+    with read_session(engine) as session:
+        checked = check_certificate(session=session, station_id=station.id, number=typed)
+        assert checked.number == number and checked.masked_name == "张**"
+        assert checked.masked_id_number.endswith(served["id_number"][-4:]) and served["id_number"] not in str(checked)
+        assert "张伟" not in str(checked)
+        assert check_certificate(session=session, station_id=station.id + 1, number=number) is None
+        for bad, key in (("", "certificate_check.number_required"), ("TST—ZM", "certificate_check.number_format"),
+                         ("<script>", "certificate_check.number_format")):
+            with pytest.raises(DomainError) as refused:
+                check_certificate(session=session, station_id=station.id, number=bad)
+            assert [(e.field, e.key) for e in refused.value.errors] == [("number", key)]
+        assert session.exec(select(AuditEvent).where(AuditEvent.action.like("certificate.check%"))).all() == []
+
+
+def test_corrected_issuer_details_print_on_the_next_certificate_only(engine, station, served):
+    before = issue(engine, served["zhang"])
+    with write_session(engine) as session:
+        update_station_details(session=session, station_id=station.id, actor=Actor("高站长", Role.admin),
+                               data=StationDetailsUpdate(name="兴神路社区", person_in_charge="高文明",
+                                                         contact="兴神路社区办公室 0912-1234567"))
+    after = issue(engine, served["zhang"])
+    [page] = page_texts(service_certificate_pdf(after))
+    assert "兴神路社区" in page and "高文明" in page and "0912-1234567" in page
+    assert "高文明" not in pdf_text(service_certificate_pdf(before))
+    with read_session(engine) as session:
+        assert check_certificate(session=session, station_id=station.id,
+                                 number=before.certificate_number).person_in_charge == ""
+        assert check_certificate(session=session, station_id=station.id,
+                                 number=after.certificate_number).person_in_charge == "高文明"

@@ -38,11 +38,18 @@ from station_kit.models import (
     Volunteer,
     VolunteerCreate,
 )
-from station_kit.models.org import Association, PartnerKind, ServiceBase, ServicePoint, StewardRole
+from station_kit.models.org import (
+    Association,
+    PartnerKind,
+    ServiceBase,
+    ServicePoint,
+    StationDetailsUpdate,
+    StewardRole,
+)
 from station_kit.models.people import Gender, IdType, VolunteerUpdate
 from station_kit.models.work import AttendanceMode, LectureHall, RecordRole, WorkTask
 from station_kit.services import activities, org, records, volunteers
-from station_kit.services.actor import Actor
+from station_kit.services.actor import Actor, Role
 from station_kit.services.records import Attendance
 from tests.factories import activity_data, make_room, make_station, volunteer_data, with_check_digit
 from tests.fuzz import (
@@ -378,4 +385,18 @@ def test_create_station(engine, world, data):
                 "street": typed_text(60), "address": typed_text(210)}))
     run(engine, "create_station",
         lambda session: org.create_station(session=session, actor=Actor("staff"), **form),
+        (Station,))
+
+
+@FUZZ
+@given(data=st.data())
+def test_update_station_details(engine, world, data):
+    form = data.draw(forms(
+        careful={"name": st.sampled_from(["兴神路社区", "测试社区"]), "person_in_charge": st.sampled_from(["高文明", ""]),
+                 "contact": st.sampled_from(["兴神路社区办公室 0912-1234567 转 8001", "13800138000", ""])},
+        anyhow={"name": typed_text(110), "person_in_charge": typed_text(60),
+                "contact": st.one_of(phones(), typed_text(110))}))
+    run(engine, "update_station_details",
+        lambda session: org.update_station_details(session=session, station_id=world.station_id,
+                                                   actor=Actor("admin", Role.admin), data=StationDetailsUpdate(**form)),
         (Station,))

@@ -1,14 +1,16 @@
 """The station and its units: names are checked like any text a person types, on SQLite and PostgreSQL."""
 
+import json
+
 import pytest
 from sqlmodel import select
 
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
-from station_kit.models import Grid, PartnerUnit, Station, Steward, Team
-from station_kit.models.org import PartnerKind, StewardRole
+from station_kit.models import AuditEvent, Grid, PartnerUnit, Station, Steward, Team
+from station_kit.models.org import PartnerKind, StationDetailsUpdate, StewardRole
 from station_kit.services import org
-from station_kit.services.actor import Actor
+from station_kit.services.actor import Actor, Role
 
 BAD_NAMES = [("单" * 101, "form.too_long"), ("爱心\x00企业", "text.control_characters"),
              ("\u200b", "text.control_characters")]
@@ -27,9 +29,9 @@ def refusal(engine, act, **kwargs) -> list[tuple[str, str]]:
     return [(e.field, e.key) for e in caught.value.errors]
 
 
-def rows(engine, model) -> int:
+def rows(engine, model, **where) -> int:
     with read_session(engine) as session:
-        return len(session.exec(select(model)).all())
+        return len(session.exec(select(model).filter_by(**where)).all())
 
 
 @pytest.mark.parametrize("name, key", BAD_NAMES)
@@ -53,3 +55,62 @@ def test_station_fields_are_checked(engine, name, key):
 def test_a_steward_for_a_grid_that_does_not_exist_is_refused(engine, station):
     assert refusal(engine, org.add_steward, station_id=station.id, grid_id=999, name="王芳",
                    role=StewardRole.volunteer, phone="13800138000") == [("grid_id", "grid.unknown")]
+
+
+ADMIN = Actor("高站长", Role.admin)
+FIXED = StationDetailsUpdate(name="兴神路社区", person_in_charge="高文明", contact="兴神路社区办公室 0912-1234567 转 8001")
+
+
+def update(engine, station_id, data, actor=ADMIN):
+    with write_session(engine) as session:
+        return org.update_station_details(session=session, station_id=station_id, data=data, actor=actor)
+
+
+def station_row(engine, station_id) -> Station:
+    with read_session(engine) as session:
+        return session.get(Station, station_id)
+
+
+def test_an_admin_corrects_the_issuer_details_and_the_log_keeps_old_and_new(engine, station):
+    shown = update(engine, station.id, FIXED)
+    assert (shown.name, shown.person_in_charge, shown.contact) == (
+        "兴神路社区", "高文明", "兴神路社区办公室 0912-1234567 转 8001")
+    row = station_row(engine, station.id)
+    assert (row.name, row.person_in_charge, row.code) == ("兴神路社区", "高文明", "TST")
+    with read_session(engine) as session:
+        [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "station.update")).all()
+    assert event.operator == "高站长" and event.entity_id == station.id
+    assert json.loads(event.detail)["changes"]["name"] == ["测试社区", "兴神路社区"]
+    update(engine, station.id, StationDetailsUpdate(name=" 兴神路社区 ", person_in_charge="高文明",
+                                                    contact=FIXED.contact))
+    assert rows(engine, AuditEvent, action="station.update") == 1  # nothing changed, nothing logged
+
+
+def test_staff_may_not_change_the_station_details(engine, station):
+    with pytest.raises(DomainError) as refused:
+        update(engine, station.id, FIXED, actor=Actor("李经办"))
+    assert refused.value.keys() == ["actor.needs_admin"]
+    assert station_row(engine, station.id).name == "测试社区"
+
+
+# A contact must hold a number someone elsewhere can dial; around it, anything a station writes.
+GOOD_CONTACTS = ["13800138000", "0912-1234567", "（0912）1234567", "０９１２－１２３４５６７", "办公室电话：0912 1234567 分机 12",
+                 ""]
+BAD_CONTACTS = ["请打电话", "123", "1234567", "0912-12", "微信 xsl2022"]
+
+
+def test_bad_details_are_refused_beside_their_field_and_nothing_is_written(engine, station):
+    for contact in GOOD_CONTACTS:
+        assert update(engine, station.id, FIXED.model_copy(update={"contact": contact})).contact == contact
+    for contact in BAD_CONTACTS:
+        with pytest.raises(DomainError) as refused:
+            update(engine, station.id, FIXED.model_copy(update={"contact": contact, "name": "错字社区"}))
+        assert [(e.field, e.key) for e in refused.value.errors] == [("contact", "station_details.contact_invalid")]
+    with pytest.raises(DomainError) as refused:
+        # model_construct: the service checks lengths itself, whoever skipped the form's shape.
+        update(engine, station.id, StationDetailsUpdate.model_construct(
+            name="\u3000", person_in_charge="高\u200b文明", contact="0912-1234567" + "转" * 100))
+    assert [(e.field, e.key) for e in refused.value.errors] == [
+        ("name", "unit.name_required"), ("person_in_charge", "text.control_characters"),
+        ("contact", "form.too_long")]
+    assert station_row(engine, station.id).name == "兴神路社区"

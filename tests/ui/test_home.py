@@ -7,10 +7,10 @@ import logging
 from station_kit import clock
 from station_kit.analytics import HEADLINE_KEYS
 from station_kit.config import PROJECT_ROOT
-from station_kit.db import write_session
+from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.services.actor import Actor, Role
-from station_kit.services.org import create_station
+from station_kit.services.org import create_station, current_station
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import home, registry
 from station_kit.ui.kit import context
@@ -94,3 +94,42 @@ def test_a_failing_database_is_explained_calmly(engine, station, monkeypatch, ca
         app = home.app(engine=engine)
     assert esc(t("error.load_failed")) in all_text(app)
     assert "disk I/O error" not in all_text(app) and "disk I/O error" in caplog.text
+
+
+def acting_as(monkeypatch, actor: Actor) -> None:
+    monkeypatch.setattr(context, "_actor_provider", context._actor_provider)  # restored after the test
+    set_actor_provider(lambda: actor)
+
+
+def test_an_admin_corrects_the_issuer_details_on_home(engine, station, monkeypatch):
+    acting_as(monkeypatch, Actor("高站长", Role.admin))
+    app = home.app(engine=engine)
+    assert find(app, "sk-home-station-name").value == "测试社区"
+    find(app, "sk-home-station-name").value = "兴神路社区"
+    find(app, "sk-home-station-person-in-charge").value = " 高文明 "
+    find(app, "sk-home-station-contact").value = "请打电话"
+    find(app, "sk-home-station-save").click()
+    assert esc(t("station_details.contact_invalid")) in find(app, "sk-home-station-contact-error").value
+    assert "sk-msg-error" in find(app, "sk-home-station-message").value
+    assert find(app, "sk-home-title").value == esc(t("home.title", station="测试社区"))
+    with read_session(engine) as session:
+        assert current_station(session).name == "测试社区"  # nothing written
+
+    find(app, "sk-home-station-contact").value = "兴神路社区办公室 0912-1234567"
+    find(app, "sk-home-station-save").click()
+    assert find(app, "sk-home-station-contact-error").value == ""
+    assert esc(t("station_details.saved")) in find(app, "sk-home-station-message").value
+    assert find(app, "sk-home-title").value == esc(t("home.title", station="兴神路社区"))
+    assert find(app, "sk-home-station-person-in-charge").value == "高文明"
+    with read_session(engine) as session:
+        saved = current_station(session)
+    assert (saved.name, saved.person_in_charge, saved.contact) == ("兴神路社区", "高文明", "兴神路社区办公室 0912-1234567")
+
+
+def test_staff_see_the_issuer_details_and_no_form(engine, station, monkeypatch):
+    acting_as(monkeypatch, Actor("李经办", Role.staff))
+    app = home.app(engine=engine)
+    shown = find(app, "sk-home-station-details").value
+    assert "测试社区" in shown and esc(t("station_details.empty")) in shown
+    assert find_all(app, "sk-home-station-save") == [] and find_all(app, "sk-home-station-name") == []
+    assert esc(t("station_details.ask_admin")) in all_text(app)

@@ -398,3 +398,33 @@ def test_the_service_certificate_is_issued_for_approved_hours_and_offered_as_a_p
     assert issued.number in text and issued.number in widget(app, "certificate-message").value
     widget(app, "cancel").click()
     assert widget(app, "certificate-link").value == ""  # no link left for the next volunteer opened
+
+
+def test_a_certificate_number_is_checked_in_its_own_tab(app, engine, station):
+    from station_kit.services import activities, records
+    from station_kit.services.certificates import issue_service_certificate
+    from station_kit.services.records import Attendance
+    from tests.factories import activity_data
+
+    starts = dt.datetime(2022, 8, 5, 9, tzinfo=clock.CHINA)
+    with write_session(engine) as session:
+        volunteer = register_volunteer(session=session, station_id=station.id, data=volunteer_data(name="张伟"),
+                                       actor=Actor("t"))
+        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+                                             data=activity_data(starts_at=starts, hours=3)).id
+        [record] = records.record_attendance(session=session, activity_id=activity, actor=Actor("t"),
+                                             entries=[Attendance(volunteer.id, 150)],
+                                             entered_at=starts + dt.timedelta(hours=4))
+        records.approve_records(session=session, record_ids=[record.id], actor=Actor("t"))
+        number = issue_service_certificate(session=session, volunteer_id=volunteer.id,
+                                           actor=Actor("李经办")).certificate_number
+    widget(app, "check-number").value = f" {number.lower()} "  # Enter in the box checks
+    shown = widget(app, "check-result").value
+    assert esc(t("certificate_check.found", number=number)) in widget(app, "check-message").value
+    assert "张**" in shown and "张伟" not in shown and "2.5" in shown and "李经办" in shown
+    widget(app, "check-number").value = "TST-ZM-1999-99999"
+    assert esc(t("certificate_check.unknown", number="TST-ZM-1999-99999")) in widget(app, "check-message").value
+    assert widget(app, "check-result").value == ""
+    widget(app, "check-number").value = "证明一号"
+    widget(app, "check").click()
+    assert esc(t("certificate_check.number_format")) in beside(app, "check-number")

@@ -16,6 +16,7 @@ from station_kit.privacy import mask_id_number, mask_phone
 from station_kit.validation import (
     REGION_UNVERIFIED,
     check_clock,
+    check_contact,
     check_credit_code,
     check_minutes,
     check_other_id,
@@ -80,6 +81,16 @@ def test_phone(raw):
         # or letters read as a keypad: 138OO138OOO is not 13866138666).
         typed = "".join(str(unicodedata.digit(c)) for c in raw if unicodedata.digit(c, None) is not None)
         assert typed.endswith(phone)
+
+
+@FUZZ
+@given(st.one_of(phones(), typed_text(), st.tuples(typed_text(), phones()).map("".join)))
+def test_contact(raw):
+    """A station's 联系方式 is kept as typed once it holds a dialable number; else refused on its field."""
+    text = check("clean_text", lambda: clean_text(raw, field="contact", max_length=100))
+    if text:
+        contact = check("check_contact", lambda: check_contact(text))
+        assert contact is None or contact == text
 
 
 @FUZZ

@@ -1,7 +1,8 @@
 # 志愿者
 """The volunteers app: register, search and edit, find and merge duplicates (DESIGN.md §6).
 
-``app()`` returns the whole app as one widget: a link home and three tabs.
+``app()`` returns the whole app as one widget: a link home and four tabs, the last 证明查验
+(checking a certificate number someone was shown).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from station_kit.i18n import t
 from station_kit.services.org import station_choices
 from station_kit.ui.kit.context import AppContext, station_app
 from station_kit.ui.kit.layout import page
+from station_kit.ui.volunteers.check import CheckTab
 from station_kit.ui.volunteers.duplicates import DuplicatesTab
 from station_kit.ui.volunteers.fields import APP, Context
 from station_kit.ui.volunteers.register import RegisterTab
@@ -29,9 +31,10 @@ def app(engine: Engine | None = None) -> widgets.Widget:
 def _build(app: AppContext, session) -> widgets.Widget:
     context = Context(app.engine, app.station, app.actor, station_choices(session=session, station_id=app.station_id))
     register, search, duplicates = RegisterTab(context), SearchTab(context), DuplicatesTab(context)
-    tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget],
+    check = CheckTab(context)
+    tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget, check.widget],
                        titles=[t("volunteers.tab_register"), t("volunteers.tab_search"),
-                               t("volunteers.tab_duplicates")])
+                               t("volunteers.tab_duplicates"), t("certificate_check.tab")])
     tabs.add_class(f"sk-{APP}-tabs")
 
     def on_tab(change) -> None:
