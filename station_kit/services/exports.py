@@ -11,15 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func
 from sqlmodel import Session, select
 
 from station_kit import clock
 from station_kit.errors import DomainError
+from station_kit.frames import monthly_figures
 from station_kit.i18n import t
 from station_kit.io.sheets import Column, csv_bytes, xlsx_bytes
 from station_kit.models import Activity, ServiceRecord, Volunteer
-from station_kit.models.work import ActivityStatus, RecordStatus
 from station_kit.rules.hours import hours
 from station_kit.services.volunteers import to_public
 
@@ -103,36 +102,31 @@ def _shift(month: str, months: int) -> str:
     return f"{year:04d}-{number + 1:02d}"
 
 
-_MONTH_FIGURES = ("approved_hours", "activities", "records", "volunteers_served", "beneficiaries",
-                  "new_volunteers")
+# Each figure of the report, and the column of analytics.monthly_figures it is.
+_MONTH_FIGURES = {"approved_hours": "hours", "activities": "activities", "records": "records",
+                  "volunteers_served": "volunteers", "beneficiaries": "beneficiaries",
+                  "new_volunteers": "new_volunteers"}
 
 
 def month_sheet(*, session: Session, station_id: int, month: str) -> Sheet:
     """The monthly report for the street: each figure this month, the month before, and the same
-    month a year earlier, each counted by SQL over that month's rows: approved hours only, and
-    activities held or planned (not cancelled), as the tally counts them."""
+    month a year earlier, as analytics.monthly_figures counts them (so the 月度报告 notebook and this
+    file agree): approved hours only, activities held or planned (not cancelled), and new volunteers
+    not merged away as duplicates."""
+    month = month_bounds(month)[0].strftime("%Y-%m")  # refuses what is not a month; 2024-3 is 2024-03
     months = (month, _shift(month, -1), _shift(month, -12))
-    figures = [_month_figures(session, station_id, each) for each in months]
+    frame = monthly_figures(session.get_bind(), station_id, first_month=months[2], last_month=month)
+    found = frame.set_index("month")
+    figures = [{key: found.at[each, column] if each in found.index else 0 for key, column in _MONTH_FIGURES.items()}
+               for each in months]
     columns = (Column(t("exports.month.figure")),
                *(Column(t(f"exports.month.{key}", month=each)) for key, each in
                  zip(("this_month", "month_before", "year_before"), months)))
-    rows = [(t(f"exports.month.figures.{key}"), *(figure[key] for figure in figures)) for key in _MONTH_FIGURES]
+    rows = [(t(f"exports.month.figures.{key}"), *(_plain(figure[key]) for figure in figures))
+            for key in _MONTH_FIGURES]
     return Sheet(t("exports.month_title", month=month), columns, rows)
 
 
-def _month_figures(session: Session, station_id: int, month: str) -> dict:
-    since, until = month_bounds(month)
-    approved = ((ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
-                & (ServiceRecord.started_at >= since) & (ServiceRecord.started_at < until))
-    minutes, records, served = session.exec(select(
-        func.coalesce(func.sum(ServiceRecord.minutes), 0), func.count(ServiceRecord.id),
-        func.count(distinct(ServiceRecord.volunteer_id))).where(approved)).one()
-    held = ((Activity.station_id == station_id) & (Activity.starts_at >= since) & (Activity.starts_at < until)
-            & (Activity.status != ActivityStatus.cancelled))
-    activities, beneficiaries = session.exec(select(
-        func.count(Activity.id), func.coalesce(func.sum(Activity.beneficiaries), 0)).where(held)).one()
-    new_volunteers = session.exec(select(func.count(Volunteer.id)).where(
-        Volunteer.station_id == station_id, Volunteer.registered_at >= since,
-        Volunteer.registered_at < until)).one()
-    return {"approved_hours": hours(minutes), "activities": activities, "records": records,
-            "volunteers_served": served, "beneficiaries": beneficiaries, "new_volunteers": new_volunteers}
+def _plain(value):
+    """A pandas number as the plain int or float a sheet cell takes."""
+    return value.item() if hasattr(value, "item") else value
