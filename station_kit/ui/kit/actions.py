@@ -17,10 +17,14 @@ from station_kit.ui.kit.theme import LABEL_WIDTH
 _log = logging.getLogger("station_kit.ui")
 
 # A click that reaches the kernel this soon after the previous run of the same button finished,
-# with no input changed in between, is the second half of a double click: either it was queued
-# while the first ran (the kernel handles messages one at a time, so disabling the button cannot
-# stop it) or it came after a quick run, before the button looked disabled.
+# with no input changed and no other button run in between, is the second half of a double click:
+# either it was queued while the first ran (the kernel handles messages one at a time, so disabling
+# the button cannot stop it) or it came after a quick run, before the button looked disabled.
 CLICK_SETTLE_SECONDS = 0.8
+# How many guarded actions this kernel (one page) has run. A click after another button ran is
+# deliberate however soon it comes: 确定 refused for an open objection, the objection upheld, then
+# 确定 again at once, must be heard.
+_runs = [0]
 
 
 class Message:
@@ -67,10 +71,11 @@ def on_click(button: widgets.Button, action: Callable[[], None], message: Messag
     """Make ``button`` run ``action`` once per deliberate click, guarded, disabled while it runs.
 
     A click is deliberate if it comes ``CLICK_SETTLE_SECONDS`` after the last run, or if one of
-    ``inputs`` changed since (a person who fixed a field and clicks again at once is heard).
+    ``inputs`` changed since (a person who fixed a field and clicks again at once is heard), or if
+    another button of the page ran since.
     Returns ``watch``, which adds an input made later (a list of tick boxes built after a search).
     """
-    state = {"finished": float("-inf"), "changed": False}
+    state = {"finished": float("-inf"), "changed": False, "runs": 0}
 
     def mark_changed(_change) -> None:
         state["changed"] = True
@@ -85,14 +90,16 @@ def on_click(button: widgets.Button, action: Callable[[], None], message: Messag
 
     def handle(_button: widgets.Button) -> None:
         settling = time.monotonic() - state["finished"] < CLICK_SETTLE_SECONDS
-        if button.disabled or (settling and not state["changed"]):
+        others_ran = _runs[0] != state["runs"]
+        if button.disabled or (settling and not state["changed"] and not others_ran):
             return
         button.disabled = True
         try:
             run_guarded(action, message)
         finally:
             button.disabled = False
-            state["finished"], state["changed"] = time.monotonic(), False
+            _runs[0] += 1
+            state["finished"], state["changed"], state["runs"] = time.monotonic(), False, _runs[0]
 
     button.on_click(handle)
     return watch
