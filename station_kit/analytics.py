@@ -50,7 +50,9 @@ from station_kit.models import (
 )
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import ActivityStatus, RecordStatus
+from station_kit.rules.calendar import china_month_sql
 from station_kit.rules.hours import hours
+from station_kit.rules.sla import case_late_sql
 from station_kit.rules.stars import star_thresholds_minutes
 
 # The order in which headline figures are shown on 首页 and printed by `station-kit tally`.
@@ -179,20 +181,13 @@ def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
     return frame
 
 
-def _local_month(session: Session, column):
-    """'YYYY-MM' of a stored UTC timestamp, in China time, computed by the database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
-
-
 def _approved(station_id: int):
     return (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
 
 
 def hours_by_month(session: Session, station_id: int) -> pd.DataFrame:
     """Approved hours per month (China time), oldest first: columns month, hours."""
-    month = _local_month(session, ServiceRecord.started_at).label("month")
+    month = china_month_sql(session.get_bind(), ServiceRecord.started_at).label("month")
     rows = session.exec(select(month, func.sum(ServiceRecord.minutes)).where(_approved(station_id))
                         .group_by(month).order_by(month)).all()
     return pd.DataFrame([(m, hours(v)) for m, v in rows], columns=["month", "hours"])
@@ -219,7 +214,7 @@ def hours_by_category(session: Session, station_id: int) -> pd.DataFrame:
 
 
 def latest_month_with_hours(session: Session, station_id: int) -> str | None:
-    month = _local_month(session, ServiceRecord.started_at)
+    month = china_month_sql(session.get_bind(), ServiceRecord.started_at)
     return session.exec(select(func.max(month)).where(_approved(station_id))).one()
 
 
@@ -229,7 +224,7 @@ def top_volunteers(session: Session, station_id: int, month: str, limit: int = 1
     rows = session.exec(
         select(Volunteer.number, Volunteer.name, total)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-        .where(_approved(station_id), _local_month(session, ServiceRecord.started_at) == month)
+        .where(_approved(station_id), china_month_sql(session.get_bind(), ServiceRecord.started_at) == month)
         .group_by(Volunteer.id, Volunteer.number, Volunteer.name)
         .order_by(total.desc(), Volunteer.number).limit(limit)
     ).all()
@@ -274,9 +269,7 @@ def case_figures(session: Session, station_id: int, now=None) -> dict:
     now = now or clock.now()
     open_ = GridCase.status.in_((CaseStatus.received, CaseStatus.accepted, CaseStatus.whistled,
                                  CaseStatus.reported))
-    late = ((GridCase.accepted_at.is_(None) & (GridCase.accept_due_at < now))
-            | (GridCase.reported_at.is_(None) & (GridCase.report_due_at < now))
-            | (GridCase.resolve_due_at < now))
+    late = case_late_sql(GridCase, now)
     counts = session.exec(select(func.count(case((open_, 1))), func.count(case((open_ & late, 1))))
                           .where(GridCase.station_id == station_id)).one()
     rates = case_rates(session, station_id, by_grid=False, by_month=False)
@@ -305,7 +298,7 @@ def case_rates(session: Session, station_id: int, *, by_grid: bool = True, by_mo
     if by_grid:
         keys.append(Grid.name.label("grid"))
     if by_month:
-        keys.append(_local_month(session, GridCase.received_at).label("month"))
+        keys.append(china_month_sql(session.get_bind(), GridCase.received_at).label("month"))
     received = func.count()
     responded = func.count(case((GridCase.accepted_at <= GridCase.accept_due_at, 1)))
     resolved = func.count(GridCase.resolved_at)

@@ -79,7 +79,7 @@ def cmd_station(args: argparse.Namespace) -> int:
             except ValidationError as error:
                 raise DomainError.from_validation(error) from None
             details = update_station_details(session=session, station_id=station.id, data=data,
-                                             actor=actor_from_environment())
+                                             actor=actor_from_environment().within(station.id))
         lines = [f"{t('station_details.' + name)}{t('documents.colon')}"
                  f"{getattr(details, name) or t('station_details.empty')}"
                  for name in ("name", "person_in_charge", "contact")]
@@ -143,7 +143,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
     station_id = _station_id(engine)
     if station_id is None:
         return 1
-    actor = actor_from_environment()
+    actor = actor_from_environment().within(station_id)
     with write_session(engine) as session:
         if args.step == "run":
             award_round = awards.run_award_round(session=session, station_id=station_id, level=args.level,
@@ -188,7 +188,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
             return 1
         volunteer_id = find_volunteer(session=session, station_id=station.id, who=args.volunteer)
         certificate = issue_service_certificate(session=session, volunteer_id=volunteer_id,
-                                                actor=actor_from_environment(),
+                                                actor=actor_from_environment().within(station.id),
                                                 period_from=args.period_from, period_until=args.period_until)
         try:
             args.out.write_bytes(service_certificate_pdf(certificate))
@@ -231,7 +231,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             with write_session(engine) as session:
                 result = import_file(session=session, station_id=station_id, kind=args.kind, content=content,
-                                     filename=path.name, actor=actor_from_environment(),
+                                     filename=path.name, actor=actor_from_environment().within(station_id),
                                      consent_on_file=args.consent_on_file)
             print(t("imports.done", added=result.added, skipped=result.skipped))
             return 0

@@ -12,33 +12,27 @@ from station_kit import clock
 from station_kit.frames.tables import COLUMNS, _read, _shape, _time, _where_station
 from station_kit.models import Grid, GridCase, Request, RequestClaim, Station
 from station_kit.models.community import ClaimStatus
-
-# (step, when it was done, its deadline): the deadlines a case meets or misses.
-DEADLINES = (("accept", "accepted_at", "accept_due_at"), ("report", "reported_at", "report_due_at"),
-             ("resolve", "resolved_at", "resolve_due_at"))
+from station_kit.rules.sla import CASE_STEPS, step_on_time_sql
 
 
 def grid_cases(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
     """One row per grid case: grid, kind, channel, status, the time of each step and its deadline (China
     time), and for each deadline whether it was met: True or False once decided (done, or late while
-    still to do), missing while the step is still to come and not yet late, or never due."""
+    still to do), missing while the step is still to come and not yet late, or never due — by the one
+    rule of lateness (rules.sla), computed by the database."""
+    now = clock.now()
+    on_time = [step_on_time_sql(getattr(GridCase, done), getattr(GridCase, due), now).label(f"{step}_on_time")
+               for step, done, due in CASE_STEPS]
     statement = (
         select(Station.code.label("station"), GridCase.id.label("case_id"), Grid.name.label("grid"),
                GridCase.kind.label("case_kind"), GridCase.channel, GridCase.status.label("case_status"),
                GridCase.is_complex, GridCase.rating, _time(GridCase.received_at), _time(GridCase.accepted_at),
                _time(GridCase.whistled_at), _time(GridCase.reported_at), _time(GridCase.resolved_at),
                _time(GridCase.rated_at), _time(GridCase.accept_due_at), _time(GridCase.report_due_at),
-               _time(GridCase.resolve_due_at))
+               _time(GridCase.resolve_due_at), *on_time)
         .join(Station, Station.id == GridCase.station_id).join(Grid, Grid.id == GridCase.grid_id)
         .order_by(GridCase.station_id, GridCase.id))
-    columns = COLUMNS["grid_cases"]
-    frame = _shape(_read(_where_station(statement, GridCase, station_id), engine), columns, None)
-    now = pd.Timestamp(clock.now())
-    for step, done, due in DEADLINES:
-        late = frame[done].fillna(now) > frame[due]
-        decided = (frame[done].notna() | late) & frame[due].notna()
-        frame[f"{step}_on_time"] = (~late).astype("boolean").where(decided, pd.NA)
-    return _shape(frame, columns, headers)
+    return _shape(_read(_where_station(statement, GridCase, station_id), engine), COLUMNS["grid_cases"], headers)
 
 
 def requests(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:

@@ -12,12 +12,13 @@ registered, signed up for an activity, or having records still pending does not 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import distinct, func, literal_column
+from sqlalchemy import distinct, func
 from sqlmodel import select
 
 from station_kit.frames.tables import TEXT, _category, _engine, _read, _shape, _star_level
 from station_kit.models import Activity, Post, Project, ServiceRecord, Squad, Station, Team, Volunteer
 from station_kit.models.work import ActivityStatus, RecordStatus
+from station_kit.rules.calendar import china_month_sql
 from station_kit.rules.hours import hours
 
 # hours are rounded per group; minutes add up exactly when groups are summed again.
@@ -35,15 +36,6 @@ KEY_DTYPES = {"month": TEXT, "post": TEXT, "project": TEXT, "team": TEXT, "squad
               "category": _category("category"), "hall": _category("hall")}
 
 
-def month_of(engine, column):
-    """'YYYY-MM' of a stored (UTC) timestamp in China time, computed by the database. The constants
-    are literals, not parameters, so the database sees one expression in SELECT, WHERE and GROUP BY
-    and computes it once a row."""
-    if engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone(literal_column("'Asia/Shanghai'"), column), literal_column("'YYYY-MM'"))
-    return func.strftime(literal_column("'%Y-%m'"), column, literal_column("'+8 hours'"))
-
-
 def _within(statement, month, first_month, last_month):
     if first_month:
         statement = statement.where(month >= first_month)
@@ -56,7 +48,7 @@ def _grouping(engine, by: str, table):
     """The column ``by`` names and the joins it needs, for records (``table`` ServiceRecord) or
     activities (``table`` Activity)."""
     if by == "month":
-        return month_of(engine, table.started_at if table is ServiceRecord else table.starts_at), []
+        return china_month_sql(engine, table.started_at if table is ServiceRecord else table.starts_at), []
     if by in ("category", "hall"):
         return getattr(Activity, by), []
     if by == "post":
@@ -91,7 +83,7 @@ def hours_by(by: str, engine=None, station_id: int | None = None, *, first_month
         statement = statement.where(key.is_not(None))
     if station_id is not None:
         statement = statement.where(ServiceRecord.station_id == station_id)
-    statement = _within(statement, month_of(engine, ServiceRecord.started_at), first_month, last_month)
+    statement = _within(statement, china_month_sql(engine, ServiceRecord.started_at), first_month, last_month)
     order = key if by == "month" else minutes.desc()
     statement = statement.group_by(Station.code, key).order_by(Station.code, order, key)
     frame = _read(statement, engine)
@@ -114,7 +106,7 @@ def activities_by(by: str, engine=None, station_id: int | None = None, *, first_
     statement = statement.where(Activity.status != ActivityStatus.cancelled, key.is_not(None))
     if station_id is not None:
         statement = statement.where(Activity.station_id == station_id)
-    statement = _within(statement, month_of(engine, Activity.starts_at), first_month, last_month)
+    statement = _within(statement, china_month_sql(engine, Activity.starts_at), first_month, last_month)
     order = key if by == "month" else count.desc()
     statement = statement.group_by(Station.code, key).order_by(Station.code, order, key)
     columns = {"station": TEXT, by: KEY_DTYPES[by], **ROLLUP_COLUMNS["activities_by"]}
@@ -129,7 +121,7 @@ def monthly_figures(engine=None, station_id: int | None = None, *, first_month: 
     months = dict(first_month=first_month, last_month=last_month)
     served = hours_by("month", engine, station_id, **months)
     held = activities_by("month", engine, station_id, **months)
-    registered = month_of(engine, Volunteer.registered_at)
+    registered = china_month_sql(engine, Volunteer.registered_at)
     statement = (select(Station.code.label("station"), registered.label("month"),
                         func.count().label("new_volunteers"))
                  .join(Station, Station.id == Volunteer.station_id).where(Volunteer.active))
@@ -144,7 +136,7 @@ def monthly_figures(engine=None, station_id: int | None = None, *, first_month: 
 
 def _volunteer_months(engine, station_id):
     """Approved minutes per station, volunteer (active ones) and month in which they served."""
-    month = month_of(engine, ServiceRecord.started_at)
+    month = china_month_sql(engine, ServiceRecord.started_at)
     statement = (select(Station.code.label("station"), ServiceRecord.volunteer_id, month.label("month"),
                         func.sum(ServiceRecord.minutes).label("minutes"))
                  .join(Station, Station.id == ServiceRecord.station_id)
@@ -180,7 +172,7 @@ def retention(engine=None, station_id: int | None = None, *, headers: str | None
     ``months_after`` is 0 for the registration month itself."""
     engine = _engine(engine)
     per_month = _volunteer_months(engine, station_id)
-    cohort = month_of(engine, Volunteer.registered_at)
+    cohort = china_month_sql(engine, Volunteer.registered_at)
     active = (select(per_month.c.station, cohort.label("cohort"), per_month.c.month,
                      func.count().label("active"))
               .join(Volunteer, Volunteer.id == per_month.c.volunteer_id)

@@ -1,4 +1,5 @@
-"""China's working days, with 调休 (weekend days worked in exchange for a longer holiday)."""
+"""China's calendar: working days, with 调休 (weekend days worked in exchange for a longer holiday),
+and the month a moment counts in (China time, whatever the server's zone)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,24 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from sqlalchemy import func, literal_column
 
+from station_kit import clock
 from station_kit.rules import load_rules
+
+
+def china_month(moment: dt.datetime) -> str:
+    """'YYYY-MM' of a moment in China time: the month a record, an activity or a case counts in."""
+    return f"{clock.local(moment):%Y-%m}"
+
+
+def china_month_sql(bind, column):
+    """``china_month`` of a stored (UTC) timestamp column, computed by the database ``bind`` (an engine
+    or connection). China keeps UTC+8 all year. The constants are literals, not parameters, so the
+    database sees one expression in SELECT, WHERE and GROUP BY and computes it once a row."""
+    if bind.dialect.name == "postgresql":
+        return func.to_char(func.timezone(literal_column("'Asia/Shanghai'"), column), literal_column("'YYYY-MM'"))
+    return func.strftime(literal_column("'%Y-%m'"), column, literal_column("'+8 hours'"))
 
 
 @lru_cache(maxsize=64)

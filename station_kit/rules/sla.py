@@ -1,12 +1,18 @@
-"""Deadlines of grid cases from data/sla.toml (sources cited there).
+"""Deadlines of grid cases from data/sla.toml (sources cited there), and when a step is late.
 
 Accepting and a department's report are measured in clock time; resolving in working days (China's
 calendar with 调休), counted from the day after receipt and ending when the last of them ends.
+
+"Late" is written once, here, as a Python predicate (the 民呼我应 list) and as the SQL expression built
+from the same definition (the tally, 实时数据, the grid_cases frame); a property test holds the two
+together on random cases.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from sqlalchemy import and_, case, false, func, literal, or_, true
 
 from station_kit import clock
 from station_kit.rules import load_rules
@@ -44,3 +50,38 @@ def resolve_due(received_at: dt.datetime, *, is_complex: bool) -> dt.datetime:
 
 def satisfied_from_rating() -> int:
     return int(sla_rules()["satisfied_from_rating"])
+
+
+# The steps of a grid case: each with the column that records when it was done and its deadline.
+CASE_STEPS = (("accept", "accepted_at", "accept_due_at"), ("report", "reported_at", "report_due_at"),
+              ("resolve", "resolved_at", "resolve_due_at"))
+
+
+def step_late(done_at: dt.datetime | None, due_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """A step is late when its deadline passed before it was done, or passes while it is still to do.
+    A step done late stays late (the ledger counts it late); a step with no deadline (no department
+    whistled) is never late."""
+    return due_at is not None and (done_at or now) > due_at
+
+
+def late_steps(case_row, now: dt.datetime) -> list[str]:
+    """The late steps of one case, in the order they happen."""
+    return [step for step, done, due in CASE_STEPS if step_late(getattr(case_row, done), getattr(case_row, due), now)]
+
+
+def step_late_sql(done, due, now: dt.datetime):
+    """``step_late`` as SQL over a case's columns. ``now`` is bound as the column's own type, which
+    stores moments in UTC (a bare parameter would compare China time with UTC on SQLite)."""
+    return and_(due.is_not(None), func.coalesce(done, literal(now, done.type)) > due)
+
+
+def case_late_sql(model, now: dt.datetime):
+    """A case with any late step, as SQL: what the tally counts as 超时."""
+    return or_(*(step_late_sql(getattr(model, done), getattr(model, due), now) for _, done, due in CASE_STEPS))
+
+
+def step_on_time_sql(done, due, now: dt.datetime):
+    """Whether a step met its deadline, as SQL: false once late, true once done in time, NULL while it
+    is still to come and not yet late, or never due."""
+    return case((due.is_(None), None), (step_late_sql(done, due, now), false()), (done.is_not(None), true()),
+                else_=None)

@@ -23,6 +23,7 @@ from station_kit.models import (
 from station_kit.models.work import ActivityBase, ActivityPublic, ActivityStatus
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
+from station_kit.services.scope import is_id, load
 from station_kit.services.workflow import Workflow, transition
 from station_kit.validation import clean_texts
 
@@ -40,7 +41,7 @@ _REQUIRED_TEXT = {"title": "activity.title_required"}
 
 def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, actor: Actor) -> Activity:
     """Plan one activity, or raise DomainError naming every wrong field; nothing is written then."""
-    actor.require()
+    actor.require(station_id=station_id)
     data = _check(session, station_id, data)
     activity = _add(session, station_id, data, series_id=None)
     log_event(session, actor=actor, action="activity.plan", entity="activity",
@@ -54,7 +55,7 @@ def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreat
 
     Occurrences are created once, as ordinary activities, so each keeps its own records; if any
     occurrence's room is taken, none is created."""
-    actor.require()
+    actor.require(station_id=station_id)
     first = clock.local(data.starts_at).date()
     if until < first:
         raise DomainError.on("until", "series.until_before_start")
@@ -81,9 +82,8 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, act
     """Change the occurrences still to come (planned, starting after now); past ones and their
     records are never rewritten. Returns how many occurrences changed."""
     actor.require()
-    series = session.get(ActivitySeries, series_id)
-    if series is None:
-        raise DomainError.on("series", "series.not_found")
+    series = load(session, ActivitySeries, series_id, actor=actor, field="series", missing="series.not_found",
+                  lock=True)
     upcoming = session.exec(select(Activity).where(
         Activity.series_id == series_id, Activity.status == ActivityStatus.planned,
         Activity.starts_at > clock.now()).order_by(Activity.starts_at)).all()
@@ -120,21 +120,23 @@ def set_activity_status(*, session: Session, activity_id: int, status: ActivityS
                         actor: Actor) -> Activity:
     """Move an activity to ``status`` by the one action of ACTIVITY_FLOW that leads there (transition()
     checks the actor's role)."""
-    activity = get_activity(session, activity_id)
+    activity = get_activity(session, activity_id, actor=actor, lock=True)
     transition(session=session, workflow=ACTIVITY_FLOW, row=activity, actor=actor,
                action=ACTIVITY_FLOW.action_to(activity.status, status))
     return activity
 
 
-def get_activity(session: Session, activity_id: int) -> Activity:
-    activity = session.get(Activity, activity_id)
-    if activity is None:
-        raise DomainError.on("activity", "activity.not_found")
-    return activity
+def get_activity(session: Session, activity_id: int, *, actor: Actor, lock: bool = False) -> Activity:
+    """The activity, of a station the actor works for, or a DomainError."""
+    return load(session, Activity, activity_id, actor=actor, field="activity", missing="activity.not_found",
+                lock=lock)
 
 
 def activity_public(*, session: Session, activity_id: int) -> ActivityPublic:
-    return ActivityPublic.model_validate(get_activity(session, activity_id), from_attributes=True)
+    activity = session.get(Activity, activity_id) if is_id(activity_id) else None
+    if activity is None:
+        raise DomainError.on("activity", "activity.not_found")
+    return ActivityPublic.model_validate(activity, from_attributes=True)
 
 
 def list_activities(*, session: Session, station_id: int, start: dt.datetime | None = None,

@@ -1,14 +1,17 @@
 """Who is working (DESIGN.md §5, §10): every service that writes takes an Actor and checks what its
-role may do itself, so a refusal holds whichever app, notebook or command calls it.
+role may do, and for which station, itself, so a refusal holds whichever app, notebook or command
+calls it.
 
-On one station PC the Actor comes from the settings of the server (STATION_KIT_OPERATOR and
-STATION_KIT_ROLE). Under JupyterHub each signed-in person has a server of their own, started with
-their hub name and their group's role; ``station_kit.ui.kit.context.current_actor`` reads them
-per person, and a host may install a provider of its own.
+An Actor names the person, their role and the stations they work for. On one station PC the name
+and role come from the server's settings (STATION_KIT_OPERATOR and STATION_KIT_ROLE) and the station
+is the one the install serves: the ui kit, the CLI and the demo each narrow the Actor to it in one
+place (``within``). Under JupyterHub each signed-in person has a server of their own, started with
+their hub name and their group's role; a host may install a provider of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,19 +31,41 @@ _COUNTS_AS = {Role.staff: {Role.staff, Role.admin}, Role.admin: {Role.admin}}
 
 @dataclass(frozen=True)
 class Actor:
+    """A person at work. ``stations`` are the ids of the stations they work for; None means every
+    station of the database — the owner of a one-station PC before the ui kit or the CLI narrows
+    them to the station they serve, the demo builder, and migrations."""
+
     name: str
     role: Role = Role.staff
+    stations: frozenset[int] | None = None
 
-    def require(self, role: Role = Role.staff) -> None:
+    def require(self, role: Role = Role.staff, *, station_id: int | None = None) -> None:
         # ``role`` is staff or admin: what an analyst may do (read) needs no check.
-        """Refuse, with a message, unless this actor's role may do what ``role`` may."""
+        """Refuse, with a message, unless this actor's role may do what ``role`` may, and (when a
+        station is named) unless they work for that station."""
         if self.role not in _COUNTS_AS[role]:
             raise DomainError.on("actor", f"actor.needs_{role}", name=self.name)
+        if station_id is not None:
+            self.require_station(station_id)
+
+    def works_for(self, station_id: int) -> bool:
+        return self.stations is None or station_id in self.stations
+
+    def require_station(self, station_id: int, *, field: str = "station") -> None:
+        """Refuse a row or a form of a station this actor does not work for."""
+        if not self.works_for(station_id):
+            raise DomainError.on(field, "scope.other_station")
+
+    def within(self, station_id: int) -> Actor:
+        """This actor working for one of their stations: what an app or a command of that station acts as."""
+        self.require_station(station_id)
+        return dataclasses.replace(self, stations=frozenset({station_id}))
 
 
 def actor_from_environment() -> Actor:
     """Who works in this process: the hub user when JupyterHub started it (each signed-in person has
-    a server of their own, started with their group's STATION_KIT_ROLE), else the settings."""
+    a server of their own, started with their group's STATION_KIT_ROLE), else the settings. The
+    caller narrows it to the station it serves (``within``)."""
     from station_kit.config import get_settings
 
     settings = get_settings()

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from station_kit import clock
-from station_kit.db import insert_unique, lock_rows
+from station_kit.db import insert_unique
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.io.documents import AwardCertificate, AwardNotice, NoticeEntry
@@ -42,6 +42,7 @@ from station_kit.rules.hours import hours_text
 from station_kit.services import award_scoring
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
+from station_kit.services.scope import is_id, load
 from station_kit.services.workflow import Workflow, transition
 from station_kit.validation import clean_text, column_length
 
@@ -58,13 +59,13 @@ OBJECTION_FLOW = Workflow("award_objection", {
 def run_award_round(*, session: Session, station_id: int, level: str, period: str, actor: Actor) -> AwardRound:
     """Compute (or re-compute) the draft round of ``level`` for ``period``: every candidate ranked,
     the first ``quota`` eligible ones winners. A round already in 公示 or final is refused."""
-    actor.require()
+    actor.require(station_id=station_id)
     rules = award_rules()
     level_rules = rules.level(level)
     span = parse_period(level, period)
     award_round = _round_at(session, station_id, level, span.name)
     if award_round is not None:
-        award_round = _locked_round(session, award_round.id)
+        award_round = _locked_round(session, award_round.id, actor)
     if award_round is not None and award_round.status != RoundStatus.draft:
         raise DomainError.on("period", "awards.round_not_draft", period=span.name,
                              status=ROUND_FLOW.state_label(award_round.status))
@@ -111,7 +112,7 @@ def run_award_round(*, session: Session, station_id: int, level: str, period: st
 
 def publish_round(*, session: Session, round_id: int, actor: Actor) -> AwardRound:
     """Start 公示: from today to the rules' number of working days on. The period must be over."""
-    award_round = _locked_round(session, round_id)
+    award_round = _locked_round(session, round_id, actor)
     ROUND_FLOW.target(award_round.status, "publish")
     actor.require(ROUND_FLOW.roles.get("publish", Role.staff))
     today = clock.today()
@@ -131,12 +132,12 @@ def lodge_objection(*, session: Session, round_id: int, entry_id: int, objector:
                     actor: Actor) -> AwardObjection:
     """Record an objection against a winning entry, while the round is in 公示."""
     actor.require()
-    award_round = _locked_round(session, round_id)
+    award_round = _locked_round(session, round_id, actor)
     if award_round.status != RoundStatus.publicity:
         raise DomainError.on("entry", "awards.objection_outside_publicity")
     if clock.today() > award_round.publicity_ends_on:
         raise DomainError.on("entry", "awards.publicity_over", day=award_round.publicity_ends_on.isoformat())
-    entry = session.get(AwardEntry, entry_id)
+    entry = session.get(AwardEntry, entry_id) if is_id(entry_id) else None
     if entry is None or entry.round_id != round_id or not entry.winner:
         raise DomainError.on("entry", "awards.objection_needs_winner")
     objector = clean_text(objector, field="objector", max_length=column_length(AwardObjection, "objector"),
@@ -158,10 +159,9 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
     """Uphold (the entry is removed, the next eligible candidate promoted) or dismiss an objection,
     with a written reason."""
     actor.require()
-    objection = session.get(AwardObjection, objection_id)
-    if objection is None:
-        raise DomainError.on("objection", "awards.objection_not_found")
-    award_round = _locked_round(session, objection.round_id)
+    objection = load(session, AwardObjection, objection_id, actor=actor, field="objection",
+                     missing="awards.objection_not_found")
+    award_round = _locked_round(session, objection.round_id, actor)
     session.refresh(objection)  # as it is now that the round is held
     if award_round.status != RoundStatus.publicity:
         raise DomainError.on("objection", "awards.objection_outside_publicity")
@@ -191,7 +191,7 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
 
 def finalize_round(*, session: Session, round_id: int, actor: Actor) -> AwardRound:
     """Make a round final: an admin, every objection resolved, the publicity period over."""
-    award_round = _locked_round(session, round_id)
+    award_round = _locked_round(session, round_id, actor)
     ROUND_FLOW.target(award_round.status, "finalize")
     actor.require(ROUND_FLOW.roles["finalize"])
     open_objections = _count_objections(session, round_id, ObjectionStatus.open)
@@ -354,10 +354,11 @@ def _round(session: Session, round_id: int) -> AwardRound:
     return award_round
 
 
-def _locked_round(session: Session, round_id: int) -> AwardRound:
-    """The round, held until the transaction ends so two people cannot move it at once."""
-    lock_rows(session, AwardRound, [round_id])
-    award_round = _round(session, round_id)
+def _locked_round(session: Session, round_id: int, actor: Actor) -> AwardRound:
+    """The round, of a station the actor works for, held until the transaction ends so two people
+    cannot move it at once."""
+    award_round = load(session, AwardRound, round_id, actor=actor, field="round", missing="awards.round_not_found",
+                       lock=True)
     session.refresh(award_round)
     return award_round
 

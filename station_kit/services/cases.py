@@ -13,14 +13,14 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from station_kit import clock
-from station_kit.db import lock_rows
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Department, Grid, GridCase, Resident, Steward
 from station_kit.models.community import CaseStatus, GridCaseCreate, GridCasePublic
 from station_kit.privacy import short_name
-from station_kit.rules.sla import accept_due, report_due, resolve_due
+from station_kit.rules.sla import accept_due, late_steps, report_due, resolve_due
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
+from station_kit.services.scope import find, load
 from station_kit.services.workflow import Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
@@ -40,15 +40,15 @@ OPEN_CASES = (C.received, C.accepted, C.whistled, C.reported)
 def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, actor: Actor,
                  at: dt.datetime | None = None) -> GridCase:
     """Log a case in its grid (登记); its accept and resolve deadlines are stamped now."""
-    actor.require()
+    actor.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, {"title": data.title, "content": data.content}, GridCase,
                         required={"title": "case.title_required"})
-    grid = session.get(Grid, data.grid_id)
+    grid = find(session, Grid, data.grid_id)
     if grid is None or grid.station_id != station_id:
         errors.append(FieldError("grid_id", "grid.unknown"))
     if data.resident_id is not None:
-        resident = session.get(Resident, data.resident_id)
+        resident = find(session, Resident, data.resident_id)
         if resident is None or resident.station_id != station_id:
             errors.append(FieldError("resident_id", "resident.not_found"))
     if errors:
@@ -66,8 +66,8 @@ def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, act
 def accept_case(*, session: Session, case_id: int, steward_id: int, actor: Actor,
                 is_complex: bool | None = None, at: dt.datetime | None = None) -> GridCase:
     """A steward of the case's grid takes it on (受理); marking it complex gives it the longer limit."""
-    case = _get(session, case_id)
-    steward = session.get(Steward, steward_id)
+    case = _get(session, case_id, actor)
+    steward = find(session, Steward, steward_id)
     if steward is None or steward.grid_id != case.grid_id:
         raise DomainError.on("steward_id", "case.steward_not_in_grid")
     transition(session=session, workflow=CASE_FLOW, row=case, action="accept", actor=actor,
@@ -82,8 +82,8 @@ def accept_case(*, session: Session, case_id: int, steward_id: int, actor: Actor
 def whistle_case(*, session: Session, case_id: int, department_id: int, note: str, actor: Actor,
                  at: dt.datetime | None = None) -> GridCase:
     """吹哨: call a department in, saying what it is needed for; it must report within the limit."""
-    case = _get(session, case_id)
-    department = session.get(Department, department_id)
+    case = _get(session, case_id, actor)
+    department = find(session, Department, department_id)
     if department is None or department.station_id != case.station_id:
         raise DomainError.on("department_id", "case.unknown_department")
     note = _note(note, "whistle_note")
@@ -98,7 +98,7 @@ def whistle_case(*, session: Session, case_id: int, department_id: int, note: st
 def report_case(*, session: Session, case_id: int, note: str, actor: Actor,
                 at: dt.datetime | None = None) -> GridCase:
     """报到: the department whistled to reports, saying what it did."""
-    case = _get(session, case_id)
+    case = _get(session, case_id, actor)
     note = _note(note, "report_note")
     transition(session=session, workflow=CASE_FLOW, row=case, action="report", actor=actor, reason=note)
     case.report_note, case.reported_at = note, at or clock.now()
@@ -108,7 +108,7 @@ def report_case(*, session: Session, case_id: int, note: str, actor: Actor,
 def resolve_case(*, session: Session, case_id: int, note: str, actor: Actor,
                  at: dt.datetime | None = None) -> GridCase:
     """办结, with a note of how it ended."""
-    case = _get(session, case_id)
+    case = _get(session, case_id, actor)
     note = _note(note, "resolution_note")
     transition(session=session, workflow=CASE_FLOW, row=case, action="resolve", actor=actor, reason=note)
     case.resolution_note, case.resolved_at = note, at or clock.now()
@@ -118,22 +118,9 @@ def resolve_case(*, session: Session, case_id: int, note: str, actor: Actor,
 def rate_case(*, session: Session, case_id: int, rating: int, actor: Actor,
               at: dt.datetime | None = None) -> GridCase:
     """The resident's rating, 1 to 5, given once."""
-    case = _get(session, case_id)
+    case = _get(session, case_id, actor)
     rate(session=session, workflow=CASE_FLOW, row=case, rating=rating, actor=actor, at=at)
     return case
-
-
-def overdue_steps(case: GridCase, now: dt.datetime) -> list[str]:
-    """The steps past their deadline: not accepted in time, a department not reported in time, not
-    resolved in time. A step done late stays flagged: the ledger counts it late."""
-    late = []
-    if (case.accepted_at or now) > case.accept_due_at:
-        late.append("accept")
-    if case.report_due_at is not None and (case.reported_at or now) > case.report_due_at:
-        late.append("report")
-    if (case.resolved_at or now) > case.resolve_due_at:
-        late.append("resolve")
-    return late
 
 
 def list_cases(*, session: Session, station_id: int, grid_id: int | None = None,
@@ -154,7 +141,7 @@ def list_cases(*, session: Session, station_id: int, grid_id: int | None = None,
     return [GridCasePublic(
         **{name: getattr(case, name) for name in _SHOWN_AS_STORED},
         grid=grid, steward=steward or "", department=department or "", resident=short_name(resident or ""),
-        overdue=overdue_steps(case, now),
+        overdue=late_steps(case, now),
         notes={"whistle": case.whistle_note, "report": case.report_note, "resolve": case.resolution_note})
         for case, grid, steward, department, resident in rows]
 
@@ -163,12 +150,8 @@ _SHOWN_AS_STORED = set(GridCasePublic.model_fields) - {"grid", "resident", "stew
                                                        "notes"}
 
 
-def _get(session: Session, case_id: int) -> GridCase:
-    lock_rows(session, GridCase, [case_id])
-    case = session.get(GridCase, case_id)
-    if case is None:
-        raise DomainError.on("case", "case.not_found")
-    return case
+def _get(session: Session, case_id: int, actor: Actor) -> GridCase:
+    return load(session, GridCase, case_id, actor=actor, field="case", missing="case.not_found", lock=True)
 
 
 def _note(raw: str, column: str) -> str:

@@ -27,6 +27,7 @@ from station_kit.privacy import short_name
 from station_kit.rules.hours import hours_text
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
+from station_kit.services.scope import load
 from station_kit.validation import search_text, typed_number
 
 NUMBER_KIND = "ZM"  # 证明: tells these numbers from award certificates' in one station's sequence space
@@ -41,9 +42,7 @@ def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Act
     A deactivated volunteer still gets one (people ask for it when they move away); a registration
     merged into another refers to that one, which holds the records now."""
     actor.require()
-    volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None:
-        raise DomainError.on("volunteer", "volunteer.not_found")
+    volunteer = load(session, Volunteer, volunteer_id, actor=actor, field="volunteer", missing="volunteer.not_found")
     if volunteer.merged_into_id is not None:
         merged_into = session.get(Volunteer, volunteer.merged_into_id)
         raise DomainError.on("volunteer", "certificate.merged", number=volunteer.number, into=merged_into.number)

@@ -98,7 +98,7 @@ def import_file(*, session: Session, station_id: int, kind: str, content: bytes,
     """Import every row, or none when any row is refused (DomainError: the file's errors, or one
     error per refused row). Volunteers need ``consent_on_file``: the worker confirms that each
     person (and a guardian, under 14) agreed in writing to have their service recorded."""
-    actor.require()
+    actor.require(station_id=station_id)
     if kind == "volunteers" and not consent_on_file:
         raise DomainError.on("consent", "imports.consent_required")
     # Imports at one station queue on its row, as registrations do: numbers and duplicate checks hold.

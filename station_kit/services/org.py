@@ -14,6 +14,7 @@ from station_kit.models import Grid, PartnerUnit, Post, Squad, Station, Steward,
 from station_kit.models.org import NamedUnit, PartnerKind, StationDetailsUpdate, StationPublic, StewardRole
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
+from station_kit.services.scope import find
 from station_kit.validation import (
     check_contact,
     check_credit_code,
@@ -48,7 +49,7 @@ def update_station_details(*, session: Session, station_id: int, data: StationDe
     """An admin corrects the station's name, 负责人 or 联系方式: what the next certificate prints as its
     issuer (certificates already issued keep what they printed). The log keeps each changed field's
     old and new text; saving with nothing changed writes nothing."""
-    actor.require(Role.admin)
+    actor.require(Role.admin, station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, data.model_dump(), Station, required={"name": "unit.name_required"})
     if "contact" in texts:
@@ -58,7 +59,7 @@ def update_station_details(*, session: Session, station_id: int, data: StationDe
             errors.extend(error.errors)
     if errors:
         raise DomainError(errors)
-    station = session.get(Station, station_id)
+    station = find(session, Station, station_id)
     if station is None:
         raise DomainError.on("form", "station_details.not_found")
     changes = {field: [getattr(station, field), value] for field, value in texts.items()
@@ -84,7 +85,7 @@ def current_station(session: Session) -> Station | None:
 def add_unit(*, session: Session, model: type[Unit], station_id: int, name: str,
                            actor: Actor, **fields) -> Unit:
     """Add a named unit (room, team, squad, post, project, grid…) to a station."""
-    actor.require()
+    actor.require(station_id=station_id)
     name = clean_text(name, field="name", max_length=column_length(model, "name"), required="unit.name_required")
     if session.exec(select(model).where(model.station_id == station_id, model.name == name)).first():
         raise DomainError.on("name", "unit.name_taken", name=name)
@@ -104,10 +105,10 @@ def add_partner_unit(*, session: Session, station_id: int, name: str, kind: Part
 
 def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, role: StewardRole,
                 phone: str, actor: Actor) -> Steward:
-    actor.require()
+    actor.require(station_id=station_id)
     name = clean_text(name, field="name", max_length=column_length(Steward, "name"), required="name.required")
     phone = check_phone(phone)
-    grid = session.get(Grid, grid_id)
+    grid = find(session, Grid, grid_id)
     if grid is None or grid.station_id != station_id:
         raise DomainError.on("grid_id", "grid.unknown")
     steward = Steward(station_id=station_id, grid_id=grid_id, name=name, role=role, phone=phone)

@@ -21,6 +21,7 @@ from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import get_activity
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
+from station_kit.services.scope import is_id, load, load_many
 from station_kit.services.volunteers import get_active_volunteer
 from station_kit.validation import clean_text, column_length
 
@@ -40,7 +41,7 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
     """Staff mark attendance or enter a roster's hours: every line is checked, then all are written
     or none. Records start pending."""
     actor.require()
-    activity = _open_activity(session, activity_id)
+    activity = _open_activity(session, activity_id, actor)
     entered_at = entered_at or clock.now()
     errors: list[FieldError] = []
     backfill = is_backfill(clock.local(activity.starts_at).date(), clock.local(entered_at).date())
@@ -51,7 +52,7 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
         errors.extend(error.errors)
     duration = activity_minutes(activity)
     # Each volunteer's records are checked for overlaps under a lock on the volunteer's row.
-    lock_rows(session, Volunteer, [entry.volunteer_id for entry in entries])
+    lock_rows(session, Volunteer, [entry.volunteer_id for entry in entries if is_id(entry.volunteer_id)])
     records = []
     seen: set[int] = set()
     for index, entry in enumerate(entries):
@@ -65,7 +66,8 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
             errors.append(FieldError(field_name, "record.minutes_out_of_range", {"most": duration}))
             continue
         try:
-            volunteer = get_active_volunteer(session, entry.volunteer_id)
+            volunteer = get_active_volunteer(session, entry.volunteer_id, actor=actor,
+                                             station_id=activity.station_id)
         except DomainError as error:
             errors.extend(FieldError(field_name, e.key, e.params) for e in error.errors)
             continue
@@ -96,9 +98,8 @@ def check_in(*, session: Session, activity_id: int, volunteer_id: int, actor: Ac
              at: dt.datetime | None = None, role: RecordRole = RecordRole.participant) -> ServiceRecord:
     """A volunteer arrives. The record stays open (no minutes) until check-out."""
     actor.require()
-    activity = _open_activity(session, activity_id)
-    lock_rows(session, Volunteer, [volunteer_id])
-    volunteer = get_active_volunteer(session, volunteer_id)
+    activity = _open_activity(session, activity_id, actor)
+    volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True, station_id=activity.station_id)
     at = at or clock.now()
     if not activity.starts_at - dt.timedelta(hours=1) <= at < activity.ends_at:
         raise DomainError.on("volunteer_id", "record.check_in_outside_activity")
@@ -143,7 +144,8 @@ def check_out(*, session: Session, record_id: int, actor: Actor, at: dt.datetime
     """A volunteer leaves: minutes are the whole minutes between check-in and check-out, counted
     within the activity's time (travel before or after does not count)."""
     actor.require()
-    record = _get_record(session, record_id)
+    record = load(session, ServiceRecord, record_id, actor=actor, field="record", missing="record.not_found",
+                  lock=True)
     if record.ended_at is not None:
         raise DomainError.on("record", "record.already_checked_out")
     activity = session.get(Activity, record.activity_id)
@@ -175,10 +177,8 @@ def _decide(session: Session, record_ids: list[int], status: RecordStatus, actor
         raise DomainError.on("records", "record.none_selected")
     reason = _reason(reason, field="reason", column="decision_reason",
                      required="reason.required" if status == RecordStatus.rejected else None)
-    lock_rows(session, ServiceRecord, record_ids)
-    records = session.exec(select(ServiceRecord).where(ServiceRecord.id.in_(record_ids))).all()
-    if len(records) != len(set(record_ids)):
-        raise DomainError.on("records", "record.not_found")
+    records = load_many(session, ServiceRecord, record_ids, actor=actor, field="records", missing="record.not_found",
+                        lock=True)
     if any(record.status != RecordStatus.pending for record in records):
         raise DomainError.on("records", "record.already_decided")
     if any(record.ended_at is None for record in records):
@@ -226,16 +226,9 @@ def _overlap_error(session: Session, field_name: str, volunteer: Volunteer, clas
         "start": f"{clock.local(clash.started_at):%m-%d %H:%M}"})
 
 
-def _open_activity(session: Session, activity_id: int) -> Activity:
-    activity = get_activity(session, activity_id)
+def _open_activity(session: Session, activity_id: int, actor: Actor) -> Activity:
+    activity = get_activity(session, activity_id, actor=actor)
     if activity.status == ActivityStatus.cancelled:
         raise DomainError.on("activity", "activity.cancelled")
     return activity
 
-
-def _get_record(session: Session, record_id: int) -> ServiceRecord:
-    lock_rows(session, ServiceRecord, [record_id])
-    record = session.get(ServiceRecord, record_id)
-    if record is None:
-        raise DomainError.on("record", "record.not_found")
-    return record

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from station_kit import clock
-from station_kit.db import lock_rows
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.models import (
@@ -47,6 +46,7 @@ from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.records import Attendance, record_attendance
 from station_kit.services.residents import get_resident
+from station_kit.services.scope import find, load
 from station_kit.services.workflow import Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
@@ -78,7 +78,7 @@ class Claimer:
 def post_request(*, session: Session, station_id: int, data: RequestCreate, actor: Actor,
                  at: dt.datetime | None = None) -> Request:
     """A resident's wish or order, posted by staff on the resident's behalf."""
-    actor.require()
+    actor.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, {"title": data.title, "content": data.content}, Request,
                         required={"title": "request.title_required"})
@@ -113,7 +113,7 @@ def dispatch_request(*, session: Session, request_id: int, claimers: list[Claime
 
 def take_request(*, session: Session, request_id: int, actor: Actor, at: dt.datetime | None = None) -> Request:
     """The dispatched claimers take the order (接单)."""
-    request = _get(session, request_id)
+    request = _get(session, request_id, actor)
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="take", actor=actor)
     request.claimed_at = at or clock.now()
     return request
@@ -122,7 +122,7 @@ def take_request(*, session: Session, request_id: int, actor: Actor, at: dt.date
 def refuse_request(*, session: Session, request_id: int, reason: str, actor: Actor,
                    at: dt.datetime | None = None) -> Request:
     """The dispatched claimers turn the order down, saying why; it goes back to be dispatched again."""
-    request = _get(session, request_id)
+    request = _get(session, request_id, actor)
     reason = _reason(reason, "refuse_reason", RequestClaim)
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="refuse", actor=actor, reason=reason)
     at = at or clock.now()
@@ -135,7 +135,7 @@ def refuse_request(*, session: Session, request_id: int, reason: str, actor: Act
 def fulfil_request(*, session: Session, request_id: int, note: str, actor: Actor,
                    at: dt.datetime | None = None) -> Request:
     """Done, with a closing note saying what was done."""
-    request = _get(session, request_id)
+    request = _get(session, request_id, actor)
     note = _reason(note, "closing_note", Request, required="request.note_required")
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="fulfil", actor=actor, reason=note)
     request.closing_note, request.fulfilled_at = note, at or clock.now()
@@ -145,14 +145,14 @@ def fulfil_request(*, session: Session, request_id: int, note: str, actor: Actor
 def rate_request(*, session: Session, request_id: int, rating: int, actor: Actor,
                  at: dt.datetime | None = None) -> Request:
     """The resident's rating, 1 to 5, given once."""
-    request = _get(session, request_id)
+    request = _get(session, request_id, actor)
     rate(session=session, workflow=REQUEST_FLOW, row=request, rating=rating, actor=actor, at=at)
     return request
 
 
 def cancel_request(*, session: Session, request_id: int, reason: str, actor: Actor,
                    at: dt.datetime | None = None) -> Request:
-    request = _get(session, request_id)
+    request = _get(session, request_id, actor)
     reason = _reason(reason, "cancel_reason", Request)
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="cancel", actor=actor, reason=reason)
     request.cancel_reason, request.cancelled_at = reason, at or clock.now()
@@ -163,7 +163,7 @@ def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer
                       actor: Actor) -> list:
     """Volunteers' time on a fulfilled wish becomes service records (pending approval, like any)
     through the hours service, under one activity of the 居民微心愿 project made for the wish."""
-    request = _get(session, request_id)
+    request = _get(session, request_id, actor)
     if request.status not in (S.fulfilled, S.rated):
         raise DomainError.on("request", "request.hours_before_fulfilled")
     if request.activity_id is not None:
@@ -190,7 +190,8 @@ def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer
 def record_claimers_hours(*, session: Session, request_id: int, minutes: int, actor: Actor) -> list:
     """The same minutes for every volunteer among the wish's claimers (squads and units keep their
     own records), as record_wish_hours does them."""
-    volunteer_ids = [claim.volunteer_id for claim in _active_claims(session, request_id)
+    request = _get(session, request_id, actor)
+    volunteer_ids = [claim.volunteer_id for claim in _active_claims(session, request.id)
                      if claim.claimer_kind == ClaimerKind.volunteer]
     if not volunteer_ids:
         raise DomainError.on("minutes", "request.hours_need_volunteers")
@@ -199,7 +200,7 @@ def record_claimers_hours(*, session: Session, request_id: int, minutes: int, ac
 
 
 def _add_claimers(session, request_id, claimers, actor, at, *, action) -> Request:
-    request = _get(session, request_id)
+    request = _get(session, request_id, actor)
     REQUEST_FLOW.target(request.status, action)  # a wrong state is told before anything about claimers
     if not claimers:
         raise DomainError.on("claimers", "request.no_claimer")
@@ -224,7 +225,7 @@ _MODEL = {ClaimerKind.volunteer: Volunteer, ClaimerKind.squad: Squad, ClaimerKin
 
 
 def _check_claimer(session, station_id: int, claimer: Claimer) -> Claimer:
-    row = session.get(_MODEL[claimer.kind], claimer.id)
+    row = find(session, _MODEL[claimer.kind], claimer.id)
     if row is None or row.station_id != station_id or not getattr(row, "active", True):
         raise DomainError.on("claimers", f"request.unknown_{claimer.kind}")
     return claimer
@@ -240,13 +241,9 @@ def _active_claims(session, request_id: int) -> list[RequestClaim]:
         .order_by(RequestClaim.id)).all())
 
 
-def _get(session: Session, request_id: int) -> Request:
+def _get(session: Session, request_id: int, actor: Actor) -> Request:
     # Two workers claiming one wish at once queue here on PostgreSQL, so both see the other's claim.
-    lock_rows(session, Request, [request_id])
-    request = session.get(Request, request_id)
-    if request is None:
-        raise DomainError.on("request", "request.not_found")
-    return request
+    return load(session, Request, request_id, actor=actor, field="request", missing="request.not_found", lock=True)
 
 
 def _reason(raw: str, column: str, table, *, required: str = "reason.required") -> str:

@@ -19,6 +19,7 @@ from station_kit.privacy import mask_phone
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.org import add_unit
+from station_kit.services.scope import find
 from station_kit.validation import check_phone, clean_texts
 
 _RESIDENT_TEXT = ("name", "building", "unit")
@@ -27,7 +28,7 @@ _RESIDENT_TEXT = ("name", "building", "unit")
 def register_resident(*, session: Session, station_id: int, data: ResidentCreate, actor: Actor) -> Resident:
     """Register a resident, or raise DomainError naming every wrong field; nothing is written then.
     The phone may be left empty (many elderly residents are reached at their door)."""
-    actor.require()
+    actor.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, data.model_dump(include=set(_RESIDENT_TEXT)), Resident,
                         required={"name": "name.required"})
@@ -37,7 +38,7 @@ def register_resident(*, session: Session, station_id: int, data: ResidentCreate
             phone = check_phone(data.phone)
         except DomainError as error:
             errors.extend(error.errors)
-    grid = session.get(Grid, data.grid_id)
+    grid = find(session, Grid, data.grid_id)
     if grid is None or grid.station_id != station_id:
         errors.append(FieldError("grid_id", "grid.unknown"))
     if not data.consent:
@@ -58,7 +59,7 @@ def register_resident(*, session: Session, station_id: int, data: ResidentCreate
 
 
 def get_resident(session: Session, resident_id: int, station_id: int | None = None) -> Resident:
-    resident = session.get(Resident, resident_id)
+    resident = find(session, Resident, resident_id)
     if resident is None or (station_id is not None and resident.station_id != station_id):
         raise DomainError.on("resident_id", "resident.not_found")
     return resident
@@ -103,7 +104,7 @@ def list_departments(*, session: Session, station_id: int) -> list[tuple[str, in
 
 def record_works_item(*, session: Session, station_id: int, data: WorksItemCreate, actor: Actor) -> WorksItem:
     """Add one line to the 微改造 ledger: an item, its quantity and unit, and the yuan it took."""
-    actor.require()
+    actor.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, data.model_dump(include={"item", "unit", "note"}), WorksItem,
                         required={"item": "works.item_required"})

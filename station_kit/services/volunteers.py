@@ -36,6 +36,7 @@ from station_kit.rules.stars import star_level
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 from station_kit.services.context import remember_key, vault_for
+from station_kit.services.scope import load
 from station_kit.validation import (
     REASON_MOST,
     age_on,
@@ -68,7 +69,7 @@ def register_volunteer(
     Registrations at one station queue on the station's row, so the duplicate checks and the
     running number hold when several kernels register at once on PostgreSQL.
     """
-    actor.require()
+    actor.require(station_id=station_id)
     vault = vault_for(session)
     lock_rows(session, Station, [station_id])
     errors: list[FieldError] = []
@@ -269,7 +270,7 @@ def _set_posts(session: Session, volunteer_id: int, post_ids: list[int]) -> None
 def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpdate,
                      actor: Actor) -> Volunteer:
     actor.require()
-    volunteer = get_active_volunteer(session, volunteer_id)
+    volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True)
     # None means "leave as is", except for team and squad, where it means "none any more".
     changes = {key: value for key, value in data.model_dump(exclude_unset=True).items()
                if value is not None or key in _CLEARABLE}
@@ -298,20 +299,21 @@ def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpda
     return volunteer
 
 
-def get_active_volunteer(session: Session, volunteer_id: int) -> Volunteer:
-    """The volunteer, or a DomainError when gone, deactivated or merged away."""
-    volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None:
-        raise DomainError.on("volunteer", "volunteer.not_found")
+def get_active_volunteer(session: Session, volunteer_id: int, *, actor: Actor, lock: bool = False,
+                         station_id: int | None = None, field: str = "volunteer") -> Volunteer:
+    """The volunteer (of a station the actor works for, and of ``station_id`` when given), or a
+    DomainError when gone, deactivated or merged away."""
+    volunteer = load(session, Volunteer, volunteer_id, actor=actor, field=field, missing="volunteer.not_found",
+                     lock=lock, station_id=station_id)
     if not volunteer.active:
-        raise DomainError.on("volunteer", "volunteer.inactive", number=volunteer.number)
+        raise DomainError.on(field, "volunteer.inactive", number=volunteer.number)
     return volunteer
 
 
 def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
                          actor: Actor) -> Volunteer:
     actor.require()
-    volunteer = get_active_volunteer(session, volunteer_id)
+    volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True)
     reason = clean_text(reason, field="reason", max_length=column_length(Volunteer, "deactivation_reason"),
                         required="reason.required")
     volunteer.active = False
@@ -399,9 +401,8 @@ def reveal_personal_data(*, session: Session, volunteer_id: int, actor: Actor,
     """An admin sees one volunteer's full ID number and phone; the look is audited with its reason."""
     if actor.role != Role.admin:
         raise DomainError.on("reason", "personal_data.admin_only")
-    volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None:
-        raise DomainError.on("volunteer", "volunteer.not_found")
+    volunteer = load(session, Volunteer, volunteer_id, actor=actor, field="volunteer",
+                     missing="volunteer.not_found")
     reason = clean_text(reason, field="reason", max_length=REASON_MOST, required="reason.required")
     log_event(session, actor=actor, action="volunteer.unmask", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)

@@ -133,3 +133,17 @@ def test_staff_see_the_issuer_details_and_no_form(engine, station, monkeypatch):
     assert "测试社区" in shown and esc(t("station_details.empty")) in shown
     assert find_all(app, "sk-home-station-save") == [] and find_all(app, "sk-home-station-name") == []
     assert esc(t("station_details.ask_admin")) in all_text(app)
+
+
+def test_a_worker_of_another_station_gets_no_app_of_this_one(engine, station, monkeypatch):
+    """On a street's database, a page of one station opened by a worker of another says whose it is
+    and offers no form: the app acts only for the station it serves."""
+    from station_kit.ui import volunteers
+
+    acting_as(monkeypatch, Actor("外站工作人员", Role.staff, frozenset({station.id + 1})))
+    app = volunteers.app(engine=engine)
+    assert esc(t("scope.not_your_station", station="测试社区")) in all_text(app)
+    assert find_all(app, "sk-volunteers-save") == [] and find_all(app, "sk-volunteers-id-derived") == []
+
+    acting_as(monkeypatch, Actor("本站工作人员", Role.staff, frozenset({station.id})))
+    assert find_all(volunteers.app(engine=engine), "sk-volunteers-id-derived")

@@ -6,7 +6,8 @@ The person working is an Actor from ``current_actor()``. By default it is read f
 settings (STATION_KIT_OPERATOR, STATION_KIT_ROLE) — on one station PC, whoever starts the server —
 or, under JupyterHub, from the signed-in user's own server (JUPYTERHUB_USER and the role the hub's
 spawner gives that user's group). A host with another way to know who is working installs it with
-``set_actor_provider``.
+``set_actor_provider``. Every app acts as that person narrowed to the station it serves
+(``Actor.within``), so each service refuses another station's rows whichever ids a page sends.
 """
 
 from __future__ import annotations
@@ -87,8 +88,11 @@ def station_app(app_name: str, engine: Engine | None,
             station = current_station(session)
             if station is None:
                 return page(app_name, text_block(t("station.none"), "sk-message"))
+            actor = current_actor()
+            if not actor.works_for(station.id):
+                return page(app_name, text_block(t("scope.not_your_station", station=station.name), "sk-message"))
             context = AppContext(bound, StationPublic.model_validate(station, from_attributes=True),
-                                 current_actor())
+                                 actor.within(station.id))
             return build(context, session)
 
     return build_guarded(app_name, guarded)
