@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -175,6 +177,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     """Issue a 志愿服务记录证明 as a PDF. The file is written before the transaction commits, so a
     path that cannot be written leaves no certificate number issued for a paper nobody got."""
     from station_kit.db import write_session
+    from station_kit.io.files import write_private
     from station_kit.io.pdf import service_certificate_pdf
     from station_kit.services.actor import actor_from_environment
     from station_kit.services.certificates import find_volunteer, issue_service_certificate
@@ -191,7 +194,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
                                                 actor=actor_from_environment().within(station.id),
                                                 period_from=args.period_from, period_until=args.period_until)
         try:
-            args.out.write_bytes(service_certificate_pdf(certificate))
+            write_private(args.out, service_certificate_pdf(certificate))
         except OSError as error:
             session.rollback()
             _error(t("cli.cannot_write", path=str(args.out), reason=error.strerror or str(error)))
@@ -256,6 +259,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from station_kit.db import read_session
+    from station_kit.io.files import write_private
     from station_kit.services import exports
 
     engine = _prepare(args)
@@ -273,7 +277,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             if not args.month:
                 raise DomainError.on("month", "exports.month_invalid")
             sheet = exports.month_sheet(session=session, station_id=station_id, month=args.month)
-    out.write_bytes(sheet.to_bytes(file_format))
+    write_private(out, sheet.to_bytes(file_format))
     print(t("exports.written", rows=len(sheet.rows), path=out))
     return 0
 
@@ -438,13 +442,44 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A refusal, a file that cannot be used and a database that cannot be reached
+    each end in a Chinese message on stderr and a non-zero exit, never a traceback."""
+    from sqlalchemy.exc import OperationalError
+
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # inside the try: output piped into `head` may be cut off here
+        return code
     except DomainError as error:
         for item in error.errors:
             _error(t(item.key, **item.params))
         return 2
+    except BrokenPipeError:
+        # The reader went away (`station-kit awards run … | head`): what it wanted it has. Python's
+        # own advice: point stdout at devnull so that the flush at exit stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as error:
+        _error(t("cli.file_problem", path=error.filename or "", reason=_file_reason(error)))
+        return 1
+    except OperationalError:
+        _error(t("cli.database_unreachable", url=_shown_url(_database_url(args))))
+        return 1
+
+
+def _file_reason(error: OSError) -> str:
+    reasons = {errno.ENOENT: "cli.file_missing", errno.EISDIR: "cli.file_is_folder",
+               errno.EACCES: "cli.file_no_permission", errno.EPERM: "cli.file_no_permission",
+               errno.ENOSPC: "cli.file_disk_full"}
+    return t(reasons[error.errno]) if error.errno in reasons else (error.strerror or str(error))
+
+
+def _shown_url(url: str) -> str:
+    """The database URL as it may be printed: never with its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _print_community_figures(figures: dict) -> None:

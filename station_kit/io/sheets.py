@@ -1,6 +1,11 @@
 """Spreadsheets in and out: an .xlsx or .csv read into rows under their matched headers, and rows
 written as an .xlsx a worker opens straight away (Chinese headers, ID-like columns as text, widths
 that fit) or as a CSV with a UTF-8 byte-order mark, without which Excel reads UTF-8 as GBK.
+
+Whatever a person typed is written as text, never as a formula: a name, address or title beginning
+with = + - @ (or a tab or carriage return) would otherwise run in Excel or WPS when the file is opened
+(OWASP's "CSV injection"). The .xlsx keeps such a cell as a text cell, showing exactly what was typed;
+the CSV, which has no cell types, puts an apostrophe before it, as OWASP advises.
 """
 
 from __future__ import annotations
@@ -72,6 +77,8 @@ def _xlsx_lines(content: bytes) -> list[tuple[int, list[object]]]:
         sheet = load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
         raise DomainError.on("file", "imports.file.unreadable") from None
+    except SyntaxError:  # the XML inside is not well formed: a raw control character another program wrote
+        raise DomainError.on("file", "imports.file.bad_characters") from None
     merged = {}
     for cells in sheet.merged_cells.ranges:
         top_left = sheet.cell(cells.min_row, cells.min_col).value
@@ -99,7 +106,9 @@ def _csv_lines(content: bytes) -> list[tuple[int, list[object]]]:
         raise DomainError.on("file", "imports.file.unreadable")
     try:
         return [(number, list(cells)) for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1)]
-    except csv.Error:
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise DomainError.on("file", "imports.file.cell_too_long", most=csv.field_size_limit()) from None
         raise DomainError.on("file", "imports.file.unreadable") from None
 
 
@@ -132,6 +141,9 @@ def xlsx_bytes(title: str, columns: Sequence[Column], rows: Sequence[Sequence[ob
     for row in rows:
         values = [_cell(value, column) for value, column in zip(row, columns)]
         sheet.append(values)
+        for cell, value in zip(sheet[sheet.max_row], values):
+            if isinstance(value, str) and cell.data_type != "s":
+                cell.data_type = "s"  # openpyxl took the text for a formula: keep it text
         widths = [max(width, display_width(cell_text(value))) for width, value in zip(widths, values)]
     for index, (column, width) in enumerate(zip(columns, widths), start=1):
         letter = sheet.cell(1, index).column_letter
@@ -164,5 +176,18 @@ def csv_bytes(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> by
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.header for column in columns])
     for row in rows:
-        writer.writerow([cell_text(value) for value in row])
+        writer.writerow([_csv_text(value) for value in row])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: object) -> str:
+    """A CSV cell: typed text that a spreadsheet would run as a formula gets an apostrophe before it;
+    numbers (a negative one too) stay as they are."""
+    text = cell_text(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text

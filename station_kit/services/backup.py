@@ -129,6 +129,8 @@ def _check_copy(url: str, *, actor: Actor, source: Path) -> str:
                 revision = None
         script = ScriptDirectory.from_config(alembic_config(url))
         known = {rev.revision for rev in script.walk_revisions()}
+        if revision is None:  # an empty file, or another program's database: no schema of ours at all
+            raise DomainError.on("file", "backup.not_a_database", path=str(source))
         if revision not in known:
             raise DomainError.on("file", "backup.unknown_schema", path=str(source), revision=str(revision))
         migrate(url)

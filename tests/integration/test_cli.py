@@ -140,3 +140,59 @@ def test_station_shows_the_issuer_details_and_an_admin_corrects_them(sqlite_url,
         monkeypatch.undo()
         get_settings.cache_clear()
     assert "高文明" in run(capsys, "station", "--db", sqlite_url)[1]
+
+
+def test_exports_are_written_for_their_owner_only(demo_url, tmp_path, capsys):
+    """An export holds names and hours: it is written 0600, like backups, even over an older file."""
+    import os
+    import stat
+
+    older = tmp_path / "名册.xlsx"
+    older.write_bytes(b"old")
+    os.chmod(older, 0o644)
+    for out in (older, tmp_path / "名册.csv"):
+        code, printed, _ = run(capsys, "export", "volunteers", "--out", str(out), "--db", demo_url)
+        assert code == 0 and str(out) in printed
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600 and out.stat().st_size > 1000
+
+
+def test_files_and_databases_that_cannot_be_used_end_in_a_message(demo_url, tmp_path, capsys):
+    """A missing file, a folder, an unwritable path, a PostgreSQL that is not running: a Chinese
+    message and a non-zero exit, never a traceback."""
+    from station_kit.i18n import t
+
+    code, _, err = run(capsys, "import", "volunteers", str(tmp_path / "没有这个.xlsx"), "--db", demo_url)
+    assert code == 1 and "没有这个.xlsx" in err and t("cli.file_missing") in err
+    code, _, err = run(capsys, "import", "volunteers", str(tmp_path), "--db", demo_url)
+    assert code == 1 and t("cli.file_is_folder") in err
+    code, _, err = run(capsys, "export", "volunteers", "--out", str(tmp_path / "无" / "名册.xlsx"), "--db", demo_url)
+    assert code == 1 and "名册.xlsx" in err and not (tmp_path / "无").exists()
+    down = "postgresql+psycopg://station:secret-pw@127.0.0.1:9/station"  # nothing listens on port 9
+    code, _, err = run(capsys, "tally", "--db", down)
+    assert code == 1 and t("cli.database_unreachable", url="postgresql+psycopg://station:***@127.0.0.1:9/station") in err
+    assert "secret-pw" not in err and "Traceback" not in err
+
+
+def test_a_file_that_is_no_backup_of_ours_is_called_so(sqlite_url, tmp_path, capsys):
+    import sqlite3
+
+    from station_kit.i18n import t
+
+    other = tmp_path / "别的程序.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    empty = tmp_path / "空.db"
+    empty.write_bytes(b"")
+    for copy in (other, empty):
+        code, _, err = run(capsys, "restore", str(copy), "--db", sqlite_url)
+        assert code == 2 and t("backup.not_a_database", path=str(copy)) in err
+
+
+def test_a_ranking_piped_into_head_ends_quietly(demo_copy):
+    """`station-kit awards run … --json | head -3`: three lines and no BrokenPipeError traceback (the
+    year's ranking is far larger than what a pipe holds, so the writer meets the closed pipe)."""
+    command = (f"{sys.executable} -m station_kit.cli awards run --level year --period 2022 --json --db {demo_copy}"
+               " | head -3")
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300)
+    assert len(result.stdout.splitlines()) == 3
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

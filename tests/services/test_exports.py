@@ -54,3 +54,31 @@ def test_hours_and_the_monthly_report_count_the_months_rows(engine, station):
     assert figures["开展活动（场）"] == (2, 1, 1)
     csv = report.to_bytes("csv")
     assert csv.startswith("\ufeff".encode()) and "本月（2024-03）" in csv.decode("utf-8-sig")
+
+
+FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", '=HYPERLINK("http://example.invalid","点我")']
+
+
+def test_typed_text_that_looks_like_a_formula_is_exported_as_text(engine, station):
+    """A name, an address or an activity title typed with a leading = + - @ opens as the text that
+    was typed, in the .xlsx and in the CSV, and never runs in Excel or WPS."""
+    import csv
+
+    with write_session(engine) as session:
+        register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+                           data=volunteer_data(name="张伟", residence_area=FORMULAS[-1]))
+        for area in FORMULAS[:-1]:
+            register_volunteer(session=session, station_id=station.id, actor=Actor("t"), allow_similar=True,
+                               data=volunteer_data(name="李娜", residence_area=area))
+    with read_session(engine) as session:
+        sheet = volunteers_sheet(session=session, station_id=station.id)
+    book = load_workbook(io.BytesIO(sheet.to_bytes("xlsx"))).active
+    column = [cell.value for cell in book[1]].index("居住区域") + 1
+    cells = [book.cell(row, column) for row in range(2, book.max_row + 1)]
+    assert sorted(cell.value for cell in cells) == sorted(FORMULAS)
+    assert {cell.data_type for cell in cells} == {"s"}  # text cells: openpyxl reads a formula as "f"
+    rows = list(csv.reader(io.StringIO(sheet.to_bytes("csv").decode("utf-8-sig"))))
+    shown = [row[rows[0].index("居住区域")] for row in rows[1:]]
+    assert sorted(shown) == sorted("'" + formula for formula in FORMULAS)
+    ages = [row[rows[0].index("年龄")] for row in rows[1:]]
+    assert all(age.isdigit() for age in ages)  # numbers are left alone

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,3 +90,64 @@ def test_any_file_reads_as_a_table_or_a_refusal(content, filename):
         read_table(content, filename, SYNONYMS)
     except DomainError as error:
         assert error.keys()[0].startswith("imports.file.")
+
+
+def _rezipped(content: bytes, change) -> bytes:
+    """``content`` (an .xlsx) with each member's bytes passed through ``change(name, data)``."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, change(item.filename, source.read(item.filename)))
+    return out.getvalue()
+
+
+@FUZZ
+@given(st.data())
+def test_a_damaged_xlsx_reads_as_a_table_or_a_refusal(data):
+    """A roll cut short by a failed copy, or one whose XML another program broke (a raw control
+    character in a cell), is refused with a message: never a traceback."""
+    from station_kit.io.sheets import read_table
+    from tests.sheets import VOLUNTEER_HEADERS, xlsx
+
+    good = xlsx([VOLUNTEER_HEADERS, ("张伟", "男", "居民身份证", "610881198506150011", "13800138000", "1985-06-15")])
+    if data.draw(st.booleans(), label="cut short"):
+        damaged = good[:data.draw(st.integers(0, len(good) - 1), label="bytes kept")]
+    else:
+        member = data.draw(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml",
+                                            "[Content_Types].xml", "xl/styles.xml"]), label="member")
+        junk = data.draw(st.binary(min_size=1, max_size=3), label="junk")
+
+        def change(name, content):
+            if name != member:
+                return content
+            at = data.draw(st.integers(0, len(content)), label="at")
+            return content[:at] + junk + content[at:]
+
+        damaged = _rezipped(good, change)
+    try:
+        read_table(damaged, "名册.xlsx", SYNONYMS)
+    except DomainError as error:
+        assert error.keys()[0].startswith("imports.file.")
+
+
+def test_a_control_character_in_a_cell_is_named_as_the_reason():
+    from station_kit.io.sheets import read_table
+    from tests.sheets import VOLUNTEER_HEADERS, xlsx
+
+    good = xlsx([VOLUNTEER_HEADERS, ("张伟", "男", "居民身份证", "610881198506150011", "13800138000", "1985-06-15")])
+    damaged = _rezipped(good, lambda name, content: content.replace("张伟".encode(), "张\x01伟".encode()))
+    with pytest.raises(DomainError) as refused:
+        read_table(damaged, "名册.xlsx", SYNONYMS)
+    assert refused.value.keys() == ["imports.file.bad_characters"]
+
+
+def test_a_csv_cell_of_megabytes_is_named_as_the_reason():
+    from station_kit.io.sheets import read_table
+
+    content = ("姓名,性别\n" + "张" * 5_000_000 + ",男\n").encode()
+    with pytest.raises(DomainError) as refused:
+        read_table(content, "名册.csv", SYNONYMS)
+    assert refused.value.keys() == ["imports.file.cell_too_long"]
