@@ -136,8 +136,9 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_awards(args: argparse.Namespace) -> int:
-    """One award round, named by its level and period: run (the draft ranking), publish, finalize."""
-    from station_kit.db import write_session
+    """One award round, named by its level and period: run (the draft ranking), publish, finalize,
+    or show (the ranking of a round in any state, a final one too)."""
+    from station_kit.db import read_session, write_session
     from station_kit.services import awards
     from station_kit.services.actor import actor_from_environment
 
@@ -145,6 +146,13 @@ def cmd_awards(args: argparse.Namespace) -> int:
     station_id = _station_id(engine)
     if station_id is None:
         return 1
+    if args.step == "show":
+        with read_session(engine) as session:
+            found = awards.find_round(session=session, station_id=station_id, level=args.level, period=args.period)
+            if found is None:
+                raise DomainError.on("period", "awards.round_not_found")
+            _print_ranking(awards.ranking_document(session=session, round_id=found.id), as_json=args.json)
+        return 0
     actor = actor_from_environment().within(station_id)
     with write_session(engine) as session:
         if args.step == "run":
@@ -155,22 +163,25 @@ def cmd_awards(args: argparse.Namespace) -> int:
         else:
             found = awards.find_round(session=session, station_id=station_id, level=args.level, period=args.period)
             if found is None:
-                _error(t("awards.round_not_found"))
-                return 1
+                raise DomainError.on("period", "awards.round_not_found")
             step = awards.publish_round if args.step == "publish" else awards.finalize_round
             award_round = step(session=session, round_id=found.id, actor=actor)
-    if args.step != "run":
-        print(t(f"cli.awards_{args.step}", period=award_round.period,
-                day=str(award_round.publicity_ends_on)))
-    elif args.json:
-        print(json.dumps(ranking, ensure_ascii=False, indent=2, sort_keys=True))
+    if args.step == "run":
+        _print_ranking(ranking, as_json=args.json)
     else:
-        print(t("cli.awards_ranking", period=ranking["period"], quota=ranking["quota"]))
-        for entry in ranking["entries"]:
-            mark = t("cli.awards_winner") if entry["winner"] else (
-                "" if entry["eligible"] else t(entry["ineligible_reason"]))
-            print(f"  {entry['rank']:>4}  {entry['name']}  {entry['points']:.1f}  {mark}")
+        print(t(f"cli.awards_{args.step}", period=award_round.period, day=str(award_round.publicity_ends_on)))
     return 0
+
+
+def _print_ranking(ranking: dict, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(ranking, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    print(t("cli.awards_ranking", period=ranking["period"], quota=ranking["quota"]))
+    for entry in ranking["entries"]:
+        mark = t("cli.awards_winner") if entry["winner"] else (
+            "" if entry["eligible"] else t(entry["ineligible_reason"]))
+        print(f"  {entry['rank']:>4}  {entry['name']}  {entry['points']:.1f}  {mark}")
 
 
 def cmd_certificate(args: argparse.Namespace) -> int:
@@ -366,17 +377,18 @@ def build_parser() -> argparse.ArgumentParser:
     tally.add_argument("--json", action="store_true", help="print a JSON object")
     tally.set_defaults(handler=cmd_tally)
 
-    award = commands.add_parser("awards", parents=[common], help="run, publish or finalize an award round",
+    award = commands.add_parser("awards", parents=[common], help="run, publish, finalize or show an award round",
                                 description="An award round (时尚达人, 先进集体), named by level and period: "
                                             "run computes the draft ranking, publish starts 公示, "
-                                            "finalize (an admin) makes it final.")
-    award.add_argument("step", choices=("run", "publish", "finalize"),
-                       help="run: compute the draft ranking; publish: start 公示; finalize: make it final")
+                                            "finalize (an admin) makes it final, show prints a round's ranking.")
+    award.add_argument("step", choices=("run", "publish", "finalize", "show"),
+                       help="run: compute the draft ranking; publish: start 公示; finalize: make it final; "
+                            "show: print the ranking of a round in any state")
     award.add_argument("--level", required=True, choices=("week", "month", "quarter", "year", "collective"),
                        help="award level")
     award.add_argument("--period", required=True,
                        help="2022-W31 (week), 2022-08 (month), 2022-Q3 (quarter), 2022 (year, collective)")
-    award.add_argument("--json", action="store_true", help="with run: print the ranking as JSON")
+    award.add_argument("--json", action="store_true", help="with run or show: print the ranking as JSON")
     award.set_defaults(handler=cmd_awards)
     certificate = commands.add_parser(
         "certificate", parents=[common], help="issue a 志愿服务记录证明 as a PDF",

@@ -25,6 +25,9 @@ def _default_data_dir() -> Path:
 
 
 DEFAULT_DATA_DIR = _default_data_dir()
+# Who works when nobody said (one station PC, STATION_KIT_OPERATOR unset): the log says "system", and
+# a paper that needs a person's signature leaves the line blank for one.
+UNNAMED_OPERATOR = "system"
 
 
 class Settings(BaseSettings):
@@ -35,7 +38,7 @@ class Settings(BaseSettings):
     lang: Literal["zh_CN", "en"] = "zh_CN"
     secret_key: str | None = None
     key_file: Path | None = None
-    operator: str = "system"
+    operator: str = UNNAMED_OPERATOR
     # Who works on this server: "admin" may unmask one volunteer's ID number and phone (audited);
     # "analyst" reads and writes nothing. Under JupyterHub the spawner sets it per user's group.
     role: Literal["staff", "admin", "analyst"] = "staff"

@@ -39,6 +39,13 @@ class Actor:
     role: Role = Role.staff
     stations: frozenset[int] | None = None
 
+    @property
+    def signature(self) -> str:
+        """The name a paper prints for this person: blank (to sign by hand) when nobody was named."""
+        from station_kit.config import UNNAMED_OPERATOR
+
+        return "" if self.name == UNNAMED_OPERATOR else self.name
+
     def require(self, role: Role = Role.staff, *, station_id: int | None = None) -> None:
         # ``role`` is staff or admin: what an analyst may do (read) needs no check.
         """Refuse, with a message, unless this actor's role may do what ``role`` may, and (when a

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, distinct, func
+from sqlalchemy import and_, case, distinct, func, or_
 from sqlmodel import Session, select
 
 from station_kit import clock
@@ -128,11 +128,21 @@ def rank_volunteers(session: Session, station_id: int, period: Period, rules: Aw
 
 def rank_collectives(session: Session, station_id: int, period: Period, rules: AwardRules,
                      level: LevelRules) -> list[Candidate]:
-    """Teams and squads, by points per member, then participation rate, then members."""
+    """Squads, and teams for their members in no squad, by points per member, then participation
+    rate, then members.
+
+    Each person counts once: in their squad, or in their team when they belong to no squad (a team
+    whose members are all in squads is represented by its squads, not ranked beside them over the
+    same people). Members are those on the roll at the end of the period: registered by then and not
+    deactivated or merged away before it; someone who joined afterwards does not count."""
     sums = volunteer_sums(session, station_id, period, rules)
+    _, end = period_bounds(period)
+    on_the_roll = and_(Volunteer.registered_at < end, Volunteer.merged_into_id.is_(None),
+                       or_(Volunteer.active, Volunteer.deactivated_at >= end))
     candidates = []
-    for kind, unit_model, column in ((SubjectKind.team, Team, Volunteer.team_id),
-                                     (SubjectKind.squad, Squad, Volunteer.squad_id)):
+    for kind, unit_model, membership in ((SubjectKind.team, Team, and_(Volunteer.team_id == Team.id,
+                                                                       Volunteer.squad_id.is_(None))),
+                                         (SubjectKind.squad, Squad, Volunteer.squad_id == Squad.id)):
         rows = session.exec(
             select(unit_model.id, unit_model.name,
                    func.count(Volunteer.id).label("members"),
@@ -142,14 +152,16 @@ def rank_collectives(session: Session, station_id: int, period: Period, rules: A
                    func.coalesce(func.sum(sums.c.led), 0).label("led"),
                    func.coalesce(func.sum(sums.c.no_shows), 0).label("no_shows"),
                    func.coalesce(func.sum(sums.c.weighted), 0).label("weighted"))
-            .outerjoin(Volunteer, and_(column == unit_model.id, Volunteer.active))
+            .outerjoin(Volunteer, and_(membership, on_the_roll))
             .outerjoin(sums, sums.c.volunteer_id == Volunteer.id)
             .where(unit_model.station_id == station_id)
             .group_by(unit_model.id, unit_model.name)
         ).all()
         for row in rows:
-            points = points_tenths(rules, level, weighted=row.weighted, led=row.led, no_shows=row.no_shows)
             members = int(row.members)
+            if kind == SubjectKind.team and not members:
+                continue  # all its people are in its squads, which are ranked
+            points = points_tenths(rules, level, weighted=row.weighted, led=row.led, no_shows=row.no_shows)
             per_member = _half_up(points["points"], members) if members else 0
             participation = _half_up(1000 * int(row.participants), members) if members else 0  # per mille
             reason = ""

@@ -316,8 +316,10 @@ def award_title(level: str, period: str) -> str:
 def breakdown_lines(entry: AwardEntryPublic) -> tuple[tuple[str, str], ...]:
     """The breakdown as (label, value) lines a notice or a screen shows."""
     figures = entry.breakdown
+    # A person's activities are activities; a collective's add up its members': 人次, not 场.
+    activities = "activities" if entry.subject_kind == SubjectKind.volunteer else "participations"
     lines = [(t("awards.breakdown.hours"), t("awards.breakdown.hours_value", hours=hours_text(figures["minutes"]))),
-             (t("awards.breakdown.activities"), str(figures["activities"]))]
+             (t(f"awards.breakdown.{activities}"), f"{figures['activities']:,}")]
     if entry.subject_kind == SubjectKind.volunteer:
         lines += [(t(f"enum.activity_theme.{theme}"), t("awards.breakdown.hours_value", hours=hours_text(minutes)))
                   for theme, minutes in figures["theme_minutes"].items() if minutes]

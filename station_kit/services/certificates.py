@@ -49,6 +49,9 @@ def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Act
     if period_from and period_until and period_from > period_until:
         raise DomainError.on("period_until", "certificate.period_order")
     lines = _service_lines(session, volunteer.id, period_from, period_until)
+    if not lines and (period_from or period_until):
+        raise DomainError.on("volunteer", "certificate.no_approved_hours_in_period", name=volunteer.name,
+                             number=volunteer.number, period=_period_text(period_from, period_until))
     if not lines:
         raise DomainError.on("volunteer", "certificate.no_approved_hours", name=volunteer.name,
                              number=volunteer.number)
@@ -63,7 +66,7 @@ def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Act
     issued = IssuedCertificate(
         station_id=station.id, number=number, volunteer_id=volunteer.id, approved_minutes=minutes,
         record_count=sum(line.count for line in lines), period_from=first, period_until=last, issued_on=today,
-        handler=actor.name, person_in_charge=station.person_in_charge, contact=station.contact)
+        handler=actor.signature, person_in_charge=station.person_in_charge, contact=station.contact)
     insert_unique(session, issued, lambda: DomainError.on("form", "write.conflict"))
     log_event(session, actor=actor, action="certificate.issue", entity="volunteer", entity_id=volunteer.id,
               station_id=station.id, number=number, approved_minutes=minutes,
@@ -73,7 +76,7 @@ def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Act
         masked_id_number=volunteer.id_number_masked, volunteer_number=volunteer.number,
         approved_minutes=minutes, service_content=tuple(line.text() for line in lines),
         period_from=first, period_until=last, station_name=station.name,
-        person_in_charge=station.person_in_charge, handler=actor.name, contact=station.contact,
+        person_in_charge=station.person_in_charge, handler=actor.signature, contact=station.contact,
         issued_on=today)
 
 
@@ -107,6 +110,14 @@ def _service_lines(session: Session, volunteer_id: int, period_from: dt.date | N
     if period_until:
         query = query.where(ServiceRecord.started_at < _station_midnight(period_until + dt.timedelta(days=1)))
     return [_Line(*row) for row in session.exec(query).all()]
+
+
+def _period_text(period_from: dt.date | None, period_until: dt.date | None) -> str:
+    if period_from and period_until:
+        return t("certificate.period_between", first=period_from.isoformat(), last=period_until.isoformat())
+    if period_from:
+        return t("certificate.period_from", first=period_from.isoformat())
+    return t("certificate.period_until", last=period_until.isoformat())
 
 
 def _station_midnight(day: dt.date) -> dt.datetime:

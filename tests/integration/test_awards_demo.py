@@ -53,4 +53,16 @@ def test_awards_run_prints_the_same_ranking_every_time_and_finalize_needs_an_adm
     # The tests' settings work as staff (STATION_KIT_ROLE unset).
     assert main(["awards", "finalize", "--level", "month", "--period", "2021-08", "--db", url]) == 2
     assert "站长" in capsys.readouterr().err
-    assert main(["awards", "publish", "--level", "month", "--period", "2019-01", "--db", url]) == 1
+    assert main(["awards", "publish", "--level", "month", "--period", "2019-01", "--db", url]) == 2
+    assert "找不到这次评选" in capsys.readouterr().err
+
+
+def test_awards_show_prints_a_final_round_s_ranking_and_changes_nothing(demo_url, capsys):
+    """A final round cannot be run again, but anyone can read its ranking back."""
+    assert main(["awards", "show", "--level", "month", "--period", "2021-09", "--json", "--db", demo_url]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["period"] == "2021-09" and sum(entry["winner"] for entry in shown["entries"]) == 5
+    assert main(["awards", "show", "--level", "collective", "--period", "2021", "--db", demo_url]) == 0
+    printed = capsys.readouterr().out
+    assert "服务分队" in printed and "入选" in printed
+    assert main(["awards", "show", "--level", "month", "--period", "2019-01", "--db", demo_url]) == 2

@@ -171,7 +171,32 @@ def test_a_collective_ranks_teams_and_squads_by_points_per_member(engine, statio
     # Everyone's points: 130 + 125 × 3 + 100 + 200 + 30 = 835, over 7 members.
     assert squad.points == 119.3 and squad.eligible
     assert not by_name["第2分队"].eligible  # no members
-    assert by_name["测试服务队"].points == squad.points
+    # Everyone of the team is in its squad: the team is not ranked beside it over the same people.
+    assert "测试服务队" not in by_name
+    lines = dict(awards.breakdown_lines(squad))
+    assert lines["参加活动（人次）"] == f"{squad.breakdown['activities']:,}"
+
+
+def test_a_collective_counts_each_person_once_and_its_roll_at_the_period_s_end(engine, station, august, team):
+    """A team member in no squad counts for the team alone; someone who joined after the period, or
+    left before its end, is not a member of that period's collective."""
+    with write_session(engine) as session:
+        direct = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                                    data=volunteer_data(name="周敏", team_id=station.team_id))
+        direct.registered_at = dt.datetime(2021, 3, 1, 9, tzinfo=clock.CHINA)
+        late = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                                  data=volunteer_data(name="吴昊", squad_id=station.squad_ids[0],
+                                                      team_id=station.team_id))
+        late.registered_at = dt.datetime(2023, 1, 5, 9, tzinfo=clock.CHINA)  # after the year 2022
+        gone = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                                  data=volunteer_data(name="郑洁", squad_id=station.squad_ids[0],
+                                                      team_id=station.team_id))
+        gone.registered_at = dt.datetime(2021, 3, 1, 9, tzinfo=clock.CHINA)
+        gone.active, gone.deactivated_at = False, dt.datetime(2022, 6, 30, 9, tzinfo=clock.CHINA)
+    by_name = {e.name: e for e in entries(engine, run(engine, station, level="collective", period="2022"))}
+    assert by_name["第1分队"].breakdown["members"] == 7  # 吴昊 joined later, 郑洁 left in June
+    assert by_name["测试服务队"].breakdown["members"] == 1  # 周敏, in no squad
+    assert by_name["测试服务队"].breakdown["participants"] == 0
 
 
 def publish(engine, round_id, on: dt.date, monkeypatch, actor=STAFF):

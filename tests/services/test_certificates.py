@@ -9,6 +9,7 @@ from sqlmodel import select
 from station_kit.clock import CHINA
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
+from station_kit.i18n import t
 from station_kit.io.pdf import service_certificate_pdf
 from station_kit.models import AuditEvent, IssuedCertificate, Volunteer
 from station_kit.models.org import StationDetailsUpdate
@@ -89,8 +90,11 @@ def test_no_approved_hours_issues_nothing(engine, station, served):
         issue(engine, served["li"])
     assert refused.value.keys() == ["certificate.no_approved_hours"]
     with pytest.raises(DomainError) as empty_period:
-        issue(engine, served["zhang"], period_from=dt.date(2023, 1, 1))
-    assert empty_period.value.keys() == ["certificate.no_approved_hours"]
+        issue(engine, served["zhang"], period_from=dt.date(2023, 1, 1), period_until=dt.date(2023, 3, 31))
+    # The message names the dates: 张伟 has hours, just not in them.
+    [error] = empty_period.value.errors
+    assert error.key == "certificate.no_approved_hours_in_period"
+    assert "2023-01-01 至 2023-03-31" in t(error.key, **error.params)
     with pytest.raises(DomainError) as reversed_period:
         issue(engine, served["zhang"], period_from=dt.date(2022, 9, 1), period_until=dt.date(2022, 8, 1))
     assert reversed_period.value.keys() == ["certificate.period_order"]
@@ -159,3 +163,13 @@ def test_corrected_issuer_details_print_on_the_next_certificate_only(engine, sta
                                  number=before.certificate_number).person_in_charge == ""
         assert check_certificate(session=session, station_id=station.id,
                                  number=after.certificate_number).person_in_charge == "高文明"
+
+
+def test_an_unnamed_operator_leaves_the_handler_line_for_a_hand_signature(engine, station, served):
+    """On a PC where nobody set STATION_KIT_OPERATOR the log says "system"; the paper prints a blank
+    经办人 line to sign by hand, not "system"."""
+    with write_session(engine) as session:
+        certificate = issue_service_certificate(session=session, volunteer_id=served["zhang"], actor=Actor("system"))
+    assert certificate.handler == ""
+    text = pdf_text(service_certificate_pdf(certificate))
+    assert "system" not in text and t("documents.service.fields.handler") in text
