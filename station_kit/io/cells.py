@@ -19,6 +19,7 @@ from station_kit.errors import DomainError
 # Excel keeps 15 significant digits: an 18-digit ID number typed into a number cell comes back as
 # 6.10881E+17 or with its last digits turned to zeros. No digit of it can be trusted any more.
 EXACT_DIGITS = 15
+_EXCEL_TEXT = re.compile(r'=\s*"([^"]*)"')
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
 # Excel's day 1 is 1900-01-01, and it counts a 29 February 1900 that never was: day 60. Serials
 # from 61 on are days after 1899-12-30; the last date Excel shows is 9999-12-31.
@@ -98,6 +99,8 @@ def id_like(value: object, *, field: str) -> str:
             raise DomainError.on(field, "imports.cell.id_as_number")
         return str(int(value))
     text = cell_text(value)
+    if wrapped := _EXCEL_TEXT.fullmatch(text):
+        text = wrapped.group(1).strip()  # ="610881…": the usual way to keep Excel from turning it into a number
     if _SCIENTIFIC.match(normalise(text)):
         raise DomainError.on(field, "imports.cell.id_as_number")
     return text

@@ -57,6 +57,8 @@ def read_table(content: bytes, filename: str, synonyms: Mapping[str, list[str]])
     for number, cells in lines:
         if number <= best_row:
             continue
+        if number == best_row + 1 and _continues_header(cells, headers, best, synonyms):
+            continue  # the header's second row, under cells merged down over both
         values = {name: cells[index] if index < len(cells) else None for name, index in best.items()}
         if all(cell_text(value) == "" for value in cells):
             continue
@@ -66,6 +68,15 @@ def read_table(content: bytes, filename: str, synonyms: Mapping[str, list[str]])
                     if index not in used and cell_text(header))
     columns = {name: cell_text(headers[index]) for name, index in best.items()}
     return Table(best_row, columns, unknown, tuple(rows))
+
+
+def _continues_header(cells: list[object], headers: list[object], found: Mapping[str, int],
+                      synonyms: Mapping[str, list[str]]) -> bool:
+    """The header's second row, not a person: under each matched column it repeats the header (a cell
+    merged down over both rows) or names a column itself (联系方式 above, 手机号码 below)."""
+    names = set(match_headers(cells, synonyms).values())
+    return all(index < len(cells) and (cell_text(cells[index]) == cell_text(headers[index]) or index in names)
+               for index in found.values())
 
 
 def _xlsx_lines(content: bytes) -> list[tuple[int, list[object]]]:

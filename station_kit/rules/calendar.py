@@ -43,8 +43,14 @@ def working_days_after(start: dt.date, end: dt.date) -> int:
 
 
 def is_backfill(activity_day: dt.date, entry_day: dt.date) -> bool:
+    """An entry made more than the limit's working days after its activity (补录). Counting stops
+    once past the limit: an import of years-old hours asks this for every row."""
     limit = load_rules("records")["backfill_after_working_days"]
-    return working_days_after(activity_day, entry_day) > limit
+    counted, day = 0, activity_day
+    while day < entry_day and counted <= limit:
+        day += dt.timedelta(days=1)
+        counted += is_working_day(day)
+    return counted > limit
 
 
 def add_working_days(start: dt.date, count: int) -> dt.date:

@@ -204,3 +204,35 @@ def test_the_command_prints_each_refused_row_and_imports_nothing(sqlite_url, tmp
     assert "可导入 1 行" in captured.out and "有错 1 行" in captured.out
     assert main(["tally", "--json", "--db", sqlite_url]) == 0
     assert '"volunteers": 0' in capsys.readouterr().out
+
+
+def test_a_header_over_two_rows_and_ids_written_the_excel_way_read_as_people_mean_them(engine, station):
+    """A roll whose header cells are merged down over two rows (with 联系方式 split into 手机 and 备注
+    underneath) has one person in it, not two; an ID typed as ="610881…" (so that Excel keeps it as
+    text) is that number, in the .xlsx and in the CSV."""
+    first, second = id_number(), id_number(male=False)
+    content = xlsx([("姓名", "性别", "身份证号", "联系方式", None),
+                    (None, None, None, "手机号码", "备注"),
+                    ("张伟", "男", first, "13800138000", "")],
+                   merge=("A1:A2", "B1:B2", "C1:C2", "D1:E1"), text_columns="C")
+    preview = _preview(engine, station, "volunteers", content)
+    assert [error_lines(preview, row) for row in preview.rows] == [[]]
+    assert [row.outcome for row in preview.rows] == [ADD]
+    assert preview.rows[0].row == 3
+    text = f'姓名,性别,身份证号,手机号码\r\n李娜,女,="{second}",13800138001\r\n'
+    from_csv = _preview(engine, station, "volunteers", text.encode(), "名册.csv")
+    assert [error_lines(from_csv, row) for row in from_csv.rows] == [[]]
+    assert [row.outcome for row in from_csv.rows] == [ADD]
+
+
+def test_a_day_that_cannot_hold_the_hours_says_which_day_it_means(engine, station):
+    """Hours are laid from 08:00 to midnight: 10 h and then 7 h on one day do not fit, and the
+    message names that window rather than a 24-hour day."""
+    number = id_number()
+    with write_session(engine) as session:
+        register_volunteer(session=session, station_id=station.id, actor=WORKER,
+                           data=volunteer_data(name="张伟", id_number=number))
+    rows = [HOURS_HEADERS, (1, "张伟", number, "防控值守", "2024-03-01", 10), (2, "张伟", number, "防控值守", "2024-03-01", 7)]
+    preview = _preview(engine, station, "hours", xlsx(rows, text_columns="C"), "认定时数.xlsx")
+    assert [row.outcome for row in preview.rows] == [ADD, REFUSE]
+    assert "08:00 到 24:00" in " ".join(error_lines(preview, preview.rows[1]))

@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from station_kit.rules import calendar, load_rules, stars
 from station_kit.rules.hours import hours, hours_text
 
@@ -17,6 +20,15 @@ def test_spring_festival_week_does_not_count_towards_the_backfill_window():
     assert calendar.working_days_after(dt.date(2022, 1, 28), dt.date(2022, 2, 11)) == 7
     assert not calendar.is_backfill(dt.date(2022, 1, 28), dt.date(2022, 2, 11))
     assert calendar.is_backfill(dt.date(2022, 8, 5), dt.date(2022, 8, 22))
+
+
+@given(activity_day=st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)), days_later=st.integers(-30, 4000))
+def test_the_quick_backfill_count_agrees_with_counting_every_working_day(activity_day, days_later):
+    """is_backfill stops counting past the limit; it must say what counting every day says."""
+    entry_day = activity_day + dt.timedelta(days=days_later)
+    limit = load_rules("records")["backfill_after_working_days"]
+    assert calendar.is_backfill(activity_day, entry_day) == (calendar.working_days_after(activity_day, entry_day)
+                                                            > limit)
 
 
 def test_default_star_thresholds_are_the_national_ones():
