@@ -3,6 +3,10 @@
 A ratio is the measured time over a floor that does the same work the plainest way (a hand-written
 SQL aggregate, a raw executemany), in the same run on the same machine, so the figures compare
 across machines. Nothing here asserts: the numbers are for people to read and track.
+
+``--quick`` runs every benchmark once on small inputs (CI does, so that none stops running unseen):
+its figures show that each still runs, not how fast. ``--demo URL`` copies a demo database already
+built (SQLite) instead of building one.
 """
 
 from __future__ import annotations
@@ -16,16 +20,23 @@ from benchmarks import app_load, awards, dashboard_latency, imports, registry, r
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure (median is shown)")
+    parser.add_argument("--quick", action="store_true", help="every benchmark once, on small inputs")
+    parser.add_argument("--demo", help="a demo database (SQLite URL) to copy instead of building one")
     args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
     os.environ.setdefault("STATION_KIT_SECRET_KEY", "station-kit-benchmark")
     with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
-        results = [*tally.run(url, repeat=args.repeat), *awards.run(url, repeat=args.repeat),
-                   *registry.run(folder, repeat=args.repeat), *imports.run(folder, repeat=args.repeat),
-                   *dashboard_latency.run(url), *app_load.run(url),
-                   *rollups.run(url, repeat=args.repeat)]  # last: it adds stations to the demo database
+        results = [*tally.run(url, repeat=repeat, demo=args.demo), *awards.run(url, repeat=repeat),
+                   *registry.run(folder, repeat=repeat, batch=20 if args.quick else registry.BATCH),
+                   *imports.run(folder, repeat=repeat, rows=300 if args.quick else imports.ROWS),
+                   *dashboard_latency.run(url, tries=1 if args.quick else dashboard_latency.TRIES),
+                   *app_load.run(url, tries=1 if args.quick else app_load.TRIES, quick=args.quick),
+                   # last: it adds stations to the demo database
+                   *rollups.run(url, repeat=repeat, copies=1 if args.quick else rollups.COPIES)]
     width = max(len(result.name) for result in results)
     print(f"{'figure':<{width}}  {'measured':>10}  {'floor':>10}  ratio")
     for result in results:

@@ -78,7 +78,9 @@ def _time_to_interactive(browser, base_url: str, app: str) -> float:
     return seconds
 
 
-def measure(db_url: str, tries: int = TRIES) -> dict[str, list[float]]:
+def measure(db_url: str, tries: int = TRIES, *, quick: bool = False) -> dict[str, list[float]]:
+    """``tries`` timed loads of every app; a first round is not counted (it also waits for the kernels
+    started with the server), except in a quick run, which only shows that every app still loads."""
     from playwright.sync_api import sync_playwright
 
     seconds: dict[str, list[float]] = {app: [] for app in READY}
@@ -89,18 +91,19 @@ def measure(db_url: str, tries: int = TRIES) -> dict[str, list[float]]:
                 sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # One round not counted: the first requests also wait for the kernels started with the server.
-            for round_ in range(tries + 1):
+            warm_up = 0 if quick else 1
+            for round_ in range(tries + warm_up):
                 for app in READY:
                     _wait_until_quiet(log_path, app, round_ + 1)
                     took = _time_to_interactive(browser, base_url, app)
-                    if round_:
+                    if round_ >= warm_up:
                         seconds[app].append(took)
             browser.close()
     return seconds
 
 
-def run(db_url: str, tries: int = TRIES) -> list[Result]:
-    seconds = measure(db_url, tries)
+def run(db_url: str, tries: int = TRIES, *, quick: bool = False) -> list[Result]:
+    seconds = measure(db_url, tries, quick=quick)
     for app, times in seconds.items():
         print(f"{app} time to interactive, tries (s): " + ", ".join(f"{s:.2f}" for s in times))
     floor = statistics.median(seconds[BARE])

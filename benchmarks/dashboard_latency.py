@@ -61,8 +61,8 @@ def measure(url: str, tries: int = TRIES) -> list[float]:
     return seconds
 
 
-def run(url: str) -> list[Result]:
-    seconds = measure(url)
+def run(url: str, tries: int = TRIES) -> list[Result]:
+    seconds = measure(url, tries)
     print("dashboard latency tries (s): " + ", ".join(f"{s:.2f}" for s in seconds))
     return [Result("dashboard shows a change (median)", statistics.median(seconds), "poll interval", POLL_SECONDS)]
 

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from benchmarks.timing import Result, median_seconds
-from station_kit.db import get_engine, migrate, write_session
+from benchmarks.timing import Result, fresh_station, median_seconds
+from station_kit.db import write_session
 from station_kit.demo import people
-from station_kit.models import Station
 from station_kit.privacy import Vault, mask_id_number
 from station_kit.services.actor import Actor
 from station_kit.services.imports import import_file
@@ -50,20 +49,10 @@ def spreadsheet(rows: int = ROWS, seed: int = 7) -> bytes:
     return buffer.getvalue()
 
 
-def _fresh_station(url: str):
-    migrate(url)
-    engine = get_engine(url)
-    with write_session(engine) as session:
-        station = Station(code="B", name="bench")
-        session.add(station)
-        session.flush()
-        return engine, station.id
-
-
-def run(folder: str, *, repeat: int) -> list[Result]:
+def run(folder: str, *, repeat: int, rows: int = ROWS) -> list[Result]:
     repeat = min(repeat, 3)  # a run imports 10,000 rows; three give a stable median
-    content = spreadsheet()
-    stations = iter([_fresh_station(f"sqlite:///{Path(folder) / f'import-{n}.db'}") for n in range(repeat)])
+    content = spreadsheet(rows)
+    stations = iter([fresh_station(f"sqlite:///{Path(folder) / f'import-{n}.db'}") for n in range(repeat)])
     raw_runs = iter(range(repeat))
 
     def ours():
@@ -71,7 +60,7 @@ def run(folder: str, *, repeat: int) -> list[Result]:
         with write_session(engine) as session:
             result = import_file(session=session, station_id=station_id, kind="volunteers", content=content,
                                  filename="bench.xlsx", actor=Actor("bench"), consent_on_file=True)
-        assert result.added == ROWS
+        assert result.added == rows
 
     def floor():
         """The same file read and the same checks by hand: name, ID number (GB 11643), phone,
@@ -94,7 +83,7 @@ def run(folder: str, *, repeat: int) -> list[Result]:
             connection.executemany("INSERT INTO v VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         connection.close()
 
-    return [Result(f"import {ROWS:,} volunteers (xlsx)", median_seconds(ours, repeat),
+    return [Result(f"import {rows:,} volunteers (xlsx)", median_seconds(ours, repeat),
                    "same checks + raw executemany", median_seconds(floor, repeat))]
 
 

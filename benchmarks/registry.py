@@ -7,21 +7,21 @@ import random
 import sqlite3
 from pathlib import Path
 
-from benchmarks.timing import Result, median_seconds
-from station_kit.db import get_engine, migrate, write_session
+from benchmarks.timing import Result, fresh_station, median_seconds
+from station_kit.db import write_session
 from station_kit.demo import people
-from station_kit.models import Station, VolunteerCreate
+from station_kit.models import VolunteerCreate
 from station_kit.services.actor import Actor
 from station_kit.services.volunteers import register_volunteer
 
 BATCH = 200
 
 
-def _batch(seed: int) -> list[VolunteerCreate]:
+def _batch(seed: int, size: int = BATCH) -> list[VolunteerCreate]:
     rng = random.Random(seed)
     phones: set[str] = set()
     batch = []
-    for _ in range(BATCH):
+    for _ in range(size):
         male = rng.random() < 0.5
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000))
         batch.append(VolunteerCreate(name=people.chinese_name(male=male, rng=rng),
@@ -30,22 +30,11 @@ def _batch(seed: int) -> list[VolunteerCreate]:
     return batch
 
 
-def _fresh_station(url: str):
-    """A migrated database with one station, made before the clock starts."""
-    migrate(url)
-    engine = get_engine(url)
-    with write_session(engine) as session:
-        station = Station(code="B", name="bench")
-        session.add(station)
-        session.flush()
-        return engine, station.id
-
-
-def run(folder: str, *, repeat: int) -> list[Result]:
+def run(folder: str, *, repeat: int, batch: int = BATCH) -> list[Result]:
     runs = iter(range(10_000))
-    stations = iter([_fresh_station(f"sqlite:///{Path(folder) / f'register-{n}.db'}")
+    stations = iter([fresh_station(f"sqlite:///{Path(folder) / f'register-{n}.db'}")
                      for n in range(repeat)])
-    batch = _batch(1)
+    size, batch = batch, _batch(1, batch)
 
     def ours():
         engine, station_id = next(stations)
@@ -62,5 +51,5 @@ def run(folder: str, *, repeat: int) -> list[Result]:
                                    [(d.name, d.id_number, d.phone) for d in batch])
         connection.close()
 
-    return [Result(f"register {BATCH} volunteers", median_seconds(ours, repeat),
+    return [Result(f"register {size} volunteers", median_seconds(ours, repeat),
                    "raw executemany", median_seconds(floor, repeat))]

@@ -59,8 +59,8 @@ def add_copies(url: str, copies: int = COPIES) -> int:
         return session.exec(select(func.count()).select_from(ServiceRecord)).one()
 
 
-def run(url: str, *, repeat: int) -> list[Result]:
-    records = add_copies(url)
+def run(url: str, *, repeat: int, copies: int = COPIES) -> list[Result]:
+    records = add_copies(url, copies)
     engine = get_engine(url)
     scale = f"{records // 1000}k records"
 

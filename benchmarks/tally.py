@@ -10,6 +10,17 @@ from benchmarks.timing import Result, median_seconds
 from station_kit.analytics import headline_figures, station_figures
 from station_kit.db import get_engine, migrate, read_session, write_session
 from station_kit.demo import build_demo
+from station_kit.services.org import current_station
+
+
+def copy_sqlite(source_url: str, target_url: str) -> None:
+    """A consistent copy of one SQLite database into another file (the online backup API)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(source_url.removeprefix("sqlite:///"))) as source, \
+            closing(sqlite3.connect(target_url.removeprefix("sqlite:///"))) as target:
+        source.backup(target)
 
 ORGANISATION = """
 SELECT (SELECT count(*) FROM volunteer WHERE station_id = :s AND active),
@@ -38,11 +49,14 @@ HAND_WRITTEN = text(ORGANISATION + """,
 """)
 
 
-def run(url: str, *, repeat: int) -> list[Result]:
+def run(url: str, *, repeat: int, demo: str | None = None) -> list[Result]:
+    """Builds the demo station at ``url`` (the other benchmarks use it), or copies ``demo`` there."""
+    if demo:
+        copy_sqlite(demo, url)
     migrate(url)
     engine = get_engine(url)
     with write_session(engine) as session:
-        station_id = build_demo(session=session)
+        station_id = current_station(session).id if demo else build_demo(session=session)
 
     def ours():
         with read_session(engine) as session:

@@ -1,4 +1,4 @@
-"""Median timing and the result line every benchmark returns."""
+"""Median timing, the result line every benchmark returns, and a fresh station to time writes on."""
 
 from __future__ import annotations
 
@@ -26,3 +26,16 @@ def median_seconds(action, repeat: int) -> float:
         action()
         timings.append(time.perf_counter() - started)
     return statistics.median(timings)
+
+
+def fresh_station(url: str):
+    """A migrated database with one station (made by the service, as a station is), before the clock
+    starts: (engine, station id)."""
+    from station_kit.db import get_engine, migrate, write_session
+    from station_kit.services.actor import DEMO
+    from station_kit.services.org import create_station
+
+    migrate(url)
+    engine = get_engine(url)
+    with write_session(engine) as session:
+        return engine, create_station(session=session, code="B", name="bench", actor=DEMO).id

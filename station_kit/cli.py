@@ -296,10 +296,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from station_kit.services.actor import actor_from_environment
     from station_kit.services.backup import backup, default_backup_path
 
     url = _database_url(args)
-    out = backup(url, Path(args.out) if args.out else default_backup_path(url))
+    out = backup(url, Path(args.out) if args.out else default_backup_path(url), actor=actor_from_environment())
     print(t("backup.written", path=out))
     print(t("backup.key_apart", path=get_settings().key_path))
     return 0

@@ -18,6 +18,9 @@ from sqlmodel import Field, SQLModel
 
 from station_kit import clock
 
+# A resident's rating of a wish, an order or a grid case: 1 (很不满意) to 5 (非常满意); data/sla.toml
+# says from which rating a case counts as satisfied.
+RATING_SCALE = range(1, 6)
 
 class CareGroup(StrEnum):
     """The article's care mechanisms: 社区救助, 社区关爱, 再就业服务."""
@@ -107,7 +110,7 @@ class Request(RequestBase, table=True):
     claimed_at: dt.datetime | None = None
     fulfilled_at: dt.datetime | None = None
     closing_note: str = Field(default="", max_length=200)
-    rating: int | None = Field(default=None, ge=1, le=5)
+    rating: int | None = Field(default=None, ge=RATING_SCALE.start, le=RATING_SCALE.stop - 1)
     rated_at: dt.datetime | None = None
     cancelled_at: dt.datetime | None = None
     cancel_reason: str = Field(default="", max_length=200)
@@ -225,7 +228,7 @@ class GridCase(GridCaseBase, table=True):
     report_due_at: dt.datetime | None = None
     reported_at: dt.datetime | None = None
     resolved_at: dt.datetime | None = None
-    rating: int | None = Field(default=None, ge=1, le=5)
+    rating: int | None = Field(default=None, ge=RATING_SCALE.start, le=RATING_SCALE.stop - 1)
     rated_at: dt.datetime | None = None
     whistle_note: str = Field(default="", max_length=200)
     report_note: str = Field(default="", max_length=200)

@@ -15,17 +15,22 @@ from sqlmodel import Field, SQLModel
 from station_kit import clock
 
 
-class Station(SQLModel, table=True):
+class StationDetailsBase(SQLModel):
+    """The station's name and the issuer's side of a 志愿服务记录证明 (民发〔2015〕149号): who answers
+    for the station and how to reach it. Kept per station, not in data/*.toml: one database may hold
+    a whole city."""
+
+    name: str = Field(max_length=100)
+    person_in_charge: str = Field(default="", max_length=50, description="负责人")
+    contact: str = Field(default="", max_length=100, description="联系方式, e.g. an office phone")
+
+
+class Station(StationDetailsBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True, description="short code, unique in a city")
-    name: str = Field(max_length=100)
     city: str = Field(default="", max_length=50)
     street: str = Field(default="", max_length=50)
     address: str = Field(default="", max_length=200)
-    # The issuer's side of a 志愿服务记录证明 (民发〔2015〕149号): who answers for the station and how
-    # to reach it. Kept per station, not in data/*.toml: one database may hold a whole city.
-    person_in_charge: str = Field(default="", max_length=50, description="负责人")
-    contact: str = Field(default="", max_length=100, description="联系方式, e.g. an office phone")
     created_at: dt.datetime = Field(default_factory=clock.now)
 
 
@@ -42,15 +47,11 @@ class StationPublic(SQLModel):
     contact: str = ""
 
 
-class StationDetailsUpdate(SQLModel):
+class StationDetailsUpdate(StationDetailsBase):
     """What an admin may change of the station: its name, and who answers for it on a certificate.
 
     The code is not here: volunteer and certificate numbers begin with it, so a changed code would
     make every number already issued point nowhere."""
-
-    name: str = Field(max_length=100)
-    person_in_charge: str = Field(default="", max_length=50)
-    contact: str = Field(default="", max_length=100)
 
 
 class StationOwned(SQLModel):

@@ -13,6 +13,7 @@ from sqlalchemy import Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from station_kit import clock
+from station_kit.models.forms import optional_like
 
 
 class Gender(StrEnum):
@@ -56,15 +57,15 @@ class VolunteerCreate(VolunteerBase):
 class VolunteerUpdate(SQLModel):
     """What the edit form may change; None leaves a field as it is."""
 
-    name: str | None = Field(default=None, max_length=50)
-    phone: str | None = Field(default=None, max_length=20)
-    residence_area: str | None = Field(default=None, max_length=100)
-    skills: str | None = Field(default=None, max_length=200)
-    service_categories: str | None = Field(default=None, max_length=200)
+    name: str | None = optional_like(VolunteerBase, "name")
+    phone: str | None = optional_like(VolunteerBase, "phone")
+    residence_area: str | None = optional_like(VolunteerBase, "residence_area")
+    skills: str | None = optional_like(VolunteerBase, "skills")
+    service_categories: str | None = optional_like(VolunteerBase, "service_categories")
     is_party_member: bool | None = None
     team_id: int | None = None
     squad_id: int | None = None
-    guardian_name: str | None = Field(default=None, max_length=50)
+    guardian_name: str | None = optional_like(VolunteerBase, "guardian_name")
     post_ids: list[int] | None = None
 
 

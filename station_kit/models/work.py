@@ -14,6 +14,7 @@ from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
 from station_kit import clock
+from station_kit.models.forms import optional_like
 
 
 class WorkTask(StrEnum):
@@ -98,13 +99,13 @@ class ActivityCreate(ActivityBase):
 class ActivityUpdate(SQLModel):
     """What editing an activity (or a series' future occurrences) may change."""
 
-    title: str | None = Field(default=None, max_length=100)
-    organiser: str | None = Field(default=None, max_length=100)
-    person_in_charge: str | None = Field(default=None, max_length=50)
+    title: str | None = optional_like(ActivityBase, "title")
+    organiser: str | None = optional_like(ActivityBase, "organiser")
+    person_in_charge: str | None = optional_like(ActivityBase, "person_in_charge")
     room_id: int | None = None
-    place: str | None = Field(default=None, max_length=100)
-    content: str | None = Field(default=None, max_length=500)
-    speaker: str | None = Field(default=None, max_length=50)
+    place: str | None = optional_like(ActivityBase, "place")
+    content: str | None = optional_like(ActivityBase, "content")
+    speaker: str | None = optional_like(ActivityBase, "speaker")
     start_time: dt.time | None = None
     end_time: dt.time | None = None
 

@@ -30,7 +30,7 @@ from station_kit import clock
 from station_kit.config import get_settings
 from station_kit.db import alembic_config, get_engine, migrate, normalise_url, read_session, write_session
 from station_kit.errors import DomainError
-from station_kit.services.actor import Actor
+from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 from station_kit.services.context import vault_for
 
@@ -47,8 +47,15 @@ def default_backup_path(url: str) -> Path:
     return get_settings().data_dir / "backups" / f"station-{clock.now():%Y%m%d-%H%M%S}{suffix}"
 
 
-def backup(url: str, out: Path) -> Path:
-    """Write a consistent copy of the database at ``url`` to ``out`` (readable by its owner only)."""
+def backup(url: str, out: Path, *, actor: Actor) -> Path:
+    """Write a consistent copy of the database at ``url`` to ``out`` (readable by its owner only).
+    A copy holds everyone's personal data: an admin takes it, and the log says who, when and where
+    (the line is in the copy too)."""
+    actor.require(Role.admin)
+    if _is_sqlite(url) and not _sqlite_path(url).is_file():
+        raise DomainError.on("db", "backup.no_database", path=str(_sqlite_path(url)))
+    with write_session(get_engine(url)) as session:
+        log_event(session, actor=actor, action="database.backup", entity="database", file=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
@@ -75,7 +82,8 @@ def _sqlite_backup(source: Path, target: Path) -> None:
 
 
 def restore(url: str, copy: Path, *, force: bool, actor: Actor) -> Restored:
-    """Replace the database at ``url`` with ``copy`` once the copy passes every check."""
+    """Replace the database at ``url`` with ``copy`` once the copy passes every check (an admin)."""
+    actor.require(Role.admin)
     if not copy.is_file():
         raise DomainError.on("file", "backup.no_file", path=str(copy))
     if _is_sqlite(url):

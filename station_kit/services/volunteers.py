@@ -32,6 +32,7 @@ from station_kit.models.people import (
 from station_kit.models.work import RecordStatus
 from station_kit.privacy import mask_id_number, mask_phone
 from station_kit.rules.hours import hours
+from station_kit.rules.people import needs_guardian
 from station_kit.rules.stars import star_level
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
@@ -50,8 +51,6 @@ from station_kit.validation import (
     plausible_birth_date,
     search_text,
 )
-
-GUARDIAN_CONSENT_BELOW_AGE = 14  # PIPL art. 31: under 14, a guardian consents
 
 
 def register_volunteer(
@@ -115,7 +114,7 @@ def check_volunteer(errors: list[FieldError], session: Session, station_id: int,
         errors.append(FieldError("consent", "consent.required"))
     if data.consent_date and identity and not identity.birth_date <= data.consent_date <= clock.today():
         errors.append(FieldError("consent_date", "consent.date_out_of_range"))
-    if identity and identity.age < GUARDIAN_CONSENT_BELOW_AGE:
+    if identity and needs_guardian(identity.age):
         if texts.get("guardian_name") == "":
             errors.append(FieldError("guardian_name", "guardian.name_required"))
         if not data.guardian_consent:

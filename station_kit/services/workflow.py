@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from station_kit import clock
 from station_kit.errors import DomainError, Key
+from station_kit.models.community import RATING_SCALE
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 
@@ -81,12 +82,9 @@ def transition(*, session: Session, workflow: Workflow, row, action: str, actor:
     return target
 
 
-RATINGS = range(1, 6)
-
-
 def check_rating(rating) -> int:
     """A whole number of points from 1 (very dissatisfied) to 5 (very satisfied), or a DomainError."""
-    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
+    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATING_SCALE:
         raise DomainError.on("rating", "rating.out_of_range")
     return rating
 

@@ -218,12 +218,11 @@ def serve_station(tmp_path_factory) -> Iterator[Callable[..., StationServer]]:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo station built once per test session; each module gets its own copy."""
-    folder = tmp_path_factory.mktemp("demo-template")
-    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", f"sqlite:///{folder / 'station.db'}"],
-                   check=True, capture_output=True)
-    return folder / "station.db"
+def demo_template() -> Path:
+    """The demo station built once per test run (tests/databases.py); each module gets its own copy."""
+    from tests.databases import demo_station_url
+
+    return Path(demo_station_url().removeprefix("sqlite:///"))
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,12 @@
 
 import pytest
 
-from station_kit.cli import main
-
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'station.db'}"
-    assert main(["demo", "--db", url]) == 0
-    return url
+def demo_url():
+    from tests.databases import demo_station_url
+
+    return demo_station_url()
 
 
 

@@ -22,6 +22,17 @@ WRITERS = 4
 EACH = 20
 
 
+@pytest.fixture(autouse=True)
+def as_admin(monkeypatch):
+    """A copy holds everyone's data: backups and restores are an admin's (STATION_KIT_ROLE=admin)."""
+    from station_kit.config import get_settings
+
+    monkeypatch.setenv("STATION_KIT_ROLE", "admin")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 def _writer(url: str, station_id: int, writer: int, started, done) -> None:
     """Register volunteers one transaction at a time, counting each commit begun and each ended."""
     from station_kit.services.actor import Actor
@@ -105,19 +116,17 @@ def test_restore_refuses_to_overwrite_keeps_the_old_and_checks_the_key(demo_url,
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(copy.read_bytes()[:5000])
     assert main(["restore", str(damaged), "--db", live, "--force"]) == 2
-    monkeypatch.setenv("STATION_KIT_SECRET_KEY", "another-station's-key")
     from station_kit.config import get_settings
 
-    get_settings.cache_clear()
-    try:
+    with monkeypatch.context() as another_key:
+        another_key.setenv("STATION_KIT_SECRET_KEY", "another-station's-key")
+        get_settings.cache_clear()
         assert main(["backup", "--db", live, "--out", str(tmp_path / "demo-copy.db")]) == 0
         fresh = f"sqlite:///{tmp_path / 'other' / 'station.db'}"
         capsys.readouterr()
         assert main(["restore", str(tmp_path / "demo-copy.db"), "--db", fresh]) == 2
         assert "密钥与数据库不符" in capsys.readouterr().err
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+    get_settings.cache_clear()
     assert _tally(live, capsys)["volunteers"] == 755
 
     assert main(["restore", str(copy), "--db", live, "--force"]) == 0
@@ -144,3 +153,27 @@ def test_postgres_round_trips_through_pg_dump(postgres_server, tmp_path, capsys)
     assert _tally(target, capsys) == _tally(source, capsys)
     assert _tally(target, capsys)["volunteers"] == 5
     assert os.path.getsize(copy) > 0
+
+
+def test_only_an_admin_copies_or_replaces_the_database_and_the_log_says_who(sqlite_url, tmp_path, capsys,
+                                                                            monkeypatch):
+    from station_kit.config import get_settings
+    from station_kit.i18n import t
+
+    _station(sqlite_url)
+    copy = tmp_path / "copy.db"
+    with monkeypatch.context() as staff:
+        staff.setenv("STATION_KIT_ROLE", "staff")
+        staff.setenv("STATION_KIT_OPERATOR", "李经办")
+        get_settings.cache_clear()
+        capsys.readouterr()
+        assert main(["backup", "--db", sqlite_url, "--out", str(copy)]) == 2
+        assert t("actor.needs_admin", name="李经办") in capsys.readouterr().err and not copy.exists()
+        get_settings.cache_clear()
+    monkeypatch.setenv("STATION_KIT_OPERATOR", "高站长")
+    get_settings.cache_clear()
+    assert main(["backup", "--db", sqlite_url, "--out", str(copy)]) == 0
+    with get_engine(sqlite_url).connect() as connection:
+        who, detail = connection.execute(text(
+            "SELECT operator, detail FROM auditevent WHERE action = 'database.backup'")).one()
+    assert who == "高站长" and "copy.db" in detail

@@ -173,19 +173,27 @@ def test_files_and_databases_that_cannot_be_used_end_in_a_message(demo_url, tmp_
     assert "secret-pw" not in err and "Traceback" not in err
 
 
-def test_a_file_that_is_no_backup_of_ours_is_called_so(sqlite_url, tmp_path, capsys):
+def test_a_file_that_is_no_backup_of_ours_is_called_so(sqlite_url, tmp_path, capsys, monkeypatch):
     import sqlite3
 
+    from station_kit.config import get_settings
     from station_kit.i18n import t
+
+    monkeypatch.setenv("STATION_KIT_ROLE", "admin")  # restoring is an admin's
+    get_settings.cache_clear()
 
     other = tmp_path / "别的程序.db"
     with sqlite3.connect(other) as connection:
         connection.execute("CREATE TABLE notes (body TEXT)")
     empty = tmp_path / "空.db"
     empty.write_bytes(b"")
-    for copy in (other, empty):
-        code, _, err = run(capsys, "restore", str(copy), "--db", sqlite_url)
-        assert code == 2 and t("backup.not_a_database", path=str(copy)) in err
+    try:
+        for copy in (other, empty):
+            code, _, err = run(capsys, "restore", str(copy), "--db", sqlite_url)
+            assert code == 2 and t("backup.not_a_database", path=str(copy)) in err
+    finally:
+        monkeypatch.delenv("STATION_KIT_ROLE")
+        get_settings.cache_clear()
 
 
 def test_a_ranking_piped_into_head_ends_quietly(demo_copy):

@@ -10,7 +10,8 @@ from station_kit import clock
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.models.people import Gender, IdType, VolunteerCreate, VolunteerPublic
-from station_kit.services.volunteers import GUARDIAN_CONSENT_BELOW_AGE, register_volunteer, to_public
+from station_kit.rules.people import needs_guardian
+from station_kit.services.volunteers import register_volunteer, to_public
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.format import esc, format_date
 from station_kit.ui.kit.forms import Form, dropdown, labelled
@@ -84,7 +85,7 @@ class RegisterTab:
         for name in ("gender", "birth_date"):
             self.form[name].row.layout.display = "none" if resident else None
         birth_date = self._resident_birth_date() if resident else self.form.value("birth_date")
-        under_age = birth_date is not None and age_on(birth_date, clock.today()) < GUARDIAN_CONSENT_BELOW_AGE
+        under_age = birth_date is not None and needs_guardian(age_on(birth_date, clock.today()))
         for name in ("guardian_name", "guardian_consent"):
             if under_age or self.form[name].widget.value:
                 self.form[name].row.layout.display = None

@@ -1,0 +1,29 @@
+"""`make bench` cannot stop running unseen (DESIGN.md §12): every benchmark runs once here, in its
+quick mode, on a copy of the demo station. Nothing is asserted about speed, only that each figure is
+produced, with a floor and a ratio."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from station_kit.config import PROJECT_ROOT
+from tests.databases import demo_station_url
+
+FIGURES = ("tally (demo station)", "station roll-up DataFrame (demo)", "yearly award round 2021 (demo)",
+           "register 20 volunteers", "import 300 volunteers (xlsx)", "dashboard shows a change (median)",
+           *(f"{app} time to interactive (median)" for app in ("home", "volunteers", "activities", "lectures",
+                                                                "dashboard")),
+           "hours by month, every station", "hours by work task, every station", "retention cohorts, every station")
+
+
+def test_every_benchmark_runs_once_in_quick_mode(browser):
+    """(``browser`` only for its check that Chromium is there: the benchmarks launch their own.)"""
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--demo", demo_station_url()],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for figure in FIGURES:
+        line = next((line for line in result.stdout.splitlines() if line.startswith(figure)), None)
+        assert line is not None, f"no figure {figure!r} in:\n{result.stdout}"
+        assert re.search(r"\d+\.\d+ms\s+\d+\.\d+ms\s+\d+\.\dx", line), line
