@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from benchmarks.timing import Result, median_seconds
 from station_kit.analytics import headline_figures, station_figures
-from station_kit.db import get_engine, migrate, read_session, write_session
+from station_kit.db import get_engine, migrate, write_session
 from station_kit.demo import build_demo
 from station_kit.services.org import current_station
 
@@ -59,8 +59,7 @@ def run(url: str, *, repeat: int, demo: str | None = None) -> list[Result]:
         station_id = current_station(session).id if demo else build_demo(session=session)
 
     def ours():
-        with read_session(engine) as session:
-            headline_figures(session, station_id)
+        headline_figures(engine, station_id)
 
     def floor(statement):
         def run():

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import pandas as pd
 from sqlalchemy import Float, case, cast, func
 from sqlmodel import Session, select
+
+from station_kit.db import read_session
 
 # The analysts' DataFrames and roll-ups (columns and dtypes pinned in COLUMNS), one import away.
 from station_kit.frames import (  # noqa: F401
@@ -33,6 +38,7 @@ from station_kit.frames import (  # noqa: F401
     teams,
     volunteers,
 )
+from station_kit.frames.tables import _engine
 from station_kit.models import (
     Activity,
     Association,
@@ -61,11 +67,30 @@ HEADLINE_KEYS = ("volunteers", "party_members", "teams", "squads", "service_poin
 WORK_KEYS = ("approved_hours", "activities", "beneficiaries", "pending_records")
 
 
+
+def _over_engine(figure):
+    """A figure computed in a session, offered to callers as ``figure(engine, …)`` (DESIGN.md §7: one
+    analytics API, over an engine): each call reads in one transaction of its own. ``figure.in_session``
+    is the same computation inside a session already open, for figures made of several (the tally)."""
+    @functools.wraps(figure)
+    def over_engine(engine, *args, **kwargs):
+        if isinstance(engine, Session):  # some calls took a session once; now every one takes an engine
+            raise TypeError(f"analytics.{figure.__name__} takes an engine (analytics.connect()), not a session")
+        with read_session(_engine(engine)) as session:
+            return figure(session, *args, **kwargs)
+
+    parameters = list(inspect.signature(figure).parameters.values())
+    over_engine.__signature__ = inspect.signature(figure).replace(
+        parameters=[parameters[0].replace(name="engine", annotation="Engine | None")] + parameters[1:])
+    over_engine.in_session = figure
+    return over_engine
+
 def _count(session: Session, model, station_id: int, *conditions) -> int:
     statement = select(func.count()).select_from(model).where(model.station_id == station_id, *conditions)
     return session.exec(statement).one()
 
 
+@_over_engine
 def headline_figures(session: Session, station_id: int) -> dict:
     """The station's headline figures; ``partner_units`` counts co-building units (服务共建单位),
     ``all_partner_units`` every partner, dual-report, civilised unit and caring enterprise included."""
@@ -87,12 +112,13 @@ def headline_figures(session: Session, station_id: int) -> dict:
         "projects": _count(session, Project, station_id),
         "brand_projects": _count(session, Project, station_id, Project.is_brand),
         "grids": _count(session, Grid, station_id),
-        "awards": award_counts(session, station_id),
-        **work_figures(session, station_id),
-        **community_figures(session, station_id),
+        "awards": award_counts.in_session(session, station_id),
+        **work_figures.in_session(session, station_id),
+        **community_figures.in_session(session, station_id),
     }
 
 
+@_over_engine
 def work_figures(session: Session, station_id: int) -> dict:
     """Approved hours (one decimal), pending records, activities held or planned (not cancelled),
     people served, and how many volunteers hold each star level. Only approved minutes count."""
@@ -106,10 +132,11 @@ def work_figures(session: Session, station_id: int) -> dict:
         "activities": session.exec(select(func.count()).select_from(Activity).where(not_cancelled)).one(),
         "beneficiaries": session.exec(select(func.coalesce(func.sum(Activity.beneficiaries), 0))
                                       .where(not_cancelled)).one(),
-        "star_levels": star_level_counts(session, station_id),
+        "star_levels": star_level_counts.in_session(session, station_id),
     }
 
 
+@_over_engine
 def star_level_counts(session: Session, station_id: int) -> dict[str, int]:
     """Active volunteers at each star level ("1" … "5"), bucketed in SQL from approved minutes."""
     per_volunteer = (
@@ -168,9 +195,9 @@ def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
     from station_kit.rules import load_rules
 
     expected = load_rules("reference_station")["figures"]
-    with Session(engine) as session:
+    with read_session(_engine(engine)) as session:
         station = session.exec(select(Station).where(Station.code == station_code)).one()
-        counted = headline_figures(session, station.id)
+        counted = headline_figures.in_session(session, station.id)
     rows = []
     for key, value in expected.items():  # a table of figures (awards per level) gives a row each
         pairs = value.items() if isinstance(value, dict) else [(None, value)]
@@ -185,6 +212,7 @@ def _approved(station_id: int):
     return (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
 
 
+@_over_engine
 def hours_by_month(session: Session, station_id: int) -> pd.DataFrame:
     """Approved hours per month (China time), oldest first: columns month, hours."""
     month = china_month_sql(session.get_bind(), ServiceRecord.started_at).label("month")
@@ -193,6 +221,7 @@ def hours_by_month(session: Session, station_id: int) -> pd.DataFrame:
     return pd.DataFrame([(m, hours(v)) for m, v in rows], columns=["month", "hours"])
 
 
+@_over_engine
 def hours_by_post(session: Session, station_id: int) -> pd.DataFrame:
     """Approved hours per volunteer post (岗位), largest first; activities with no post are left out."""
     rows = session.exec(
@@ -203,6 +232,7 @@ def hours_by_post(session: Session, station_id: int) -> pd.DataFrame:
     return pd.DataFrame([(name, hours(v)) for name, v in rows], columns=["post", "hours"])
 
 
+@_over_engine
 def hours_by_category(session: Session, station_id: int) -> pd.DataFrame:
     """Approved hours per work task (六大任务): columns category (the enum value), hours."""
     rows = session.exec(
@@ -213,11 +243,13 @@ def hours_by_category(session: Session, station_id: int) -> pd.DataFrame:
     return pd.DataFrame([(category, hours(v)) for category, v in rows], columns=["category", "hours"])
 
 
+@_over_engine
 def latest_month_with_hours(session: Session, station_id: int) -> str | None:
     month = china_month_sql(session.get_bind(), ServiceRecord.started_at)
     return session.exec(select(func.max(month)).where(_approved(station_id))).one()
 
 
+@_over_engine
 def top_volunteers(session: Session, station_id: int, month: str, limit: int = 10) -> pd.DataFrame:
     """The volunteers with the most approved hours in ``month`` ('YYYY-MM', China time)."""
     total = func.sum(ServiceRecord.minutes)
@@ -231,6 +263,7 @@ def top_volunteers(session: Session, station_id: int, month: str, limit: int = 1
     return pd.DataFrame([(n, name, hours(v)) for n, name, v in rows], columns=["number", "name", "hours"])
 
 
+@_over_engine
 def award_counts(session: Session, station_id: int) -> dict[str, int]:
     """Awards (winning entries of final rounds) per level: week, month, quarter, year, collective."""
     from station_kit.models import AwardEntry, AwardRound
@@ -244,12 +277,15 @@ def award_counts(session: Session, station_id: int) -> dict[str, int]:
     return {level.value: int(rows.get(level, 0)) for level in AwardLevel}
 # --- Residents' wishes and grid cases (issue 10) ---------------------------------------------------
 
+@_over_engine
 def community_figures(session: Session, station_id: int) -> dict:
     """Wishes, grid cases (rates over every case on record) and the works ledger, for the tally."""
-    return {"wishes": wish_figures(session, station_id), "cases": case_figures(session, station_id),
-            "works": works_ledger(session, station_id)}
+    return {"wishes": wish_figures.in_session(session, station_id),
+            "cases": case_figures.in_session(session, station_id),
+            "works": works_ledger.in_session(session, station_id)}
 
 
+@_over_engine
 def wish_figures(session: Session, station_id: int) -> dict:
     """Wishes posted (every one, cancelled too), claimed (taken by someone at some point) and fulfilled."""
     from station_kit.models import Request
@@ -260,6 +296,7 @@ def wish_figures(session: Session, station_id: int) -> dict:
     return dict(zip(("posted", "claimed", "fulfilled"), (int(value) for value in row)))
 
 
+@_over_engine
 def case_figures(session: Session, station_id: int, now=None) -> dict:
     """Open cases, open cases past any deadline at ``now``, and the three rates over every case."""
     from station_kit import clock
@@ -272,13 +309,14 @@ def case_figures(session: Session, station_id: int, now=None) -> dict:
     late = case_late_sql(GridCase, now)
     counts = session.exec(select(func.count(case((open_, 1))), func.count(case((open_ & late, 1))))
                           .where(GridCase.station_id == station_id)).one()
-    rates = case_rates(session, station_id, by_grid=False, by_month=False)
+    rates = case_rates.in_session(session, station_id, by_grid=False, by_month=False)
     first = rates.iloc[0] if len(rates) else None
     return {"open": int(counts[0]), "overdue": int(counts[1]),
             **{name: (None if first is None or pd.isna(first[name]) else round(float(first[name]), 3))
                for name in ("response_rate", "resolution_rate", "satisfaction_rate")}}
 
 
+@_over_engine
 def case_rates(session: Session, station_id: int, *, by_grid: bool = True, by_month: bool = True) -> pd.DataFrame:
     """响应率, 解决率 and 满意率 of grid cases, per grid and month of receipt (China time), by SQL GROUP BY.
 
@@ -321,6 +359,7 @@ def case_rates(session: Session, station_id: int, *, by_grid: bool = True, by_mo
         {"response_rate": float, "resolution_rate": float, "satisfaction_rate": float})
 
 
+@_over_engine
 def works_ledger(session: Session, station_id: int) -> dict:
     """The 微改造 ledger: each item's quantity and unit (summed per item and unit) and the total yuan."""
     from station_kit.models import WorksItem

@@ -111,14 +111,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_tally(args: argparse.Namespace) -> int:
     from station_kit.analytics import HEADLINE_KEYS, WORK_KEYS, headline_figures
-    from station_kit.db import read_session
 
     engine = _prepare(args)
     station_id = _station_id(engine)
     if station_id is None:
         return 1
-    with read_session(engine) as session:
-        figures = headline_figures(session, station_id)
+    figures = headline_figures(engine, station_id)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:

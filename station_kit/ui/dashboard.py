@@ -110,18 +110,18 @@ class Dashboard:
 
     def refresh(self) -> None:
         """Recount everything from the database and update the widgets in place."""
+        figures = headline_figures(self.engine, self.station_id)
+        figures["star_volunteers"] = sum(figures["star_levels"].values())
+        months = hours_by_month(self.engine, self.station_id)
+        posts = hours_by_post(self.engine, self.station_id)
+        categories = hours_by_category(self.engine, self.station_id)
+        this_month = clock.today().strftime("%Y-%m")
+        top = top_volunteers(self.engine, self.station_id, this_month, TOP_VOLUNTEERS)
+        shown_month = this_month
+        if top.empty:
+            shown_month = latest_month_with_hours(self.engine, self.station_id) or this_month
+            top = top_volunteers(self.engine, self.station_id, shown_month, TOP_VOLUNTEERS)
         with reading(self.engine) as session:
-            figures = headline_figures(session, self.station_id)
-            figures["star_volunteers"] = sum(figures["star_levels"].values())
-            months = hours_by_month(session, self.station_id)
-            posts = hours_by_post(session, self.station_id)
-            categories = hours_by_category(session, self.station_id)
-            this_month = clock.today().strftime("%Y-%m")
-            top = top_volunteers(session, self.station_id, this_month, TOP_VOLUNTEERS)
-            shown_month = this_month
-            if top.empty:
-                shown_month = latest_month_with_hours(session, self.station_id) or this_month
-                top = top_volunteers(session, self.station_id, shown_month, TOP_VOLUNTEERS)
             stars = latest_final_winners(session=session, station_id=self.station_id, level="month")
         for key in TILES:
             self.tiles[key].value = (f'<div class="sk-dash-number">{esc(format_figure(figures[key]))}</div>'

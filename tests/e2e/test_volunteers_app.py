@@ -23,7 +23,7 @@ def count_volunteers(demo):
 
     def count() -> int:
         with read_session(engine) as session:
-            return headline_figures(session, current_station(session).id)["volunteers"]
+            return headline_figures(engine, current_station(session).id)["volunteers"]
 
     yield count
     engine.dispose()

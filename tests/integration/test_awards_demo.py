@@ -18,8 +18,8 @@ from station_kit.services import awards
 
 
 def test_the_demo_tally_gives_the_articles_awards(demo_url):
+    figures = headline_figures(get_engine(demo_url), 1)
     with read_session(get_engine(demo_url)) as session:
-        figures = headline_figures(session, 1)
         rounds = session.exec(select(AwardRound).order_by(AwardRound.id)).all()
         notice = awards.award_notice(session=session, round_id=rounds[-1].id)
     assert figures["awards"] == {"week": 12, "month": 60, "quarter": 24, "year": 9, "collective": 5}

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from station_kit import analytics
 from station_kit.db import read_session, write_session
 from station_kit.i18n import t
@@ -21,7 +23,7 @@ def test_roll_up_across_stations_matches_each_station(engine, station):
     frame = analytics.station_figures(engine).set_index("code")
     with read_session(engine) as session:
         for code, station_id in (("TST", station.id), ("HX", other.id)):
-            figures = analytics.headline_figures(session, station_id)
+            figures = analytics.headline_figures(engine, station_id)
             assert {key: int(frame.loc[code, key]) for key in analytics.HEADLINE_KEYS} == {
                 key: figures[key] for key in analytics.HEADLINE_KEYS}
     assert (frame.loc["HX", "volunteers"], frame.loc["HX", "party_members"]) == (3, 3)
@@ -58,11 +60,11 @@ def test_months_are_counted_in_china_time(engine, station):
                 actor=Actor("t"), entered_at=start + dt.timedelta(hours=2))]
         records.approve_records(session=session, record_ids=ids, actor=Actor("t"))
     with read_session(engine) as session:
-        months = analytics.hours_by_month(session, station.id)
+        months = analytics.hours_by_month(engine, station.id)
         assert months.to_dict("records") == [{"month": "2022-08", "hours": 1.5},
                                              {"month": "2022-09", "hours": 1.5}]
-        assert analytics.latest_month_with_hours(session, station.id) == "2022-09"
-        top = analytics.top_volunteers(session, station.id, "2022-09")
+        assert analytics.latest_month_with_hours(engine, station.id) == "2022-09"
+        top = analytics.top_volunteers(engine, station.id, "2022-09")
     assert top["hours"].tolist() == [1.5]
 
 
@@ -182,8 +184,7 @@ def test_roll_ups_group_in_the_database_and_count_only_approved_service(engine, 
     assert by_task == {"customs": 40, "culture": 25}
     people = analytics.volunteers(engine).set_index("volunteer_id")["approved_hours"]
     assert people.to_dict() == {ids[0]: 1.5, ids[1]: 3.0}
-    with read_session(engine) as session:
-        assert analytics.work_figures(session, station.id)["approved_hours"] == months["hours"].sum()
+    assert analytics.work_figures(engine, station.id)["approved_hours"] == months["hours"].sum()
     for by in ("month", "post", "project", "team", "squad", "category", "hall"):
         frame = analytics.hours_by(by, engine)
         assert list(frame.columns) == ["station", by, "hours", "minutes", "records", "volunteers"], by
@@ -212,3 +213,17 @@ def test_every_pinned_column_has_its_own_chinese_header():
         headers = [t(f"analytics.columns.{column}", lang="zh_CN") for column in columns]
         assert all(re.search(r"[\u4e00-\u9fff]", header) for header in headers), (name, headers)
         assert len(set(headers)) == len(headers), (name, headers)
+
+
+def test_every_figure_takes_an_engine_and_refuses_a_session_clearly(engine, station):
+    """One calling style (DESIGN.md §7): a session handed to a figure that once took one is refused
+    with a message, not read as nothing."""
+    import inspect
+
+
+    for name in ("headline_figures", "case_rates", "hours_by_month", "top_volunteers", "works_ledger"):
+        figure = getattr(analytics, name)
+        assert next(iter(inspect.signature(figure).parameters)) == "engine"
+        with read_session(engine) as session, pytest.raises(TypeError, match="takes an engine"):
+            figure(session, station.id, *(("2022-09",) if name == "top_volunteers" else ()))
+    assert analytics.case_rates(engine, station.id).empty

@@ -101,7 +101,7 @@ def test_the_tally_the_list_and_the_frame_count_the_same_overdue_cases(engine, g
                  resolved_at=BASE + 2 * hour),
         ])
     with read_session(engine) as session:
-        tally = analytics.case_figures(session, station_id)["overdue"]
+        tally = analytics.case_figures(engine, station_id)["overdue"]
         listed = list_cases(session=session, station_id=station_id)
     flagged_open = sum(1 for case in listed if case.status in OPEN_CASES and case.overdue)
     frame = analytics.grid_cases(engine, station_id)

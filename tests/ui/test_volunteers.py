@@ -63,8 +63,7 @@ def message(app) -> str:
 
 
 def active_volunteers(engine, station) -> int:
-    with read_session(engine) as session:
-        return headline_figures(session, station.id)["volunteers"]
+    return headline_figures(engine, station.id)["volunteers"]
 
 
 def valid(**overrides) -> dict:
