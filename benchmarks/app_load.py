@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -38,6 +40,7 @@ READY = {
 }
 FILL_TIMEOUT_SECONDS = 180
 SETTLE_SECONDS = 4  # a heated kernel importing pandas and the apps on a busy 2-core machine
+QUICK_SETTLE_SECONDS = 1  # a quick run shows that each app loads, not how fast
 
 
 def _apps_with_a_bare_notebook(folder: Path) -> Path:
@@ -55,7 +58,7 @@ def _heated(log_path: Path, app: str) -> int:
     return log_path.read_text(errors="replace").count(f"Kernel pool of {app}.ipynb is filled")
 
 
-def _wait_until_quiet(log_path: Path, app: str, times: int) -> None:
+def _wait_until_quiet(log_path: Path, app: str, times: int, settle: float = SETTLE_SECONDS) -> None:
     """Wait until ``app``'s pool has been filled ``times`` times, then for the new kernel to run its
     notebook up to the request (the log does not say when that is done)."""
     deadline = time.monotonic() + FILL_TIMEOUT_SECONDS
@@ -63,7 +66,7 @@ def _wait_until_quiet(log_path: Path, app: str, times: int) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"the server did not heat a kernel for {app} in {FILL_TIMEOUT_SECONDS} s")
         time.sleep(0.2)
-    time.sleep(SETTLE_SECONDS)
+    time.sleep(settle)
 
 
 def _time_to_interactive(browser, base_url: str, app: str) -> float:
@@ -78,32 +81,42 @@ def _time_to_interactive(browser, base_url: str, app: str) -> float:
     return seconds
 
 
-def measure(db_url: str, tries: int = TRIES, *, quick: bool = False) -> dict[str, list[float]]:
+@contextmanager
+def serving_with_a_bare_page(db_url: str) -> Iterator[tuple[str, Path]]:
+    """The apps and the bare one-button notebook served together: (base URL, the server's log)."""
+    with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder:
+        log_path = Path(folder) / "serve.log"
+        apps = _apps_with_a_bare_notebook(Path(folder))
+        with serving(db_url, log_path, env={APPS_DIR_ENV: str(apps)}) as base_url:
+            yield base_url, log_path
+
+
+def measure(base_url: str, log_path: Path, tries: int = TRIES, *, quick: bool = False) -> dict[str, list[float]]:
     """``tries`` timed loads of every app; a first round is not counted (it also waits for the kernels
     started with the server), except in a quick run, which only shows that every app still loads."""
     from playwright.sync_api import sync_playwright
 
     seconds: dict[str, list[float]] = {app: [] for app in READY}
-    with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder:
-        log_path = Path(folder) / "serve.log"
-        apps = _apps_with_a_bare_notebook(Path(folder))
-        with serving(db_url, log_path, env={APPS_DIR_ENV: str(apps)}) as base_url, \
-                sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            # One round not counted: the first requests also wait for the kernels started with the server.
-            warm_up = 0 if quick else 1
-            for round_ in range(tries + warm_up):
-                for app in READY:
-                    _wait_until_quiet(log_path, app, round_ + 1)
-                    took = _time_to_interactive(browser, base_url, app)
-                    if round_ >= warm_up:
-                        seconds[app].append(took)
-            browser.close()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        warm_up = 0 if quick else 1
+        for round_ in range(tries + warm_up):
+            for app in READY:
+                _wait_until_quiet(log_path, app, round_ + 1, QUICK_SETTLE_SECONDS if quick else SETTLE_SECONDS)
+                took = _time_to_interactive(browser, base_url, app)
+                if round_ >= warm_up:
+                    seconds[app].append(took)
+        browser.close()
     return seconds
 
 
-def run(db_url: str, tries: int = TRIES, *, quick: bool = False) -> list[Result]:
-    seconds = measure(db_url, tries, quick=quick)
+def run(db_url: str, tries: int = TRIES, *, quick: bool = False, served: tuple[str, Path] | None = None
+        ) -> list[Result]:
+    """Every app's time to interactive against the bare page's, on a server of its own or on ``served``."""
+    if served is None:
+        with serving_with_a_bare_page(db_url) as served_here:
+            return run(db_url, tries, quick=quick, served=served_here)
+    seconds = measure(*served, tries, quick=quick)
     for app, times in seconds.items():
         print(f"{app} time to interactive, tries (s): " + ", ".join(f"{s:.2f}" for s in times))
     floor = statistics.median(seconds[BARE])

@@ -36,33 +36,37 @@ def _register(engine, n: int, rng: random.Random) -> None:
                            data=data, allow_similar=True)
 
 
-def measure(url: str, tries: int = TRIES) -> list[float]:
+def measure(url: str, tries: int = TRIES, *, base_url: str | None = None) -> list[float]:
+    """``tries`` changes, each timed until the open screen shows it; on a server of its own, or on
+    ``base_url`` serving ``url``."""
     from playwright.sync_api import sync_playwright
 
+    if base_url is None:
+        with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder, \
+                serving(url, Path(folder) / "serve.log") as base_url_here:
+            return measure(url, tries, base_url=base_url_here)
     seconds = []
-    with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder, \
-            serving(url, Path(folder) / "serve.log") as base_url:
-        engine = get_engine(url)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(f"{base_url}/voila/render/dashboard.ipynb", timeout=120_000)
-            figure = page.locator(".sk-dashboard-figure-volunteers .sk-dash-number")
-            figure.wait_for(timeout=120_000)
-            rng = random.Random(12)
-            for n in range(tries):
-                before = figure.inner_text()
-                started = time.perf_counter()
-                _register(engine, n, rng)
-                while figure.inner_text() == before:
-                    page.wait_for_timeout(20)
-                seconds.append(time.perf_counter() - started)
-            browser.close()
+    engine = get_engine(url)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{base_url}/voila/render/dashboard.ipynb", timeout=120_000)
+        figure = page.locator(".sk-dashboard-figure-volunteers .sk-dash-number")
+        figure.wait_for(timeout=120_000)
+        rng = random.Random(12)
+        for n in range(tries):
+            before = figure.inner_text()
+            started = time.perf_counter()
+            _register(engine, n, rng)
+            while figure.inner_text() == before:
+                page.wait_for_timeout(20)
+            seconds.append(time.perf_counter() - started)
+        browser.close()
     return seconds
 
 
-def run(url: str, tries: int = TRIES) -> list[Result]:
-    seconds = measure(url, tries)
+def run(url: str, tries: int = TRIES, *, base_url: str | None = None) -> list[Result]:
+    seconds = measure(url, tries, base_url=base_url)
     print("dashboard latency tries (s): " + ", ".join(f"{s:.2f}" for s in seconds))
     return [Result("dashboard shows a change (median)", statistics.median(seconds), "poll interval", POLL_SECONDS)]
 
