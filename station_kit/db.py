@@ -124,15 +124,25 @@ def migrate(url: str, revision: str = "head") -> None:
             connection.close()
 
 
+# Ids are 32-bit integers on PostgreSQL: a larger one names no row (rather than a database error).
+LARGEST_ID = 2**31 - 1
+
+
+def is_id(value) -> bool:
+    """Whether ``value`` could name a row: a whole number from 1 to the largest 32-bit id."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID
+
+
 def lock_rows(session: Session, model, ids) -> None:
     """Hold these rows until the transaction ends, so that a rule read-then-written under them
     (one registration number per station, no overlapping records of one volunteer) holds when two
     writers race. PostgreSQL locks them in id order, so two writers never deadlock; SQLite needs
-    nothing, because a write transaction begins IMMEDIATE and holds the whole database."""
-    if session.get_bind().dialect.name != "postgresql" or not ids:
+    nothing, because a write transaction begins IMMEDIATE and holds the whole database. A value that
+    cannot be an id names no row to hold; the use case refuses it when it loads the row."""
+    wanted = sorted({value for value in ids if is_id(value)})
+    if session.get_bind().dialect.name != "postgresql" or not wanted:
         return
-    session.execute(select(model.id).where(model.id.in_(sorted(set(ids)))).order_by(model.id)
-                    .with_for_update())
+    session.execute(select(model.id).where(model.id.in_(wanted)).order_by(model.id).with_for_update())
 
 
 def insert_unique(session: Session, row, refuse: Callable[[], Exception]) -> None:

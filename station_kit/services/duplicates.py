@@ -15,7 +15,6 @@ from station_kit.models import Volunteer
 from station_kit.models.people import VolunteerPublic
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.services.scope import is_id
 from station_kit.services.volunteers import get_active_volunteer, to_public
 
 
@@ -54,7 +53,7 @@ def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, actor: Act
     actor.require()
     if keep_id == drop_id:
         raise DomainError.on("volunteer", "merge.same_volunteer")
-    lock_rows(session, Volunteer, [value for value in (keep_id, drop_id) if is_id(value)])
+    lock_rows(session, Volunteer, [keep_id, drop_id])
     keep = get_active_volunteer(session, keep_id, actor=actor)
     drop = get_active_volunteer(session, drop_id, actor=actor)
     if keep.station_id != drop.station_id:

@@ -21,7 +21,7 @@ from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import get_activity
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.services.scope import is_id, load, load_many
+from station_kit.services.scope import load, load_many
 from station_kit.services.volunteers import get_active_volunteer
 from station_kit.validation import clean_text, column_length
 
@@ -52,7 +52,7 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
         errors.extend(error.errors)
     duration = activity_minutes(activity)
     # Each volunteer's records are checked for overlaps under a lock on the volunteer's row.
-    lock_rows(session, Volunteer, [entry.volunteer_id for entry in entries if is_id(entry.volunteer_id)])
+    lock_rows(session, Volunteer, [entry.volunteer_id for entry in entries])
     records = []
     seen: set[int] = set()
     for index, entry in enumerate(entries):

@@ -13,18 +13,11 @@ from typing import TypeVar
 
 from sqlmodel import Session, select
 
-from station_kit.db import lock_rows
+from station_kit.db import is_id, lock_rows
 from station_kit.errors import DomainError
 from station_kit.services.actor import Actor
 
 Row = TypeVar("Row")
-
-# Ids are 32-bit integers on PostgreSQL: a larger one names no row (rather than a database error).
-LARGEST_ID = 2**31 - 1
-
-
-def is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID
 
 
 def station_of(row) -> int:
@@ -57,9 +50,10 @@ def load(session: Session, model: type[Row], row_id, *, actor: Actor, field: str
 def load_many(session: Session, model: type[Row], row_ids: Iterable, *, actor: Actor, field: str,
               missing: str, lock: bool = False) -> list[Row]:
     """Every row of ``row_ids`` (each once, in id order), refused as a whole like ``load`` refuses one."""
-    wanted = sorted(set(row_ids), key=lambda value: (not is_id(value), str(value)))
+    wanted = set(row_ids)
     if not wanted or not all(is_id(value) for value in wanted):
         raise DomainError.on(field, missing)
+    wanted = sorted(wanted)
     if lock:
         lock_rows(session, model, wanted)
     rows = session.exec(select(model).where(model.id.in_(wanted)).order_by(model.id)).all()
