@@ -71,6 +71,30 @@ def station(engine):
         return make_station(session)
 
 
+def pytest_sessionfinish(session) -> None:
+    """In a pytest-xdist worker, hand this worker's fuzz tallies to the controller, which prints them."""
+    fuzz = sys.modules.get("tests.fuzz")
+    if fuzz is not None and hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fuzz_tallies"] = [
+            [backend, name, tally.calls, tally.refusals, tally.crashes]
+            for (backend, name), tally in fuzz.TALLIES.items()]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """In the controller, add up the fuzz tallies each worker handed over when it finished."""
+    tallies = getattr(node, "workeroutput", {}).get("fuzz_tallies")
+    if not tallies:
+        return
+    from tests import fuzz
+
+    for backend, name, calls, refusals, crashes in tallies:
+        tally = fuzz.TALLIES[(backend, name)]
+        tally.calls += calls
+        tally.refusals += refusals
+        tally.crashes += crashes
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """After a run that fuzzed (tests/fuzz.py), print its calls, refusals and crashes per backend."""
     fuzz = sys.modules.get("tests.fuzz")

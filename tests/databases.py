@@ -1,26 +1,54 @@
 """Demo databases built once per test run and shared: the notebooks (nbval) and the street tests
 read the same `station-kit demo --stations 3`, and the integration tests, the browser tests and the
-quick benchmarks the same `station-kit demo`, so a full run builds each once."""
+quick benchmarks the same `station-kit demo`, so a full run builds each once.
+
+`make test` runs the suite in several pytest-xdist workers; the first worker that asks for a database
+builds it under a lock in a folder named after the run, and the others wait for it and read the same
+file, so the workers of a run build each database once between them."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 STREET_STATIONS = 3
+DATABASE_FILE = "station.db"
+BUILT_MARKER = "built"
+
+
+def _built_once(name: str, *demo_args: str) -> str:
+    """`station-kit demo *demo_args` into a temp folder, once per run (per process without xdist)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        folder = Path(tempfile.mkdtemp(prefix=f"station-kit-{name}-"))
+        return _build(folder, demo_args)
+    folder = Path(tempfile.gettempdir()) / f"station-kit-tests-{run}" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait here while the first one builds
+        if (folder / BUILT_MARKER).exists():
+            return f"sqlite:///{folder / DATABASE_FILE}"
+        url = _build(folder, demo_args)
+        (folder / BUILT_MARKER).touch()
+        return url
+
+
+def _build(folder: Path, demo_args: tuple[str, ...]) -> str:
+    url = f"sqlite:///{folder / DATABASE_FILE}"
+    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", *demo_args, "--db", url],
+                   check=True, capture_output=True)
+    return url
 
 
 @functools.cache
 def street_url() -> str:
     """The reference station and two smaller ones of 麟州街道, in a temp folder; read it, never change it."""
-    folder = Path(tempfile.mkdtemp(prefix="station-kit-street-"))
-    url = f"sqlite:///{folder / 'station.db'}"
-    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--stations", str(STREET_STATIONS),
-                    "--db", url], check=True, capture_output=True)
-    return url
+    return _built_once("street", "--stations", str(STREET_STATIONS))
 
 
 @functools.cache
@@ -28,7 +56,4 @@ def demo_station_url() -> str:
     """The reference station alone (`station-kit demo`), built once per test run for every test that
     reads it: the integration tests, the browser tests' copies and the quick benchmarks' copy. Read
     it or copy it; never change it."""
-    folder = Path(tempfile.mkdtemp(prefix="station-kit-demo-"))
-    url = f"sqlite:///{folder / 'station.db'}"
-    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--db", url], check=True, capture_output=True)
-    return url
+    return _built_once("demo")
