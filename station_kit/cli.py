@@ -156,7 +156,6 @@ def cmd_awards(args: argparse.Namespace) -> int:
         if args.step == "run":
             award_round = awards.run_award_round(session=session, station_id=station_id, level=args.level,
                                                  period=args.period, actor=actor)
-            session.flush()
             ranking = awards.ranking_document(session=session, round_id=award_round.id)
         else:
             found = awards.find_round(session=session, station_id=station_id, level=args.level, period=args.period)

@@ -123,39 +123,45 @@ def _wishes_and_orders(session, station_id, residents, rng) -> None:
         kind = RequestKind.wish if index < WISHES else RequestKind.order
         resident_id, _ = rng.choice(residents)
         posted = _moment(rng, HISTORY_START, AS_OF)
-        request = requests.post_request(session=session, station_id=station_id, actor=DEMO, at=posted,
-                                        data=RequestCreate(kind=kind, resident_id=resident_id, title=rng.choice(
-                                            WISH_TITLES if kind == RequestKind.wish else ORDER_TITLES)))
+        request = _then(posted, requests.post_request, session=session, station_id=station_id, data=RequestCreate(
+            kind=kind, resident_id=resident_id, title=rng.choice(WISH_TITLES if kind == RequestKind.wish
+                                                                 else ORDER_TITLES)))
         fate = rng.random()
         if posted.date() > AS_OF - dt.timedelta(days=20) and fate < 0.5 or fate < 0.04:
             continue  # still on the wall on the article's date, or never taken up
         at = posted + dt.timedelta(hours=rng.randint(2, 72))
         if fate < 0.07:
-            requests.cancel_request(session=session, request_id=request.id, actor=DEMO, at=at,
-                                    reason=rng.choice(("居民已搬离", "居民自行解决", "重复登记")))
+            _then(at, requests.cancel_request, session=session, request_id=request.id,
+                  reason=rng.choice(("居民已搬离", "居民自行解决", "重复登记")))
             continue
         if kind == RequestKind.order:
-            requests.dispatch_request(session=session, request_id=request.id, actor=DEMO, at=at, claimers=[someone(
-                (ClaimerKind.squad, ClaimerKind.partner_unit), (3, 1))])
+            _then(at, requests.dispatch_request, session=session, request_id=request.id,
+                  claimers=[someone((ClaimerKind.squad, ClaimerKind.partner_unit), (3, 1))])
             if rng.random() < 0.15:
                 at += dt.timedelta(hours=rng.randint(1, 24))
-                requests.refuse_request(session=session, request_id=request.id, actor=DEMO, at=at,
-                                        reason=rng.choice(("本周人手不足", "不在服务范围内", "时间冲突")))
-                requests.dispatch_request(session=session, request_id=request.id, actor=DEMO, at=at,
-                                          claimers=[someone((ClaimerKind.squad,), (1,))])
+                _then(at, requests.refuse_request, session=session, request_id=request.id,
+                      reason=rng.choice(("本周人手不足", "不在服务范围内", "时间冲突")))
+                _then(at, requests.dispatch_request, session=session, request_id=request.id,
+                      claimers=[someone((ClaimerKind.squad,), (1,))])
             at += dt.timedelta(hours=rng.randint(1, 12))
-            requests.take_request(session=session, request_id=request.id, actor=DEMO, at=at)
+            _then(at, requests.take_request, session=session, request_id=request.id)
         else:
             claimers = list(dict.fromkeys(someone() for _ in range(rng.choice((1, 1, 1, 2, 3)))))
-            requests.claim_request(session=session, request_id=request.id, claimers=claimers, actor=DEMO, at=at)
+            _then(at, requests.claim_request, session=session, request_id=request.id, claimers=claimers)
         if fate < 0.12:
             continue  # claimed, not yet fulfilled
         at += dt.timedelta(days=rng.randint(1, 14))
-        requests.fulfil_request(session=session, request_id=request.id, actor=DEMO, at=at,
-                                note=rng.choice(CLOSING_NOTES))
+        _then(at, requests.fulfil_request, session=session, request_id=request.id, note=rng.choice(CLOSING_NOTES))
         if rng.random() < 0.85:
-            requests.rate_request(session=session, request_id=request.id, actor=DEMO, at=at + dt.timedelta(days=1),
-                                  rating=rng.choices((5, 4, 3, 2), weights=(70, 22, 6, 2))[0])
+            _then(at + dt.timedelta(days=1), requests.rate_request, session=session, request_id=request.id,
+                  rating=rng.choices((5, 4, 3, 2), weights=(70, 22, 6, 2))[0])
+
+
+def _then(moment: dt.datetime, service, **arguments):
+    """One service call on the clock of ``moment``: the demo's history happened then, and its rows and
+    audit lines say so."""
+    with clock.at(moment):
+        return service(actor=DEMO, **arguments)
 
 
 def _cases(session, station_id, grids, residents, departments, rng) -> None:
@@ -176,28 +182,28 @@ def _cases(session, station_id, grids, residents, departments, rng) -> None:
 def _history_case(session, station_id, grid_id, stewards, residents, departments, care, rng) -> None:
     kind = rng.choices(tuple(CaseKind), weights=(4, 5, 2))[0]
     received = _moment(rng, HISTORY_START, AS_OF - dt.timedelta(days=20))
-    case = cases.receive_case(session=session, station_id=station_id, actor=DEMO, at=received, data=GridCaseCreate(
+    case = _then(received, cases.receive_case, session=session, station_id=station_id, data=GridCaseCreate(
         grid_id=grid_id, kind=kind, channel=rng.choices(tuple(CaseChannel), weights=(4, 3, 3, 2))[0],
         title=rng.choice(CASE_TITLES[kind]), resident_id=rng.choice(residents) if rng.random() < 0.8 else None,
         is_complex=rng.random() < 0.12))
     late = rng.random() < care
     at = received + dt.timedelta(hours=rng.randint(25, 40) if late else rng.uniform(0.2, 20))
-    cases.accept_case(session=session, case_id=case.id, steward_id=rng.choice(stewards), actor=DEMO, at=at)
+    _then(at, cases.accept_case, session=session, case_id=case.id, steward_id=rng.choice(stewards))
     if rng.random() < 0.3:
         at += dt.timedelta(hours=rng.uniform(0.5, 24))
-        cases.whistle_case(session=session, case_id=case.id, department_id=rng.choice(departments), actor=DEMO,
-                           at=at, note="请派员到场协助处置")
+        _then(at, cases.whistle_case, session=session, case_id=case.id, department_id=rng.choice(departments),
+              note="请派员到场协助处置")
         at += dt.timedelta(minutes=rng.randint(35, 90) if rng.random() < care else rng.randint(8, 28))
-        cases.report_case(session=session, case_id=case.id, actor=DEMO, at=at, note="已到场，正在处置")
+        _then(at, cases.report_case, session=session, case_id=case.id, note="已到场，正在处置")
     if rng.random() < 0.03:
         return  # never closed: a case the ledger still shows open
     days = rng.randint(9, 20) if rng.random() < care else rng.randint(0, 6)
     at = max(at, received) + dt.timedelta(days=days, hours=rng.uniform(1, 6))
-    cases.resolve_case(session=session, case_id=case.id, actor=DEMO, at=at,
-                       note=rng.choice(("已调解，双方达成一致", "已协调相关部门处理完毕", "已上门处置", "已解释政策")))
+    _then(at, cases.resolve_case, session=session, case_id=case.id,
+          note=rng.choice(("已调解，双方达成一致", "已协调相关部门处理完毕", "已上门处置", "已解释政策")))
     if rng.random() < 0.88:
-        cases.rate_case(session=session, case_id=case.id, actor=DEMO, at=at + dt.timedelta(days=1),
-                        rating=rng.choices((5, 4, 3, 2, 1), weights=(55, 30, 10, 4, 1))[0])
+        _then(at + dt.timedelta(days=1), cases.rate_case, session=session, case_id=case.id,
+              rating=rng.choices((5, 4, 3, 2, 1), weights=(55, 30, 10, 4, 1))[0])
 
 
 def _running_cases(session, station_id, grids, stewards, departments) -> None:
@@ -215,15 +221,14 @@ def _running_cases(session, station_id, grids, stewards, departments) -> None:
     )
     for index, (received, accepted, whistled, reported, title, kind) in enumerate(plans):
         grid = grids[index % len(grids)]
-        case = cases.receive_case(session=session, station_id=station_id, actor=DEMO,
-                                  at=now - dt.timedelta(hours=received), data=GridCaseCreate(
-                                      grid_id=grid.id, kind=kind, channel=CaseChannel.phone, title=title))
+        case = _then(now - dt.timedelta(hours=received), cases.receive_case, session=session, station_id=station_id,
+                     data=GridCaseCreate(grid_id=grid.id, kind=kind, channel=CaseChannel.phone, title=title))
         if accepted is not None:
-            cases.accept_case(session=session, case_id=case.id, steward_id=stewards[grid.id][0], actor=DEMO,
-                              at=now - dt.timedelta(hours=accepted))
+            _then(now - dt.timedelta(hours=accepted), cases.accept_case, session=session, case_id=case.id,
+                  steward_id=stewards[grid.id][0])
         if whistled is not None:
-            cases.whistle_case(session=session, case_id=case.id, department_id=departments[index % len(departments)],
-                               actor=DEMO, at=now - dt.timedelta(hours=whistled), note="请派员到场处置")
+            _then(now - dt.timedelta(hours=whistled), cases.whistle_case, session=session, case_id=case.id,
+                  department_id=departments[index % len(departments)], note="请派员到场处置")
         if reported is not None:
-            cases.report_case(session=session, case_id=case.id, actor=DEMO, at=now - dt.timedelta(hours=reported),
-                              note="已到场")
+            _then(now - dt.timedelta(hours=reported), cases.report_case, session=session, case_id=case.id,
+                  note="已到场")

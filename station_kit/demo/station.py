@@ -11,6 +11,7 @@ import random
 
 from sqlmodel import Session
 
+from station_kit import clock
 from station_kit.clock import CHINA
 from station_kit.demo import ages, people
 from station_kit.demo.awards import run_award_calendar
@@ -68,6 +69,7 @@ VOLUNTEERS = 755
 PARTY_MEMBERS = 225
 YOUNG_VOLUNTEERS = 6  # 小小志愿者, 10–13 on AS_OF, registered with a guardian's consent
 FIRST_REGISTRATION = dt.date(2018, 3, 1)
+REGISTERED_AT = dt.time(9, 0)  # the hour the demo's people register on their day
 
 
 def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
@@ -178,8 +180,6 @@ def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
             guardian_name=people.chinese_name(male=rng.random() < 0.5, rng=rng) if minor else "",
             guardian_consent=minor,
         )
-        volunteer = register_volunteer(session=session, station_id=station_id, data=data,
-                                       actor=DEMO)
-        # The demo's history happened before today: registration is dated when consent was given.
-        volunteer.registered_at = dt.datetime.combine(registered, dt.time(9, 0), tzinfo=CHINA)
-        session.add(volunteer)
+        # The demo's history happened before today: each person registers on the day they consented.
+        with clock.at(dt.datetime.combine(registered, REGISTERED_AT, tzinfo=CHINA)):
+            register_volunteer(session=session, station_id=station_id, data=data, actor=DEMO)

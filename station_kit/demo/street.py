@@ -17,10 +17,11 @@ import random
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from station_kit import clock
 from station_kit.clock import CHINA
 from station_kit.demo import people
 from station_kit.demo.activities import HALL_TASK, HALL_TOPICS, POST_TASK, SLOTS
-from station_kit.demo.station import DEMO_SEED, POSTS, build_demo, unit_name
+from station_kit.demo.station import DEMO_SEED, POSTS, REGISTERED_AT, build_demo, unit_name
 from station_kit.models import (
     Activity,
     ActivityPartner,
@@ -111,12 +112,10 @@ def _volunteers(session, station_id, station_name, count, rng, team_id, squads) 
                                phone=people.mobile_phone(rng, taken), residence_area=station_name,
                                is_party_member=rng.random() < 0.3, team_id=team_id,
                                squad_id=rng.choice(squads).id, consent=True, consent_date=day)
-        volunteer = register_volunteer(session=session, station_id=station_id, data=data, actor=DEMO,
-                                       allow_similar=True)
-        volunteer.registered_at = dt.datetime.combine(day, dt.time(9, 0), tzinfo=CHINA)
-        session.add(volunteer)
+        with clock.at(dt.datetime.combine(day, REGISTERED_AT, tzinfo=CHINA)):
+            volunteer = register_volunteer(session=session, station_id=station_id, data=data, actor=DEMO,
+                                           allow_similar=True)
         registered.append((volunteer.id, day))
-    session.flush()
     return registered
 
 

@@ -280,3 +280,9 @@ class WorksItem(WorksItemBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     station_id: int = Field(foreign_key="station.id", index=True)
     recorded_at: dt.datetime = Field(default_factory=clock.now)
+
+
+class WorksItemPublic(WorksItemBase):
+    """A ledger line as recorded."""
+
+    id: int

@@ -65,6 +65,13 @@ class NamedUnit(StationOwned):
     name: str = Field(max_length=100)
 
 
+class UnitPublic(SQLModel):
+    """A unit as added: its id (for the forms that name it) and its name."""
+
+    id: int
+    name: str
+
+
 class RoomKind(StrEnum):
     room = "room"  # 功能室
     place = "place"  # 服务场所

@@ -72,6 +72,17 @@ class ActivitySeries(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=clock.now)
 
 
+class ActivitySeriesPublic(SQLModel):
+    """A weekly series as planned: its title and the days its occurrences run from and to."""
+
+    id: int
+    title: str
+    weekday: int
+    first_date: dt.date
+    last_date: dt.date
+    occurrences: int
+
+
 class ActivityBase(SQLModel):
     title: str = Field(max_length=100)
     category: WorkTask = Field(sa_type=String(20))
@@ -176,3 +187,24 @@ class ServiceRecord(SQLModel, table=True):
     decided_by: str = Field(default="", max_length=50)
     decided_at: dt.datetime | None = None
     decision_reason: str = Field(default="", max_length=200)
+
+
+class ServiceRecordPublic(SQLModel):
+    """What a use case that enters, checks in or checks out service hands back: the record as stored."""
+
+    id: int
+    volunteer_id: int
+    activity_id: int
+    role: RecordRole
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    minutes: int
+    status: RecordStatus
+    no_show: bool
+    is_backfill: bool
+    backfill_reason: str
+    entered_at: dt.datetime
+    entered_by: str
+    decided_by: str
+    decided_at: dt.datetime | None
+    decision_reason: str

@@ -20,7 +20,7 @@ from station_kit.models import (
     Project,
     Room,
 )
-from station_kit.models.work import ActivityBase, ActivityPublic, ActivityStatus
+from station_kit.models.work import ActivityBase, ActivityPublic, ActivitySeriesPublic, ActivityStatus
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.scope import is_id, load
@@ -39,18 +39,18 @@ _TEXT_FIELDS = ("title", "organiser", "person_in_charge", "place", "content", "s
 _REQUIRED_TEXT = {"title": "activity.title_required"}
 
 
-def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, actor: Actor) -> Activity:
+def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, actor: Actor) -> ActivityPublic:
     """Plan one activity, or raise DomainError naming every wrong field; nothing is written then."""
     actor.require(station_id=station_id)
     data = _check(session, station_id, data)
     activity = _add(session, station_id, data, series_id=None)
     log_event(session, actor=actor, action="activity.plan", entity="activity",
               entity_id=activity.id, station_id=station_id, title=activity.title)
-    return activity
+    return _public(activity)
 
 
 def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreate, until: dt.date,
-                       actor: Actor) -> ActivitySeries:
+                       actor: Actor) -> ActivitySeriesPublic:
     """Plan an activity every week on the weekday of ``data.starts_at`` up to ``until``.
 
     Occurrences are created once, as ordinary activities, so each keeps its own records; if any
@@ -75,7 +75,9 @@ def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreat
         _add(session, station_id, occurrence, series_id=series.id)
     log_event(session, actor=actor, action="activity.plan_series", entity="activityseries",
               entity_id=series.id, station_id=station_id, title=series.title, occurrences=len(occurrences))
-    return series
+    return ActivitySeriesPublic(id=series.id, title=series.title, weekday=series.weekday,
+                                first_date=series.first_date, last_date=series.last_date,
+                                occurrences=len(occurrences))
 
 
 def update_series(*, session: Session, series_id: int, data: ActivityUpdate, actor: Actor) -> int:
@@ -117,13 +119,13 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, act
 
 
 def set_activity_status(*, session: Session, activity_id: int, status: ActivityStatus,
-                        actor: Actor) -> Activity:
+                        actor: Actor) -> ActivityPublic:
     """Move an activity to ``status`` by the one action of ACTIVITY_FLOW that leads there (transition()
     checks the actor's role)."""
     activity = get_activity(session, activity_id, actor=actor, lock=True)
     transition(session=session, workflow=ACTIVITY_FLOW, row=activity, actor=actor,
                action=ACTIVITY_FLOW.action_to(activity.status, status))
-    return activity
+    return _public(activity)
 
 
 def get_activity(session: Session, activity_id: int, *, actor: Actor, lock: bool = False) -> Activity:
@@ -136,7 +138,7 @@ def activity_public(*, session: Session, activity_id: int) -> ActivityPublic:
     activity = session.get(Activity, activity_id) if is_id(activity_id) else None
     if activity is None:
         raise DomainError.on("activity", "activity.not_found")
-    return ActivityPublic.model_validate(activity, from_attributes=True)
+    return _public(activity)
 
 
 def list_activities(*, session: Session, station_id: int, start: dt.datetime | None = None,
@@ -150,7 +152,11 @@ def list_activities(*, session: Session, station_id: int, start: dt.datetime | N
     if hall is not None:
         statement = statement.where(Activity.hall == hall)
     rows = session.exec(statement.order_by(Activity.starts_at.desc()).limit(limit)).all()
-    return [ActivityPublic.model_validate(row, from_attributes=True) for row in rows]
+    return [_public(row) for row in rows]
+
+
+def _public(activity: Activity) -> ActivityPublic:
+    return ActivityPublic.model_validate(activity, from_attributes=True)
 
 
 def activity_partners(*, session: Session, activity_id: int) -> list[str]:

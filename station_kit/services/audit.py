@@ -20,8 +20,9 @@ def log_event(
     entity_id: int | None = None,
     station_id: int | None = None,
     **detail,
-) -> AuditEvent:
-    """Log who did what. The role goes into the detail, so a refusal-free write by an admin reads as such."""
+) -> None:
+    """Log who did what, stamped by the station clock. The role goes into the detail, so a refusal-free
+    write by an admin reads as such."""
     event = AuditEvent(
         station_id=station_id,
         operator=actor.name,
@@ -31,7 +32,6 @@ def log_event(
         detail=json.dumps({"role": actor.role, **detail}, ensure_ascii=False, default=str),
     )
     session.add(event)
-    return event
 
 
 def latest_change_id(session: Session) -> int:

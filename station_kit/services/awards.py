@@ -56,7 +56,7 @@ OBJECTION_FLOW = Workflow("award_objection", {
 }, needs_reason=frozenset({"uphold", "dismiss"}))
 
 
-def run_award_round(*, session: Session, station_id: int, level: str, period: str, actor: Actor) -> AwardRound:
+def run_award_round(*, session: Session, station_id: int, level: str, period: str, actor: Actor) -> AwardRoundPublic:
     """Compute (or re-compute) the draft round of ``level`` for ``period``: every candidate ranked,
     the first ``quota`` eligible ones winners. A round already in 公示 or final is refused."""
     actor.require(station_id=station_id)
@@ -107,10 +107,10 @@ def run_award_round(*, session: Session, station_id: int, level: str, period: st
     log_event(session, actor=actor, action="award_round.run", entity="award_round", entity_id=award_round.id,
               station_id=station_id, level=level, period=span.name, rules_hash=rules.hash,
               candidates=len(candidates), winners=winners)
-    return award_round
+    return _round_public(award_round)
 
 
-def publish_round(*, session: Session, round_id: int, actor: Actor) -> AwardRound:
+def publish_round(*, session: Session, round_id: int, actor: Actor) -> AwardRoundPublic:
     """Start 公示: from today to the rules' number of working days on. The period must be over."""
     award_round = _locked_round(session, round_id, actor)
     ROUND_FLOW.target(award_round.status, "publish")
@@ -125,11 +125,11 @@ def publish_round(*, session: Session, round_id: int, actor: Actor) -> AwardRoun
                                                      award_rules().publicity_working_days)
     transition(session=session, workflow=ROUND_FLOW, row=award_round, action="publish", actor=actor,
                publicity_ends_on=award_round.publicity_ends_on.isoformat())
-    return award_round
+    return _round_public(award_round)
 
 
 def lodge_objection(*, session: Session, round_id: int, entry_id: int, objector: str, content: str,
-                    actor: Actor) -> AwardObjection:
+                    actor: Actor) -> AwardObjectionPublic:
     """Record an objection against a winning entry, while the round is in 公示."""
     actor.require()
     award_round = _locked_round(session, round_id, actor)
@@ -151,11 +151,11 @@ def lodge_objection(*, session: Session, round_id: int, entry_id: int, objector:
     log_event(session, actor=actor, action="award_objection.lodge", entity="award_objection",
               entity_id=objection.id, station_id=award_round.station_id, round_id=round_id,
               entry=entry.name, objector=objector, content=content)
-    return objection
+    return _objection_public(objection, entry.name)
 
 
 def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reason: str,
-                      actor: Actor) -> AwardObjection:
+                      actor: Actor) -> AwardObjectionPublic:
     """Uphold (the entry is removed, the next eligible candidate promoted) or dismiss an objection,
     with a written reason."""
     actor.require()
@@ -186,10 +186,10 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
     objection.resolution, objection.resolved_by, objection.resolved_at = reason, actor.name, clock.now()
     transition(session=session, workflow=OBJECTION_FLOW, row=objection, action=action, actor=actor,
                reason=reason, round_id=award_round.id, **detail)
-    return objection
+    return _objection_public(objection, entry.name)
 
 
-def finalize_round(*, session: Session, round_id: int, actor: Actor) -> AwardRound:
+def finalize_round(*, session: Session, round_id: int, actor: Actor) -> AwardRoundPublic:
     """Make a round final: an admin, every objection resolved, the publicity period over."""
     award_round = _locked_round(session, round_id, actor)
     ROUND_FLOW.target(award_round.status, "finalize")
@@ -202,7 +202,7 @@ def finalize_round(*, session: Session, round_id: int, actor: Actor) -> AwardRou
                              day=award_round.publicity_ends_on.isoformat())
     award_round.finalised_at, award_round.finalised_by = clock.now(), actor.name
     transition(session=session, workflow=ROUND_FLOW, row=award_round, action="finalize", actor=actor)
-    return award_round
+    return _round_public(award_round)
 
 
 # Reading -------------------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def finalize_round(*, session: Session, round_id: int, actor: Actor) -> AwardRou
 def find_round(*, session: Session, station_id: int, level: str, period: str) -> AwardRoundPublic | None:
     span = parse_period(level, period)
     award_round = _round_at(session, station_id, level, span.name)
-    return None if award_round is None else AwardRoundPublic.model_validate(award_round, from_attributes=True)
+    return None if award_round is None else _round_public(award_round)
 
 
 def list_rounds(*, session: Session, station_id: int, level: str | None = None) -> list[AwardRoundPublic]:
@@ -218,7 +218,7 @@ def list_rounds(*, session: Session, station_id: int, level: str | None = None) 
     if level:
         statement = statement.where(AwardRound.level == level)
     rows = session.exec(statement.order_by(AwardRound.first_day.desc(), AwardRound.level)).all()
-    return [AwardRoundPublic.model_validate(row, from_attributes=True) for row in rows]
+    return [_round_public(row) for row in rows]
 
 
 def round_entries(*, session: Session, round_id: int, limit: int | None = None) -> list[AwardEntryPublic]:
@@ -232,9 +232,7 @@ def round_objections(*, session: Session, round_id: int) -> list[AwardObjectionP
     rows = session.exec(select(AwardObjection, AwardEntry.name).join(
         AwardEntry, AwardEntry.id == AwardObjection.entry_id).where(
         AwardObjection.round_id == round_id).order_by(AwardObjection.id)).all()
-    shown = [name for name in AwardObjectionPublic.model_fields if name != "entry_name"]
-    return [AwardObjectionPublic(entry_name=entry_name, **{name: getattr(objection, name) for name in shown})
-            for objection, entry_name in rows]
+    return [_objection_public(objection, entry_name) for objection, entry_name in rows]
 
 
 def ranking_document(*, session: Session, round_id: int) -> dict:
@@ -336,6 +334,15 @@ def breakdown_lines(entry: AwardEntryPublic) -> tuple[tuple[str, str], ...]:
 
 # Helpers ------------------------------------------------------------------------------------------
 
+def _round_public(award_round: AwardRound) -> AwardRoundPublic:
+    return AwardRoundPublic.model_validate(award_round, from_attributes=True)
+
+
+def _objection_public(objection: AwardObjection, entry_name: str) -> AwardObjectionPublic:
+    shown = set(AwardObjectionPublic.model_fields) - {"entry_name"}
+    return AwardObjectionPublic(entry_name=entry_name, **{name: getattr(objection, name) for name in shown})
+
+
 def _entry_public(entry: AwardEntry) -> AwardEntryPublic:
     return AwardEntryPublic(id=entry.id, rank=entry.rank, subject_kind=entry.subject_kind, name=entry.name,
                             unit=entry.unit, points=entry.points_tenths / 10, eligible=entry.eligible,
@@ -359,6 +366,7 @@ def _round(session: Session, round_id: int) -> AwardRound:
 def _locked_round(session: Session, round_id: int, actor: Actor) -> AwardRound:
     """The round, of a station the actor works for, held until the transaction ends so two people
     cannot move it at once."""
+    session.flush()  # what this transaction changed already is kept by the refresh below
     award_round = load(session, AwardRound, round_id, actor=actor, field="round", missing="awards.round_not_found",
                        lock=True)
     session.refresh(award_round)

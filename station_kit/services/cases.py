@@ -8,8 +8,6 @@ is received (resolve again if it is marked complex), report when it is whistled.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlmodel import Session, select
 
 from station_kit import clock
@@ -21,7 +19,7 @@ from station_kit.rules.sla import accept_due, late_steps, report_due, resolve_du
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.scope import find, load
-from station_kit.services.workflow import Workflow, rate, transition
+from station_kit.services.workflow import Stamp, Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
 C = CaseStatus
@@ -33,12 +31,14 @@ CASE_FLOW = Workflow("case", {
     (C.reported, "whistle"): C.whistled,  # a second department is called in
     (C.reported, "resolve"): C.resolved,
     (C.resolved, "rate"): C.rated,
-}, needs_reason=frozenset({"whistle", "report", "resolve"}))
+}, needs_reason=frozenset({"whistle", "report", "resolve"}),
+    stamps={"accept": Stamp("accepted_at"), "whistle": Stamp("whistled_at"), "report": Stamp("reported_at"),
+            "resolve": Stamp("resolved_at"), "rate": Stamp("rated_at")},
+    deadlines={C.whistled: {"report_due_at": report_due}})
 OPEN_CASES = (C.received, C.accepted, C.whistled, C.reported)
 
 
-def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, actor: Actor,
-                 at: dt.datetime | None = None) -> GridCase:
+def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, actor: Actor) -> GridCasePublic:
     """Log a case in its grid (登记); its accept and resolve deadlines are stamped now."""
     actor.require(station_id=station_id)
     errors: list[FieldError] = []
@@ -53,18 +53,18 @@ def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, act
             errors.append(FieldError("resident_id", "resident.not_found"))
     if errors:
         raise DomainError(errors)
-    at = at or clock.now()
+    at = clock.now()
     case = GridCase(**(data.model_dump() | texts), station_id=station_id, received_at=at, updated_at=at,
                     accept_due_at=accept_due(at), resolve_due_at=resolve_due(at, is_complex=data.is_complex))
     session.add(case)
     session.flush()
     log_event(session, actor=actor, action="case.receive", entity="case", entity_id=case.id,
               station_id=station_id, grid_id=case.grid_id, kind=case.kind, channel=case.channel)
-    return case
+    return _public(session, case)
 
 
 def accept_case(*, session: Session, case_id: int, steward_id: int, actor: Actor,
-                is_complex: bool | None = None, at: dt.datetime | None = None) -> GridCase:
+                is_complex: bool | None = None) -> GridCasePublic:
     """A steward of the case's grid takes it on (受理); marking it complex gives it the longer limit."""
     case = _get(session, case_id, actor)
     steward = find(session, Steward, steward_id)
@@ -72,15 +72,14 @@ def accept_case(*, session: Session, case_id: int, steward_id: int, actor: Actor
         raise DomainError.on("steward_id", "case.steward_not_in_grid")
     transition(session=session, workflow=CASE_FLOW, row=case, action="accept", actor=actor,
                steward_id=steward_id)
-    case.steward_id, case.accepted_at = steward.id, at or clock.now()
+    case.steward_id = steward.id
     if is_complex is not None and is_complex != case.is_complex:
         case.is_complex = is_complex
         case.resolve_due_at = resolve_due(case.received_at, is_complex=is_complex)
-    return case
+    return _public(session, case)
 
 
-def whistle_case(*, session: Session, case_id: int, department_id: int, note: str, actor: Actor,
-                 at: dt.datetime | None = None) -> GridCase:
+def whistle_case(*, session: Session, case_id: int, department_id: int, note: str, actor: Actor) -> GridCasePublic:
     """吹哨: call a department in, saying what it is needed for; it must report within the limit."""
     case = _get(session, case_id, actor)
     department = find(session, Department, department_id)
@@ -89,65 +88,69 @@ def whistle_case(*, session: Session, case_id: int, department_id: int, note: st
     note = _note(note, "whistle_note")
     transition(session=session, workflow=CASE_FLOW, row=case, action="whistle", actor=actor, reason=note,
                department=department.name)
-    at = at or clock.now()
-    case.department_id, case.whistled_at, case.report_due_at = department.id, at, report_due(at)
-    case.whistle_note, case.reported_at = note, None
-    return case
+    case.department_id, case.whistle_note, case.reported_at = department.id, note, None
+    return _public(session, case)
 
 
-def report_case(*, session: Session, case_id: int, note: str, actor: Actor,
-                at: dt.datetime | None = None) -> GridCase:
+def report_case(*, session: Session, case_id: int, note: str, actor: Actor) -> GridCasePublic:
     """报到: the department whistled to reports, saying what it did."""
     case = _get(session, case_id, actor)
     note = _note(note, "report_note")
     transition(session=session, workflow=CASE_FLOW, row=case, action="report", actor=actor, reason=note)
-    case.report_note, case.reported_at = note, at or clock.now()
-    return case
+    case.report_note = note
+    return _public(session, case)
 
 
-def resolve_case(*, session: Session, case_id: int, note: str, actor: Actor,
-                 at: dt.datetime | None = None) -> GridCase:
+def resolve_case(*, session: Session, case_id: int, note: str, actor: Actor) -> GridCasePublic:
     """办结, with a note of how it ended."""
     case = _get(session, case_id, actor)
     note = _note(note, "resolution_note")
     transition(session=session, workflow=CASE_FLOW, row=case, action="resolve", actor=actor, reason=note)
-    case.resolution_note, case.resolved_at = note, at or clock.now()
-    return case
+    case.resolution_note = note
+    return _public(session, case)
 
 
-def rate_case(*, session: Session, case_id: int, rating: int, actor: Actor,
-              at: dt.datetime | None = None) -> GridCase:
+def rate_case(*, session: Session, case_id: int, rating: int, actor: Actor) -> GridCasePublic:
     """The resident's rating, 1 to 5, given once."""
     case = _get(session, case_id, actor)
-    rate(session=session, workflow=CASE_FLOW, row=case, rating=rating, actor=actor, at=at)
-    return case
+    rate(session=session, workflow=CASE_FLOW, row=case, rating=rating, actor=actor)
+    return _public(session, case)
 
 
 def list_cases(*, session: Session, station_id: int, grid_id: int | None = None,
                statuses: tuple[CaseStatus, ...] | None = None, limit: int = 200) -> list[GridCasePublic]:
     """Cases newest first, with names resolved, the resident shortened, and overdue steps flagged."""
-    statement = (select(GridCase, Grid.name, Steward.name, Department.name, Resident.name)
-                 .join(Grid, Grid.id == GridCase.grid_id)
-                 .outerjoin(Steward, Steward.id == GridCase.steward_id)
-                 .outerjoin(Department, Department.id == GridCase.department_id)
-                 .outerjoin(Resident, Resident.id == GridCase.resident_id)
-                 .where(GridCase.station_id == station_id))
+    statement = _SHOWN.where(GridCase.station_id == station_id)
     if grid_id is not None:
         statement = statement.where(GridCase.grid_id == grid_id)
     if statuses:
         statement = statement.where(GridCase.status.in_(statuses))
-    rows = session.exec(statement.order_by(GridCase.received_at.desc(), GridCase.id.desc()).limit(limit)).all()
+    return _shown(session, statement.order_by(GridCase.received_at.desc(), GridCase.id.desc()).limit(limit))
+
+
+_SHOWN = (select(GridCase, Grid.name, Steward.name, Department.name, Resident.name)
+          .join(Grid, Grid.id == GridCase.grid_id)
+          .outerjoin(Steward, Steward.id == GridCase.steward_id)
+          .outerjoin(Department, Department.id == GridCase.department_id)
+          .outerjoin(Resident, Resident.id == GridCase.resident_id))
+_SHOWN_AS_STORED = set(GridCasePublic.model_fields) - {"grid", "resident", "steward", "department", "overdue",
+                                                       "notes"}
+
+
+def _shown(session: Session, statement) -> list[GridCasePublic]:
     now = clock.now()
     return [GridCasePublic(
         **{name: getattr(case, name) for name in _SHOWN_AS_STORED},
         grid=grid, steward=steward or "", department=department or "", resident=short_name(resident or ""),
         overdue=late_steps(case, now),
         notes={"whistle": case.whistle_note, "report": case.report_note, "resolve": case.resolution_note})
-        for case, grid, steward, department, resident in rows]
+        for case, grid, steward, department, resident in session.exec(statement).all()]
 
 
-_SHOWN_AS_STORED = set(GridCasePublic.model_fields) - {"grid", "resident", "steward", "department", "overdue",
-                                                       "notes"}
+def _public(session: Session, case: GridCase) -> GridCasePublic:
+    """The case as a list shows it, after the use case's change."""
+    session.flush()
+    return _shown(session, _SHOWN.where(GridCase.id == case.id))[0]
 
 
 def _get(session: Session, case_id: int, actor: Actor) -> GridCase:

@@ -47,10 +47,26 @@ def find_duplicates(*, session: Session, station_id: int) -> list[DuplicateGroup
     return groups
 
 
-def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, actor: Actor) -> Volunteer:
+def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, actor: Actor) -> VolunteerPublic:
     """Fold ``drop`` into ``keep``: every row that points at ``drop`` is moved to ``keep``, empty
     fields of ``keep`` are filled from ``drop``, and ``drop`` stays on record as merged, inactive."""
     actor.require()
+    return to_public(session, [_merge(session, keep_id, drop_id, actor)])[0]
+
+
+def merge_group(*, session: Session, keep_id: int, drop_ids: list[int], actor: Actor) -> VolunteerPublic:
+    """Fold every volunteer of a duplicate group into ``keep``, in one transaction: a group of three
+    is merged entirely or not at all."""
+    actor.require()
+    if not drop_ids:
+        raise DomainError.on("volunteer", "merge.nothing_to_merge")
+    keep = None
+    for drop_id in drop_ids:
+        keep = _merge(session, keep_id, drop_id, actor)
+    return to_public(session, [keep])[0]
+
+
+def _merge(session: Session, keep_id: int, drop_id: int, actor: Actor) -> Volunteer:
     if keep_id == drop_id:
         raise DomainError.on("volunteer", "merge.same_volunteer")
     lock_rows(session, Volunteer, [keep_id, drop_id])
@@ -73,18 +89,6 @@ def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, actor: Act
     log_event(session, actor=actor, action="volunteer.merge", entity="volunteer",
               entity_id=keep.id, station_id=keep.station_id, kept=keep.number, merged=drop.number,
               moved=moved)
-    return keep
-
-
-def merge_group(*, session: Session, keep_id: int, drop_ids: list[int], actor: Actor) -> Volunteer:
-    """Fold every volunteer of a duplicate group into ``keep``, in one transaction: a group of three
-    is merged entirely or not at all."""
-    actor.require()
-    if not drop_ids:
-        raise DomainError.on("volunteer", "merge.nothing_to_merge")
-    keep = None
-    for drop_id in drop_ids:
-        keep = merge_volunteers(session=session, keep_id=keep_id, drop_id=drop_id, actor=actor)
     return keep
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TypeVar
 
 from sqlmodel import Session, select
 
 from station_kit.db import insert_unique
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Grid, PartnerUnit, Post, Squad, Station, Steward, Team
-from station_kit.models.org import NamedUnit, PartnerKind, StationDetailsUpdate, StationPublic, StewardRole
+from station_kit.models.org import (
+    NamedUnit,
+    PartnerKind,
+    StationDetailsUpdate,
+    StationPublic,
+    StewardRole,
+    UnitPublic,
+)
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 from station_kit.services.scope import find
@@ -24,10 +30,8 @@ from station_kit.validation import (
     column_length,
 )
 
-Unit = TypeVar("Unit", bound=NamedUnit)
 
-
-def create_station(*, session: Session, code: str, name: str, actor: Actor, **fields: str) -> Station:
+def create_station(*, session: Session, code: str, name: str, actor: Actor, **fields: str) -> StationPublic:
     """A new station; ``fields`` are its other text columns (city, street, address)."""
     actor.require()
     errors: list[FieldError] = []
@@ -41,7 +45,7 @@ def create_station(*, session: Session, code: str, name: str, actor: Actor, **fi
     insert_unique(session, station, lambda: DomainError.on("code", "station.code_taken", code=texts["code"]))
     log_event(session, actor=actor, action="station.create", entity="station",
               entity_id=station.id, station_id=station.id, name=station.name)
-    return station
+    return _station_public(station)
 
 
 def update_station_details(*, session: Session, station_id: int, data: StationDetailsUpdate,
@@ -70,20 +74,25 @@ def update_station_details(*, session: Session, station_id: int, data: StationDe
         session.add(station)
         log_event(session, actor=actor, action="station.update", entity="station", entity_id=station.id,
                   station_id=station.id, changes=changes)
-    return StationPublic.model_validate(station, from_attributes=True)
+    return _station_public(station)
 
 
-def current_station(session: Session) -> Station | None:
+def current_station(session: Session) -> StationPublic | None:
     """The station this install serves: STATION_KIT_STATION names its code, else the first one."""
     code = os.environ.get("STATION_KIT_STATION")
     query = select(Station).order_by(Station.id)
     if code:
         query = query.where(Station.code == code)
-    return session.exec(query).first()
+    station = session.exec(query).first()
+    return None if station is None else _station_public(station)
 
 
-def add_unit(*, session: Session, model: type[Unit], station_id: int, name: str,
-                           actor: Actor, **fields) -> Unit:
+def _station_public(station: Station) -> StationPublic:
+    return StationPublic.model_validate(station, from_attributes=True)
+
+
+def add_unit(*, session: Session, model: type[NamedUnit], station_id: int, name: str, actor: Actor,
+             **fields) -> UnitPublic:
     """Add a named unit (room, team, squad, post, project, grid…) to a station."""
     actor.require(station_id=station_id)
     name = clean_text(name, field="name", max_length=column_length(model, "name"), required="unit.name_required")
@@ -93,18 +102,18 @@ def add_unit(*, session: Session, model: type[Unit], station_id: int, name: str,
     insert_unique(session, unit, lambda: DomainError.on("name", "unit.name_taken", name=name))
     log_event(session, actor=actor, action=f"{model.__tablename__}.create",
               entity=model.__tablename__, entity_id=unit.id, station_id=station_id, name=name)
-    return unit
+    return UnitPublic(id=unit.id, name=unit.name)
 
 
 def add_partner_unit(*, session: Session, station_id: int, name: str, kind: PartnerKind,
-                     credit_code: str | None, actor: Actor) -> PartnerUnit:
+                     credit_code: str | None, actor: Actor) -> UnitPublic:
     code = check_credit_code(credit_code) if credit_code else None
     return add_unit(session=session, model=PartnerUnit, station_id=station_id, name=name,
                     kind=kind, credit_code=code, actor=actor)
 
 
 def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, role: StewardRole,
-                phone: str, actor: Actor) -> Steward:
+                phone: str, actor: Actor) -> UnitPublic:
     actor.require(station_id=station_id)
     name = clean_text(name, field="name", max_length=column_length(Steward, "name"), required="name.required")
     phone = check_phone(phone)
@@ -116,7 +125,7 @@ def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, r
     session.flush()
     log_event(session, actor=actor, action="steward.create", entity="steward",
               entity_id=steward.id, station_id=station_id, grid_id=grid_id, role=role)
-    return steward
+    return UnitPublic(id=steward.id, name=steward.name)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from station_kit import clock
 from station_kit.db import lock_rows
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Activity, ServiceRecord, Volunteer
-from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus
+from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus, ServiceRecordPublic
 from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import get_activity
 from station_kit.services.actor import Actor
@@ -37,7 +37,7 @@ class Attendance:
 
 
 def record_attendance(*, session: Session, activity_id: int, entries: list[Attendance], actor: Actor,
-                      backfill_reason: str = "", entered_at: dt.datetime | None = None) -> list[ServiceRecord]:
+                      backfill_reason: str = "", entered_at: dt.datetime | None = None) -> list[ServiceRecordPublic]:
     """Staff mark attendance or enter a roster's hours: every line is checked, then all are written
     or none. Records start pending."""
     actor.require()
@@ -91,13 +91,18 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
     session.flush()
     log_event(session, actor=actor, action="record.enter", entity="activity", entity_id=activity.id,
               station_id=activity.station_id, records=len(records), backfill=backfill)
-    return records
+    return [_public(record) for record in records]
 
 
 def check_in(*, session: Session, activity_id: int, volunteer_id: int, actor: Actor,
-             at: dt.datetime | None = None, role: RecordRole = RecordRole.participant) -> ServiceRecord:
+             at: dt.datetime | None = None, role: RecordRole = RecordRole.participant) -> ServiceRecordPublic:
     """A volunteer arrives. The record stays open (no minutes) until check-out."""
     actor.require()
+    return _public(_check_in(session, activity_id, volunteer_id, actor, at, role))
+
+
+def _check_in(session: Session, activity_id: int, volunteer_id: int, actor: Actor, at: dt.datetime | None,
+              role: RecordRole = RecordRole.participant) -> ServiceRecord:
     activity = _open_activity(session, activity_id, actor)
     volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True, station_id=activity.station_id)
     at = at or clock.now()
@@ -122,7 +127,7 @@ def check_in(*, session: Session, activity_id: int, volunteer_id: int, actor: Ac
 
 
 def check_in_many(*, session: Session, activity_id: int, volunteer_ids: list[int], actor: Actor,
-                  at: dt.datetime | None = None) -> list[ServiceRecord]:
+                  at: dt.datetime | None = None) -> list[ServiceRecordPublic]:
     """Several volunteers arrive together (a roster ticked at once): all are checked in, or — when
     any one cannot be — none, with a message for each who cannot."""
     actor.require()
@@ -131,16 +136,16 @@ def check_in_many(*, session: Session, activity_id: int, volunteer_ids: list[int
     records, errors = [], []
     for volunteer_id in dict.fromkeys(volunteer_ids):
         try:
-            records.append(check_in(session=session, activity_id=activity_id, volunteer_id=volunteer_id,
-                                    actor=actor, at=at))
+            records.append(_check_in(session, activity_id, volunteer_id, actor, at))
         except DomainError as refused:
             errors.extend(refused.errors)
     if errors:
         raise DomainError(errors)
-    return records
+    return [_public(record) for record in records]
 
 
-def check_out(*, session: Session, record_id: int, actor: Actor, at: dt.datetime | None = None) -> ServiceRecord:
+def check_out(*, session: Session, record_id: int, actor: Actor,
+              at: dt.datetime | None = None) -> ServiceRecordPublic:
     """A volunteer leaves: minutes are the whole minutes between check-in and check-out, counted
     within the activity's time (travel before or after does not count)."""
     actor.require()
@@ -157,7 +162,11 @@ def check_out(*, session: Session, record_id: int, actor: Actor, at: dt.datetime
     session.add(record)
     log_event(session, actor=actor, action="record.check_out", entity="servicerecord",
               entity_id=record.id, station_id=record.station_id, minutes=record.minutes)
-    return record
+    return _public(record)
+
+
+def _public(record: ServiceRecord) -> ServiceRecordPublic:
+    return ServiceRecordPublic.model_validate(record, from_attributes=True)
 
 
 def approve_records(*, session: Session, record_ids: list[int], actor: Actor, reason: str = "") -> int:

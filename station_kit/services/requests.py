@@ -47,7 +47,7 @@ from station_kit.services.audit import log_event
 from station_kit.services.records import Attendance, record_attendance
 from station_kit.services.residents import get_resident
 from station_kit.services.scope import find, load
-from station_kit.services.workflow import Workflow, rate, transition
+from station_kit.services.workflow import Stamp, Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
 S = RequestStatus
@@ -63,7 +63,9 @@ REQUEST_FLOW = Workflow("request", {
     (S.claimed, "fulfil"): S.fulfilled,
     (S.claimed, "cancel"): S.cancelled,
     (S.fulfilled, "rate"): S.rated,
-}, needs_reason=frozenset({"refuse", "cancel", "fulfil"}))
+}, needs_reason=frozenset({"refuse", "cancel", "fulfil"}),
+    stamps={"claim": Stamp("claimed_at", first_only=True), "take": Stamp("claimed_at"),
+            "fulfil": Stamp("fulfilled_at"), "rate": Stamp("rated_at"), "cancel": Stamp("cancelled_at")})
 OPEN = (S.posted, S.dispatched, S.claimed)
 
 
@@ -75,8 +77,7 @@ class Claimer:
     id: int
 
 
-def post_request(*, session: Session, station_id: int, data: RequestCreate, actor: Actor,
-                 at: dt.datetime | None = None) -> Request:
+def post_request(*, session: Session, station_id: int, data: RequestCreate, actor: Actor) -> RequestPublic:
     """A resident's wish or order, posted by staff on the resident's behalf."""
     actor.require(station_id=station_id)
     errors: list[FieldError] = []
@@ -89,74 +90,68 @@ def post_request(*, session: Session, station_id: int, data: RequestCreate, acto
         resident = None
     if errors:
         raise DomainError(errors)
-    at = at or clock.now()
+    at = clock.now()
     request = Request(kind=data.kind, resident_id=resident.id, grid_id=resident.grid_id, station_id=station_id,
                       posted_at=at, updated_at=at, **texts)
     session.add(request)
     session.flush()
     log_event(session, actor=actor, action="request.post", entity="request", entity_id=request.id,
               station_id=station_id, kind=request.kind, title=request.title)
-    return request
+    return _public(session, request)
 
 
-def claim_request(*, session: Session, request_id: int, claimers: list[Claimer], actor: Actor,
-                  at: dt.datetime | None = None) -> Request:
+def claim_request(*, session: Session, request_id: int, claimers: list[Claimer], actor: Actor) -> RequestPublic:
     """Claimers take the request themselves (认领): one or several at once, more may join later."""
-    return _add_claimers(session, request_id, claimers, actor, at, action="claim")
+    return _public(session, _add_claimers(session, request_id, claimers, actor, action="claim"))
 
 
-def dispatch_request(*, session: Session, request_id: int, claimers: list[Claimer], actor: Actor,
-                     at: dt.datetime | None = None) -> Request:
+def dispatch_request(*, session: Session, request_id: int, claimers: list[Claimer],
+                     actor: Actor) -> RequestPublic:
     """Staff dispatch the request (派单) to claimers, who then take it or refuse it."""
-    return _add_claimers(session, request_id, claimers, actor, at, action="dispatch")
+    return _public(session, _add_claimers(session, request_id, claimers, actor, action="dispatch"))
 
 
-def take_request(*, session: Session, request_id: int, actor: Actor, at: dt.datetime | None = None) -> Request:
+def take_request(*, session: Session, request_id: int, actor: Actor) -> RequestPublic:
     """The dispatched claimers take the order (接单)."""
     request = _get(session, request_id, actor)
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="take", actor=actor)
-    request.claimed_at = at or clock.now()
-    return request
+    return _public(session, request)
 
 
-def refuse_request(*, session: Session, request_id: int, reason: str, actor: Actor,
-                   at: dt.datetime | None = None) -> Request:
+def refuse_request(*, session: Session, request_id: int, reason: str, actor: Actor) -> RequestPublic:
     """The dispatched claimers turn the order down, saying why; it goes back to be dispatched again."""
     request = _get(session, request_id, actor)
     reason = _reason(reason, "refuse_reason", RequestClaim)
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="refuse", actor=actor, reason=reason)
-    at = at or clock.now()
+    at = clock.now()
     for claim in _active_claims(session, request.id):
         claim.status, claim.refused_at, claim.refuse_reason = ClaimStatus.refused, at, reason
         session.add(claim)
-    return request
+    return _public(session, request)
 
 
-def fulfil_request(*, session: Session, request_id: int, note: str, actor: Actor,
-                   at: dt.datetime | None = None) -> Request:
+def fulfil_request(*, session: Session, request_id: int, note: str, actor: Actor) -> RequestPublic:
     """Done, with a closing note saying what was done."""
     request = _get(session, request_id, actor)
     note = _reason(note, "closing_note", Request, required="request.note_required")
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="fulfil", actor=actor, reason=note)
-    request.closing_note, request.fulfilled_at = note, at or clock.now()
-    return request
+    request.closing_note = note
+    return _public(session, request)
 
 
-def rate_request(*, session: Session, request_id: int, rating: int, actor: Actor,
-                 at: dt.datetime | None = None) -> Request:
+def rate_request(*, session: Session, request_id: int, rating: int, actor: Actor) -> RequestPublic:
     """The resident's rating, 1 to 5, given once."""
     request = _get(session, request_id, actor)
-    rate(session=session, workflow=REQUEST_FLOW, row=request, rating=rating, actor=actor, at=at)
-    return request
+    rate(session=session, workflow=REQUEST_FLOW, row=request, rating=rating, actor=actor)
+    return _public(session, request)
 
 
-def cancel_request(*, session: Session, request_id: int, reason: str, actor: Actor,
-                   at: dt.datetime | None = None) -> Request:
+def cancel_request(*, session: Session, request_id: int, reason: str, actor: Actor) -> RequestPublic:
     request = _get(session, request_id, actor)
     reason = _reason(reason, "cancel_reason", Request)
     transition(session=session, workflow=REQUEST_FLOW, row=request, action="cancel", actor=actor, reason=reason)
-    request.cancel_reason, request.cancelled_at = reason, at or clock.now()
-    return request
+    request.cancel_reason = reason
+    return _public(session, request)
 
 
 def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer: dict[int, int],
@@ -199,7 +194,7 @@ def record_claimers_hours(*, session: Session, request_id: int, minutes: int, ac
                              minutes_by_volunteer=dict.fromkeys(volunteer_ids, minutes))
 
 
-def _add_claimers(session, request_id, claimers, actor, at, *, action) -> Request:
+def _add_claimers(session, request_id, claimers, actor, *, action) -> Request:
     request = _get(session, request_id, actor)
     REQUEST_FLOW.target(request.status, action)  # a wrong state is told before anything about claimers
     if not claimers:
@@ -210,12 +205,10 @@ def _add_claimers(session, request_id, claimers, actor, at, *, action) -> Reques
         raise DomainError.on("claimers", "request.already_claimer")
     transition(session=session, workflow=REQUEST_FLOW, row=request, action=action, actor=actor,
                claimers=[f"{claimer.kind}:{claimer.id}" for claimer in checked])
-    at = at or clock.now()
+    at = clock.now()
     for claimer in checked:
         session.add(RequestClaim(request_id=request.id, claimer_kind=claimer.kind, dispatched=action == "dispatch",
                                  claimed_at=at, **{_COLUMN[claimer.kind]: claimer.id}))
-    if action == "claim" and request.claimed_at is None:
-        request.claimed_at = at
     return request
 
 
@@ -254,13 +247,20 @@ def wish_wall(*, session: Session, station_id: int, kind: RequestKind | None = R
               statuses: tuple[RequestStatus, ...] | None = None, limit: int = 200) -> list[RequestPublic]:
     """Cards for the wall, newest first: open ones first when no statuses are asked for. Residents are
     shortened (王**) and claimers named; no phone, no address."""
-    statement = (select(Request, Resident.name, Grid.name).join(Resident, Resident.id == Request.resident_id)
-                 .join(Grid, Grid.id == Request.grid_id).where(Request.station_id == station_id))
+    statement = _SHOWN.where(Request.station_id == station_id)
     if kind is not None:
         statement = statement.where(Request.kind == kind)
     if statuses:
         statement = statement.where(Request.status.in_(statuses))
-    rows = session.exec(statement.order_by(Request.posted_at.desc(), Request.id.desc()).limit(limit)).all()
+    return _shown(session, statement.order_by(Request.posted_at.desc(), Request.id.desc()).limit(limit))
+
+
+_SHOWN = (select(Request, Resident.name, Grid.name).join(Resident, Resident.id == Request.resident_id)
+          .join(Grid, Grid.id == Request.grid_id))
+
+
+def _shown(session: Session, statement) -> list[RequestPublic]:
+    rows = session.exec(statement).all()
     names = claimer_names(session, [request.id for request, _, _ in rows])
     return [RequestPublic(id=request.id, kind=request.kind, title=request.title, content=request.content,
                           resident=short_name(resident), grid=grid, status=request.status,
@@ -268,6 +268,12 @@ def wish_wall(*, session: Session, station_id: int, kind: RequestKind | None = R
                           fulfilled_at=request.fulfilled_at, closing_note=request.closing_note,
                           rating=request.rating, hours_recorded=request.activity_id is not None)
             for request, resident, grid in rows]
+
+
+def _public(session: Session, request: Request) -> RequestPublic:
+    """The card as the wall shows it, after the use case's change."""
+    session.flush()
+    return _shown(session, _SHOWN.where(Request.id == request.id))[0]
 
 
 def claimer_names(session: Session, request_ids: list[int]) -> dict[int, list[str]]:

@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from station_kit import clock
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Department, Grid, Resident, ResidentCareGroup, Steward, WorksItem
-from station_kit.models.community import ResidentCreate, ResidentPublic, WorksItemCreate
+from station_kit.models.community import ResidentCreate, ResidentPublic, WorksItemCreate, WorksItemPublic
+from station_kit.models.org import UnitPublic
 from station_kit.privacy import mask_phone
 from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
@@ -25,7 +26,7 @@ from station_kit.validation import check_phone, clean_texts
 _RESIDENT_TEXT = ("name", "building", "unit")
 
 
-def register_resident(*, session: Session, station_id: int, data: ResidentCreate, actor: Actor) -> Resident:
+def register_resident(*, session: Session, station_id: int, data: ResidentCreate, actor: Actor) -> ResidentPublic:
     """Register a resident, or raise DomainError naming every wrong field; nothing is written then.
     The phone may be left empty (many elderly residents are reached at their door)."""
     actor.require(station_id=station_id)
@@ -55,7 +56,8 @@ def register_resident(*, session: Session, station_id: int, data: ResidentCreate
         session.add(ResidentCareGroup(resident_id=resident.id, care_group=group))
     log_event(session, actor=actor, action="resident.register", entity="resident", entity_id=resident.id,
               station_id=station_id, grid_id=grid.id, care_groups=sorted(data.care_groups))
-    return resident
+    session.flush()
+    return _shown(session, _SHOWN.where(Resident.id == resident.id))[0]
 
 
 def get_resident(session: Session, resident_id: int, station_id: int | None = None) -> Resident:
@@ -68,11 +70,17 @@ def get_resident(session: Session, resident_id: int, station_id: int | None = No
 def list_residents(*, session: Session, station_id: int, grid_id: int | None = None,
                    limit: int = 500) -> list[ResidentPublic]:
     """Residents with their phones masked, by grid and name."""
-    statement = select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id).where(
-        Resident.station_id == station_id)
+    statement = _SHOWN.where(Resident.station_id == station_id)
     if grid_id is not None:
         statement = statement.where(Resident.grid_id == grid_id)
-    rows = session.exec(statement.order_by(Grid.number, Resident.id).limit(limit)).all()
+    return _shown(session, statement.order_by(Grid.number, Resident.id).limit(limit))
+
+
+_SHOWN = select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id)
+
+
+def _shown(session: Session, statement) -> list[ResidentPublic]:
+    rows = session.exec(statement).all()
     groups: dict[int, list] = {}
     ids = [resident.id for resident, _ in rows]
     if ids:
@@ -92,7 +100,7 @@ def care_group_counts(*, session: Session, station_id: int) -> dict[str, int]:
     return {str(group): count for group, count in rows}
 
 
-def add_department(*, session: Session, station_id: int, name: str, actor: Actor) -> Department:
+def add_department(*, session: Session, station_id: int, name: str, actor: Actor) -> UnitPublic:
     """A 职能部门 the grids can whistle to."""
     return add_unit(session=session, model=Department, station_id=station_id, name=name, actor=actor)
 
@@ -102,7 +110,8 @@ def list_departments(*, session: Session, station_id: int) -> list[tuple[str, in
     return [(row.name, row.id) for row in rows]
 
 
-def record_works_item(*, session: Session, station_id: int, data: WorksItemCreate, actor: Actor) -> WorksItem:
+def record_works_item(*, session: Session, station_id: int, data: WorksItemCreate,
+                      actor: Actor) -> WorksItemPublic:
     """Add one line to the 微改造 ledger: an item, its quantity and unit, and the yuan it took."""
     actor.require(station_id=station_id)
     errors: list[FieldError] = []
@@ -116,7 +125,7 @@ def record_works_item(*, session: Session, station_id: int, data: WorksItemCreat
     log_event(session, actor=actor, action="works.record", entity="worksitem", entity_id=row.id,
               station_id=station_id, item=row.item, quantity=row.quantity, unit=row.unit,
               investment_yuan=row.investment_yuan)
-    return row
+    return WorksItemPublic.model_validate(row, from_attributes=True)
 
 
 def resident_choices(*, session: Session, station_id: int) -> list[tuple[str, int]]:
@@ -140,7 +149,7 @@ def steward_choices(*, session: Session, station_id: int) -> dict[int, list[tupl
     return stewards
 
 
-def works_items(*, session: Session, station_id: int) -> list[WorksItemCreate]:
+def works_items(*, session: Session, station_id: int) -> list[WorksItemPublic]:
     """The ledger's lines in the order they were recorded."""
     rows = session.exec(select(WorksItem).where(WorksItem.station_id == station_id).order_by(WorksItem.id)).all()
-    return [WorksItemCreate.model_validate(row, from_attributes=True) for row in rows]
+    return [WorksItemPublic.model_validate(row, from_attributes=True) for row in rows]

@@ -60,7 +60,7 @@ def register_volunteer(
     data: VolunteerCreate,
     actor: Actor,
     allow_similar: bool = False,
-) -> Volunteer:
+) -> VolunteerPublic:
     """Register a volunteer, or raise DomainError listing every field that is wrong.
 
     The same ID number twice is refused. The same name and phone as someone already registered is
@@ -89,7 +89,7 @@ def register_volunteer(
     _set_posts(session, volunteer.id, data.post_ids)
     log_event(session, actor=actor, action="volunteer.register", entity="volunteer",
               entity_id=volunteer.id, station_id=station_id, number=volunteer.number)
-    return volunteer
+    return to_public(session, [volunteer])[0]
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def _set_posts(session: Session, volunteer_id: int, post_ids: list[int]) -> None
 
 
 def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpdate,
-                     actor: Actor) -> Volunteer:
+                     actor: Actor) -> VolunteerPublic:
     actor.require()
     volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True)
     # None means "leave as is", except for team and squad, where it means "none any more".
@@ -295,7 +295,7 @@ def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpda
     log_event(session, actor=actor, action="volunteer.update", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id,
               fields=sorted(changes) + (["post_ids"] if post_ids is not None else []))
-    return volunteer
+    return to_public(session, [volunteer])[0]
 
 
 def get_active_volunteer(session: Session, volunteer_id: int, *, actor: Actor, lock: bool = False,
@@ -310,7 +310,7 @@ def get_active_volunteer(session: Session, volunteer_id: int, *, actor: Actor, l
 
 
 def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
-                         actor: Actor) -> Volunteer:
+                         actor: Actor) -> VolunteerPublic:
     actor.require()
     volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True)
     reason = clean_text(reason, field="reason", max_length=column_length(Volunteer, "deactivation_reason"),
@@ -321,7 +321,7 @@ def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
     session.add(volunteer)
     log_event(session, actor=actor, action="volunteer.deactivate", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
-    return volunteer
+    return to_public(session, [volunteer])[0]
 
 
 def search_volunteers(*, session: Session, station_id: int, query: str = "",

@@ -4,12 +4,15 @@ through ``transition()``, which refuses an illegal move with a message and recor
 when and why in the operation log, in the caller's transaction.
 
 A table reads ``{(from_state, action): to_state}``, as in django-fsm or python-statemachine, but
-kept a plain dict so that a reader sees every legal move at once.
+kept a plain dict so that a reader sees every legal move at once. Beside it a workflow declares what each
+action stamps on the row (when, and who) and which deadlines entering a state sets, so no use case
+stamps its own ``*_at`` after a move; the time is the station clock's (``clock.now``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -22,19 +25,38 @@ from station_kit.services.audit import log_event
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """What an action writes on the row it moves: the moment in ``at`` (unless ``first_only`` and the
+    row has one already), and the actor's name in ``by``."""
+
+    at: str
+    by: str | None = None
+    first_only: bool = False
+
+
+@dataclass(frozen=True)
 class Workflow:
     """A named transition table. ``needs_reason`` lists the actions that must say why; ``roles`` the
-    actions only some roles may take (finalising an award round: an admin); the rest are staff's."""
+    actions only some roles may take (finalising an award round: an admin); the rest are staff's.
+    ``stamps`` says what each action stamps; ``deadlines`` which ``*_due_at`` columns entering a state
+    sets, each from the moment of entering."""
 
     name: str
     transitions: Mapping[tuple[str, str], str]
     needs_reason: frozenset[str] = frozenset()
     roles: Mapping[str, Role] = field(default_factory=dict)
+    stamps: Mapping[str, Stamp] = field(default_factory=dict)
+    deadlines: Mapping[str, Mapping[str, Callable[[dt.datetime], dt.datetime]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # States may be given as enum members; they are compared as the plain strings stored in rows.
         plain = {(str(source), action): str(target) for (source, action), target in self.transitions.items()}
         object.__setattr__(self, "transitions", plain)
+        object.__setattr__(self, "deadlines", {str(state): due for state, due in self.deadlines.items()})
+        actions = {action for _, action in plain}
+        unknown = (set(self.stamps) | set(self.needs_reason) | set(self.roles)) - actions
+        if unknown or set(self.deadlines) - set(plain.values()):
+            raise ValueError(f"{self.name}: stamps, reasons, roles or deadlines name no action or state of the table")
 
     def actions_from(self, state: str) -> list[str]:
         """The actions allowed from ``state``, in the order the table lists them."""
@@ -64,17 +86,27 @@ class Workflow:
 
 def transition(*, session: Session, workflow: Workflow, row, action: str, actor: Actor,
                reason: str = "", **detail) -> str:
-    """Move ``row`` (anything with ``status``, ``id`` and ``station_id``) by ``action``; returns the
-    new state. Refused, with nothing written, when the move is not in the table or lacks a reason."""
+    """Move ``row`` (anything with ``status``, ``id`` and ``station_id``) by ``action``, stamped and
+    given its deadlines as the workflow declares; returns the new state. Refused, with nothing written,
+    when the move is not in the table, the actor's role may not take it, or it lacks a reason."""
     source = str(row.status)
     target = workflow.target(source, action)
     actor.require(workflow.roles.get(action, Role.staff))
     reason = reason.strip()
     if action in workflow.needs_reason and not reason:
         raise DomainError.on("reason", "reason.required")
+    now = clock.now()
     row.status = target
     if hasattr(row, "updated_at"):
-        row.updated_at = clock.now()
+        row.updated_at = now
+    stamp = workflow.stamps.get(action)
+    if stamp is not None:
+        if not (stamp.first_only and getattr(row, stamp.at) is not None):
+            setattr(row, stamp.at, now)
+        if stamp.by is not None:
+            setattr(row, stamp.by, actor.name)
+    for column, due in workflow.deadlines.get(target, {}).items():
+        setattr(row, column, due(now))
     session.add(row)
     log_event(session, actor=actor, action=f"{workflow.name}.{action}", entity=workflow.name,
               entity_id=row.id, station_id=row.station_id, **{"from": source, "to": target},
@@ -89,9 +121,9 @@ def check_rating(rating) -> int:
     return rating
 
 
-def rate(*, session: Session, workflow: Workflow, row, rating: int, actor: Actor, at=None) -> None:
+def rate(*, session: Session, workflow: Workflow, row, rating: int, actor: Actor) -> None:
     """The resident's rating of a wish, an order or a grid case: checked, given once (the workflow's
-    ``rate`` move), and stamped on the row's ``rating`` and ``rated_at``."""
+    ``rate`` move, which stamps ``rated_at``), and kept on the row's ``rating``."""
     rating = check_rating(rating)
     transition(session=session, workflow=workflow, row=row, action="rate", actor=actor, rating=rating)
-    row.rating, row.rated_at = rating, at or clock.now()
+    row.rating = rating

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from station_kit.i18n import t
 from station_kit.models import ActivityCreate
 from station_kit.models.work import ActivityPublic, LectureHall, WorkTask
-from station_kit.services.activities import activity_public, plan_activity
+from station_kit.services.activities import plan_activity
 from station_kit.services.rosters import activity_choices, lecture_sessions
 from station_kit.ui.activities.fields import enum_options, schedule_fields, scheduled, text
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
@@ -82,9 +82,8 @@ class Lectures:
             starts_at=starts_at, ends_at=ends_at, beneficiaries=value("beneficiaries"),
             partner_ids=[partner] if partner else [])
         with self.context.writing() as session:
-            planned = plan_activity(session=session, station_id=self.context.station_id, data=data,
-                                    actor=self.context.actor)
-            return activity_public(session=session, activity_id=planned.id)
+            return plan_activity(session=session, station_id=self.context.station_id, data=data,
+                                 actor=self.context.actor)
 
     def _add(self) -> None:
         activity = self.form.attempt(self._write)

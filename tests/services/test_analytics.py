@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from station_kit import analytics
+from station_kit import analytics, clock
 from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.services import volunteers as service
@@ -89,9 +89,9 @@ def _small_history(engine, station):
                                post_id=station.post_ids[2], actor=actor)
         ids = []
         for squad_id in station.squad_ids:
-            volunteer = service.register_volunteer(session=session, station_id=station.id, actor=actor,
-                                                   data=volunteer_data(team_id=station.team_id, squad_id=squad_id))
-            volunteer.registered_at = dt.datetime(2022, 7, 10, 9, tzinfo=CHINA)
+            with clock.at(dt.datetime(2022, 7, 10, 9, tzinfo=CHINA)):
+                volunteer = service.register_volunteer(session=session, station_id=station.id, actor=actor,
+                                                       data=volunteer_data(team_id=station.team_id, squad_id=squad_id))
             ids.append(volunteer.id)
         july = activities.plan_activity(session=session, station_id=station.id, actor=actor, data=activity_data(
             starts_at=dt.datetime(2022, 7, 15, 9, tzinfo=CHINA), hours=1.5, title="老年人健康讲堂",

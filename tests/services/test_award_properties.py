@@ -123,8 +123,9 @@ def test_every_round_respects_quota_eligibility_cooldown_and_tie_break(engine, d
             station_id, people = _build(session, data)
             july = awards.run_award_round(session=session, station_id=station_id, level="month", period="2022-07",
                                           actor=STAFF)
-            july.status = RoundStatus.final  # made final as the workflow would, days later
-            session.add(july)
+            final = session.get(AwardRound, july.id)  # made final as the workflow would, days later
+            final.status = RoundStatus.final
+            session.add(final)
             session.flush()
             july_winners = {e.name for e in awards.round_entries(session=session, round_id=july.id) if e.winner}
             august = awards.run_award_round(session=session, station_id=station_id, level="month",

@@ -16,7 +16,7 @@ from station_kit.models import Activity, AuditEvent, AwardRound, ServiceRecord
 from station_kit.models.work import ActivityTheme, RecordRole, RecordStatus, WorkTask
 from station_kit.services import awards
 from station_kit.services.actor import Actor, Role
-from station_kit.services.volunteers import register_volunteer
+from station_kit.services.volunteers import deactivate_volunteer, register_volunteer
 from tests.factories import volunteer_data
 
 STAFF = Actor("王干事")
@@ -50,10 +50,10 @@ def team(engine, station):
     ids = []
     with write_session(engine) as session:
         for n, name in enumerate(("张伟", "李娜", "王芳", "刘洋", "陈静", "杨帆", "赵磊")):
-            volunteer = register_volunteer(session=session, station_id=station.id, actor=STAFF,
-                                           data=volunteer_data(name=name, squad_id=station.squad_ids[0],
-                                                               team_id=station.team_id))
-            volunteer.registered_at = dt.datetime(2021, 1, 1 + n, 9, tzinfo=clock.CHINA)
+            with clock.at(dt.datetime(2021, 1, 1 + n, 9, tzinfo=clock.CHINA)):
+                volunteer = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                                               data=volunteer_data(name=name, squad_id=station.squad_ids[0],
+                                                                   team_id=station.team_id))
             ids.append(volunteer.id)
     return ids
 
@@ -181,18 +181,18 @@ def test_a_collective_counts_each_person_once_and_its_roll_at_the_period_s_end(e
     """A team member in no squad counts for the team alone; someone who joined after the period, or
     left before its end, is not a member of that period's collective."""
     with write_session(engine) as session:
-        direct = register_volunteer(session=session, station_id=station.id, actor=STAFF,
-                                    data=volunteer_data(name="周敏", team_id=station.team_id))
-        direct.registered_at = dt.datetime(2021, 3, 1, 9, tzinfo=clock.CHINA)
-        late = register_volunteer(session=session, station_id=station.id, actor=STAFF,
-                                  data=volunteer_data(name="吴昊", squad_id=station.squad_ids[0],
-                                                      team_id=station.team_id))
-        late.registered_at = dt.datetime(2023, 1, 5, 9, tzinfo=clock.CHINA)  # after the year 2022
-        gone = register_volunteer(session=session, station_id=station.id, actor=STAFF,
-                                  data=volunteer_data(name="郑洁", squad_id=station.squad_ids[0],
-                                                      team_id=station.team_id))
-        gone.registered_at = dt.datetime(2021, 3, 1, 9, tzinfo=clock.CHINA)
-        gone.active, gone.deactivated_at = False, dt.datetime(2022, 6, 30, 9, tzinfo=clock.CHINA)
+        with clock.at(dt.datetime(2021, 3, 1, 9, tzinfo=clock.CHINA)):
+            register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                               data=volunteer_data(name="周敏", team_id=station.team_id))
+            gone = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                                      data=volunteer_data(name="郑洁", squad_id=station.squad_ids[0],
+                                                          team_id=station.team_id))
+        with clock.at(dt.datetime(2023, 1, 5, 9, tzinfo=clock.CHINA)):  # after the year 2022
+            register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                               data=volunteer_data(name="吴昊", squad_id=station.squad_ids[0],
+                                                   team_id=station.team_id))
+        with clock.at(dt.datetime(2022, 6, 30, 9, tzinfo=clock.CHINA)):
+            deactivate_volunteer(session=session, volunteer_id=gone.id, reason="搬离本社区", actor=STAFF)
     by_name = {e.name: e for e in entries(engine, run(engine, station, level="collective", period="2022"))}
     assert by_name["第1分队"].breakdown["members"] == 7  # 吴昊 joined later, 郑洁 left in June
     assert by_name["测试服务队"].breakdown["members"] == 1  # 周敏, in no squad

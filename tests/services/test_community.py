@@ -5,6 +5,7 @@ own tables; each is refused with a message and leaves no trace in the operation 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 
@@ -48,15 +49,17 @@ def place(engine, station):
         return make_community(session, station)
 
 
-def _post(session, place, kind=RequestKind.wish, at=None):
-    return requests.post_request(session=session, station_id=place["station"], actor=STAFF, at=at, data=RequestCreate(
+def _post(session, place, kind=RequestKind.wish):
+    return requests.post_request(session=session, station_id=place["station"], actor=STAFF, data=RequestCreate(
         kind=kind, resident_id=place["resident"], title="想有人陪我去医院复查", content="每月一次"))
 
 
 def _receive(session, place, at=None, **fields):
+    """A case received now, or at ``at`` (the station clock set there)."""
     data = GridCaseCreate(grid_id=place["grids"][0], kind=CaseKind.dispute, channel=CaseChannel.visit,
                           title="楼上漏水", content="", resident_id=place["resident"], **fields)
-    return cases.receive_case(session=session, station_id=place["station"], data=data, actor=STAFF, at=at)
+    with clock.at(at) if at else contextlib.nullcontext():
+        return cases.receive_case(session=session, station_id=place["station"], data=data, actor=STAFF)
 
 
 # What each action needs to be tried on a row of any state.
@@ -221,7 +224,8 @@ def test_hours_of_a_fulfilled_wish_go_through_the_hours_service_pending_approval
         wish = _post(session, place)
         requests.claim_request(session=session, request_id=wish.id, actor=STAFF,
                                claimers=[Claimer(ClaimerKind.volunteer, v) for v in place["volunteers"]])
-        requests.fulfil_request(session=session, request_id=wish.id, note="已陪同", actor=STAFF, at=fulfilled_at)
+        with clock.at(fulfilled_at):
+            requests.fulfil_request(session=session, request_id=wish.id, note="已陪同", actor=STAFF)
         records = requests.record_wish_hours(session=session, request_id=wish.id, actor=STAFF,
                                              minutes_by_volunteer={place["volunteers"][0]: 90,
                                                                    place["volunteers"][1]: 60})
@@ -240,14 +244,15 @@ def test_a_case_stamps_its_deadlines_and_flags_the_steps_done_late(engine, place
     received = dt.datetime(2022, 9, 29, 10, 0, tzinfo=clock.CHINA)  # the Thursday before National Day
     with write_session(engine) as session:
         case = _receive(session, place, at=received)
-        cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF,
-                          at=received + dt.timedelta(hours=30))
-        cases.whistle_case(session=session, case_id=case.id, department_id=place["department"], note="管道",
-                           actor=STAFF, at=received + dt.timedelta(hours=31))
-        cases.report_case(session=session, case_id=case.id, note="已到场", actor=STAFF,
-                          at=received + dt.timedelta(hours=31, minutes=20))
-        cases.resolve_case(session=session, case_id=case.id, note="已修好", actor=STAFF,
-                           at=dt.datetime(2022, 10, 14, 9, 0, tzinfo=clock.CHINA))
+        with clock.at(received + dt.timedelta(hours=30)):
+            cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF)
+        with clock.at(received + dt.timedelta(hours=31)):
+            cases.whistle_case(session=session, case_id=case.id, department_id=place["department"], note="管道",
+                               actor=STAFF)
+        with clock.at(received + dt.timedelta(hours=31, minutes=20)):
+            cases.report_case(session=session, case_id=case.id, note="已到场", actor=STAFF)
+        with clock.at(dt.datetime(2022, 10, 14, 9, 0, tzinfo=clock.CHINA)):
+            cases.resolve_case(session=session, case_id=case.id, note="已修好", actor=STAFF)
     with read_session(engine) as session:
         shown = cases.list_cases(session=session, station_id=place["station"])[0]
     # 9-30, then 10-1…10-7 off, 10-8 and 10-9 (weekend days worked), 10-10 … 10-13: the 7th working
@@ -277,10 +282,11 @@ def test_the_three_rates_per_grid_and_month_count_as_a_ledger_would(engine, plac
                                                      (may, 3, None)):
             case = _receive(session, place, at=received)
             accepted = received + dt.timedelta(hours=accept_after_hours)
-            cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF, at=accepted)
+            with clock.at(accepted):
+                cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF)
             if rating is not None:
-                cases.resolve_case(session=session, case_id=case.id, note="已办结", actor=STAFF,
-                                   at=accepted + dt.timedelta(days=1))
+                with clock.at(accepted + dt.timedelta(days=1)):
+                    cases.resolve_case(session=session, case_id=case.id, note="已办结", actor=STAFF)
                 cases.rate_case(session=session, case_id=case.id, rating=rating, actor=STAFF)
         _receive(session, place, at=dt.datetime(2022, 6, 2, 9, 0, tzinfo=clock.CHINA))
     with read_session(engine) as session:
@@ -311,9 +317,9 @@ def test_analysts_get_one_row_per_case_with_its_deadlines_met_or_missed(engine, 
     received = dt.datetime(2022, 5, 10, 9, 0, tzinfo=clock.CHINA)
     with write_session(engine) as session:
         case = _receive(session, place, at=received)
-        cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF,
-                          at=received + dt.timedelta(hours=30))
-        _receive(session, place, at=clock.now())
+        with clock.at(received + dt.timedelta(hours=30)):
+            cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF)
+        _receive(session, place)
     frame = analytics.grid_cases(engine)
     assert {column: frame[column].dtype for column in frame.columns} == analytics.COLUMNS["grid_cases"]
     late, fresh = frame.iloc[0], frame.iloc[1]

@@ -116,3 +116,47 @@ def test_ui_runs_no_queries_of_its_own():
     calls = [path.name for path in (PACKAGE / "ui").rglob("*.py")
              if any(word in path.read_text() for word in ("session.exec(", "session.get(", "select("))]
     assert calls == []
+
+
+def _services_handing_back_rows() -> set[str]:
+    """The public service functions whose return annotation names a table class (or a list or union of
+    one); a private one (``_name``) is not for other modules by its name."""
+    import importlib
+    import inspect
+    import pkgutil
+    import typing
+
+    from sqlmodel import SQLModel
+
+    import station_kit.services as services
+
+    def names_a_table(annotation) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, SQLModel):
+            return getattr(annotation, "__table__", None) is not None
+        return any(names_a_table(argument) for argument in typing.get_args(annotation))
+
+    found = set()
+    for info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"station_kit.services.{info.name}")
+        for name, function in vars(module).items():
+            if inspect.isfunction(function) and function.__module__ == module.__name__ and name[0] != "_":
+                if names_a_table(typing.get_type_hints(function).get("return")):
+                    found.add(name)
+    return found
+
+
+def test_nothing_outside_services_and_models_holds_a_table_row():
+    """Services hand back *Public shapes or small results (DESIGN.md §5): the few helpers that return a
+    row serve other services only, and no app, command, demo step or benchmark calls them."""
+    helpers = _services_handing_back_rows()
+    outside = [path for path in (*PACKAGE.rglob("*.py"), *(PACKAGE.parent / "benchmarks").rglob("*.py"))
+               if not path.relative_to(PACKAGE.parent).as_posix().startswith(("station_kit/services/",
+                                                                                 "station_kit/models/"))]
+    callers = []
+    for path in outside:
+        for node in ast.walk(ast.parse(path.read_text())):
+            named = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+            if named in helpers:
+                callers.append(f"{path.name}: {named}")
+    assert helpers, "the check found no helper: is it still looking at the services?"
+    assert callers == []

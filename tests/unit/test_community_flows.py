@@ -19,6 +19,12 @@ class Row:
     id: int = 1
     station_id: int = 1
 
+    def __getattr__(self, name: str):
+        """A ``*_at`` column not stamped yet is empty, as on a fresh row."""
+        if name.endswith("_at"):
+            return None
+        raise AttributeError(name)
+
 
 class Log:
     def __init__(self):
@@ -46,3 +52,6 @@ def test_any_sequence_of_actions_follows_the_table_or_is_refused(data):
                 assert expected is None and row.status == before and len(log.added) == logged
             else:
                 assert row.status == expected and len(log.added) == logged + 2  # the row and its audit event
+                stamp = flow.stamps.get(action)
+                assert stamp is None or getattr(row, stamp.at) is not None  # the move is dated as declared
+                assert all(getattr(row, column) is not None for column in flow.deadlines.get(expected, {}))

@@ -103,9 +103,8 @@ class AttendanceTab:
 
     def _set_status(self) -> None:
         with self.context.writing() as session:
-            set_activity_status(session=session, activity_id=self._activity_id(), status=self.status.value,
-                                actor=self.context.actor)
-            activity = activity_public(session=session, activity_id=self._activity_id())
+            activity = set_activity_status(session=session, activity_id=self._activity_id(),
+                                           status=self.status.value, actor=self.context.actor)
         self.message.success(t("activities.status_set", title=activity.title,
                                status=t(f"enum.activity_status.{activity.status}")))
 

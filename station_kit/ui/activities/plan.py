@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from station_kit.i18n import t
 from station_kit.models import ActivityCreate
 from station_kit.models.work import ActivityTheme, AttendanceMode, LectureHall, WorkTask
-from station_kit.services.activities import activity_public, plan_activity, plan_weekly_series
+from station_kit.services.activities import plan_activity, plan_weekly_series
 from station_kit.ui.activities.fields import APP, Context, enum_options, schedule_fields, scheduled, text
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.forms import CheckboxGroup, Form, dropdown, labelled
@@ -80,7 +80,7 @@ class PlanTab:
                          last=str(series.last_date))
             planned = plan_activity(session=session, station_id=self.context.station_id, data=data,
                                     actor=self.context.actor)
-            return t("activities.planned", title=activity_public(session=session, activity_id=planned.id).title)
+            return t("activities.planned", title=planned.title)
 
     def _plan(self) -> None:
         done = self.form.attempt(self._write)

@@ -11,7 +11,7 @@ from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.models.people import Gender, IdType, VolunteerCreate, VolunteerPublic
 from station_kit.rules.people import needs_guardian
-from station_kit.services.volunteers import register_volunteer, to_public
+from station_kit.services.volunteers import register_volunteer
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
 from station_kit.ui.kit.format import esc, format_date
 from station_kit.ui.kit.forms import Form, dropdown, labelled
@@ -139,10 +139,8 @@ class RegisterTab:
         data = self._data()
         try:
             with self.context.writing() as session:
-                volunteer = register_volunteer(session=session, station_id=self.context.station_id, data=data,
-                                               actor=self.context.actor,
-                                               allow_similar=self.form.value("allow_similar"))
-                return to_public(session, [volunteer])[0]
+                return register_volunteer(session=session, station_id=self.context.station_id, data=data,
+                                          actor=self.context.actor, allow_similar=self.form.value("allow_similar"))
         except DomainError as error:
             if POSSIBLE_DUPLICATE in error.keys():
                 self.form["allow_similar"].row.layout.display = None

@@ -17,7 +17,6 @@ from station_kit.services.volunteers import (
     Editable,
     editable_volunteer,
     search_volunteers,
-    to_public,
     update_volunteer,
 )
 from station_kit.ui.kit.actions import Message, button, button_row, on_click
@@ -183,9 +182,8 @@ class EditForm:
     def _write(self) -> VolunteerPublic:
         changes = self._changes()
         with self.context.writing() as session:
-            volunteer = update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
-                                         actor=self.context.actor)
-            return to_public(session, [volunteer])[0]
+            return update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
+                                    actor=self.context.actor)
 
     def _save(self) -> None:
         volunteer = self.form.attempt(self._write)
