@@ -55,7 +55,7 @@ from station_kit.models import (
     Volunteer,
 )
 from station_kit.models.org import PartnerKind
-from station_kit.models.work import ActivityStatus, RecordStatus
+from station_kit.models.work import ActivityStatus, RecordStatus, approved_sql
 from station_kit.rules.calendar import china_month_sql
 from station_kit.rules.hours import hours
 from station_kit.rules.sla import case_late_sql
@@ -122,7 +122,7 @@ def headline_figures(session: Session, station_id: int) -> dict:
 def work_figures(session: Session, station_id: int) -> dict:
     """Approved hours (one decimal), pending records, activities held or planned (not cancelled),
     people served, and how many volunteers hold each star level. Only approved minutes count."""
-    approved = (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
+    approved = (ServiceRecord.station_id == station_id) & approved_sql()
     minutes = session.exec(select(func.coalesce(func.sum(ServiceRecord.minutes), 0)).where(approved)).one()
     not_cancelled = (Activity.station_id == station_id) & (Activity.status != ActivityStatus.cancelled)
     return {
@@ -142,7 +142,7 @@ def star_level_counts(session: Session, station_id: int) -> dict[str, int]:
     per_volunteer = (
         select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes).label("minutes"))
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-        .where(ServiceRecord.station_id == station_id, ServiceRecord.status == RecordStatus.approved,
+        .where(ServiceRecord.station_id == station_id, approved_sql(),
                Volunteer.active)
         .group_by(ServiceRecord.volunteer_id).subquery()
     )
@@ -209,7 +209,7 @@ def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
 
 
 def _approved(station_id: int):
-    return (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.approved)
+    return (ServiceRecord.station_id == station_id) & approved_sql()
 
 
 @_over_engine

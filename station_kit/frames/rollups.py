@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from station_kit.frames.tables import TEXT, _category, _engine, _read, _shape, _star_level
 from station_kit.models import Activity, Post, Project, ServiceRecord, Squad, Station, Team, Volunteer
-from station_kit.models.work import ActivityStatus, RecordStatus
+from station_kit.models.work import ActivityStatus, approved_sql, served_sql
 from station_kit.rules.calendar import china_month_sql
 from station_kit.rules.hours import hours
 
@@ -78,7 +78,7 @@ def hours_by(by: str, engine=None, station_id: int | None = None, *, first_month
         statement = statement.join(Activity, Activity.id == ServiceRecord.activity_id)
     for model, condition in joins:
         statement = statement.join(model, condition)
-    statement = statement.where(ServiceRecord.status == RecordStatus.approved)
+    statement = statement.where(approved_sql())
     if by != "month":
         statement = statement.where(key.is_not(None))
     if station_id is not None:
@@ -141,8 +141,7 @@ def _volunteer_months(engine, station_id):
                         func.sum(ServiceRecord.minutes).label("minutes"))
                  .join(Station, Station.id == ServiceRecord.station_id)
                  .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-                 .where(ServiceRecord.status == RecordStatus.approved, ~ServiceRecord.no_show,
-                        ServiceRecord.minutes > 0, Volunteer.active))
+                 .where(served_sql(), Volunteer.active))
     if station_id is not None:
         statement = statement.where(ServiceRecord.station_id == station_id)
     return statement.group_by(Station.code, ServiceRecord.volunteer_id, month).subquery()

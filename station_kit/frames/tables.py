@@ -42,7 +42,15 @@ from station_kit.models.awards import AwardLevel, RoundStatus, SubjectKind
 from station_kit.models.community import CaseChannel, CaseKind, CaseStatus, RequestKind, RequestStatus
 from station_kit.models.org import PartnerKind
 from station_kit.models.people import Gender, IdType
-from station_kit.models.work import ActivityStatus, LectureHall, RecordRole, RecordStatus, WorkTask
+from station_kit.models.work import (
+    ActivityStatus,
+    LectureHall,
+    RecordRole,
+    RecordStatus,
+    WorkTask,
+    approved_sql,
+    served_sql,
+)
 from station_kit.privacy import mask_phone
 from station_kit.rules.hours import hours
 from station_kit.rules.stars import star_thresholds_minutes
@@ -199,10 +207,6 @@ def _minutes_to_hours(frame: pd.DataFrame, column: str = "minutes") -> pd.Series
     return frame[column].fillna(0).astype("int64").map(hours).astype("float64")
 
 
-def _approved():
-    return (ServiceRecord.status == RecordStatus.approved) & ~ServiceRecord.no_show
-
-
 def _where_station(statement, model, station_id):
     return statement if station_id is None else statement.where(model.station_id == station_id)
 
@@ -215,7 +219,7 @@ def volunteers(engine=None, station_id: int | None = None, *, headers: str | Non
     """One row per registered volunteer (merged-away duplicates included, ``active`` False), with
     approved hours and star level. ID number and phone masked; birth year only, never the date."""
     minutes = (select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes).label("minutes"))
-               .where(ServiceRecord.status == RecordStatus.approved)
+               .where(approved_sql())
                .group_by(ServiceRecord.volunteer_id).subquery())
     total = func.coalesce(minutes.c.minutes, 0)
     statement = (
@@ -260,7 +264,7 @@ def _per_activity():
     """Approved minutes and how many volunteers served, per activity, grouped in the database."""
     return (select(ServiceRecord.activity_id, func.sum(ServiceRecord.minutes).label("minutes"),
                    func.count(distinct(ServiceRecord.volunteer_id)).label("volunteers"))
-            .where(_approved()).group_by(ServiceRecord.activity_id).subquery())
+            .where(served_sql()).group_by(ServiceRecord.activity_id).subquery())
 
 
 def activities(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:

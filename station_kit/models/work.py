@@ -189,6 +189,33 @@ class ServiceRecord(SQLModel, table=True):
     decision_reason: str = Field(default="", max_length=200)
 
 
+
+# Which records count (DESIGN.md §4), defined once, each as a Python predicate and the SQL condition built
+# from the same columns; a property test holds the two together on both databases.
+# - approved: decided as approved. Hours are summed over approved records: only they count in a tally,
+#   a star level, an award or a certificate.
+# - served: approved, not a no-show, and of some minutes. Participation is counted over served records:
+#   an approved no-show (0 minutes, and a deduction in the award rules) is not having served.
+
+def is_approved(record) -> bool:
+    return record.status == RecordStatus.approved
+
+
+def approved_sql(record=None):
+    """The SQL condition of ``is_approved`` on ``record`` (ServiceRecord, or an alias of it)."""
+    record = ServiceRecord if record is None else record
+    return record.status == RecordStatus.approved
+
+
+def is_served(record) -> bool:
+    return is_approved(record) and not record.no_show and record.minutes > 0
+
+
+def served_sql(record=None):
+    """The SQL condition of ``is_served`` on ``record`` (ServiceRecord, or an alias of it)."""
+    record = ServiceRecord if record is None else record
+    return approved_sql(record) & ~record.no_show & (record.minutes > 0)
+
 class ServiceRecordPublic(SQLModel):
     """What a use case that enters, checks in or checks out service hands back: the record as stored."""
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from station_kit import clock
 from station_kit.models import Activity, ServiceRecord, Squad, Team, Volunteer
 from station_kit.models.awards import SubjectKind
-from station_kit.models.work import RecordRole, RecordStatus
+from station_kit.models.work import RecordRole, approved_sql, served_sql
 from station_kit.rules.awards import THEMES, AwardRules, LevelRules, Period
 
 
@@ -55,7 +55,7 @@ def volunteer_sums(session: Session, station_id: int, period: Period, rules: Awa
     """A subquery: one row per volunteer with approved records in the period, and their sums."""
     start, end = period_bounds(period)
     record = ServiceRecord
-    served = ~record.no_show
+    served = served_sql(record)
     minutes = case((served, record.minutes), else_=0)
     weight = case(*[(Activity.theme == theme, rules.theme_weight_percent[theme]) for theme in THEMES],
                   else_=100)
@@ -70,7 +70,7 @@ def volunteer_sums(session: Session, station_id: int, period: Period, rules: Awa
                func.sum(minutes * weight).label("weighted"),
                *themes)
         .join(Activity, Activity.id == record.activity_id)
-        .where(record.station_id == station_id, record.status == RecordStatus.approved,
+        .where(record.station_id == station_id, approved_sql(record),
                record.started_at >= start, record.started_at < end)
         .group_by(record.volunteer_id)
         .subquery()

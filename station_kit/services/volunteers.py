@@ -29,7 +29,7 @@ from station_kit.models.people import (
     VolunteerPublic,
     VolunteerUpdate,
 )
-from station_kit.models.work import RecordStatus
+from station_kit.models.work import approved_sql
 from station_kit.privacy import mask_id_number, mask_phone
 from station_kit.rules.hours import hours
 from station_kit.rules.people import needs_guardian
@@ -391,7 +391,7 @@ def _approved_minutes(session: Session, volunteer_ids: list[int]) -> dict[int, i
         return {}
     return dict(session.exec(
         select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes))
-        .where(ServiceRecord.volunteer_id.in_(volunteer_ids), ServiceRecord.status == RecordStatus.approved)
+        .where(ServiceRecord.volunteer_id.in_(volunteer_ids), approved_sql())
         .group_by(ServiceRecord.volunteer_id)).all())
 
 

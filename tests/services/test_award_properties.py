@@ -95,6 +95,8 @@ def _expected_order(data: dict, people: list[int], key: str, cooled: set[int]) -
         if show == 0:
             figures["no_shows"] += 1
             continue
+        if minutes == 0:
+            continue  # approved, yet no time served: not an activity taken part in, nor one led
         theme = data["themes"][activity]
         weight = Decimal(rules.theme_weight_percent[theme]) / 100 if theme else Decimal(1)
         figures["minutes"] += minutes

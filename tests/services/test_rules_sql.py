@@ -3,7 +3,8 @@ definition) gives the same answer on random rows, on SQLite and PostgreSQL:
 
 - lateness of grid cases (rules.sla): the predicate the 民呼我应 list uses and the SQL the tally,
   实时数据 and the grid_cases frame use; and the places a worker or an analyst reads "超时" agree;
-- the China-time month a moment counts in (rules.calendar), which every monthly figure groups by."""
+- the China-time month a moment counts in (rules.calendar), which every monthly figure groups by;
+- which service records count (models.work): approved ones for hours, served ones for participation."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from sqlmodel import Session, select
 
 from station_kit import analytics, clock
 from station_kit.db import read_session, write_session
-from station_kit.models import GridCase
+from station_kit.models import Activity, GridCase, ServiceRecord, Volunteer
 from station_kit.models.community import CaseChannel, CaseKind, CaseStatus
+from station_kit.models.work import RecordStatus, WorkTask, approved_sql, is_approved, is_served, served_sql
 from station_kit.rules.calendar import china_month, china_month_sql
 from station_kit.rules.sla import CASE_STEPS, case_late_sql, late_steps, step_late, step_on_time_sql
 from station_kit.services.cases import OPEN_CASES, list_cases
@@ -136,5 +138,41 @@ def test_the_china_month_of_a_moment_is_the_same_in_python_and_in_sql(engine, gr
             found = dict(session.exec(select(GridCase.id, china_month_sql(session.get_bind(), GridCase.received_at))
                                       .where(GridCase.id.in_([row.id for row in rows]))).all())
             assert [found[row.id] for row in rows] == [china_month(moment) for moment in moments]
+        finally:
+            session.rollback()
+
+
+@st.composite
+def record_fields(draw) -> dict:
+    no_show = draw(st.booleans())
+    return {"status": draw(st.sampled_from(list(RecordStatus))), "no_show": no_show,
+            "minutes": 0 if no_show else draw(st.integers(0, 240))}
+
+
+@settings(FUZZ, max_examples=max(FUZZ.max_examples // 3, 20))
+@given(fields=st.lists(record_fields(), min_size=1, max_size=12))
+def test_approved_and_served_are_the_same_in_python_and_in_sql(engine, grid, fields):
+    """The hours every figure sums (approved) and the participations it counts (served: approved, not a
+    no-show, of some minutes) are read alike by the tally, the frames, the awards and the certificates."""
+    station_id, _ = grid
+    with Session(engine) as session:
+        try:
+            volunteer = Volunteer(station_id=station_id, number="TST900001", name="张伟", gender="male",
+                                  birth_year=1985, id_type="resident_id", id_number_cipher="x", id_number_hash="x",
+                                  id_number_masked="*", birth_date_cipher="x", phone="13800138000",
+                                  consent_at=BASE.date())
+            activity = Activity(station_id=station_id, title="测试", category=WorkTask.customs,
+                                starts_at=BASE, ends_at=BASE + dt.timedelta(hours=4))
+            session.add_all([volunteer, activity])
+            session.flush()
+            rows = [ServiceRecord(station_id=station_id, volunteer_id=volunteer.id, activity_id=activity.id,
+                                  started_at=BASE, ended_at=BASE, **each) for each in fields]
+            session.add_all(rows)
+            session.flush()
+            found = {row[0]: row[1:] for row in session.exec(
+                select(ServiceRecord.id, approved_sql(), served_sql())
+                .where(ServiceRecord.id.in_([row.id for row in rows]))).all()}
+            for row in rows:
+                assert tuple(map(bool, found[row.id])) == (is_approved(row), is_served(row)), row
         finally:
             session.rollback()
