@@ -43,17 +43,20 @@ from station_kit.services import award_scoring
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 from station_kit.services.scope import is_id, load
-from station_kit.services.workflow import Workflow, transition
+from station_kit.services.workflow import Stamp, Workflow, transition
 from station_kit.validation import clean_text, column_length
 
 ROUND_FLOW = Workflow("award_round", {
     (RoundStatus.draft, "publish"): RoundStatus.publicity,
     (RoundStatus.publicity, "finalize"): RoundStatus.final,
-}, roles={"finalize": Role.admin})
+}, roles={"finalize": Role.admin}, stamps={"finalize": Stamp("finalised_at", by="finalised_by")})
+# Objections are lodged and resolved while the round is in 公示, and only then.
+OBJECTIONS_OPEN_IN = RoundStatus.publicity
 OBJECTION_FLOW = Workflow("award_objection", {
     (ObjectionStatus.open, "uphold"): ObjectionStatus.upheld,
     (ObjectionStatus.open, "dismiss"): ObjectionStatus.rejected,
-}, needs_reason=frozenset({"uphold", "dismiss"}))
+}, needs_reason=frozenset({"uphold", "dismiss"}),
+    stamps={"uphold": Stamp("resolved_at", by="resolved_by"), "dismiss": Stamp("resolved_at", by="resolved_by")})
 
 
 def run_award_round(*, session: Session, station_id: int, level: str, period: str, actor: Actor) -> AwardRoundPublic:
@@ -133,7 +136,7 @@ def lodge_objection(*, session: Session, round_id: int, entry_id: int, objector:
     """Record an objection against a winning entry, while the round is in 公示."""
     actor.require()
     award_round = _locked_round(session, round_id, actor)
-    if award_round.status != RoundStatus.publicity:
+    if award_round.status != OBJECTIONS_OPEN_IN:
         raise DomainError.on("entry", "awards.objection_outside_publicity")
     if clock.today() > award_round.publicity_ends_on:
         raise DomainError.on("entry", "awards.publicity_over", day=award_round.publicity_ends_on.isoformat())
@@ -163,7 +166,7 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
                      missing="awards.objection_not_found")
     award_round = _locked_round(session, objection.round_id, actor)
     session.refresh(objection)  # as it is now that the round is held
-    if award_round.status != RoundStatus.publicity:
+    if award_round.status != OBJECTIONS_OPEN_IN:
         raise DomainError.on("objection", "awards.objection_outside_publicity")
     action = "uphold" if upheld else "dismiss"
     OBJECTION_FLOW.target(objection.status, action)
@@ -183,7 +186,7 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
             session.add(promoted)
             objection.promoted_entry_id = promoted.id
         detail = {"removed": entry.name, "promoted": promoted.name if promoted else ""}
-    objection.resolution, objection.resolved_by, objection.resolved_at = reason, actor.name, clock.now()
+    objection.resolution = reason
     transition(session=session, workflow=OBJECTION_FLOW, row=objection, action=action, actor=actor,
                reason=reason, round_id=award_round.id, **detail)
     return _objection_public(objection, entry.name)
@@ -200,7 +203,6 @@ def finalize_round(*, session: Session, round_id: int, actor: Actor) -> AwardRou
     if clock.today() <= award_round.publicity_ends_on:
         raise DomainError.on("period", "awards.publicity_not_over",
                              day=award_round.publicity_ends_on.isoformat())
-    award_round.finalised_at, award_round.finalised_by = clock.now(), actor.name
     transition(session=session, workflow=ROUND_FLOW, row=award_round, action="finalize", actor=actor)
     return _round_public(award_round)
 

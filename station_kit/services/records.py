@@ -23,7 +23,15 @@ from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.scope import load, load_many
 from station_kit.services.volunteers import get_active_volunteer
+from station_kit.services.workflow import Stamp, Workflow, transition_many
 from station_kit.validation import clean_text, column_length
+
+# A record is decided once: approved (its minutes count) or rejected with a reason the volunteer is told.
+RECORD_FLOW = Workflow("record", {
+    (RecordStatus.pending, "approve"): RecordStatus.approved,
+    (RecordStatus.pending, "reject"): RecordStatus.rejected,
+}, needs_reason=frozenset({"reject"}), stamps={"approve": Stamp("decided_at", by="decided_by"),
+                                                "reject": Stamp("decided_at", by="decided_by")})
 
 
 @dataclass(frozen=True)
@@ -194,13 +202,10 @@ def _decide(session: Session, record_ids: list[int], status: RecordStatus, actor
         raise DomainError.on("records", "record.still_checked_in")
     if status == RecordStatus.approved and any(r.is_backfill for r in records) and not reason:
         raise DomainError.on("reason", "record.backfill_approval_reason_required")
-    now = clock.now()
     for record in records:
-        record.status, record.decided_by, record.decided_at = status, actor.name, now
         record.decision_reason = reason
-        session.add(record)
-    log_event(session, actor=actor, action=f"record.{status}", entity="servicerecord",
-              station_id=records[0].station_id, records=sorted(r.id for r in records), reason=reason)
+    transition_many(session=session, workflow=RECORD_FLOW, rows=records, actor=actor, reason=reason,
+                    action="approve" if status == RecordStatus.approved else "reject")
     return len(records)
 
 

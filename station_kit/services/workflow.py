@@ -90,27 +90,47 @@ def transition(*, session: Session, workflow: Workflow, row, action: str, actor:
     given its deadlines as the workflow declares; returns the new state. Refused, with nothing written,
     when the move is not in the table, the actor's role may not take it, or it lacks a reason."""
     source = str(row.status)
-    target = workflow.target(source, action)
-    actor.require(workflow.roles.get(action, Role.staff))
-    reason = reason.strip()
-    if action in workflow.needs_reason and not reason:
-        raise DomainError.on("reason", "reason.required")
-    now = clock.now()
-    row.status = target
-    if hasattr(row, "updated_at"):
-        row.updated_at = now
-    stamp = workflow.stamps.get(action)
-    if stamp is not None:
-        if not (stamp.first_only and getattr(row, stamp.at) is not None):
-            setattr(row, stamp.at, now)
-        if stamp.by is not None:
-            setattr(row, stamp.by, actor.name)
-    for column, due in workflow.deadlines.get(target, {}).items():
-        setattr(row, column, due(now))
+    target = _move(workflow, [row], action, actor, reason)
     session.add(row)
     log_event(session, actor=actor, action=f"{workflow.name}.{action}", entity=workflow.name,
               entity_id=row.id, station_id=row.station_id, **{"from": source, "to": target},
-              reason=reason, **detail)
+              reason=reason.strip(), **detail)
+    return target
+
+
+def transition_many(*, session: Session, workflow: Workflow, rows: list, action: str, actor: Actor,
+                    reason: str = "", **detail) -> str:
+    """Move every row of one station by ``action`` as ``transition`` moves one — all of them or, when
+    any may not move, none — with one line in the operation log naming them all (a batch approval)."""
+    source = {str(row.status) for row in rows}
+    target = _move(workflow, rows, action, actor, reason)
+    session.add_all(rows)
+    log_event(session, actor=actor, action=f"{workflow.name}.{action}", entity=workflow.name,
+              station_id=rows[0].station_id, ids=sorted(row.id for row in rows),
+              **{"from": sorted(source), "to": target}, reason=reason.strip(), **detail)
+    return target
+
+
+def _move(workflow: Workflow, rows: list, action: str, actor: Actor, reason: str) -> str:
+    """Check every row may move by ``action``, then move, stamp and give deadlines to each."""
+    targets = {workflow.target(str(row.status), action) for row in rows}
+    actor.require(workflow.roles.get(action, Role.staff))
+    if action in workflow.needs_reason and not reason.strip():
+        raise DomainError.on("reason", "reason.required")
+    (target,) = targets
+    now = clock.now()
+    stamp = workflow.stamps.get(action)
+    for row in rows:
+        row.status = target
+        if hasattr(row, "updated_at"):
+            row.updated_at = now
+        if stamp is not None:
+            if not (stamp.first_only and getattr(row, stamp.at) is not None):
+                setattr(row, stamp.at, now)
+            if stamp.by is not None:
+                setattr(row, stamp.by, actor.name)
+        for column, due in workflow.deadlines.get(target, {}).items():
+            setattr(row, column, due(now))
     return target
 
 

@@ -221,9 +221,10 @@ class Awards:
 
     def _show(self, objections) -> None:
         award_round = self.round
-        in_publicity = award_round is not None and award_round.status == RoundStatus.publicity
-        self.publish_button.disabled = award_round is None or award_round.status != RoundStatus.draft
-        self.finalize_button.disabled = not in_publicity
+        allowed = set(awards.ROUND_FLOW.actions_from(award_round.status)) if award_round else set()
+        self.publish_button.disabled = "publish" not in allowed
+        self.finalize_button.disabled = "finalize" not in allowed
+        in_publicity = award_round is not None and award_round.status == awards.OBJECTIONS_OPEN_IN
         self.publicity.layout.display = None if award_round and award_round.status != RoundStatus.draft else "none"
         for widget in (self.lodge_button, self.uphold_button, self.dismiss_button):
             widget.disabled = not in_publicity

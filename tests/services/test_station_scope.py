@@ -208,7 +208,8 @@ CALLS = {
 }
 
 # Writing services that take no row or station id of a station's own.
-NO_STATION_IDS = {"org.create_station", "backup.restore", "workflow.transition", "workflow.rate"}
+NO_STATION_IDS = {"org.create_station", "backup.restore", "workflow.transition", "workflow.transition_many",
+                  "workflow.rate"}
 
 
 def _worker_of(station_id: int) -> Actor:

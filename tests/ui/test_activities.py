@@ -127,9 +127,11 @@ def test_an_activity_can_be_cancelled_and_then_takes_no_hours(engine, ready):
     plan(ready)
     find(ready, "sk-activities-tabs").selected_index = 1
     status = find(ready, "sk-activities-status")
+    assert [value for _, value in status.options] == ["planned", "running", "done", "cancelled"]
     status.value = [value for label, value in status.options if value == "cancelled"][0]
     click(ready, "set-status")
     assert "已取消" in find(ready, "sk-activities-attendance-message").value
+    assert [value for _, value in status.options] == ["cancelled"]  # a cancelled activity stays so
     click(ready, "search-submit")
     picked = find(ready, "sk-activities-picked")
     picked.value = picked.choices[:1]

@@ -11,7 +11,7 @@ from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.models.work import ActivityStatus
 from station_kit.rules.hours import hours_text
-from station_kit.services.activities import activity_public, list_activities, set_activity_status
+from station_kit.services.activities import ACTIVITY_FLOW, activity_public, list_activities, set_activity_status
 from station_kit.services.records import Attendance, check_in_many, check_out, record_attendance
 from station_kit.services.rosters import roster
 from station_kit.services.volunteers import search_volunteers
@@ -90,7 +90,8 @@ class AttendanceTab:
             return
         with self.context.reading() as session:
             lines = roster(session=session, activity_id=self.activity.value)
-            self.status.value = ActivityStatus(activity_public(session=session, activity_id=self.activity.value).status)
+            shown = activity_public(session=session, activity_id=self.activity.value)
+        self._offer_statuses(ActivityStatus(shown.status))
         rows = [(line.name, line.phone, t(f"enum.record_role.{line.role}"),
                  format_time(line.started_at), format_time(line.ended_at) if line.ended_at else "",
                  t("activities.no_show_mark") if line.no_show else hours_text(line.minutes),
@@ -101,10 +102,18 @@ class AttendanceTab:
         self.open_records.options = [(t("activities.open_record", name=line.name, phone=line.phone), line.record_id)
                                      for line in lines if line.ended_at is None]
 
+    def _offer_statuses(self, current: ActivityStatus) -> None:
+        """The activity's status, and those its workflow lets it move to from there."""
+        reachable = [current, *(ActivityStatus(ACTIVITY_FLOW.target(current, action))
+                                for action in ACTIVITY_FLOW.actions_from(current))]
+        self.status.options = [(t(f"enum.activity_status.{status}"), status) for status in reachable]
+        self.status.value = current
+
     def _set_status(self) -> None:
         with self.context.writing() as session:
             activity = set_activity_status(session=session, activity_id=self._activity_id(),
                                            status=self.status.value, actor=self.context.actor)
+        self._offer_statuses(ActivityStatus(activity.status))
         self.message.success(t("activities.status_set", title=activity.title,
                                status=t(f"enum.activity_status.{activity.status}")))
 
