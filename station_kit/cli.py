@@ -322,7 +322,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _prepare(args)
     return serve(db_url=_database_url(args), host=args.host, port=args.port, token=args.token,
-                 max_kernels=args.max_kernels)
+                 max_kernels=args.max_kernels, page_grace_seconds=args.page_grace)
+
+
+def _whole_seconds(text: str) -> int:
+    """A number of seconds for an option: a whole number, at least 1."""
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.whole_seconds", value=text)) from None
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(t("cli.whole_seconds", value=text))
+    return seconds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -411,6 +422,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-kernels", type=int, default=14, metavar="N",
                        help="most kernels (about 240 MiB each) at once, one preheated per app included; "
                             "past it a page gets 服务器繁忙 (default 14, for an 8 GB PC)")
+    serve.add_argument("--page-grace", type=_whole_seconds, default=90, metavar="SECONDS",
+                       help="a page whose connection is gone (tab closed, browser or PC crashed or asleep, "
+                            "network down) gives its kernel back after this many seconds unless it "
+                            "reconnects (default 90)")
     serve.set_defaults(handler=cmd_serve)
     imports = commands.add_parser(
         "import", parents=[common], help="import volunteers or service hours from a spreadsheet",

@@ -31,6 +31,7 @@ from station_kit.i18n import t
 from station_kit.serve_kernels import (
     ERROR_TEXT,
     MAX_KERNELS,
+    PAGE_GRACE_SECONDS,
     UNCONNECTED_CULL_SECONDS,
     StationKernelManager,
     StationPageHandler,
@@ -49,8 +50,9 @@ READY_TIMEOUT_SECONDS = 180  # after this the address is printed anyway, with pa
 TEMPLATE = "station"
 KERNEL_POOL_SIZE = 1
 CULL_IDLE_SECONDS = 30 * 60
-# Often enough for the short cull of kernels no page connected to (serve_kernels).
-CULL_INTERVAL_SECONDS = 60
+# Often enough for the short culls of kernels no page is connected to (serve_kernels): a kernel whose page
+# died is back within PAGE_GRACE_SECONDS and one interval. A cull pass only reads each kernel's state.
+CULL_INTERVAL_SECONDS = 15
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
@@ -73,6 +75,7 @@ def voila_argv(
     apps_dir: Path | None = None,
     open_browser: bool = False,
     max_kernels: int = MAX_KERNELS,
+    page_grace_seconds: int = PAGE_GRACE_SECONDS,
 ) -> list[str]:
     """Voilà's command line for the station: the §8 requirements, one option each.
 
@@ -99,6 +102,7 @@ def voila_argv(
         f"--VoilaConfiguration.multi_kernel_manager_class={qualified_name(StationKernelManager)}",
         f"--StationKernelManager.max_kernels={max_kernels}",
         f"--StationKernelManager.unconnected_cull_seconds={UNCONNECTED_CULL_SECONDS}",
+        f"--StationKernelManager.page_grace_seconds={page_grace_seconds}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]
@@ -224,6 +228,7 @@ def serve(
     apps_dir: Path | None = None,
     open_browser: bool = False,
     max_kernels: int = MAX_KERNELS,
+    page_grace_seconds: int = PAGE_GRACE_SECONDS,
 ) -> int:
     """Serve the staff apps until interrupted; returns the exit code.
 
@@ -245,6 +250,7 @@ def serve(
         apps_dir=apps_dir,
         open_browser=open_browser,
         max_kernels=max_kernels,
+        page_grace_seconds=page_grace_seconds,
     )
     # The singleton, because Voilà's notebook renderers have no parent and log through
     # traitlets' global logger, which is the app's log only for Application.instance().

@@ -35,6 +35,11 @@ ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联
 MAX_KERNELS = 14
 # A page connects to its kernel within seconds of loading; two minutes is generous.
 UNCONNECTED_CULL_SECONDS = 120
+# A page whose connection is gone — its tab closed without a word, the browser or the PC crashed or
+# slept, the network dropped — and does not come back within this grace gives its kernel back. A
+# reconnect (a blip on the office Wi-Fi) within it keeps the page; with the cull every
+# CULL_INTERVAL_SECONDS (serve.py), the kernel is back within about two minutes of the page dying.
+PAGE_GRACE_SECONDS = 90
 # How often a preheated kernel that waits for a free place looks again.
 POOL_WAIT_SECONDS = 1.0
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -61,6 +66,11 @@ class StationKernelManager(AsyncMappingKernelManager):
         config=True,
         help="Idle seconds after which a kernel no page ever connected to is shut down.",
     )
+    page_grace_seconds = Integer(
+        PAGE_GRACE_SECONDS,
+        config=True,
+        help="Seconds a kernel whose page lost its connection waits for it to come back before it is shut down.",
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -69,6 +79,7 @@ class StationKernelManager(AsyncMappingKernelManager):
         self._pool_waiting = 0
         self._closing = False
         self._connected_once: set[str] = set()
+        self._disconnected_since: dict[str, datetime] = {}
 
     def kernel_count(self) -> int:
         """Kernels running or starting."""
@@ -126,16 +137,33 @@ class StationKernelManager(AsyncMappingKernelManager):
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
         self._connected_once.add(kernel_id)
+        self._disconnected_since.pop(kernel_id, None)
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        if kernel_id in self and self._kernel_connections.get(kernel_id, 0) <= 0:
+            self._disconnected_since[kernel_id] = datetime.now(timezone.utc)
 
     def remove_kernel(self, kernel_id: str):
         self._connected_once.discard(kernel_id)
+        self._disconnected_since.pop(kernel_id, None)
         return super().remove_kernel(kernel_id)
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
         """A page connects to its kernel within seconds of loading, so a kernel that no page
         ever connected to (a script's request, a reload before the page had loaded) goes
-        after `unconnected_cull_seconds` of idleness. The rest are culled as Jupyter does;
-        Voilà's subclass keeps preheated kernels from reaching this method at all."""
+        after `unconnected_cull_seconds` of idleness, and one whose page lost its connection
+        `page_grace_seconds` after that, unless it is still at work. The rest are culled as
+        Jupyter does; Voilà's subclass keeps preheated kernels from reaching this method at all."""
+        gone_since = self._disconnected_since.get(kernel_id)
+        if kernel_id in self and gone_since is not None:
+            kernel = self.get_kernel(kernel_id)
+            busy = getattr(kernel, "execution_state", None) == "busy"
+            if not busy and datetime.now(timezone.utc) - gone_since >= timedelta(seconds=self.page_grace_seconds):
+                self.log.warning("Culling kernel %s: its page lost its connection %d seconds ago and did not "
+                                 "come back", kernel_id, self.page_grace_seconds)
+                await self.shutdown_kernel(kernel_id)
+                return
         if kernel_id in self and kernel_id not in self._connected_once:
             kernel = self.get_kernel(kernel_id)
             last_activity = getattr(kernel, "last_activity", None)
