@@ -28,12 +28,13 @@ serve: install
 	@if [ -z "$$STATION_KIT_DB_URL" ]; then $(BIN)/station-kit demo --if-new; fi
 	$(BIN)/station-kit serve $(SERVE_ARGS)
 
-# Workers for make test: the browser tests mostly wait for kernels and pages, so even 2 cores keep
-# three workers busy. TEST_WORKERS=0 runs everything in one process.
-TEST_WORKERS ?= 3
+# Workers for make test (pytest-xdist): one runs the browser tests, one server at a time, while the
+# other runs the rest module by module (conftest.py says which tests go together). TEST_WORKERS=0 runs
+# everything in one process.
+TEST_WORKERS ?= 2
 
 test: install-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ["STATION_KIT_SECRET_KEY"] = "station-kit-test-secret"
 # A message key no catalog has fails whatever test reaches it, in this process and in every kernel
 # and server it starts (they inherit the environment).
@@ -29,3 +31,15 @@ def pytest_collection_finish(session) -> None:
     # The reference station first (the one the notebooks' station-level calls find), then two more
     # for the street roll-up.
     os.environ["STATION_KIT_DB_URL"] = street_url()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """How `make test` spreads the suite over its pytest-xdist workers (--dist loadgroup): each module's
+    tests, and each notebook's cells, stay together on one worker, so a module's fixtures are set up
+    once and a notebook runs in order; the browser tests all run on one worker, one server at a time,
+    since on two cores two servers warming their kernels at once slow each other past every wait."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group("browser" if path.startswith("tests/e2e/") else path))

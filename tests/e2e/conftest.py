@@ -35,7 +35,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_HOST = "127.0.0.1"
-SERVER_START_TIMEOUT = 90.0
+# The server prints its address once 首页's preheated kernel is ready (at most 180 s, station_kit.serve).
+SERVER_START_TIMEOUT = 240.0
+READY_MARK = "/voila/render/home.ipynb"
 SERVER_STOP_TIMEOUT = 15.0
 APPS_DIR_ENV = "STATION_KIT_APPS_DIR"
 NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
@@ -148,11 +150,13 @@ def _answers_http(port: int) -> bool:
 
 
 def _wait_until_serving(process: subprocess.Popen, port: int, log_path: Path) -> None:
+    """Until the server answers HTTP and has printed its address, as a person waits for it: a page
+    asked for while every app's kernel is still warming waits longer than any page should."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             _fail_with_log(f"station-kit serve exited with {process.returncode}", log_path)
-        if _answers_http(port):
+        if READY_MARK in log_path.read_text(errors="replace") and _answers_http(port):
             return
         time.sleep(0.25)
     _fail_with_log(f"station-kit serve gave no answer in {SERVER_START_TIMEOUT:.0f} s", log_path)
