@@ -33,13 +33,17 @@ def pytest_collection_finish(session) -> None:
     os.environ["STATION_KIT_DB_URL"] = street_url()
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    """How `make test` spreads the suite over its pytest-xdist workers (--dist loadgroup): each module's
-    tests, and each notebook's cells, stay together on one worker, so a module's fixtures are set up
-    once and a notebook runs in order; the browser tests all run on one worker, one server at a time,
-    since on two cores two servers warming their kernels at once slow each other past every wait."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group("browser" if path.startswith("tests/e2e/") else path))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """How `make test` spreads the suite over its pytest-xdist workers: each module's tests, and each
+    notebook's cells, stay together on one worker, so a module's fixtures are set up once and a notebook
+    runs in order; the browser tests all run on one worker, one server at a time, since on two cores two
+    servers warming their kernels at once slow each other past every wait."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndBrowser(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return "browser" if path.startswith("tests/e2e/") else path
+
+    return ModulesAndBrowser(config, log)
