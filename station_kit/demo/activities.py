@@ -237,10 +237,13 @@ def _lecture_halls(rng, book, hall_partners: HallPartners) -> list[PlannedActivi
 
 
 def _friday_cleanups() -> list[PlannedActivity]:
+    """Every Friday afternoon. How many households a clean-up reaches varies with the weather and the
+    season; each Friday draws it from a generator of its own, so the rest of the demo stays as it is."""
     first_friday = FIRST_DAY + dt.timedelta(days=(4 - FIRST_DAY.weekday()) % 7)
     return [PlannedActivity(title="周五爱国卫生大扫除", category=WorkTask.customs, day=day, start=dt.time(15, 0),
                             end=dt.time(17, 0), post="卫生健康服务", project="公益服务模范",
-                            place="社区各小区公共区域", beneficiaries=150, series="周五爱国卫生大扫除",
+                            place="社区各小区公共区域", series="周五爱国卫生大扫除",
+                            beneficiaries=random.Random(f"大扫除{day.isoformat()}").randint(90, 220),
                             theme=ActivityTheme.environment,
                             content="清理楼道杂物、小广告和卫生死角")
             for day in _days(first_friday) if day.weekday() == 4]

@@ -57,11 +57,25 @@ def mobile_phone(rng: random.Random, taken: set[str]) -> str:
             return phone
 
 
-def credit_code(rng: random.Random, region: str = "610881") -> str:
-    """A valid, fictitious 统一社会信用代码 for an organisation registered in 神木."""
+# The first two characters of a 统一社会信用代码 (GB 32100-2015) say who registered the organisation and
+# what it is: 11 an organ of the state (机构编制, 机关), 12 a public institution (事业单位), 52 a private
+# non-enterprise unit (民政, 民办非企业单位), 91 an enterprise (工商, 企业).
+ORGAN, INSTITUTION, NON_ENTERPRISE, ENTERPRISE = "11", "12", "52", "91"
+_KIND_BY_ENDING = ((("局", "派出所", "政府", "委员会", "办事处"), ORGAN),
+                   (("医院", "学校", "中学", "小学", "幼儿园", "图书馆", "文化馆", "中心"), INSTITUTION),
+                   (("书院", "协会", "社工站"), NON_ENTERPRISE))
+
+
+def registration_kind(name: str) -> str:
+    """The kind of organisation a partner's name says it is, as its credit code's first two characters."""
+    return next((kind for endings, kind in _KIND_BY_ENDING if name.endswith(endings)), ENTERPRISE)
+
+
+def credit_code(rng: random.Random, region: str = "610881", kind: str = ENTERPRISE) -> str:
+    """A valid, fictitious 统一社会信用代码 for an organisation of ``kind`` registered in 神木."""
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     while True:
-        body = "91" + region + "".join(rng.choice(alphabet) for _ in range(9))
+        body = kind + region + "".join(rng.choice(alphabet) for _ in range(9))
         number = body + uscc.calc_check_digit(body + "0")
         if uscc.is_valid(number):
             return number

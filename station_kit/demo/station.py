@@ -104,10 +104,12 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
         unit(Association, name)
     for name in CO_BUILDING_UNITS:
         add_partner_unit(session=session, station_id=sid, name=name, kind=PartnerKind.co_building,
-                         credit_code=people.credit_code(rng), actor=DEMO)
+                         credit_code=people.credit_code(rng, kind=people.registration_kind(name)),
+                         actor=DEMO)
     for name, kind in OTHER_PARTNERS:
         add_partner_unit(session=session, station_id=sid, name=name, kind=kind,
-                         credit_code=people.credit_code(rng), actor=DEMO)
+                         credit_code=people.credit_code(rng, kind=people.registration_kind(name)),
+                         actor=DEMO)
     _add_projects(unit, posts)
     _add_grids(session, unit, sid, rng)
     _add_volunteers(session, sid, rng, squads_by_team, posts)

@@ -98,6 +98,9 @@ def test_named_activities_fall_on_their_real_dates(demo_url):
         assert 0 < (festival - day).days <= 10
     fridays = _days_of(demo_url, "周五爱国卫生大扫除")
     assert len(fridays) > 150 and {day.weekday() for day in fridays} == {4}
+    reached = frame(demo_url, "SELECT count(DISTINCT beneficiaries) AS kinds FROM activity "
+                              "WHERE title = '周五爱国卫生大扫除'")
+    assert reached.loc[0, "kinds"] > 50  # a clean-up reaches more households one week, fewer the next
 
 
 def test_the_learning_hall_served_over_a_thousand_residents(demo_url):
