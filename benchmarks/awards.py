@@ -25,6 +25,7 @@ from station_kit.models import AwardEntry, AwardRound
 from station_kit.services.actor import Actor
 from station_kit.services.awards import run_award_round
 from station_kit.services.org import current_station
+from station_kit.services.scope import Scope
 
 YEAR = "2021"
 HAND_WRITTEN = text("""
@@ -52,7 +53,8 @@ def run(url: str, *, repeat: int) -> list[Result]:
     """Over the demo station already built at ``url`` (benchmarks.tally builds it)."""
     engine = get_engine(url)
     with write_session(engine) as session:
-        station_id = current_station(session).id  # the reference station, on a street's database too
+        station_id = current_station(Scope(session,
+                                           Actor("bench"))).id  # the reference station, on a street's database too
         round_id = session.execute(select(AwardRound.id).where(
             AwardRound.station_id == station_id, AwardRound.level == "year", AwardRound.period == YEAR)).scalar_one()
         session.execute(delete(AwardEntry).where(AwardEntry.round_id == round_id))
@@ -60,7 +62,7 @@ def run(url: str, *, repeat: int) -> list[Result]:
 
     def ours():
         with write_session(engine) as session:
-            run_award_round(session=session, station_id=station_id, level="year", period=YEAR, actor=Actor("bench"))
+            run_award_round(scope=Scope(session, Actor("bench")), station_id=station_id, level="year", period=YEAR)
 
     bounds = {"s": station_id, "start": _stored(dt.datetime(2021, 1, 1, tzinfo=CHINA)),
               "end": _stored(dt.datetime(2022, 1, 1, tzinfo=CHINA))}

@@ -20,6 +20,7 @@ from station_kit.demo import people
 from station_kit.models import VolunteerCreate
 from station_kit.services.actor import Actor
 from station_kit.services.org import current_station
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui.dashboard import POLL_SECONDS
 
@@ -32,7 +33,8 @@ def _register(engine, n: int, rng: random.Random) -> None:
                            id_number=people.resident_id(birth, male=True, rng=rng),
                            phone=people.mobile_phone(rng, set()))
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=current_station(session).id, actor=Actor("bench"),
+        register_volunteer(scope=Scope(session, Actor("bench")), station_id=current_station(Scope(session,
+                                                                                                  Actor("bench"))).id,
                            data=data, allow_similar=True)
 
 

@@ -21,6 +21,7 @@ from station_kit.demo import people
 from station_kit.privacy import Vault, mask_id_number
 from station_kit.services.actor import Actor
 from station_kit.services.imports import import_file
+from station_kit.services.scope import Scope
 from station_kit.validation import check_phone, check_resident_id, clean_text
 
 ROWS = 10_000
@@ -58,8 +59,9 @@ def run(folder: str, *, repeat: int, rows: int = ROWS) -> list[Result]:
     def ours():
         engine, station_id = next(stations)
         with write_session(engine) as session:
-            result = import_file(session=session, station_id=station_id, kind="volunteers", content=content,
-                                 filename="bench.xlsx", actor=Actor("bench"), consent_on_file=True)
+            result = import_file(scope=Scope(session, Actor("bench")), station_id=station_id, kind="volunteers",
+                                 content=content,
+                                 filename="bench.xlsx", consent_on_file=True)
         assert result.added == rows
 
     def floor():

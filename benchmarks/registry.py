@@ -12,6 +12,7 @@ from station_kit.db import write_session
 from station_kit.demo import people
 from station_kit.models import VolunteerCreate
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 
 BATCH = 200
@@ -40,7 +41,7 @@ def run(folder: str, *, repeat: int, batch: int = BATCH) -> list[Result]:
         engine, station_id = next(stations)
         with write_session(engine) as session:
             for data in batch:
-                register_volunteer(session=session, station_id=station_id, data=data, actor=Actor("bench"))
+                register_volunteer(scope=Scope(session, Actor("bench")), station_id=station_id, data=data)
 
     def floor():
         path = Path(folder) / f"raw-{next(runs)}.db"

@@ -17,6 +17,7 @@ from station_kit.db import get_engine, write_session
 from station_kit.models import ServiceRecord, Station
 from station_kit.services.actor import DEMO
 from station_kit.services.org import create_station
+from station_kit.services.scope import Scope
 
 COPIES = 4
 COPY_RECORDS = """
@@ -54,7 +55,7 @@ def add_copies(url: str, copies: int = COPIES) -> int:
     with write_session(engine) as session:
         source = session.exec(select(func.min(Station.id))).one()
         for number in range(copies):
-            station = create_station(session=session, code=f"COPY{number}", name=f"副本{number}", actor=DEMO)
+            station = create_station(scope=Scope(session, DEMO), code=f"COPY{number}", name=f"副本{number}")
             session.execute(text(COPY_RECORDS), {"station": station.id, "source": source})
         return session.exec(select(func.count()).select_from(ServiceRecord)).one()
 

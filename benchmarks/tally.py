@@ -10,7 +10,9 @@ from benchmarks.timing import Result, median_seconds
 from station_kit.analytics import headline_figures, station_figures
 from station_kit.db import get_engine, migrate, write_session
 from station_kit.demo import build_demo
+from station_kit.services.actor import Actor
 from station_kit.services.org import current_station
+from station_kit.services.scope import Scope
 
 
 def copy_sqlite(source_url: str, target_url: str) -> None:
@@ -56,7 +58,7 @@ def run(url: str, *, repeat: int, demo: str | None = None) -> list[Result]:
     migrate(url)
     engine = get_engine(url)
     with write_session(engine) as session:
-        station_id = current_station(session).id if demo else build_demo(session=session)
+        station_id = current_station(Scope(session, Actor("bench"))).id if demo else build_demo(session=session)
 
     def ours():
         headline_figures(engine, station_id)

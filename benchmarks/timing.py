@@ -6,6 +6,8 @@ import statistics
 import time
 from dataclasses import dataclass
 
+from station_kit.services.scope import Scope
+
 
 @dataclass(frozen=True)
 class Result:
@@ -38,4 +40,4 @@ def fresh_station(url: str):
     migrate(url)
     engine = get_engine(url)
     with write_session(engine) as session:
-        return engine, create_station(session=session, code="B", name="bench", actor=DEMO).id
+        return engine, create_station(scope=Scope(session, DEMO), code="B", name="bench").id

@@ -9,11 +9,17 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station_kit.config import get_settings
 from station_kit.errors import DomainError
 from station_kit.i18n import t
+
+if TYPE_CHECKING:
+    from station_kit.services.scope import Scope
 
 
 def _error(text: str) -> None:
@@ -39,17 +45,31 @@ def _prepare(args: argparse.Namespace):
     return engine
 
 
-def cmd_init(args: argparse.Namespace) -> int:
-    from station_kit.db import write_session
+@contextmanager
+def _scope(engine, station_id: int | None = None, *, write: bool = False) -> Iterator[Scope]:
+    """The one scope a command works in: one transaction (committed at the end of the block when
+    ``write``), and the person running it — STATION_KIT_OPERATOR and STATION_KIT_ROLE, or the hub
+    user — narrowed to ``station_id`` when the command works for one station."""
+    from station_kit.db import read_session, write_session
     from station_kit.services.actor import actor_from_environment
+    from station_kit.services.scope import Scope
+
+    actor = actor_from_environment()
+    if station_id is not None:
+        actor = actor.within(station_id)
+    with (write_session if write else read_session)(engine) as session:
+        yield Scope(session, actor)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
     from station_kit.services.org import create_station
 
     engine = _prepare(args)
     if args.name:
-        with write_session(engine) as session:
-            station = create_station(session=session, code=args.code, name=args.name, city=args.city,
+        with _scope(engine, write=True) as scope:
+            station = create_station(scope=scope, code=args.code, name=args.name, city=args.city,
                                      street=args.street, person_in_charge=args.person_in_charge,
-                                     contact=args.contact, actor=actor_from_environment())
+                                     contact=args.contact)
         print(t("cli.station_created", code=station.code, name=station.name))
     print(t("cli.database_ready", url=_database_url(args)))
     return 0
@@ -60,28 +80,24 @@ def cmd_station(args: argparse.Namespace) -> int:
     their issuer. The 首页 app does the same for an admin in a browser."""
     from pydantic import ValidationError
 
-    from station_kit.db import write_session
     from station_kit.models.org import StationDetailsUpdate
-    from station_kit.services.actor import actor_from_environment
     from station_kit.services.org import current_station, update_station_details
 
     engine = _prepare(args)
     given = {name: getattr(args, name) for name in ("name", "person_in_charge", "contact")
              if getattr(args, name) is not None}
-    with write_session(engine) as session:
-        station = current_station(session)
-        if station is None:
-            _error(t("station.none"))
-            return 1
-        details = station
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
+    with _scope(engine, station_id, write=True) as scope:
+        station = details = current_station(scope)
         if given:
             try:
                 data = StationDetailsUpdate(**{"name": station.name, "person_in_charge": station.person_in_charge,
                                                "contact": station.contact, **given})
             except ValidationError as error:
                 raise DomainError.from_validation(error) from None
-            details = update_station_details(session=session, station_id=station.id, data=data,
-                                             actor=actor_from_environment().within(station.id))
+            details = update_station_details(scope=scope, station_id=station.id, data=data)
         lines = [f"{t('station_details.' + name)}{t('documents.colon')}"
                  f"{getattr(details, name) or t('station_details.empty')}"
                  for name in ("name", "person_in_charge", "contact")]
@@ -90,13 +106,13 @@ def cmd_station(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from station_kit.db import read_session, write_session
+    from station_kit.db import write_session
     from station_kit.demo.street import build_street
     from station_kit.services.org import current_station
 
     engine = _prepare(args)
-    with read_session(engine) as session:
-        existing = current_station(session)
+    with _scope(engine) as scope:
+        existing = current_station(scope)
     if existing:
         if args.if_new:
             print(t("cli.demo_kept", name=existing.name))
@@ -136,33 +152,30 @@ def cmd_tally(args: argparse.Namespace) -> int:
 def cmd_awards(args: argparse.Namespace) -> int:
     """One award round, named by its level and period: run (the draft ranking), publish, finalize,
     or show (the ranking of a round in any state, a final one too)."""
-    from station_kit.db import read_session, write_session
     from station_kit.services import awards
-    from station_kit.services.actor import actor_from_environment
 
     engine = _prepare(args)
     station_id = _station_id(engine)
     if station_id is None:
         return 1
     if args.step == "show":
-        with read_session(engine) as session:
-            found = awards.find_round(session=session, station_id=station_id, level=args.level, period=args.period)
+        with _scope(engine, station_id) as scope:
+            found = awards.find_round(scope=scope, station_id=station_id, level=args.level, period=args.period)
             if found is None:
                 raise DomainError.on("period", "awards.round_not_found")
-            _print_ranking(awards.ranking_document(session=session, round_id=found.id), as_json=args.json)
+            _print_ranking(awards.ranking_document(scope=scope, round_id=found.id), as_json=args.json)
         return 0
-    actor = actor_from_environment().within(station_id)
-    with write_session(engine) as session:
+    with _scope(engine, station_id, write=True) as scope:
         if args.step == "run":
-            award_round = awards.run_award_round(session=session, station_id=station_id, level=args.level,
-                                                 period=args.period, actor=actor)
-            ranking = awards.ranking_document(session=session, round_id=award_round.id)
+            award_round = awards.run_award_round(scope=scope, station_id=station_id, level=args.level,
+                                                 period=args.period)
+            ranking = awards.ranking_document(scope=scope, round_id=award_round.id)
         else:
-            found = awards.find_round(session=session, station_id=station_id, level=args.level, period=args.period)
+            found = awards.find_round(scope=scope, station_id=station_id, level=args.level, period=args.period)
             if found is None:
                 raise DomainError.on("period", "awards.round_not_found")
             step = awards.publish_round if args.step == "publish" else awards.finalize_round
-            award_round = step(session=session, round_id=found.id, actor=actor)
+            award_round = step(scope=scope, round_id=found.id)
     if args.step == "run":
         _print_ranking(ranking, as_json=args.json)
     else:
@@ -184,27 +197,22 @@ def _print_ranking(ranking: dict, *, as_json: bool) -> None:
 def cmd_certificate(args: argparse.Namespace) -> int:
     """Issue a 志愿服务记录证明 as a PDF. The file is written before the transaction commits, so a
     path that cannot be written leaves no certificate number issued for a paper nobody got."""
-    from station_kit.db import write_session
     from station_kit.io.files import write_private
     from station_kit.io.pdf import service_certificate_pdf
-    from station_kit.services.actor import actor_from_environment
     from station_kit.services.certificates import find_volunteer, issue_service_certificate
-    from station_kit.services.org import current_station
 
     engine = _prepare(args)
-    with write_session(engine) as session:
-        station = current_station(session)
-        if station is None:
-            _error(t("station.none"))
-            return 1
-        volunteer_id = find_volunteer(session=session, station_id=station.id, who=args.volunteer)
-        certificate = issue_service_certificate(session=session, volunteer_id=volunteer_id,
-                                                actor=actor_from_environment().within(station.id),
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
+    with _scope(engine, station_id, write=True) as scope:
+        volunteer_id = find_volunteer(scope=scope, station_id=station_id, who=args.volunteer)
+        certificate = issue_service_certificate(scope=scope, volunteer_id=volunteer_id,
                                                 period_from=args.period_from, period_until=args.period_until)
         try:
             write_private(args.out, service_certificate_pdf(certificate))
         except OSError as error:
-            session.rollback()
+            scope.session.rollback()
             _error(t("cli.cannot_write", path=str(args.out), reason=error.strerror or str(error)))
             return 1
     print(t("cli.certificate_written", number=certificate.certificate_number, name=certificate.name,
@@ -213,11 +221,10 @@ def cmd_certificate(args: argparse.Namespace) -> int:
 
 
 def _station_id(engine) -> int | None:
-    from station_kit.db import read_session
     from station_kit.services.org import current_station
 
-    with read_session(engine) as session:
-        station = current_station(session)
+    with _scope(engine) as scope:
+        station = current_station(scope)
     if station is None:
         _error(t("station.none"))
         return None
@@ -228,8 +235,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import all rows or none; when any row is refused, print every row's errors as the app shows them."""
     from pathlib import Path
 
-    from station_kit.db import read_session, write_session
-    from station_kit.services.actor import actor_from_environment
     from station_kit.services.imports import REFUSE, error_lines, import_file, preview_import
 
     engine = _prepare(args)
@@ -240,17 +245,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     content = path.read_bytes()
     if not args.check:
         try:
-            with write_session(engine) as session:
-                result = import_file(session=session, station_id=station_id, kind=args.kind, content=content,
-                                     filename=path.name, actor=actor_from_environment().within(station_id),
-                                     consent_on_file=args.consent_on_file)
+            with _scope(engine, station_id, write=True) as scope:
+                result = import_file(scope=scope, station_id=station_id, kind=args.kind, content=content,
+                                     filename=path.name, consent_on_file=args.consent_on_file)
             print(t("imports.done", added=result.added, skipped=result.skipped))
             return 0
         except DomainError as error:
             if not any(item.key == "imports.row_refused" for item in error.errors):
                 raise
-    with read_session(engine) as session:
-        preview = preview_import(session=session, station_id=station_id, kind=args.kind, content=content,
+    with _scope(engine, station_id) as scope:
+        preview = preview_import(scope=scope, station_id=station_id, kind=args.kind, content=content,
                                  filename=path.name)
     for item in preview.file_errors:
         _error(t(item.key, **item.params))
@@ -266,7 +270,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from station_kit.db import read_session
     from station_kit.io.files import write_private
     from station_kit.services import exports
 
@@ -276,15 +279,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     out = Path(args.out)
     file_format = "csv" if out.suffix.lower() == ".csv" else "xlsx"
-    with read_session(engine) as session:
+    with _scope(engine, station_id) as scope:
         if args.kind == "volunteers":
-            sheet = exports.volunteers_sheet(session=session, station_id=station_id)
+            sheet = exports.volunteers_sheet(scope=scope, station_id=station_id)
         elif args.kind == "hours":
-            sheet = exports.hours_sheet(session=session, station_id=station_id, month=args.month)
+            sheet = exports.hours_sheet(scope=scope, station_id=station_id, month=args.month)
         else:
             if not args.month:
                 raise DomainError.on("month", "exports.month_invalid")
-            sheet = exports.month_sheet(session=session, station_id=station_id, month=args.month)
+            sheet = exports.month_sheet(scope=scope, station_id=station_id, month=args.month)
     write_private(out, sheet.to_bytes(file_format))
     print(t("exports.written", rows=len(sheet.rows), path=out))
     return 0

@@ -12,6 +12,10 @@ from station_kit.demo import people
 from station_kit.models import Post, Squad, Team, VolunteerCreate
 from station_kit.services.actor import Actor
 from station_kit.services.org import add_unit, create_station
+from station_kit.services.scope import Scope
+
+# Who reads in a test that only reads: a person of no particular station.
+READER = Actor("读者")
 
 _phones = itertools.count(13800138000)
 _sequences = itertools.count()
@@ -26,12 +30,11 @@ class StationIds:
 
 
 def make_station(session, *, code: str = "TST", name: str = "测试社区") -> StationIds:
-    station = create_station(session=session, code=code, name=name, city="神木市", street="麟州街道",
-                             actor=Actor("test"))
-    team = add_unit(session=session, model=Team, station_id=station.id, name="测试服务队", actor=Actor("test"))
-    squads = [add_unit(session=session, model=Squad, station_id=station.id, name=f"第{n}分队",
-                       team_id=team.id, actor=Actor("test")) for n in (1, 2)]
-    posts = [add_unit(session=session, model=Post, station_id=station.id, name=name, actor=Actor("test"))
+    station = create_station(scope=Scope(session, Actor("test")), code=code, name=name, city="神木市", street="麟州街道")
+    team = add_unit(scope=Scope(session, Actor("test")), model=Team, station_id=station.id, name="测试服务队")
+    squads = [add_unit(scope=Scope(session, Actor("test")), model=Squad, station_id=station.id, name=f"第{n}分队",
+                       team_id=team.id) for n in (1, 2)]
+    posts = [add_unit(scope=Scope(session, Actor("test")), model=Post, station_id=station.id, name=name)
              for name in ("社区党建引领", "困难居民帮扶", "卫生健康服务")]
     return StationIds(station.id, team.id, tuple(s.id for s in squads), tuple(p.id for p in posts))
 
@@ -67,7 +70,7 @@ def volunteer_data(**overrides) -> VolunteerCreate:
 def make_room(session, station_id: int, name: str = "活动室"):
     from station_kit.models import Room
 
-    room = add_unit(session=session, model=Room, station_id=station_id, name=name, actor=Actor("test"))
+    room = add_unit(scope=Scope(session, Actor("test")), model=Room, station_id=station_id, name=name)
     return room.id
 
 
@@ -95,15 +98,15 @@ def make_community(session, station: StationIds) -> dict:
     from station_kit.services.volunteers import register_volunteer
 
     staff = Actor("王站长")
-    grids = [add_unit(session=session, model=Grid, station_id=station.id, name=f"第{n}网格", number=n, actor=staff)
+    grids = [add_unit(scope=Scope(session, staff), model=Grid, station_id=station.id, name=f"第{n}网格", number=n)
              for n in (1, 2)]
-    steward = add_steward(session=session, station_id=station.id, grid_id=grids[0].id, name="赵管家",
-                          role=StewardRole.community_staff, phone=unique_phone(), actor=staff)
-    resident = register_resident(session=session, station_id=station.id, actor=staff, data=ResidentCreate(
+    steward = add_steward(scope=Scope(session, staff), station_id=station.id, grid_id=grids[0].id, name="赵管家",
+                          role=StewardRole.community_staff, phone=unique_phone())
+    resident = register_resident(scope=Scope(session, staff), station_id=station.id, data=ResidentCreate(
         name="王小明", building="3号楼", unit="2单元", grid_id=grids[0].id, phone="13912345678",
         care_groups=[CareGroup.elderly, CareGroup.hardship], consent=True))
-    department = add_department(session=session, station_id=station.id, name="神木市住房和城乡建设局", actor=staff)
-    volunteers = [register_volunteer(session=session, station_id=station.id, data=volunteer_data(name=name),
-                                     actor=staff) for name in ("张伟", "李娜")]
+    department = add_department(scope=Scope(session, staff), station_id=station.id, name="神木市住房和城乡建设局")
+    volunteers = [register_volunteer(scope=Scope(session, staff), station_id=station.id,
+                                     data=volunteer_data(name=name)) for name in ("张伟", "李娜")]
     return dict(station=station.id, grids=[g.id for g in grids], steward=steward.id, resident=resident.id,
                 department=department.id, volunteers=[v.id for v in volunteers], squad=station.squad_ids[0])

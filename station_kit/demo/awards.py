@@ -12,14 +12,12 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
-from sqlmodel import Session
-
 from station_kit import clock
 from station_kit.rules import rules_dir
 from station_kit.rules.awards import LEVELS, parse_period
 from station_kit.rules.calendar import add_working_days
-from station_kit.services.actor import DEMO
 from station_kit.services.awards import finalize_round, publish_round, run_award_round
+from station_kit.services.scope import Scope
 
 CALENDAR = Path(__file__).parent / "award_calendar.toml"
 PUBLISHED_AT = dt.time(9, 0)
@@ -34,18 +32,18 @@ def award_calendar() -> dict[str, list[str]]:
     return {level: list(calendar.get(level, [])) for level in LEVELS}
 
 
-def run_award_calendar(*, session: Session, station_id: int) -> int:
+def run_award_calendar(*, scope: Scope, station_id: int) -> int:
     """Run, publish and finalise every round of the calendar; returns how many rounds."""
     rounds = 0
     for level, periods in award_calendar().items():
         for period in sorted(periods):
             published = add_working_days(parse_period(level, period).last_day, 1)
             with clock.at(dt.datetime.combine(published, PUBLISHED_AT, tzinfo=clock.CHINA)):
-                award_round = run_award_round(session=session, station_id=station_id, level=level,
-                                              period=period, actor=DEMO)
-                award_round = publish_round(session=session, round_id=award_round.id, actor=DEMO)
+                award_round = run_award_round(scope=scope, station_id=station_id, level=level,
+                                              period=period)
+                award_round = publish_round(scope=scope, round_id=award_round.id)
             finalised = add_working_days(award_round.publicity_ends_on, 1)
             with clock.at(dt.datetime.combine(finalised, FINALISED_AT, tzinfo=clock.CHINA)):
-                finalize_round(session=session, round_id=award_round.id, actor=DEMO)
+                finalize_round(scope=scope, round_id=award_round.id)
             rounds += 1
     return rounds

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from station_kit import clock
 from station_kit.clock import CHINA
@@ -30,9 +30,9 @@ from station_kit.models.community import (
     WorksItemCreate,
 )
 from station_kit.services import cases, requests
-from station_kit.services.actor import DEMO
 from station_kit.services.requests import Claimer
 from station_kit.services.residents import add_department, record_works_item, register_resident
+from station_kit.services.scope import Scope
 
 SEED_OFFSET = 10  # its own generator: the rest of the demo draws the same numbers with or without it
 HISTORY_START = dt.date(2021, 9, 1)
@@ -67,20 +67,20 @@ WORKS = (
 )
 
 
-def build_community(*, session: Session, station_id: int, seed: int) -> None:
+def build_community(*, scope: Scope, station_id: int, seed: int) -> None:
     rng = random.Random(seed + SEED_OFFSET)
-    grids = session.exec(select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()
-    departments = [add_department(session=session, station_id=station_id, name=name, actor=DEMO).id
+    grids = scope.session.exec(select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()
+    departments = [add_department(scope=scope, station_id=station_id, name=name).id
                    for name in DEPARTMENTS]
-    residents = _residents(session, station_id, grids, rng)
-    _wishes_and_orders(session, station_id, residents, rng)
-    _cases(session, station_id, grids, residents, departments, rng)
+    residents = _residents(scope, station_id, grids, rng)
+    _wishes_and_orders(scope, station_id, residents, rng)
+    _cases(scope, station_id, grids, residents, departments, rng)
     for item, quantity, unit, yuan in WORKS:
-        record_works_item(session=session, station_id=station_id, actor=DEMO, data=WorksItemCreate(
+        record_works_item(scope=scope, station_id=station_id, data=WorksItemCreate(
             item=item, quantity=quantity, unit=unit, investment_yuan=yuan))
 
 
-def _residents(session, station_id, grids, rng) -> list[tuple[int, int]]:
+def _residents(scope, station_id, grids, rng) -> list[tuple[int, int]]:
     """(resident id, grid id) of residents spread over every grid; about a third in a care group."""
     taken: set[str] = set()
     made = []
@@ -90,7 +90,7 @@ def _residents(session, station_id, grids, rng) -> list[tuple[int, int]]:
                                   [CareGroup.elderly, CareGroup.hardship], [CareGroup.youth], [CareGroup.special],
                                   [CareGroup.unemployed]],
                                  weights=(64, 14, 7, 4, 5, 3, 3))[0]
-            resident = register_resident(session=session, station_id=station_id, actor=DEMO, data=ResidentCreate(
+            resident = register_resident(scope=scope, station_id=station_id, data=ResidentCreate(
                 name=people.chinese_name(male=rng.random() < 0.5, rng=rng), building=rng.choice(BUILDINGS),
                 unit=f"{rng.randint(1, 4)}单元", grid_id=grid.id,
                 phone=people.mobile_phone(rng, taken) if rng.random() < 0.85 else "",
@@ -104,16 +104,16 @@ def _moment(rng, start: dt.date, end: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(rng.randint(8, 18), rng.randrange(60)), tzinfo=CHINA)
 
 
-def _claimers(session, station_id):
+def _claimers(scope, station_id):
     def ids(model, *conditions):
-        return list(session.exec(select(model.id).where(model.station_id == station_id, *conditions)
+        return list(scope.session.exec(select(model.id).where(model.station_id == station_id, *conditions)
                                  .order_by(model.id)).all())
     return {ClaimerKind.volunteer: ids(Volunteer, Volunteer.active), ClaimerKind.squad: ids(Squad),
             ClaimerKind.partner_unit: ids(PartnerUnit)}
 
 
-def _wishes_and_orders(session, station_id, residents, rng) -> None:
-    pool = _claimers(session, station_id)
+def _wishes_and_orders(scope, station_id, residents, rng) -> None:
+    pool = _claimers(scope, station_id)
 
     def someone(kinds=(ClaimerKind.volunteer, ClaimerKind.squad, ClaimerKind.partner_unit), weights=(7, 2, 1)):
         kind = rng.choices(kinds, weights=weights)[0]
@@ -123,7 +123,7 @@ def _wishes_and_orders(session, station_id, residents, rng) -> None:
         kind = RequestKind.wish if index < WISHES else RequestKind.order
         resident_id, _ = rng.choice(residents)
         posted = _moment(rng, HISTORY_START, AS_OF)
-        request = _then(posted, requests.post_request, session=session, station_id=station_id, data=RequestCreate(
+        request = _then(posted, requests.post_request, scope=scope, station_id=station_id, data=RequestCreate(
             kind=kind, resident_id=resident_id, title=rng.choice(WISH_TITLES if kind == RequestKind.wish
                                                                  else ORDER_TITLES)))
         fate = rng.random()
@@ -131,29 +131,29 @@ def _wishes_and_orders(session, station_id, residents, rng) -> None:
             continue  # still on the wall on the article's date, or never taken up
         at = posted + dt.timedelta(hours=rng.randint(2, 72))
         if fate < 0.07:
-            _then(at, requests.cancel_request, session=session, request_id=request.id,
+            _then(at, requests.cancel_request, scope=scope, request_id=request.id,
                   reason=rng.choice(("居民已搬离", "居民自行解决", "重复登记")))
             continue
         if kind == RequestKind.order:
-            _then(at, requests.dispatch_request, session=session, request_id=request.id,
+            _then(at, requests.dispatch_request, scope=scope, request_id=request.id,
                   claimers=[someone((ClaimerKind.squad, ClaimerKind.partner_unit), (3, 1))])
             if rng.random() < 0.15:
                 at += dt.timedelta(hours=rng.randint(1, 24))
-                _then(at, requests.refuse_request, session=session, request_id=request.id,
+                _then(at, requests.refuse_request, scope=scope, request_id=request.id,
                       reason=rng.choice(("本周人手不足", "不在服务范围内", "时间冲突")))
-                _then(at, requests.dispatch_request, session=session, request_id=request.id,
+                _then(at, requests.dispatch_request, scope=scope, request_id=request.id,
                       claimers=[someone((ClaimerKind.squad,), (1,))])
             at += dt.timedelta(hours=rng.randint(1, 12))
-            _then(at, requests.take_request, session=session, request_id=request.id)
+            _then(at, requests.take_request, scope=scope, request_id=request.id)
         else:
             claimers = list(dict.fromkeys(someone() for _ in range(rng.choice((1, 1, 1, 2, 3)))))
-            _then(at, requests.claim_request, session=session, request_id=request.id, claimers=claimers)
+            _then(at, requests.claim_request, scope=scope, request_id=request.id, claimers=claimers)
         if fate < 0.12:
             continue  # claimed, not yet fulfilled
         at += dt.timedelta(days=rng.randint(1, 14))
-        _then(at, requests.fulfil_request, session=session, request_id=request.id, note=rng.choice(CLOSING_NOTES))
+        _then(at, requests.fulfil_request, scope=scope, request_id=request.id, note=rng.choice(CLOSING_NOTES))
         if rng.random() < 0.85:
-            _then(at + dt.timedelta(days=1), requests.rate_request, session=session, request_id=request.id,
+            _then(at + dt.timedelta(days=1), requests.rate_request, scope=scope, request_id=request.id,
                   rating=rng.choices((5, 4, 3, 2), weights=(70, 22, 6, 2))[0])
 
 
@@ -161,12 +161,12 @@ def _then(moment: dt.datetime, service, **arguments):
     """One service call on the clock of ``moment``: the demo's history happened then, and its rows and
     audit lines say so."""
     with clock.at(moment):
-        return service(actor=DEMO, **arguments)
+        return service(**arguments)
 
 
-def _cases(session, station_id, grids, residents, departments, rng) -> None:
+def _cases(scope, station_id, grids, residents, departments, rng) -> None:
     stewards: dict[int, list[int]] = {}
-    for steward_id, grid_id in session.exec(select(Steward.id, Steward.grid_id)
+    for steward_id, grid_id in scope.session.exec(select(Steward.id, Steward.grid_id)
                                             .where(Steward.station_id == station_id).order_by(Steward.id)).all():
         stewards.setdefault(grid_id, []).append(steward_id)
     by_grid: dict[int, list[int]] = {}
@@ -175,38 +175,38 @@ def _cases(session, station_id, grids, residents, departments, rng) -> None:
     for grid in grids:
         care = rng.uniform(0.0, 0.25)  # how often this grid's steps run late: grids differ
         for _ in range(rng.randint(*CASES_PER_GRID)):
-            _history_case(session, station_id, grid.id, stewards[grid.id], by_grid[grid.id], departments, care, rng)
-    _running_cases(session, station_id, grids, stewards, departments)
+            _history_case(scope, station_id, grid.id, stewards[grid.id], by_grid[grid.id], departments, care, rng)
+    _running_cases(scope, station_id, grids, stewards, departments)
 
 
-def _history_case(session, station_id, grid_id, stewards, residents, departments, care, rng) -> None:
+def _history_case(scope, station_id, grid_id, stewards, residents, departments, care, rng) -> None:
     kind = rng.choices(tuple(CaseKind), weights=(4, 5, 2))[0]
     received = _moment(rng, HISTORY_START, AS_OF - dt.timedelta(days=20))
-    case = _then(received, cases.receive_case, session=session, station_id=station_id, data=GridCaseCreate(
+    case = _then(received, cases.receive_case, scope=scope, station_id=station_id, data=GridCaseCreate(
         grid_id=grid_id, kind=kind, channel=rng.choices(tuple(CaseChannel), weights=(4, 3, 3, 2))[0],
         title=rng.choice(CASE_TITLES[kind]), resident_id=rng.choice(residents) if rng.random() < 0.8 else None,
         is_complex=rng.random() < 0.12))
     late = rng.random() < care
     at = received + dt.timedelta(hours=rng.randint(25, 40) if late else rng.uniform(0.2, 20))
-    _then(at, cases.accept_case, session=session, case_id=case.id, steward_id=rng.choice(stewards))
+    _then(at, cases.accept_case, scope=scope, case_id=case.id, steward_id=rng.choice(stewards))
     if rng.random() < 0.3:
         at += dt.timedelta(hours=rng.uniform(0.5, 24))
-        _then(at, cases.whistle_case, session=session, case_id=case.id, department_id=rng.choice(departments),
+        _then(at, cases.whistle_case, scope=scope, case_id=case.id, department_id=rng.choice(departments),
               note="请派员到场协助处置")
         at += dt.timedelta(minutes=rng.randint(35, 90) if rng.random() < care else rng.randint(8, 28))
-        _then(at, cases.report_case, session=session, case_id=case.id, note="已到场，正在处置")
+        _then(at, cases.report_case, scope=scope, case_id=case.id, note="已到场，正在处置")
     if rng.random() < 0.03:
         return  # never closed: a case the ledger still shows open
     days = rng.randint(9, 20) if rng.random() < care else rng.randint(0, 6)
     at = max(at, received) + dt.timedelta(days=days, hours=rng.uniform(1, 6))
-    _then(at, cases.resolve_case, session=session, case_id=case.id,
+    _then(at, cases.resolve_case, scope=scope, case_id=case.id,
           note=rng.choice(("已调解，双方达成一致", "已协调相关部门处理完毕", "已上门处置", "已解释政策")))
     if rng.random() < 0.88:
-        _then(at + dt.timedelta(days=1), cases.rate_case, session=session, case_id=case.id,
+        _then(at + dt.timedelta(days=1), cases.rate_case, scope=scope, case_id=case.id,
               rating=rng.choices((5, 4, 3, 2, 1), weights=(55, 30, 10, 4, 1))[0])
 
 
-def _running_cases(session, station_id, grids, stewards, departments) -> None:
+def _running_cases(scope, station_id, grids, stewards, departments) -> None:
     """Cases still running at build time. Hours back from now: received, accepted, whistled, reported.
     Overdue: 2 (not accepted in 30 h), 4 (a department 2 h without report), 6 (30 days unresolved)."""
     now = clock.now()
@@ -221,14 +221,14 @@ def _running_cases(session, station_id, grids, stewards, departments) -> None:
     )
     for index, (received, accepted, whistled, reported, title, kind) in enumerate(plans):
         grid = grids[index % len(grids)]
-        case = _then(now - dt.timedelta(hours=received), cases.receive_case, session=session, station_id=station_id,
+        case = _then(now - dt.timedelta(hours=received), cases.receive_case, scope=scope, station_id=station_id,
                      data=GridCaseCreate(grid_id=grid.id, kind=kind, channel=CaseChannel.phone, title=title))
         if accepted is not None:
-            _then(now - dt.timedelta(hours=accepted), cases.accept_case, session=session, case_id=case.id,
+            _then(now - dt.timedelta(hours=accepted), cases.accept_case, scope=scope, case_id=case.id,
                   steward_id=stewards[grid.id][0])
         if whistled is not None:
-            _then(now - dt.timedelta(hours=whistled), cases.whistle_case, session=session, case_id=case.id,
+            _then(now - dt.timedelta(hours=whistled), cases.whistle_case, scope=scope, case_id=case.id,
                   department_id=departments[index % len(departments)], note="请派员到场处置")
         if reported is not None:
-            _then(now - dt.timedelta(hours=reported), cases.report_case, session=session, case_id=case.id,
+            _then(now - dt.timedelta(hours=reported), cases.report_case, scope=scope, case_id=case.id,
                   note="已到场")

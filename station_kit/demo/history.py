@@ -16,7 +16,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from station_kit import clock
 from station_kit.demo import ages
@@ -35,9 +35,9 @@ from station_kit.models import (
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import ActivityStatus, AttendanceMode, RecordRole, RecordStatus
 from station_kit.rules.calendar import is_backfill
-from station_kit.services.actor import DEMO
 from station_kit.services.audit import log_event
 from station_kit.services.context import vault_for
+from station_kit.services.scope import Scope
 from station_kit.validation import age_on
 
 APPROVED_MINUTES = 323_416 * 60  # the article's 323,416.0 hours
@@ -56,10 +56,11 @@ class Person(NamedTuple):
     birth_date: dt.date
 
 
-def build_history(*, session: Session, station_id: int, rng: random.Random) -> dict:
+def build_history(*, scope: Scope, station_id: int, rng: random.Random) -> dict:
     """Create the history in ``session``; returns counts for the audit event."""
-    planned = plan_history(rng=rng, **_station_names(session, station_id))
-    activities = _insert_activities(session, station_id, planned)
+    session = scope.session
+    planned = plan_history(rng=rng, **_station_names(scope, station_id))
+    activities = _insert_activities(scope, station_id, planned)
     vault = vault_for(session)
     volunteers = [Person(volunteer_id, registered_at, vault.decrypt_date(birth_cipher))
                   for volunteer_id, registered_at, birth_cipher in session.exec(
@@ -74,12 +75,13 @@ def build_history(*, session: Session, station_id: int, rng: random.Random) -> d
         session.execute(insert(ServiceRecord), [{**row, "station_id": station_id} for row in batch])
     counts = {"activities": len(activities), "records": len(rows),
               "approved_minutes": sum(r["minutes"] for r in rows if r["status"] == RecordStatus.approved)}
-    log_event(session, actor=DEMO, action="demo.history", entity="station", entity_id=station_id,
+    log_event(scope, action="demo.history", entity="station", entity_id=station_id,
               station_id=station_id, **counts)
     return counts
 
 
-def _station_names(session: Session, station_id: int) -> dict:
+def _station_names(scope: Scope, station_id: int) -> dict:
+    session = scope.session
     posts = session.exec(select(Post).where(Post.station_id == station_id).order_by(Post.id)).all()
     post_names = {post.id: post.name for post in posts}
     projects_by_post: dict[str, list[str]] = defaultdict(list)
@@ -97,8 +99,9 @@ def _station_names(session: Session, station_id: int) -> dict:
             "enterprises": list(enterprises), "projects_by_post": dict(projects_by_post)}
 
 
-def _insert_activities(session: Session, station_id: int, planned: list[PlannedActivity]) -> list[dict]:
+def _insert_activities(scope: Scope, station_id: int, planned: list[PlannedActivity]) -> list[dict]:
     """Insert the activities (and the Friday series) and return them as dicts with their new ids."""
+    session = scope.session
     ids = {model: dict(session.exec(select(model.name, model.id).where(model.station_id == station_id)).all())
            for model in (Room, Post, Project, PartnerUnit)}
     series_ids = {}

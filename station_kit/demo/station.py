@@ -32,6 +32,7 @@ from station_kit.models import (
 from station_kit.models.org import PartnerKind, RoomKind, StewardRole
 from station_kit.services.actor import DEMO
 from station_kit.services.org import add_partner_unit, add_steward, add_unit, create_station
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 from station_kit.validation import age_on
 
@@ -72,18 +73,27 @@ FIRST_REGISTRATION = dt.date(2018, 3, 1)
 REGISTERED_AT = dt.time(9, 0)  # the hour the demo's people register on their day
 
 
+def demo_scope(session: Session) -> Scope:
+    """The one scope the demo builds in: its own name in the operation log, every station open to it."""
+    return Scope(session, DEMO)
+
+
 def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     """Create the demo station in ``session`` and return its id."""
+    return build_reference_station(scope=demo_scope(session), seed=seed)
+
+
+def build_reference_station(*, scope: Scope, seed: int = DEMO_SEED) -> int:
+    """The reference station (兴神路社区) through the same services staff use, stamped on the days it happened."""
     rng = random.Random(seed)
-    station = create_station(session=session, code="XSL", name="兴神路社区", city="神木市",
+    station = create_station(scope=scope, code="XSL", name="兴神路社区", city="神木市",
                              street="麟州街道", address="陕西省榆林市神木市麟州街道兴神路",
                              # Made up, as every person in the demo is: what a certificate's issuer lines need.
-                             person_in_charge="高文明", contact="兴神路社区办公室 0912-1234567",
-                             actor=DEMO)
+                             person_in_charge="高文明", contact="兴神路社区办公室 0912-1234567")
     sid = station.id
 
     def unit(model, name, **fields):
-        return add_unit(session=session, model=model, station_id=sid, name=name, actor=DEMO,
+        return add_unit(scope=scope, model=model, station_id=sid, name=name,
                         **fields)
 
     for name in ROOMS:
@@ -103,19 +113,17 @@ def build_demo(*, session: Session, seed: int = DEMO_SEED) -> int:
     for name in ASSOCIATIONS:
         unit(Association, name)
     for name in CO_BUILDING_UNITS:
-        add_partner_unit(session=session, station_id=sid, name=name, kind=PartnerKind.co_building,
-                         credit_code=people.credit_code(rng, kind=people.registration_kind(name)),
-                         actor=DEMO)
+        add_partner_unit(scope=scope, station_id=sid, name=name, kind=PartnerKind.co_building,
+                         credit_code=people.credit_code(rng, kind=people.registration_kind(name)))
     for name, kind in OTHER_PARTNERS:
-        add_partner_unit(session=session, station_id=sid, name=name, kind=kind,
-                         credit_code=people.credit_code(rng, kind=people.registration_kind(name)),
-                         actor=DEMO)
+        add_partner_unit(scope=scope, station_id=sid, name=name, kind=kind,
+                         credit_code=people.credit_code(rng, kind=people.registration_kind(name)))
     _add_projects(unit, posts)
-    _add_grids(session, unit, sid, rng)
-    _add_volunteers(session, sid, rng, squads_by_team, posts)
-    build_history(session=session, station_id=sid, rng=rng)
-    run_award_calendar(session=session, station_id=sid)
-    build_community(session=session, station_id=sid, seed=seed)
+    _add_grids(scope, unit, sid, rng)
+    _add_volunteers(scope, sid, rng, squads_by_team, posts)
+    build_history(scope=scope, station_id=sid, rng=rng)
+    run_award_calendar(scope=scope, station_id=sid)
+    build_community(scope=scope, station_id=sid, seed=seed)
     return sid
 
 
@@ -137,18 +145,18 @@ def _add_projects(unit, posts) -> None:
         unit(Project, name, post_id=post.id)
 
 
-def _add_grids(session, unit, station_id, rng) -> None:
+def _add_grids(scope, unit, station_id, rng) -> None:
     taken: set[str] = set()
     for number in range(1, GRID_COUNT + 1):
         grid = unit(Grid, f"第{number}网格", number=number)
         for role in StewardRole:
             male = rng.random() < 0.5
-            add_steward(session=session, station_id=station_id, grid_id=grid.id,
+            add_steward(scope=scope, station_id=station_id, grid_id=grid.id,
                         name=people.chinese_name(male=male, rng=rng), role=role,
-                        phone=people.mobile_phone(rng, taken), actor=DEMO)
+                        phone=people.mobile_phone(rng, taken))
 
 
-def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
+def _add_volunteers(scope, station_id, rng, squads_by_team, posts) -> None:
     taken_phones: set[str] = set()
     party = set(rng.sample(range(YOUNG_VOLUNTEERS, VOLUNTEERS), PARTY_MEMBERS))
     team_ids = list(squads_by_team)
@@ -184,4 +192,4 @@ def _add_volunteers(session, station_id, rng, squads_by_team, posts) -> None:
         )
         # The demo's history happened before today: each person registers on the day they consented.
         with clock.at(dt.datetime.combine(registered, REGISTERED_AT, tzinfo=CHINA)):
-            register_volunteer(session=session, station_id=station_id, data=data, actor=DEMO)
+            register_volunteer(scope=scope, station_id=station_id, data=data)

@@ -21,7 +21,14 @@ from station_kit import clock
 from station_kit.clock import CHINA
 from station_kit.demo import people
 from station_kit.demo.activities import HALL_TASK, HALL_TOPICS, POST_TASK, SLOTS
-from station_kit.demo.station import DEMO_SEED, POSTS, REGISTERED_AT, build_demo, unit_name
+from station_kit.demo.station import (
+    DEMO_SEED,
+    POSTS,
+    REGISTERED_AT,
+    build_reference_station,
+    demo_scope,
+    unit_name,
+)
 from station_kit.models import (
     Activity,
     ActivityPartner,
@@ -35,9 +42,9 @@ from station_kit.models import (
 )
 from station_kit.models.org import PartnerKind, RoomKind
 from station_kit.models.work import ActivityStatus, LectureHall, RecordRole, RecordStatus
-from station_kit.services.actor import DEMO
 from station_kit.services.audit import log_event
 from station_kit.services.org import add_partner_unit, add_unit, create_station
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 
 # Real-sounding 社区 of 麟州街道 (the names are the demo's own), with their codes.
@@ -58,22 +65,24 @@ def build_street(*, session: Session, stations: int, seed: int = DEMO_SEED) -> l
     """The reference station and ``stations - 1`` others of 麟州街道, from fixed seeds; their ids."""
     if not 1 <= stations <= len(STATIONS) + 1:
         raise ValueError(f"stations must be between 1 and {len(STATIONS) + 1}")
-    ids = [build_demo(session=session, seed=seed)]
+    scope = demo_scope(session)
+    ids = [build_reference_station(scope=scope, seed=seed)]
     rng = random.Random(seed + 1)
     sizes = [rng.randint(FEWEST, MOST) for _ in range(stations - 1)]
     for (code, name), size in zip(STATIONS, sizes):
-        ids.append(build_small_station(session=session, code=code, name=name, volunteers=size,
+        ids.append(build_small_station(scope=scope, code=code, name=name, volunteers=size,
                                        rng=random.Random(f"{seed}-{code}")))
     return ids
 
 
-def build_small_station(*, session: Session, code: str, name: str, volunteers: int, rng: random.Random) -> int:
-    station = create_station(session=session, code=code, name=name, city="神木市", street="麟州街道",
-                             address=f"陕西省榆林市神木市麟州街道{name}", actor=DEMO)
+def build_small_station(*, scope: Scope, code: str, name: str, volunteers: int, rng: random.Random) -> int:
+    session = scope.session
+    station = create_station(scope=scope, code=code, name=name, city="神木市", street="麟州街道",
+                             address=f"陕西省榆林市神木市麟州街道{name}")
     sid = station.id
 
     def unit(model, unit_name_, **fields):
-        return add_unit(session=session, model=model, station_id=sid, name=unit_name_, actor=DEMO, **fields)
+        return add_unit(scope=scope, model=model, station_id=sid, name=unit_name_, **fields)
 
     rooms = [unit(Room, room, kind=RoomKind.room).id for room in ("活动室", "培训室")]
     posts = [unit(Post, post) for post in rng.sample(POSTS, rng.randint(5, 9))]
@@ -82,9 +91,9 @@ def build_small_station(*, session: Session, code: str, name: str, volunteers: i
               for field in SQUAD_FIELDS[:max(2, min(len(SQUAD_FIELDS), volunteers // 60))]]
     projects = {post.id: unit(Project, f"{post.name}·{name.removesuffix('社区')}", post_id=post.id,
                               is_brand=index < 2).id for index, post in enumerate(posts)}
-    partners = [add_partner_unit(session=session, station_id=sid, name=partner, kind=kind, credit_code=None,
-                                 actor=DEMO).id for partner, kind in rng.sample(PARTNERS, rng.randint(2, 4))]
-    people_ids = _volunteers(session, sid, name, volunteers, rng, team.id, squads)
+    partners = [add_partner_unit(scope=scope, station_id=sid, name=partner, kind=kind,
+                                 credit_code=None).id for partner, kind in rng.sample(PARTNERS, rng.randint(2, 4))]
+    people_ids = _volunteers(scope, sid, name, volunteers, rng, team.id, squads)
     activities = _activities(rng, sid, name, rooms, posts, projects, partners)
     new_ids = session.execute(insert(Activity).returning(Activity.id, sort_by_parameter_order=True),
                               [row for row, _ in activities]).scalars().all()
@@ -94,12 +103,12 @@ def build_small_station(*, session: Session, code: str, name: str, volunteers: i
         session.execute(insert(ActivityPartner), links)
     records = _records(rng, sid, people_ids, [(new_id, row) for new_id, (row, _) in zip(new_ids, activities)])
     session.execute(insert(ServiceRecord), records)
-    log_event(session, actor=DEMO, action="demo.history", entity="station", entity_id=sid, station_id=sid,
+    log_event(scope, action="demo.history", entity="station", entity_id=sid, station_id=sid,
               activities=len(new_ids), records=len(records))
     return sid
 
 
-def _volunteers(session, station_id, station_name, count, rng, team_id, squads) -> list[tuple[int, dt.date]]:
+def _volunteers(scope, station_id, station_name, count, rng, team_id, squads) -> list[tuple[int, dt.date]]:
     """Register ``count`` adults; returns (id, registration day) each."""
     taken: set[str] = set()
     registered = []
@@ -113,7 +122,7 @@ def _volunteers(session, station_id, station_name, count, rng, team_id, squads) 
                                is_party_member=rng.random() < 0.3, team_id=team_id,
                                squad_id=rng.choice(squads).id, consent=True, consent_date=day)
         with clock.at(dt.datetime.combine(day, REGISTERED_AT, tzinfo=CHINA)):
-            volunteer = register_volunteer(session=session, station_id=station_id, data=data, actor=DEMO,
+            volunteer = register_volunteer(scope=scope, station_id=station_id, data=data,
                                            allow_similar=True)
         registered.append((volunteer.id, day))
     return registered

@@ -21,9 +21,8 @@ from station_kit.models import (
     Room,
 )
 from station_kit.models.work import ActivityBase, ActivityPublic, ActivitySeriesPublic, ActivityStatus
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.services.scope import is_id, load
+from station_kit.services.scope import Scope
 from station_kit.services.workflow import Workflow, transition
 from station_kit.validation import clean_texts
 
@@ -39,23 +38,23 @@ _TEXT_FIELDS = ("title", "organiser", "person_in_charge", "place", "content", "s
 _REQUIRED_TEXT = {"title": "activity.title_required"}
 
 
-def plan_activity(*, session: Session, station_id: int, data: ActivityCreate, actor: Actor) -> ActivityPublic:
+def plan_activity(*, scope: Scope, station_id: int, data: ActivityCreate) -> ActivityPublic:
     """Plan one activity, or raise DomainError naming every wrong field; nothing is written then."""
-    actor.require(station_id=station_id)
-    data = _check(session, station_id, data)
-    activity = _add(session, station_id, data, series_id=None)
-    log_event(session, actor=actor, action="activity.plan", entity="activity",
+    scope.require(station_id=station_id)
+    data = _check(scope.session, station_id, data)
+    activity = _add(scope.session, station_id, data, series_id=None)
+    log_event(scope, action="activity.plan", entity="activity",
               entity_id=activity.id, station_id=station_id, title=activity.title)
     return _public(activity)
 
 
-def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreate, until: dt.date,
-                       actor: Actor) -> ActivitySeriesPublic:
+def plan_weekly_series(*, scope: Scope, station_id: int, data: ActivityCreate, until: dt.date) -> ActivitySeriesPublic:
     """Plan an activity every week on the weekday of ``data.starts_at`` up to ``until``.
 
     Occurrences are created once, as ordinary activities, so each keeps its own records; if any
     occurrence's room is taken, none is created."""
-    actor.require(station_id=station_id)
+    session = scope.session
+    scope.require(station_id=station_id)
     first = clock.local(data.starts_at).date()
     if until < first:
         raise DomainError.on("until", "series.until_before_start")
@@ -73,18 +72,19 @@ def plan_weekly_series(*, session: Session, station_id: int, data: ActivityCreat
     session.flush()
     for occurrence in occurrences:
         _add(session, station_id, occurrence, series_id=series.id)
-    log_event(session, actor=actor, action="activity.plan_series", entity="activityseries",
+    log_event(scope, action="activity.plan_series", entity="activityseries",
               entity_id=series.id, station_id=station_id, title=series.title, occurrences=len(occurrences))
     return ActivitySeriesPublic(id=series.id, title=series.title, weekday=series.weekday,
                                 first_date=series.first_date, last_date=series.last_date,
                                 occurrences=len(occurrences))
 
 
-def update_series(*, session: Session, series_id: int, data: ActivityUpdate, actor: Actor) -> int:
+def update_series(*, scope: Scope, series_id: int, data: ActivityUpdate) -> int:
     """Change the occurrences still to come (planned, starting after now); past ones and their
     records are never rewritten. Returns how many occurrences changed."""
-    actor.require()
-    series = load(session, ActivitySeries, series_id, actor=actor, field="series", missing="series.not_found",
+    session = scope.session
+    scope.require()
+    series = scope.get(ActivitySeries, series_id, field="series", missing="series.not_found",
                   lock=True)
     upcoming = session.exec(select(Activity).where(
         Activity.series_id == series_id, Activity.status == ActivityStatus.planned,
@@ -112,38 +112,35 @@ def update_series(*, session: Session, series_id: int, data: ActivityUpdate, act
     if "title" in changes:
         series.title = changes["title"]
         session.add(series)
-    log_event(session, actor=actor, action="activity.update_series", entity="activityseries",
+    log_event(scope, action="activity.update_series", entity="activityseries",
               entity_id=series_id, station_id=series.station_id, fields=sorted(data.model_dump(exclude_unset=True)),
               occurrences=len(upcoming))
     return len(upcoming)
 
 
-def set_activity_status(*, session: Session, activity_id: int, status: ActivityStatus,
-                        actor: Actor) -> ActivityPublic:
+def set_activity_status(*, scope: Scope, activity_id: int, status: ActivityStatus) -> ActivityPublic:
     """Move an activity to ``status`` by the one action of ACTIVITY_FLOW that leads there (transition()
     checks the actor's role)."""
-    activity = get_activity(session, activity_id, actor=actor, lock=True)
-    transition(session=session, workflow=ACTIVITY_FLOW, row=activity, actor=actor,
+    activity = get_activity(scope, activity_id, lock=True)
+    transition(scope=scope, workflow=ACTIVITY_FLOW, row=activity,
                action=ACTIVITY_FLOW.action_to(activity.status, status))
     return _public(activity)
 
 
-def get_activity(session: Session, activity_id: int, *, actor: Actor, lock: bool = False) -> Activity:
+def get_activity(scope: Scope, activity_id: int, *, lock: bool = False) -> Activity:
     """The activity, of a station the actor works for, or a DomainError."""
-    return load(session, Activity, activity_id, actor=actor, field="activity", missing="activity.not_found",
+    return scope.get(Activity, activity_id, field="activity", missing="activity.not_found",
                 lock=lock)
 
 
-def activity_public(*, session: Session, activity_id: int) -> ActivityPublic:
-    activity = session.get(Activity, activity_id) if is_id(activity_id) else None
-    if activity is None:
-        raise DomainError.on("activity", "activity.not_found")
-    return _public(activity)
+def activity_public(*, scope: Scope, activity_id: int) -> ActivityPublic:
+    return _public(get_activity(scope, activity_id))
 
 
-def list_activities(*, session: Session, station_id: int, start: dt.datetime | None = None,
+def list_activities(*, scope: Scope, station_id: int, start: dt.datetime | None = None,
                     end: dt.datetime | None = None, hall=None, limit: int = 200) -> list[ActivityPublic]:
     """Activities in time order, optionally within [start, end) and of one lecture hall."""
+    scope.require_station(station_id)
     statement = select(Activity).where(Activity.station_id == station_id)
     if start is not None:
         statement = statement.where(Activity.ends_at > start)
@@ -151,7 +148,7 @@ def list_activities(*, session: Session, station_id: int, start: dt.datetime | N
         statement = statement.where(Activity.starts_at < end)
     if hall is not None:
         statement = statement.where(Activity.hall == hall)
-    rows = session.exec(statement.order_by(Activity.starts_at.desc()).limit(limit)).all()
+    rows = scope.session.exec(statement.order_by(Activity.starts_at.desc()).limit(limit)).all()
     return [_public(row) for row in rows]
 
 

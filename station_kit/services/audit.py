@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from station_kit.models import AuditEvent
-from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 
 
 def log_event(
-    session: Session,
+    scope: Scope,
     *,
-    actor: Actor,
     action: str,
     entity: str,
     entity_id: int | None = None,
@@ -25,15 +24,15 @@ def log_event(
     write by an admin reads as such."""
     event = AuditEvent(
         station_id=station_id,
-        operator=actor.name,
+        operator=scope.actor.name,
         action=action,
         entity=entity,
         entity_id=entity_id,
-        detail=json.dumps({"role": actor.role, **detail}, ensure_ascii=False, default=str),
+        detail=json.dumps({"role": scope.actor.role, **detail}, ensure_ascii=False, default=str),
     )
-    session.add(event)
+    scope.session.add(event)
 
 
-def latest_change_id(session: Session) -> int:
+def latest_change_id(scope: Scope) -> int:
     """The newest audit id: cheap to poll, and it moves whenever anything is written."""
-    return session.exec(select(func.max(AuditEvent.id))).one() or 0
+    return scope.session.exec(select(func.max(AuditEvent.id))).one() or 0

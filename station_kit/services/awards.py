@@ -40,9 +40,9 @@ from station_kit.rules.awards import Period, award_rules, parse_period
 from station_kit.rules.calendar import add_working_days
 from station_kit.rules.hours import hours_text
 from station_kit.services import award_scoring
-from station_kit.services.actor import Actor, Role
+from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
-from station_kit.services.scope import is_id, load
+from station_kit.services.scope import Scope, is_id
 from station_kit.services.workflow import Stamp, Workflow, transition
 from station_kit.validation import clean_text, column_length
 
@@ -59,16 +59,17 @@ OBJECTION_FLOW = Workflow("award_objection", {
     stamps={"uphold": Stamp("resolved_at", by="resolved_by"), "dismiss": Stamp("resolved_at", by="resolved_by")})
 
 
-def run_award_round(*, session: Session, station_id: int, level: str, period: str, actor: Actor) -> AwardRoundPublic:
+def run_award_round(*, scope: Scope, station_id: int, level: str, period: str) -> AwardRoundPublic:
     """Compute (or re-compute) the draft round of ``level`` for ``period``: every candidate ranked,
     the first ``quota`` eligible ones winners. A round already in 公示 or final is refused."""
-    actor.require(station_id=station_id)
+    session = scope.session
+    scope.require(station_id=station_id)
     rules = award_rules()
     level_rules = rules.level(level)
     span = parse_period(level, period)
     award_round = _round_at(session, station_id, level, span.name)
     if award_round is not None:
-        award_round = _locked_round(session, award_round.id, actor)
+        award_round = _locked_round(scope, award_round.id)
     if award_round is not None and award_round.status != RoundStatus.draft:
         raise DomainError.on("period", "awards.round_not_draft", period=span.name,
                              status=ROUND_FLOW.state_label(award_round.status))
@@ -79,7 +80,7 @@ def run_award_round(*, session: Session, station_id: int, level: str, period: st
         candidates = award_scoring.rank_volunteers(session, station_id, span, rules, level_rules,
                                                    cooled_down=cooled)
     fields = {"first_day": span.first_day, "last_day": span.last_day, "quota": level_rules.quota,
-              "rules_hash": rules.hash, "computed_at": clock.now(), "computed_by": actor.name,
+              "rules_hash": rules.hash, "computed_at": clock.now(), "computed_by": scope.actor.name,
               "rules_json": json.dumps(load_rules("award_rules"), ensure_ascii=False, sort_keys=True,
                                        default=str)}
     if award_round is None:
@@ -107,35 +108,35 @@ def run_award_round(*, session: Session, station_id: int, level: str, period: st
             "breakdown_json": json.dumps(candidate.breakdown, ensure_ascii=False, sort_keys=True)})
     if rows:
         session.execute(insert(AwardEntry), rows)
-    log_event(session, actor=actor, action="award_round.run", entity="award_round", entity_id=award_round.id,
+    log_event(scope, action="award_round.run", entity="award_round", entity_id=award_round.id,
               station_id=station_id, level=level, period=span.name, rules_hash=rules.hash,
               candidates=len(candidates), winners=winners)
     return _round_public(award_round)
 
 
-def publish_round(*, session: Session, round_id: int, actor: Actor) -> AwardRoundPublic:
+def publish_round(*, scope: Scope, round_id: int) -> AwardRoundPublic:
     """Start 公示: from today to the rules' number of working days on. The period must be over."""
-    award_round = _locked_round(session, round_id, actor)
+    award_round = _locked_round(scope, round_id)
     ROUND_FLOW.target(award_round.status, "publish")
-    actor.require(ROUND_FLOW.roles.get("publish", Role.staff))
+    scope.require(ROUND_FLOW.roles.get("publish", Role.staff))
     today = clock.today()
     if today <= award_round.last_day:
         raise DomainError.on("period", "awards.period_not_over", last_day=award_round.last_day.isoformat())
-    if not _count(session, AwardEntry.round_id == round_id, AwardEntry.winner):
+    if not _count(scope.session, AwardEntry.round_id == round_id, AwardEntry.winner):
         raise DomainError.on("period", "awards.no_winner")
     award_round.published_on = today
     award_round.publicity_ends_on = add_working_days(today - dt.timedelta(days=1),
                                                      award_rules().publicity_working_days)
-    transition(session=session, workflow=ROUND_FLOW, row=award_round, action="publish", actor=actor,
+    transition(scope=scope, workflow=ROUND_FLOW, row=award_round, action="publish",
                publicity_ends_on=award_round.publicity_ends_on.isoformat())
     return _round_public(award_round)
 
 
-def lodge_objection(*, session: Session, round_id: int, entry_id: int, objector: str, content: str,
-                    actor: Actor) -> AwardObjectionPublic:
+def lodge_objection(*, scope: Scope, round_id: int, entry_id: int, objector: str, content: str) -> AwardObjectionPublic:
     """Record an objection against a winning entry, while the round is in 公示."""
-    actor.require()
-    award_round = _locked_round(session, round_id, actor)
+    session = scope.session
+    scope.require()
+    award_round = _locked_round(scope, round_id)
     if award_round.status != OBJECTIONS_OPEN_IN:
         raise DomainError.on("entry", "awards.objection_outside_publicity")
     if clock.today() > award_round.publicity_ends_on:
@@ -148,23 +149,23 @@ def lodge_objection(*, session: Session, round_id: int, entry_id: int, objector:
     content = clean_text(content, field="content", max_length=column_length(AwardObjection, "content"),
                          required="awards.objection_content_required")
     objection = AwardObjection(station_id=award_round.station_id, round_id=round_id, entry_id=entry_id,
-                               objector=objector, content=content, lodged_by=actor.name)
+                               objector=objector, content=content, lodged_by=scope.actor.name)
     session.add(objection)
     session.flush()
-    log_event(session, actor=actor, action="award_objection.lodge", entity="award_objection",
+    log_event(scope, action="award_objection.lodge", entity="award_objection",
               entity_id=objection.id, station_id=award_round.station_id, round_id=round_id,
               entry=entry.name, objector=objector, content=content)
     return _objection_public(objection, entry.name)
 
 
-def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reason: str,
-                      actor: Actor) -> AwardObjectionPublic:
+def resolve_objection(*, scope: Scope, objection_id: int, upheld: bool, reason: str) -> AwardObjectionPublic:
     """Uphold (the entry is removed, the next eligible candidate promoted) or dismiss an objection,
     with a written reason."""
-    actor.require()
-    objection = load(session, AwardObjection, objection_id, actor=actor, field="objection",
+    session = scope.session
+    scope.require()
+    objection = scope.get(AwardObjection, objection_id, field="objection",
                      missing="awards.objection_not_found")
-    award_round = _locked_round(session, objection.round_id, actor)
+    award_round = _locked_round(scope, objection.round_id)
     session.refresh(objection)  # as it is now that the round is held
     if award_round.status != OBJECTIONS_OPEN_IN:
         raise DomainError.on("objection", "awards.objection_outside_publicity")
@@ -187,31 +188,32 @@ def resolve_objection(*, session: Session, objection_id: int, upheld: bool, reas
             objection.promoted_entry_id = promoted.id
         detail = {"removed": entry.name, "promoted": promoted.name if promoted else ""}
     objection.resolution = reason
-    transition(session=session, workflow=OBJECTION_FLOW, row=objection, action=action, actor=actor,
+    transition(scope=scope, workflow=OBJECTION_FLOW, row=objection, action=action,
                reason=reason, round_id=award_round.id, **detail)
     return _objection_public(objection, entry.name)
 
 
-def finalize_round(*, session: Session, round_id: int, actor: Actor) -> AwardRoundPublic:
+def finalize_round(*, scope: Scope, round_id: int) -> AwardRoundPublic:
     """Make a round final: an admin, every objection resolved, the publicity period over."""
-    award_round = _locked_round(session, round_id, actor)
+    award_round = _locked_round(scope, round_id)
     ROUND_FLOW.target(award_round.status, "finalize")
-    actor.require(ROUND_FLOW.roles["finalize"])
-    open_objections = _count_objections(session, round_id, ObjectionStatus.open)
+    scope.require(ROUND_FLOW.roles["finalize"])
+    open_objections = _count_objections(scope.session, round_id, ObjectionStatus.open)
     if open_objections:
         raise DomainError.on("objection", "awards.open_objections", count=open_objections)
     if clock.today() <= award_round.publicity_ends_on:
         raise DomainError.on("period", "awards.publicity_not_over",
                              day=award_round.publicity_ends_on.isoformat())
-    transition(session=session, workflow=ROUND_FLOW, row=award_round, action="finalize", actor=actor)
+    transition(scope=scope, workflow=ROUND_FLOW, row=award_round, action="finalize")
     return _round_public(award_round)
 
 
 # Reading -------------------------------------------------------------------------------------------
 
-def find_round(*, session: Session, station_id: int, level: str, period: str) -> AwardRoundPublic | None:
+def find_round(*, scope: Scope, station_id: int, level: str, period: str) -> AwardRoundPublic | None:
+    scope.require_station(station_id)
     span = parse_period(level, period)
-    award_round = _round_at(session, station_id, level, span.name)
+    award_round = _round_at(scope.session, station_id, level, span.name)
     return None if award_round is None else _round_public(award_round)
 
 
@@ -223,60 +225,64 @@ def list_rounds(*, session: Session, station_id: int, level: str | None = None) 
     return [_round_public(row) for row in rows]
 
 
-def round_entries(*, session: Session, round_id: int, limit: int | None = None) -> list[AwardEntryPublic]:
+def round_entries(*, scope: Scope, round_id: int, limit: int | None = None) -> list[AwardEntryPublic]:
+    _round(scope, round_id)
     statement = select(AwardEntry).where(AwardEntry.round_id == round_id).order_by(AwardEntry.rank)
     if limit is not None:
         statement = statement.limit(limit)
-    return [_entry_public(entry) for entry in session.exec(statement).all()]
+    return [_entry_public(entry) for entry in scope.session.exec(statement).all()]
 
 
-def round_objections(*, session: Session, round_id: int) -> list[AwardObjectionPublic]:
-    rows = session.exec(select(AwardObjection, AwardEntry.name).join(
+def round_objections(*, scope: Scope, round_id: int) -> list[AwardObjectionPublic]:
+    _round(scope, round_id)
+    rows = scope.session.exec(select(AwardObjection, AwardEntry.name).join(
         AwardEntry, AwardEntry.id == AwardObjection.entry_id).where(
         AwardObjection.round_id == round_id).order_by(AwardObjection.id)).all()
     return [_objection_public(objection, entry_name) for objection, entry_name in rows]
 
 
-def ranking_document(*, session: Session, round_id: int) -> dict:
+def ranking_document(*, scope: Scope, round_id: int) -> dict:
     """The round's ranking as plain data with no timestamps: the same every time on the same data."""
-    award_round = _round(session, round_id)
+    award_round = _round(scope, round_id)
     return {"level": award_round.level, "period": award_round.period, "status": award_round.status,
             "quota": award_round.quota, "rules_hash": award_round.rules_hash,
             "entries": [entry.model_dump(mode="json", exclude={"id"})
-                        for entry in round_entries(session=session, round_id=round_id)]}
+                        for entry in round_entries(scope=scope, round_id=round_id)]}
 
 
-def final_winners(*, session: Session, station_id: int, level: str, period: str) -> list[AwardEntryPublic]:
+def final_winners(*, scope: Scope, station_id: int, level: str, period: str) -> list[AwardEntryPublic]:
     """The winners of a final round, in rank order; none while it is not final."""
-    award_round = _round_at(session, station_id, level, parse_period(level, period).name)
+    scope.require_station(station_id)
+    award_round = _round_at(scope.session, station_id, level, parse_period(level, period).name)
     if award_round is None or award_round.status != RoundStatus.final:
         return []
-    return [entry for entry in round_entries(session=session, round_id=award_round.id) if entry.winner]
+    return [entry for entry in round_entries(scope=scope, round_id=award_round.id) if entry.winner]
 
 
-def latest_final_winners(*, session: Session, station_id: int,
+def latest_final_winners(*, scope: Scope, station_id: int,
                          level: str) -> tuple[str, list[AwardEntryPublic]] | None:
     """The period and winners of the level's latest final round (what 实时数据 shows), or None."""
-    award_round = session.exec(select(AwardRound).where(
+    scope.require_station(station_id)
+    award_round = scope.session.exec(select(AwardRound).where(
         AwardRound.station_id == station_id, AwardRound.level == level, AwardRound.status == RoundStatus.final)
         .order_by(AwardRound.first_day.desc())).first()
     if award_round is None:
         return None
-    return award_round.period, [entry for entry in round_entries(session=session, round_id=award_round.id)
+    return award_round.period, [entry for entry in round_entries(scope=scope, round_id=award_round.id)
                                 if entry.winner]
 
 
 # Documents (filled here, laid out by station_kit.io.pdf) --------------------------------------------
 
-def award_notice(*, session: Session, round_id: int) -> AwardNotice:
+def award_notice(*, scope: Scope, round_id: int) -> AwardNotice:
     """The 公示 notice: each winner with the breakdown of their points."""
-    award_round = _round(session, round_id)
+    award_round = _round(scope, round_id)
     if award_round.status == RoundStatus.draft:
         raise DomainError.on("period", "awards.notice_needs_publicity")
-    station = session.get(Station, award_round.station_id)
+    station = scope.session.get(Station, award_round.station_id)
     entries = tuple(NoticeEntry(rank=entry.rank, name=entry.name, unit=entry.unit, points=entry.points,
                                 breakdown=breakdown_lines(entry))
-                    for entry in round_entries(session=session, round_id=round_id) if entry.winner)
+                    for entry in round_entries(scope=scope, round_id=round_id) if entry.winner)
     title = t("awards.notice.title", station=station.name, award=award_title(award_round.level, award_round.period))
     return AwardNotice(station_name=station.name, title=title, entries=entries,
                        publicity_from=award_round.published_on, publicity_until=award_round.publicity_ends_on,
@@ -289,17 +295,17 @@ def _objection_contact(station: Station) -> str:
     return t("awards.notice.office_contact", office=office, contact=station.contact) if station.contact else office
 
 
-def award_certificates(*, session: Session, round_id: int) -> list[AwardCertificate]:
+def award_certificates(*, scope: Scope, round_id: int) -> list[AwardCertificate]:
     """One certificate per winner of a final round, numbered by station, round and rank."""
-    award_round = _round(session, round_id)
+    award_round = _round(scope, round_id)
     if award_round.status != RoundStatus.final:
         raise DomainError.on("period", "awards.certificates_need_final")
-    station = session.get(Station, award_round.station_id)
+    station = scope.session.get(Station, award_round.station_id)
     title = award_title(award_round.level, award_round.period)
     return [AwardCertificate(station_name=station.name, recipient=entry.name, award_title=title,
                              certificate_number=f"{station.code}-{award_round.period}-{award_round.level}-{entry.rank:03d}",
                              issued_on=clock.local(award_round.finalised_at).date())
-            for entry in round_entries(session=session, round_id=round_id) if entry.winner]
+            for entry in round_entries(scope=scope, round_id=round_id) if entry.winner]
 
 
 def award_title(level: str, period: str) -> str:
@@ -358,20 +364,18 @@ def _round_at(session: Session, station_id: int, level: str, period: str) -> Awa
                                                  AwardRound.level == level, AwardRound.period == period)).first()
 
 
-def _round(session: Session, round_id: int) -> AwardRound:
-    award_round = session.get(AwardRound, round_id)
-    if award_round is None:
-        raise DomainError.on("round", "awards.round_not_found")
-    return award_round
+def _round(scope: Scope, round_id: int) -> AwardRound:
+    """The round, of a station the person works for."""
+    return scope.get(AwardRound, round_id, field="round", missing="awards.round_not_found")
 
 
-def _locked_round(session: Session, round_id: int, actor: Actor) -> AwardRound:
+def _locked_round(scope: Scope, round_id: int) -> AwardRound:
     """The round, of a station the actor works for, held until the transaction ends so two people
     cannot move it at once."""
-    session.flush()  # what this transaction changed already is kept by the refresh below
-    award_round = load(session, AwardRound, round_id, actor=actor, field="round", missing="awards.round_not_found",
+    scope.session.flush()  # what this transaction changed already is kept by the refresh below
+    award_round = scope.get(AwardRound, round_id, field="round", missing="awards.round_not_found",
                        lock=True)
-    session.refresh(award_round)
+    scope.session.refresh(award_round)
     return award_round
 
 

@@ -33,6 +33,7 @@ from station_kit.errors import DomainError
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
 from station_kit.services.context import vault_for
+from station_kit.services.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def backup(url: str, out: Path, *, actor: Actor) -> Path:
     if _is_sqlite(url) and not _sqlite_path(url).is_file():
         raise DomainError.on("db", "backup.no_database", path=str(_sqlite_path(url)))
     with write_session(get_engine(url)) as session:
-        log_event(session, actor=actor, action="database.backup", entity="database", file=str(out))
+        log_event(Scope(session, actor), action="database.backup", entity="database", file=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
@@ -145,7 +146,7 @@ def _check_copy(url: str, *, actor: Actor, source: Path) -> str:
         with read_session(engine) as session:
             vault_for(session)
         with write_session(engine) as session:
-            log_event(session, actor=actor, action="database.restore", entity="database",
+            log_event(Scope(session, actor), action="database.restore", entity="database",
                       file=source.name, revision=revision)
         return revision
     finally:

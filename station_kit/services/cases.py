@@ -16,9 +16,8 @@ from station_kit.models import Department, Grid, GridCase, Resident, Steward
 from station_kit.models.community import CaseStatus, GridCaseCreate, GridCasePublic
 from station_kit.privacy import short_name
 from station_kit.rules.sla import accept_due, late_steps, report_due, resolve_due
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.services.scope import find, load
+from station_kit.services.scope import Scope
 from station_kit.services.workflow import Stamp, Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
@@ -38,17 +37,18 @@ CASE_FLOW = Workflow("case", {
 OPEN_CASES = (C.received, C.accepted, C.whistled, C.reported)
 
 
-def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, actor: Actor) -> GridCasePublic:
+def receive_case(*, scope: Scope, station_id: int, data: GridCaseCreate) -> GridCasePublic:
     """Log a case in its grid (登记); its accept and resolve deadlines are stamped now."""
-    actor.require(station_id=station_id)
+    session = scope.session
+    scope.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, {"title": data.title, "content": data.content}, GridCase,
                         required={"title": "case.title_required"})
-    grid = find(session, Grid, data.grid_id)
+    grid = scope.find(Grid, data.grid_id)
     if grid is None or grid.station_id != station_id:
         errors.append(FieldError("grid_id", "grid.unknown"))
     if data.resident_id is not None:
-        resident = find(session, Resident, data.resident_id)
+        resident = scope.find(Resident, data.resident_id)
         if resident is None or resident.station_id != station_id:
             errors.append(FieldError("resident_id", "resident.not_found"))
     if errors:
@@ -58,74 +58,75 @@ def receive_case(*, session: Session, station_id: int, data: GridCaseCreate, act
                     accept_due_at=accept_due(at), resolve_due_at=resolve_due(at, is_complex=data.is_complex))
     session.add(case)
     session.flush()
-    log_event(session, actor=actor, action="case.receive", entity="case", entity_id=case.id,
+    log_event(scope, action="case.receive", entity="case", entity_id=case.id,
               station_id=station_id, grid_id=case.grid_id, kind=case.kind, channel=case.channel)
     return _public(session, case)
 
 
-def accept_case(*, session: Session, case_id: int, steward_id: int, actor: Actor,
+def accept_case(*, scope: Scope, case_id: int, steward_id: int,
                 is_complex: bool | None = None) -> GridCasePublic:
     """A steward of the case's grid takes it on (受理); marking it complex gives it the longer limit."""
-    case = _get(session, case_id, actor)
-    steward = find(session, Steward, steward_id)
+    case = _get(scope, case_id)
+    steward = scope.find(Steward, steward_id)
     if steward is None or steward.grid_id != case.grid_id:
         raise DomainError.on("steward_id", "case.steward_not_in_grid")
-    transition(session=session, workflow=CASE_FLOW, row=case, action="accept", actor=actor,
+    transition(scope=scope, workflow=CASE_FLOW, row=case, action="accept",
                steward_id=steward_id)
     case.steward_id = steward.id
     if is_complex is not None and is_complex != case.is_complex:
         case.is_complex = is_complex
         case.resolve_due_at = resolve_due(case.received_at, is_complex=is_complex)
-    return _public(session, case)
+    return _public(scope.session, case)
 
 
-def whistle_case(*, session: Session, case_id: int, department_id: int, note: str, actor: Actor) -> GridCasePublic:
+def whistle_case(*, scope: Scope, case_id: int, department_id: int, note: str) -> GridCasePublic:
     """吹哨: call a department in, saying what it is needed for; it must report within the limit."""
-    case = _get(session, case_id, actor)
-    department = find(session, Department, department_id)
+    case = _get(scope, case_id)
+    department = scope.find(Department, department_id)
     if department is None or department.station_id != case.station_id:
         raise DomainError.on("department_id", "case.unknown_department")
     note = _note(note, "whistle_note")
-    transition(session=session, workflow=CASE_FLOW, row=case, action="whistle", actor=actor, reason=note,
+    transition(scope=scope, workflow=CASE_FLOW, row=case, action="whistle", reason=note,
                department=department.name)
     case.department_id, case.whistle_note, case.reported_at = department.id, note, None
-    return _public(session, case)
+    return _public(scope.session, case)
 
 
-def report_case(*, session: Session, case_id: int, note: str, actor: Actor) -> GridCasePublic:
+def report_case(*, scope: Scope, case_id: int, note: str) -> GridCasePublic:
     """报到: the department whistled to reports, saying what it did."""
-    case = _get(session, case_id, actor)
+    case = _get(scope, case_id)
     note = _note(note, "report_note")
-    transition(session=session, workflow=CASE_FLOW, row=case, action="report", actor=actor, reason=note)
+    transition(scope=scope, workflow=CASE_FLOW, row=case, action="report", reason=note)
     case.report_note = note
-    return _public(session, case)
+    return _public(scope.session, case)
 
 
-def resolve_case(*, session: Session, case_id: int, note: str, actor: Actor) -> GridCasePublic:
+def resolve_case(*, scope: Scope, case_id: int, note: str) -> GridCasePublic:
     """办结, with a note of how it ended."""
-    case = _get(session, case_id, actor)
+    case = _get(scope, case_id)
     note = _note(note, "resolution_note")
-    transition(session=session, workflow=CASE_FLOW, row=case, action="resolve", actor=actor, reason=note)
+    transition(scope=scope, workflow=CASE_FLOW, row=case, action="resolve", reason=note)
     case.resolution_note = note
-    return _public(session, case)
+    return _public(scope.session, case)
 
 
-def rate_case(*, session: Session, case_id: int, rating: int, actor: Actor) -> GridCasePublic:
+def rate_case(*, scope: Scope, case_id: int, rating: int) -> GridCasePublic:
     """The resident's rating, 1 to 5, given once."""
-    case = _get(session, case_id, actor)
-    rate(session=session, workflow=CASE_FLOW, row=case, rating=rating, actor=actor)
-    return _public(session, case)
+    case = _get(scope, case_id)
+    rate(scope=scope, workflow=CASE_FLOW, row=case, rating=rating)
+    return _public(scope.session, case)
 
 
-def list_cases(*, session: Session, station_id: int, grid_id: int | None = None,
+def list_cases(*, scope: Scope, station_id: int, grid_id: int | None = None,
                statuses: tuple[CaseStatus, ...] | None = None, limit: int = 200) -> list[GridCasePublic]:
     """Cases newest first, with names resolved, the resident shortened, and overdue steps flagged."""
+    scope.require_station(station_id)
     statement = _SHOWN.where(GridCase.station_id == station_id)
     if grid_id is not None:
         statement = statement.where(GridCase.grid_id == grid_id)
     if statuses:
         statement = statement.where(GridCase.status.in_(statuses))
-    return _shown(session, statement.order_by(GridCase.received_at.desc(), GridCase.id.desc()).limit(limit))
+    return _shown(scope.session, statement.order_by(GridCase.received_at.desc(), GridCase.id.desc()).limit(limit))
 
 
 _SHOWN = (select(GridCase, Grid.name, Steward.name, Department.name, Resident.name)
@@ -153,8 +154,8 @@ def _public(session: Session, case: GridCase) -> GridCasePublic:
     return _shown(session, _SHOWN.where(GridCase.id == case.id))[0]
 
 
-def _get(session: Session, case_id: int, actor: Actor) -> GridCase:
-    return load(session, GridCase, case_id, actor=actor, field="case", missing="case.not_found", lock=True)
+def _get(scope: Scope, case_id: int) -> GridCase:
+    return scope.get(GridCase, case_id, field="case", missing="case.not_found", lock=True)
 
 
 def _note(raw: str, column: str) -> str:

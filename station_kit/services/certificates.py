@@ -25,15 +25,14 @@ from station_kit.models.certificates import IssuedCertificatePublic
 from station_kit.models.work import served_sql
 from station_kit.privacy import short_name
 from station_kit.rules.hours import hours_text
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.services.scope import load
+from station_kit.services.scope import Scope
 from station_kit.validation import search_text, typed_number
 
 NUMBER_KIND = "ZM"  # 证明: tells these numbers from award certificates' in one station's sequence space
 
 
-def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Actor,
+def issue_service_certificate(*, scope: Scope, volunteer_id: int,
                               period_from: dt.date | None = None,
                               period_until: dt.date | None = None) -> ServiceCertificate:
     """A 志愿服务记录证明 of the volunteer's approved service (within the period, when given), with
@@ -41,8 +40,9 @@ def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Act
 
     A deactivated volunteer still gets one (people ask for it when they move away); a registration
     merged into another refers to that one, which holds the records now."""
-    actor.require()
-    volunteer = load(session, Volunteer, volunteer_id, actor=actor, field="volunteer", missing="volunteer.not_found")
+    session = scope.session
+    scope.require()
+    volunteer = scope.get(Volunteer, volunteer_id, field="volunteer", missing="volunteer.not_found")
     if volunteer.merged_into_id is not None:
         merged_into = session.get(Volunteer, volunteer.merged_into_id)
         raise DomainError.on("volunteer", "certificate.merged", number=volunteer.number, into=merged_into.number)
@@ -66,9 +66,9 @@ def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Act
     issued = IssuedCertificate(
         station_id=station.id, number=number, volunteer_id=volunteer.id, approved_minutes=minutes,
         record_count=sum(line.count for line in lines), period_from=first, period_until=last, issued_on=today,
-        handler=actor.signature, person_in_charge=station.person_in_charge, contact=station.contact)
+        handler=scope.actor.signature, person_in_charge=station.person_in_charge, contact=station.contact)
     insert_unique(session, issued, lambda: DomainError.on("form", "write.conflict"))
-    log_event(session, actor=actor, action="certificate.issue", entity="volunteer", entity_id=volunteer.id,
+    log_event(scope, action="certificate.issue", entity="volunteer", entity_id=volunteer.id,
               station_id=station.id, number=number, approved_minutes=minutes,
               period_from=first, period_until=last)
     return ServiceCertificate(
@@ -76,7 +76,7 @@ def issue_service_certificate(*, session: Session, volunteer_id: int, actor: Act
         masked_id_number=volunteer.id_number_masked, volunteer_number=volunteer.number,
         approved_minutes=minutes, service_content=tuple(line.text() for line in lines),
         period_from=first, period_until=last, station_name=station.name,
-        person_in_charge=station.person_in_charge, handler=actor.signature, contact=station.contact,
+        person_in_charge=station.person_in_charge, handler=scope.actor.signature, contact=station.contact,
         issued_on=today)
 
 
@@ -131,23 +131,24 @@ def _next_number(session: Session, station: Station, today: dt.date) -> str:
     return f"{station.code}-{NUMBER_KIND}-{today.year}-{count + 1:05d}"
 
 
-def check_certificate(*, session: Session, station_id: int, number: str) -> IssuedCertificatePublic | None:
+def check_certificate(*, scope: Scope, station_id: int, number: str) -> IssuedCertificatePublic | None:
     """证明查验: what the certificate with ``number`` certified when it was issued, or None when the
     station never issued it (a forged or mistyped number).
 
     The number may be typed in lower case, with spaces or full-width characters; anything but letters,
     digits and dashes is refused as no certificate number. Nothing is logged: what it shows is masked
     as any search result is, and only revealing the full ID number is audited (reveal_personal_data)."""
+    scope.require_station(station_id)
     typed = typed_number(number, field="number", key="certificate_check.number_format",
                          allowed=" -" + string.ascii_letters)
     wanted = typed.replace(" ", "").upper()
     if not wanted:
         raise DomainError.on("number", "certificate_check.number_required")
-    issued = session.exec(select(IssuedCertificate).where(
+    issued = scope.session.exec(select(IssuedCertificate).where(
         IssuedCertificate.station_id == station_id, IssuedCertificate.number == wanted)).first()
     if issued is None:
         return None
-    volunteer = session.get(Volunteer, issued.volunteer_id)
+    volunteer = scope.session.get(Volunteer, issued.volunteer_id)
     return IssuedCertificatePublic(
         number=issued.number, volunteer_number=volunteer.number, masked_name=short_name(volunteer.name),
         masked_id_number=volunteer.id_number_masked, approved_minutes=issued.approved_minutes,
@@ -155,15 +156,16 @@ def check_certificate(*, session: Session, station_id: int, number: str) -> Issu
         handler=issued.handler, person_in_charge=issued.person_in_charge)
 
 
-def find_volunteer(*, session: Session, station_id: int, who: str) -> int:
+def find_volunteer(*, scope: Scope, station_id: int, who: str) -> int:
     """The volunteer a person means by ``who``: a volunteer number, or a name that one registration
     alone carries (two people may share a name; then the number is asked for)."""
+    scope.require_station(station_id)
     text = search_text(who)
-    by_number = session.exec(select(Volunteer.id).where(
+    by_number = scope.session.exec(select(Volunteer.id).where(
         Volunteer.station_id == station_id, Volunteer.number == text.upper())).first()
     if by_number is not None:
         return by_number
-    named = session.exec(select(Volunteer.id, Volunteer.number).where(
+    named = scope.session.exec(select(Volunteer.id, Volunteer.number).where(
         Volunteer.station_id == station_id, Volunteer.name == text, Volunteer.merged_into_id.is_(None))).all()
     if len(named) == 1:
         return named[0][0]

@@ -13,8 +13,8 @@ from station_kit.db import lock_rows
 from station_kit.errors import DomainError
 from station_kit.models import Volunteer
 from station_kit.models.people import VolunteerPublic
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import get_active_volunteer, to_public
 
 
@@ -24,8 +24,10 @@ class DuplicateGroup:
     volunteers: list[VolunteerPublic]
 
 
-def find_duplicates(*, session: Session, station_id: int) -> list[DuplicateGroup]:
+def find_duplicates(*, scope: Scope, station_id: int) -> list[DuplicateGroup]:
     """Active volunteers who share an ID number, or a name and a phone."""
+    scope.require_station(station_id)
+    session = scope.session
     active = (Volunteer.station_id == station_id) & Volunteer.active
     groups: list[DuplicateGroup] = []
     by_hash = select(Volunteer.id_number_hash).where(active).group_by(
@@ -35,7 +37,7 @@ def find_duplicates(*, session: Session, station_id: int) -> list[DuplicateGroup
         rows = session.exec(select(Volunteer).where(active, Volunteer.id_number_hash == id_hash)
                             .order_by(Volunteer.id)).all()
         seen.add(frozenset(row.id for row in rows))
-        groups.append(DuplicateGroup("id_number", to_public(session, rows)))
+        groups.append(DuplicateGroup("id_number", to_public(scope, rows)))
     by_name_phone = select(Volunteer.name, Volunteer.phone).where(active).group_by(
         Volunteer.name, Volunteer.phone).having(func.count() > 1)
     for name, phone in session.exec(by_name_phone).all():
@@ -43,35 +45,36 @@ def find_duplicates(*, session: Session, station_id: int) -> list[DuplicateGroup
                                                     Volunteer.phone == phone)
                             .order_by(Volunteer.id)).all()
         if frozenset(row.id for row in rows) not in seen:
-            groups.append(DuplicateGroup("name_phone", to_public(session, rows)))
+            groups.append(DuplicateGroup("name_phone", to_public(scope, rows)))
     return groups
 
 
-def merge_volunteers(*, session: Session, keep_id: int, drop_id: int, actor: Actor) -> VolunteerPublic:
+def merge_volunteers(*, scope: Scope, keep_id: int, drop_id: int) -> VolunteerPublic:
     """Fold ``drop`` into ``keep``: every row that points at ``drop`` is moved to ``keep``, empty
     fields of ``keep`` are filled from ``drop``, and ``drop`` stays on record as merged, inactive."""
-    actor.require()
-    return to_public(session, [_merge(session, keep_id, drop_id, actor)])[0]
+    scope.require()
+    return to_public(scope, [_merge(scope, keep_id, drop_id)])[0]
 
 
-def merge_group(*, session: Session, keep_id: int, drop_ids: list[int], actor: Actor) -> VolunteerPublic:
+def merge_group(*, scope: Scope, keep_id: int, drop_ids: list[int]) -> VolunteerPublic:
     """Fold every volunteer of a duplicate group into ``keep``, in one transaction: a group of three
     is merged entirely or not at all."""
-    actor.require()
+    scope.require()
     if not drop_ids:
         raise DomainError.on("volunteer", "merge.nothing_to_merge")
     keep = None
     for drop_id in drop_ids:
-        keep = _merge(session, keep_id, drop_id, actor)
-    return to_public(session, [keep])[0]
+        keep = _merge(scope, keep_id, drop_id)
+    return to_public(scope, [keep])[0]
 
 
-def _merge(session: Session, keep_id: int, drop_id: int, actor: Actor) -> Volunteer:
+def _merge(scope: Scope, keep_id: int, drop_id: int) -> Volunteer:
+    session = scope.session
     if keep_id == drop_id:
         raise DomainError.on("volunteer", "merge.same_volunteer")
     lock_rows(session, Volunteer, [keep_id, drop_id])
-    keep = get_active_volunteer(session, keep_id, actor=actor)
-    drop = get_active_volunteer(session, drop_id, actor=actor)
+    keep = get_active_volunteer(scope, keep_id)
+    drop = get_active_volunteer(scope, drop_id)
     if keep.station_id != drop.station_id:
         raise DomainError.on("volunteer", "merge.other_station")
     moved = _repoint_references(session, drop.id, keep.id)
@@ -86,7 +89,7 @@ def _merge(session: Session, keep_id: int, drop_id: int, actor: Actor) -> Volunt
     drop.merged_into_id = keep.id
     drop.deactivation_reason = f"merged into {keep.number}"
     session.add_all([keep, drop])
-    log_event(session, actor=actor, action="volunteer.merge", entity="volunteer",
+    log_event(scope, action="volunteer.merge", entity="volunteer",
               entity_id=keep.id, station_id=keep.station_id, kept=keep.number, merged=drop.number,
               moved=moved)
     return keep

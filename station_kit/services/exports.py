@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from station_kit import clock
 from station_kit.errors import DomainError
@@ -20,6 +20,7 @@ from station_kit.i18n import t
 from station_kit.io.sheets import Column, csv_bytes, xlsx_bytes
 from station_kit.models import Activity, ServiceRecord, Volunteer
 from station_kit.rules.hours import hours
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import to_public
 
 FORMATS = ("xlsx", "csv")
@@ -46,11 +47,12 @@ _VOLUNTEER_FIELDS = ("number", "name", "gender", "age", "id_type", "id_number", 
                      "registered_at")
 
 
-def volunteers_sheet(*, session: Session, station_id: int) -> Sheet:
+def volunteers_sheet(*, scope: Scope, station_id: int) -> Sheet:
     """Every volunteer of the station, active or not, masked, in number order."""
-    rows = session.exec(select(Volunteer).where(Volunteer.station_id == station_id)
+    scope.require_station(station_id)
+    rows = scope.session.exec(select(Volunteer).where(Volunteer.station_id == station_id)
                         .order_by(Volunteer.number)).all()
-    shown = to_public(session, rows)
+    shown = to_public(scope, rows)
     yes, no = t("enum.yes_no.yes"), t("enum.yes_no.no")
     return Sheet(t("exports.volunteers_title"),
                  _columns("exports.volunteers", _VOLUNTEER_FIELDS, frozenset({"number", "id_number", "phone"})),
@@ -64,8 +66,9 @@ _RECORD_FIELDS = ("number", "name", "activity", "date", "started", "ended", "hou
                   "entered_by")
 
 
-def hours_sheet(*, session: Session, station_id: int, month: str | None = None) -> Sheet:
+def hours_sheet(*, scope: Scope, station_id: int, month: str | None = None) -> Sheet:
     """Service records (no-shows left out), of one month ('YYYY-MM', China time) or all, oldest first."""
+    scope.require_station(station_id)
     statement = (select(Volunteer.number, Volunteer.name, Activity.title, ServiceRecord.started_at,
                         ServiceRecord.ended_at, ServiceRecord.minutes, ServiceRecord.status,
                         ServiceRecord.is_backfill, ServiceRecord.entered_by)
@@ -77,7 +80,7 @@ def hours_sheet(*, session: Session, station_id: int, month: str | None = None) 
         statement = statement.where(ServiceRecord.started_at >= since, ServiceRecord.started_at < until)
     yes, no = t("enum.yes_no.yes"), t("enum.yes_no.no")
     rows = []
-    for number, name, title, started, ended, minutes, status, backfill, entered_by in session.exec(
+    for number, name, title, started, ended, minutes, status, backfill, entered_by in scope.session.exec(
             statement.order_by(ServiceRecord.started_at, ServiceRecord.id)).all():
         start = clock.local(started)
         rows.append((number, name, title, start.date(), f"{start:%H:%M}",
@@ -108,14 +111,15 @@ _MONTH_FIGURES = {"approved_hours": "hours", "activities": "activities", "record
                   "new_volunteers": "new_volunteers"}
 
 
-def month_sheet(*, session: Session, station_id: int, month: str) -> Sheet:
+def month_sheet(*, scope: Scope, station_id: int, month: str) -> Sheet:
     """The monthly report for the street: each figure this month, the month before, and the same
     month a year earlier, as analytics.monthly_figures counts them (so the 月度报告 notebook and this
     file agree): approved hours only, activities held or planned (not cancelled), and new volunteers
     not merged away as duplicates."""
+    scope.require_station(station_id)
     month = month_bounds(month)[0].strftime("%Y-%m")  # refuses what is not a month; 2024-3 is 2024-03
     months = (month, _shift(month, -1), _shift(month, -12))
-    frame = monthly_figures(session.get_bind(), station_id, first_month=months[2], last_month=month)
+    frame = monthly_figures(scope.session.get_bind(), station_id, first_month=months[2], last_month=month)
     found = frame.set_index("month")
     figures = [{key: found.at[each, column] if each in found.index else 0 for key, column in _MONTH_FIGURES.items()}
                for each in months]

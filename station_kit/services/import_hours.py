@@ -28,9 +28,9 @@ from station_kit.models import Activity, ServiceRecord, Volunteer
 from station_kit.models.work import ActivityStatus, AttendanceMode, RecordStatus, WorkTask
 from station_kit.rules.calendar import is_backfill
 from station_kit.rules.hours import hours_text
-from station_kit.services.actor import Actor
 from station_kit.services.context import vault_for
 from station_kit.services.imports import ADD, REFUSE, SKIP, Plan, PreviewRow, cell
+from station_kit.services.scope import Scope
 from station_kit.validation import check_resident_id, clean_text, column_length
 
 
@@ -84,8 +84,8 @@ def plan_hours(session: Session, station_id: int, table: Table, rules: dict, fil
         if outcome == ADD:
             accepted.append((person.id, title, day, minutes, certified, starts_at))
 
-    def write_rows(session: Session, actor: Actor) -> None:
-        _write(session, station_id, accepted, stored.activities, rules, filename, actor)
+    def write_rows(scope: Scope) -> None:
+        _write(scope, station_id, accepted, stored.activities, rules, filename)
 
     plan.write = write_rows
     return plan
@@ -193,7 +193,8 @@ def _free_start(busy: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime,
     return start
 
 
-def _write(session, station_id, accepted, activities, rules, filename, actor) -> None:
+def _write(scope, station_id, accepted, activities, rules, filename) -> None:
+    session = scope.session
     now, today = clock.now(), clock.today()
     category = WorkTask(rules["hours_import"]["category"])
     for _person_id, title, day, minutes, _certified, starts_at in accepted:
@@ -217,7 +218,7 @@ def _write(session, station_id, accepted, activities, rules, filename, actor) ->
             started_at=starts_at, ended_at=starts_at + dt.timedelta(minutes=minutes), minutes=minutes,
             status=RecordStatus.approved if certified else RecordStatus.pending,
             is_backfill=backfill, backfill_reason=reason if backfill else "",
-            entered_at=now, entered_by=actor.name,
-            decided_by=actor.name if certified else "", decided_at=now if certified else None,
+            entered_at=now, entered_by=scope.actor.name,
+            decided_by=scope.actor.name if certified else "", decided_at=now if certified else None,
             decision_reason=certified_reason if certified else ""))
     session.add_all(records)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from station_kit.db import lock_rows
 from station_kit.errors import DomainError, FieldError
@@ -31,9 +31,9 @@ from station_kit.models import Station, Volunteer, VolunteerCreate
 from station_kit.models.people import IdType
 from station_kit.privacy import mask_id_number, mask_phone
 from station_kit.rules import load_rules
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.context import remember_key, vault_for
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import check_volunteer, next_numbers, volunteer_row
 
 KINDS = ("volunteers", "hours")
@@ -83,22 +83,24 @@ class ImportResult:
 @dataclass
 class Plan:
     preview_rows: list[PreviewRow] = field(default_factory=list)
-    write: Callable[[Session, Actor], None] | None = None
+    write: Callable[[Scope], None] | None = None
 
 
-def preview_import(*, session: Session, station_id: int, kind: str, content: bytes,
+def preview_import(*, scope: Scope, station_id: int, kind: str, content: bytes,
                    filename: str) -> ImportPreview:
     """What importing the file would do, row by row; nothing is written."""
-    preview, _plan = _prepare(session, station_id, kind, content, filename, write=False)
+    scope.require_station(station_id)
+    preview, _plan = _prepare(scope.session, station_id, kind, content, filename, write=False)
     return preview
 
 
-def import_file(*, session: Session, station_id: int, kind: str, content: bytes, filename: str,
-                actor: Actor, consent_on_file: bool = False) -> ImportResult:
+def import_file(*, scope: Scope, station_id: int, kind: str, content: bytes, filename: str,
+                consent_on_file: bool = False) -> ImportResult:
     """Import every row, or none when any row is refused (DomainError: the file's errors, or one
     error per refused row). Volunteers need ``consent_on_file``: the worker confirms that each
     person (and a guardian, under 14) agreed in writing to have their service recorded."""
-    actor.require(station_id=station_id)
+    session = scope.session
+    scope.require(station_id=station_id)
     if kind == "volunteers" and not consent_on_file:
         raise DomainError.on("consent", "imports.consent_required")
     # Imports at one station queue on its row, as registrations do: numbers and duplicate checks hold.
@@ -113,11 +115,11 @@ def import_file(*, session: Session, station_id: int, kind: str, content: bytes,
     if not preview.count(ADD):
         return ImportResult(kind, 0, preview.count(SKIP))  # the same file again: nothing to write
     try:
-        plan.write(session, actor)
+        plan.write(scope)
         session.flush()
     except IntegrityError:
         raise DomainError.on("file", "write.conflict") from None
-    log_event(session, actor=actor, action=f"import.{kind}", entity=kind, station_id=station_id,
+    log_event(scope, action=f"import.{kind}", entity=kind, station_id=station_id,
               file=filename, sha256=preview.digest, added=preview.count(ADD), skipped=preview.count(SKIP))
     return ImportResult(kind, preview.count(ADD), preview.count(SKIP))
 
@@ -193,7 +195,8 @@ def _plan_volunteers(session, station_id, table: Table, rules: dict, *, write: b
         if outcome == ADD:
             accepted.append((data, checked))
 
-    def write_rows(session: Session, _actor: Actor) -> None:
+    def write_rows(scope: Scope) -> None:
+        session = scope.session
         remember_key(session, vault)
         numbers = next_numbers(session, station_id, len(accepted))
         session.add_all([volunteer_row(data, checked, station_id=station_id, number=number, vault=vault)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from station_kit.db import insert_unique
 from station_kit.errors import DomainError, FieldError
@@ -18,9 +18,9 @@ from station_kit.models.org import (
     StewardRole,
     UnitPublic,
 )
-from station_kit.services.actor import Actor, Role
+from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
-from station_kit.services.scope import find
+from station_kit.services.scope import Scope
 from station_kit.validation import (
     check_contact,
     check_credit_code,
@@ -31,29 +31,28 @@ from station_kit.validation import (
 )
 
 
-def create_station(*, session: Session, code: str, name: str, actor: Actor, **fields: str) -> StationPublic:
+def create_station(*, scope: Scope, code: str, name: str, **fields: str) -> StationPublic:
     """A new station; ``fields`` are its other text columns (city, street, address)."""
-    actor.require()
+    scope.require()
     errors: list[FieldError] = []
     texts = clean_texts(errors, {"code": code, "name": name, **fields}, Station,
                         required={"code": "station.code_required", "name": "unit.name_required"})
     if errors:
         raise DomainError(errors)
-    if session.exec(select(Station).where(Station.code == texts["code"])).first():
+    if scope.session.exec(select(Station).where(Station.code == texts["code"])).first():
         raise DomainError.on("code", "station.code_taken", code=texts["code"])
     station = Station(**texts)
-    insert_unique(session, station, lambda: DomainError.on("code", "station.code_taken", code=texts["code"]))
-    log_event(session, actor=actor, action="station.create", entity="station",
+    insert_unique(scope.session, station, lambda: DomainError.on("code", "station.code_taken", code=texts["code"]))
+    log_event(scope, action="station.create", entity="station",
               entity_id=station.id, station_id=station.id, name=station.name)
     return _station_public(station)
 
 
-def update_station_details(*, session: Session, station_id: int, data: StationDetailsUpdate,
-                           actor: Actor) -> StationPublic:
+def update_station_details(*, scope: Scope, station_id: int, data: StationDetailsUpdate) -> StationPublic:
     """An admin corrects the station's name, 负责人 or 联系方式: what the next certificate prints as its
     issuer (certificates already issued keep what they printed). The log keeps each changed field's
     old and new text; saving with nothing changed writes nothing."""
-    actor.require(Role.admin, station_id=station_id)
+    scope.require(Role.admin, station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, data.model_dump(), Station, required={"name": "unit.name_required"})
     if "contact" in texts:
@@ -63,7 +62,7 @@ def update_station_details(*, session: Session, station_id: int, data: StationDe
             errors.extend(error.errors)
     if errors:
         raise DomainError(errors)
-    station = find(session, Station, station_id)
+    station = scope.find(Station, station_id)
     if station is None:
         raise DomainError.on("form", "station_details.not_found")
     changes = {field: [getattr(station, field), value] for field, value in texts.items()
@@ -71,19 +70,19 @@ def update_station_details(*, session: Session, station_id: int, data: StationDe
     if changes:
         for field, (_, value) in changes.items():
             setattr(station, field, value)
-        session.add(station)
-        log_event(session, actor=actor, action="station.update", entity="station", entity_id=station.id,
+        scope.session.add(station)
+        log_event(scope, action="station.update", entity="station", entity_id=station.id,
                   station_id=station.id, changes=changes)
     return _station_public(station)
 
 
-def current_station(session: Session) -> StationPublic | None:
+def current_station(scope: Scope) -> StationPublic | None:
     """The station this install serves: STATION_KIT_STATION names its code, else the first one."""
     code = os.environ.get("STATION_KIT_STATION")
     query = select(Station).order_by(Station.id)
     if code:
         query = query.where(Station.code == code)
-    station = session.exec(query).first()
+    station = scope.session.exec(query).first()
     return None if station is None else _station_public(station)
 
 
@@ -91,39 +90,39 @@ def _station_public(station: Station) -> StationPublic:
     return StationPublic.model_validate(station, from_attributes=True)
 
 
-def add_unit(*, session: Session, model: type[NamedUnit], station_id: int, name: str, actor: Actor,
+def add_unit(*, scope: Scope, model: type[NamedUnit], station_id: int, name: str,
              **fields) -> UnitPublic:
     """Add a named unit (room, team, squad, post, project, grid…) to a station."""
-    actor.require(station_id=station_id)
+    scope.require(station_id=station_id)
     name = clean_text(name, field="name", max_length=column_length(model, "name"), required="unit.name_required")
-    if session.exec(select(model).where(model.station_id == station_id, model.name == name)).first():
+    if scope.session.exec(select(model).where(model.station_id == station_id, model.name == name)).first():
         raise DomainError.on("name", "unit.name_taken", name=name)
     unit = model(station_id=station_id, name=name, **fields)
-    insert_unique(session, unit, lambda: DomainError.on("name", "unit.name_taken", name=name))
-    log_event(session, actor=actor, action=f"{model.__tablename__}.create",
+    insert_unique(scope.session, unit, lambda: DomainError.on("name", "unit.name_taken", name=name))
+    log_event(scope, action=f"{model.__tablename__}.create",
               entity=model.__tablename__, entity_id=unit.id, station_id=station_id, name=name)
     return UnitPublic(id=unit.id, name=unit.name)
 
 
-def add_partner_unit(*, session: Session, station_id: int, name: str, kind: PartnerKind,
-                     credit_code: str | None, actor: Actor) -> UnitPublic:
+def add_partner_unit(*, scope: Scope, station_id: int, name: str, kind: PartnerKind,
+                     credit_code: str | None) -> UnitPublic:
     code = check_credit_code(credit_code) if credit_code else None
-    return add_unit(session=session, model=PartnerUnit, station_id=station_id, name=name,
-                    kind=kind, credit_code=code, actor=actor)
+    return add_unit(scope=scope, model=PartnerUnit, station_id=station_id, name=name,
+                    kind=kind, credit_code=code)
 
 
-def add_steward(*, session: Session, station_id: int, grid_id: int, name: str, role: StewardRole,
-                phone: str, actor: Actor) -> UnitPublic:
-    actor.require(station_id=station_id)
+def add_steward(*, scope: Scope, station_id: int, grid_id: int, name: str, role: StewardRole,
+                phone: str) -> UnitPublic:
+    scope.require(station_id=station_id)
     name = clean_text(name, field="name", max_length=column_length(Steward, "name"), required="name.required")
     phone = check_phone(phone)
-    grid = find(session, Grid, grid_id)
+    grid = scope.find(Grid, grid_id)
     if grid is None or grid.station_id != station_id:
         raise DomainError.on("grid_id", "grid.unknown")
     steward = Steward(station_id=station_id, grid_id=grid_id, name=name, role=role, phone=phone)
-    session.add(steward)
-    session.flush()
-    log_event(session, actor=actor, action="steward.create", entity="steward",
+    scope.session.add(steward)
+    scope.session.flush()
+    log_event(scope, action="steward.create", entity="steward",
               entity_id=steward.id, station_id=station_id, grid_id=grid_id, role=role)
     return UnitPublic(id=steward.id, name=steward.name)
 
@@ -145,9 +144,10 @@ class Choices:
         return next((owner for _, found, owner in self.squads if found == squad_id), None)
 
 
-def station_choices(*, session: Session, station_id: int) -> Choices:
+def station_choices(*, scope: Scope, station_id: int) -> Choices:
+    scope.require_station(station_id)
     def named(model):
-        return session.exec(select(model).where(model.station_id == station_id).order_by(model.id)).all()
+        return scope.session.exec(select(model).where(model.station_id == station_id).order_by(model.id)).all()
 
     return Choices(
         teams=[(team.name, team.id) for team in named(Team)],

@@ -19,9 +19,8 @@ from station_kit.models import Activity, ServiceRecord, Volunteer
 from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus, ServiceRecordPublic
 from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import get_activity
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
-from station_kit.services.scope import load, load_many
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import get_active_volunteer
 from station_kit.services.workflow import Stamp, Workflow, transition_many
 from station_kit.validation import clean_text, column_length
@@ -44,12 +43,13 @@ class Attendance:
     no_show: bool = False
 
 
-def record_attendance(*, session: Session, activity_id: int, entries: list[Attendance], actor: Actor,
+def record_attendance(*, scope: Scope, activity_id: int, entries: list[Attendance],
                       backfill_reason: str = "", entered_at: dt.datetime | None = None) -> list[ServiceRecordPublic]:
     """Staff mark attendance or enter a roster's hours: every line is checked, then all are written
     or none. Records start pending."""
-    actor.require()
-    activity = _open_activity(session, activity_id, actor)
+    session = scope.session
+    scope.require()
+    activity = _open_activity(scope, activity_id)
     entered_at = entered_at or clock.now()
     errors: list[FieldError] = []
     backfill = is_backfill(clock.local(activity.starts_at).date(), clock.local(entered_at).date())
@@ -74,7 +74,7 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
             errors.append(FieldError(field_name, "record.minutes_out_of_range", {"most": duration}))
             continue
         try:
-            volunteer = get_active_volunteer(session, entry.volunteer_id, actor=actor,
+            volunteer = get_active_volunteer(scope, entry.volunteer_id,
                                              station_id=activity.station_id)
         except DomainError as error:
             errors.extend(FieldError(field_name, e.key, e.params) for e in error.errors)
@@ -90,29 +90,30 @@ def record_attendance(*, session: Session, activity_id: int, entries: list[Atten
             station_id=activity.station_id, volunteer_id=volunteer.id, activity_id=activity.id,
             role=entry.role, started_at=started_at, ended_at=ended_at, minutes=minutes,
             no_show=entry.no_show, is_backfill=backfill, backfill_reason=backfill_reason,
-            entered_at=entered_at, entered_by=actor.name))
+            entered_at=entered_at, entered_by=scope.actor.name))
     if not entries:
         errors.append(FieldError("entries", "record.no_entries"))
     if errors:
         raise DomainError(errors)
     session.add_all(records)
     session.flush()
-    log_event(session, actor=actor, action="record.enter", entity="activity", entity_id=activity.id,
+    log_event(scope, action="record.enter", entity="activity", entity_id=activity.id,
               station_id=activity.station_id, records=len(records), backfill=backfill)
     return [_public(record) for record in records]
 
 
-def check_in(*, session: Session, activity_id: int, volunteer_id: int, actor: Actor,
+def check_in(*, scope: Scope, activity_id: int, volunteer_id: int,
              at: dt.datetime | None = None, role: RecordRole = RecordRole.participant) -> ServiceRecordPublic:
     """A volunteer arrives. The record stays open (no minutes) until check-out."""
-    actor.require()
-    return _public(_check_in(session, activity_id, volunteer_id, actor, at, role))
+    scope.require()
+    return _public(_check_in(scope, activity_id, volunteer_id, at, role))
 
 
-def _check_in(session: Session, activity_id: int, volunteer_id: int, actor: Actor, at: dt.datetime | None,
+def _check_in(scope: Scope, activity_id: int, volunteer_id: int, at: dt.datetime | None,
               role: RecordRole = RecordRole.participant) -> ServiceRecord:
-    activity = _open_activity(session, activity_id, actor)
-    volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True, station_id=activity.station_id)
+    session = scope.session
+    activity = _open_activity(scope, activity_id)
+    volunteer = get_active_volunteer(scope, volunteer_id, lock=True, station_id=activity.station_id)
     at = at or clock.now()
     if not activity.starts_at - dt.timedelta(hours=1) <= at < activity.ends_at:
         raise DomainError.on("volunteer_id", "record.check_in_outside_activity")
@@ -126,25 +127,25 @@ def _check_in(session: Session, activity_id: int, volunteer_id: int, actor: Acto
     if clash is not None:
         raise DomainError([_overlap_error(session, "volunteer_id", volunteer, clash)])
     record = ServiceRecord(station_id=activity.station_id, volunteer_id=volunteer.id, activity_id=activity.id,
-                           role=role, started_at=started_at, entered_by=actor.name, entered_at=at)
+                           role=role, started_at=started_at, entered_by=scope.actor.name, entered_at=at)
     session.add(record)
     session.flush()
-    log_event(session, actor=actor, action="record.check_in", entity="servicerecord",
+    log_event(scope, action="record.check_in", entity="servicerecord",
               entity_id=record.id, station_id=activity.station_id, volunteer_id=volunteer.id)
     return record
 
 
-def check_in_many(*, session: Session, activity_id: int, volunteer_ids: list[int], actor: Actor,
+def check_in_many(*, scope: Scope, activity_id: int, volunteer_ids: list[int],
                   at: dt.datetime | None = None) -> list[ServiceRecordPublic]:
     """Several volunteers arrive together (a roster ticked at once): all are checked in, or — when
     any one cannot be — none, with a message for each who cannot."""
-    actor.require()
+    scope.require()
     if not volunteer_ids:
         raise DomainError.on("volunteer_id", "record.no_entries")
     records, errors = [], []
     for volunteer_id in dict.fromkeys(volunteer_ids):
         try:
-            records.append(_check_in(session, activity_id, volunteer_id, actor, at))
+            records.append(_check_in(scope, activity_id, volunteer_id, at))
         except DomainError as refused:
             errors.extend(refused.errors)
     if errors:
@@ -152,23 +153,23 @@ def check_in_many(*, session: Session, activity_id: int, volunteer_ids: list[int
     return [_public(record) for record in records]
 
 
-def check_out(*, session: Session, record_id: int, actor: Actor,
+def check_out(*, scope: Scope, record_id: int,
               at: dt.datetime | None = None) -> ServiceRecordPublic:
     """A volunteer leaves: minutes are the whole minutes between check-in and check-out, counted
     within the activity's time (travel before or after does not count)."""
-    actor.require()
-    record = load(session, ServiceRecord, record_id, actor=actor, field="record", missing="record.not_found",
+    scope.require()
+    record = scope.get(ServiceRecord, record_id, field="record", missing="record.not_found",
                   lock=True)
     if record.ended_at is not None:
         raise DomainError.on("record", "record.already_checked_out")
-    activity = session.get(Activity, record.activity_id)
+    activity = scope.session.get(Activity, record.activity_id)
     at = min(at or clock.now(), activity.ends_at)
     if at <= record.started_at:
         raise DomainError.on("record", "record.check_out_before_check_in")
     record.ended_at = at
     record.minutes = int((at - record.started_at).total_seconds() // 60)
-    session.add(record)
-    log_event(session, actor=actor, action="record.check_out", entity="servicerecord",
+    scope.session.add(record)
+    log_event(scope, action="record.check_out", entity="servicerecord",
               entity_id=record.id, station_id=record.station_id, minutes=record.minutes)
     return _public(record)
 
@@ -177,24 +178,24 @@ def _public(record: ServiceRecord) -> ServiceRecordPublic:
     return ServiceRecordPublic.model_validate(record, from_attributes=True)
 
 
-def approve_records(*, session: Session, record_ids: list[int], actor: Actor, reason: str = "") -> int:
+def approve_records(*, scope: Scope, record_ids: list[int], reason: str = "") -> int:
     """Approve pending records; a back-fill needs the approver's reason. All or none."""
-    return _decide(session, record_ids, RecordStatus.approved, actor, reason)
+    return _decide(scope, record_ids, RecordStatus.approved, reason)
 
 
-def reject_records(*, session: Session, record_ids: list[int], actor: Actor, reason: str) -> int:
+def reject_records(*, scope: Scope, record_ids: list[int], reason: str) -> int:
     """Reject pending records with a reason the volunteer can be told. All or none."""
-    return _decide(session, record_ids, RecordStatus.rejected, actor, reason)
+    return _decide(scope, record_ids, RecordStatus.rejected, reason)
 
 
-def _decide(session: Session, record_ids: list[int], status: RecordStatus, actor: Actor, reason: str) -> int:
+def _decide(scope: Scope, record_ids: list[int], status: RecordStatus, reason: str) -> int:
     # What was ticked first: a worker who ticked nothing is told so before being asked for a reason.
-    actor.require()
+    scope.require()
     if not record_ids:
         raise DomainError.on("records", "record.none_selected")
     reason = _reason(reason, field="reason", column="decision_reason",
                      required="reason.required" if status == RecordStatus.rejected else None)
-    records = load_many(session, ServiceRecord, record_ids, actor=actor, field="records", missing="record.not_found",
+    records = scope.get_many(ServiceRecord, record_ids, field="records", missing="record.not_found",
                         lock=True)
     if any(record.status != RecordStatus.pending for record in records):
         raise DomainError.on("records", "record.already_decided")
@@ -204,7 +205,7 @@ def _decide(session: Session, record_ids: list[int], status: RecordStatus, actor
         raise DomainError.on("reason", "record.backfill_approval_reason_required")
     for record in records:
         record.decision_reason = reason
-    transition_many(session=session, workflow=RECORD_FLOW, rows=records, actor=actor, reason=reason,
+    transition_many(scope=scope, workflow=RECORD_FLOW, rows=records, reason=reason,
                     action="approve" if status == RecordStatus.approved else "reject")
     return len(records)
 
@@ -240,8 +241,8 @@ def _overlap_error(session: Session, field_name: str, volunteer: Volunteer, clas
         "start": f"{clock.local(clash.started_at):%m-%d %H:%M}"})
 
 
-def _open_activity(session: Session, activity_id: int, actor: Actor) -> Activity:
-    activity = get_activity(session, activity_id, actor=actor)
+def _open_activity(scope: Scope, activity_id: int) -> Activity:
+    activity = get_activity(scope, activity_id)
     if activity.status == ActivityStatus.cancelled:
         raise DomainError.on("activity", "activity.cancelled")
     return activity

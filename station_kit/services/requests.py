@@ -42,11 +42,10 @@ from station_kit.models.work import WorkTask
 from station_kit.privacy import short_name
 from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import plan_activity
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.records import Attendance, record_attendance
 from station_kit.services.residents import get_resident
-from station_kit.services.scope import find, load
+from station_kit.services.scope import Scope
 from station_kit.services.workflow import Stamp, Workflow, rate, transition
 from station_kit.validation import clean_text, clean_texts, column_length
 
@@ -77,14 +76,15 @@ class Claimer:
     id: int
 
 
-def post_request(*, session: Session, station_id: int, data: RequestCreate, actor: Actor) -> RequestPublic:
+def post_request(*, scope: Scope, station_id: int, data: RequestCreate) -> RequestPublic:
     """A resident's wish or order, posted by staff on the resident's behalf."""
-    actor.require(station_id=station_id)
+    session = scope.session
+    scope.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, {"title": data.title, "content": data.content}, Request,
                         required={"title": "request.title_required"})
     try:
-        resident = get_resident(session, data.resident_id, station_id)
+        resident = get_resident(scope, data.resident_id, station_id)
     except DomainError as error:
         errors.extend(error.errors)
         resident = None
@@ -95,34 +95,34 @@ def post_request(*, session: Session, station_id: int, data: RequestCreate, acto
                       posted_at=at, updated_at=at, **texts)
     session.add(request)
     session.flush()
-    log_event(session, actor=actor, action="request.post", entity="request", entity_id=request.id,
+    log_event(scope, action="request.post", entity="request", entity_id=request.id,
               station_id=station_id, kind=request.kind, title=request.title)
     return _public(session, request)
 
 
-def claim_request(*, session: Session, request_id: int, claimers: list[Claimer], actor: Actor) -> RequestPublic:
+def claim_request(*, scope: Scope, request_id: int, claimers: list[Claimer]) -> RequestPublic:
     """Claimers take the request themselves (认领): one or several at once, more may join later."""
-    return _public(session, _add_claimers(session, request_id, claimers, actor, action="claim"))
+    return _public(scope.session, _add_claimers(scope, request_id, claimers, action="claim"))
 
 
-def dispatch_request(*, session: Session, request_id: int, claimers: list[Claimer],
-                     actor: Actor) -> RequestPublic:
+def dispatch_request(*, scope: Scope, request_id: int, claimers: list[Claimer]) -> RequestPublic:
     """Staff dispatch the request (派单) to claimers, who then take it or refuse it."""
-    return _public(session, _add_claimers(session, request_id, claimers, actor, action="dispatch"))
+    return _public(scope.session, _add_claimers(scope, request_id, claimers, action="dispatch"))
 
 
-def take_request(*, session: Session, request_id: int, actor: Actor) -> RequestPublic:
+def take_request(*, scope: Scope, request_id: int) -> RequestPublic:
     """The dispatched claimers take the order (接单)."""
-    request = _get(session, request_id, actor)
-    transition(session=session, workflow=REQUEST_FLOW, row=request, action="take", actor=actor)
-    return _public(session, request)
+    request = _get(scope, request_id)
+    transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="take")
+    return _public(scope.session, request)
 
 
-def refuse_request(*, session: Session, request_id: int, reason: str, actor: Actor) -> RequestPublic:
+def refuse_request(*, scope: Scope, request_id: int, reason: str) -> RequestPublic:
     """The dispatched claimers turn the order down, saying why; it goes back to be dispatched again."""
-    request = _get(session, request_id, actor)
+    session = scope.session
+    request = _get(scope, request_id)
     reason = _reason(reason, "refuse_reason", RequestClaim)
-    transition(session=session, workflow=REQUEST_FLOW, row=request, action="refuse", actor=actor, reason=reason)
+    transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="refuse", reason=reason)
     at = clock.now()
     for claim in _active_claims(session, request.id):
         claim.status, claim.refused_at, claim.refuse_reason = ClaimStatus.refused, at, reason
@@ -130,35 +130,34 @@ def refuse_request(*, session: Session, request_id: int, reason: str, actor: Act
     return _public(session, request)
 
 
-def fulfil_request(*, session: Session, request_id: int, note: str, actor: Actor) -> RequestPublic:
+def fulfil_request(*, scope: Scope, request_id: int, note: str) -> RequestPublic:
     """Done, with a closing note saying what was done."""
-    request = _get(session, request_id, actor)
+    request = _get(scope, request_id)
     note = _reason(note, "closing_note", Request, required="request.note_required")
-    transition(session=session, workflow=REQUEST_FLOW, row=request, action="fulfil", actor=actor, reason=note)
+    transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="fulfil", reason=note)
     request.closing_note = note
-    return _public(session, request)
+    return _public(scope.session, request)
 
 
-def rate_request(*, session: Session, request_id: int, rating: int, actor: Actor) -> RequestPublic:
+def rate_request(*, scope: Scope, request_id: int, rating: int) -> RequestPublic:
     """The resident's rating, 1 to 5, given once."""
-    request = _get(session, request_id, actor)
-    rate(session=session, workflow=REQUEST_FLOW, row=request, rating=rating, actor=actor)
-    return _public(session, request)
+    request = _get(scope, request_id)
+    rate(scope=scope, workflow=REQUEST_FLOW, row=request, rating=rating)
+    return _public(scope.session, request)
 
 
-def cancel_request(*, session: Session, request_id: int, reason: str, actor: Actor) -> RequestPublic:
-    request = _get(session, request_id, actor)
+def cancel_request(*, scope: Scope, request_id: int, reason: str) -> RequestPublic:
+    request = _get(scope, request_id)
     reason = _reason(reason, "cancel_reason", Request)
-    transition(session=session, workflow=REQUEST_FLOW, row=request, action="cancel", actor=actor, reason=reason)
+    transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="cancel", reason=reason)
     request.cancel_reason = reason
-    return _public(session, request)
+    return _public(scope.session, request)
 
 
-def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer: dict[int, int],
-                      actor: Actor) -> list:
+def record_wish_hours(*, scope: Scope, request_id: int, minutes_by_volunteer: dict[int, int]) -> list:
     """Volunteers' time on a fulfilled wish becomes service records (pending approval, like any)
     through the hours service, under one activity of the 居民微心愿 project made for the wish."""
-    request = _get(session, request_id, actor)
+    request = _get(scope, request_id)
     if request.status not in (S.fulfilled, S.rated):
         raise DomainError.on("request", "request.hours_before_fulfilled")
     if request.activity_id is not None:
@@ -166,44 +165,45 @@ def record_wish_hours(*, session: Session, request_id: int, minutes_by_volunteer
     if not minutes_by_volunteer or any(minutes <= 0 for minutes in minutes_by_volunteer.values()):
         raise DomainError.on("minutes", "request.hours_need_minutes")
     longest = max(minutes_by_volunteer.values())
-    project = session.exec(select(Project.id).where(Project.station_id == request.station_id,
+    project = scope.session.exec(select(Project.id).where(Project.station_id == request.station_id,
                                                     Project.name == "居民微心愿")).first()
     ends_at = request.fulfilled_at
-    activity = plan_activity(session=session, station_id=request.station_id, actor=actor, data=ActivityCreate(
+    activity = plan_activity(scope=scope, station_id=request.station_id, data=ActivityCreate(
         title=f"微心愿：{request.title}"[:column_length(Activity, "title")],
         category=WorkTask.customs, project_id=project, starts_at=ends_at - dt.timedelta(minutes=longest),
         ends_at=ends_at, content=request.closing_note, beneficiaries=1))
     request.activity_id = activity.id
-    session.add(request)
+    scope.session.add(request)
     late = is_backfill(clock.local(ends_at).date(), clock.today())
-    return record_attendance(session=session, activity_id=activity.id, actor=actor,
+    return record_attendance(scope=scope, activity_id=activity.id,
                              backfill_reason=t("request.hours_backfill_reason") if late else "",
                              entries=[Attendance(volunteer_id=volunteer_id, minutes=minutes)
                                       for volunteer_id, minutes in minutes_by_volunteer.items()])
 
 
-def record_claimers_hours(*, session: Session, request_id: int, minutes: int, actor: Actor) -> list:
+def record_claimers_hours(*, scope: Scope, request_id: int, minutes: int) -> list:
     """The same minutes for every volunteer among the wish's claimers (squads and units keep their
     own records), as record_wish_hours does them."""
-    request = _get(session, request_id, actor)
-    volunteer_ids = [claim.volunteer_id for claim in _active_claims(session, request.id)
+    request = _get(scope, request_id)
+    volunteer_ids = [claim.volunteer_id for claim in _active_claims(scope.session, request.id)
                      if claim.claimer_kind == ClaimerKind.volunteer]
     if not volunteer_ids:
         raise DomainError.on("minutes", "request.hours_need_volunteers")
-    return record_wish_hours(session=session, request_id=request_id, actor=actor,
+    return record_wish_hours(scope=scope, request_id=request_id,
                              minutes_by_volunteer=dict.fromkeys(volunteer_ids, minutes))
 
 
-def _add_claimers(session, request_id, claimers, actor, *, action) -> Request:
-    request = _get(session, request_id, actor)
+def _add_claimers(scope, request_id, claimers, *, action) -> Request:
+    session = scope.session
+    request = _get(scope, request_id)
     REQUEST_FLOW.target(request.status, action)  # a wrong state is told before anything about claimers
     if not claimers:
         raise DomainError.on("claimers", "request.no_claimer")
-    checked = [_check_claimer(session, request.station_id, claimer) for claimer in dict.fromkeys(claimers)]
+    checked = [_check_claimer(scope, request.station_id, claimer) for claimer in dict.fromkeys(claimers)]
     active = {(claim.claimer_kind, _claimer_id(claim)) for claim in _active_claims(session, request.id)}
     if any((claimer.kind, claimer.id) in active for claimer in checked):
         raise DomainError.on("claimers", "request.already_claimer")
-    transition(session=session, workflow=REQUEST_FLOW, row=request, action=action, actor=actor,
+    transition(scope=scope, workflow=REQUEST_FLOW, row=request, action=action,
                claimers=[f"{claimer.kind}:{claimer.id}" for claimer in checked])
     at = clock.now()
     for claimer in checked:
@@ -217,8 +217,8 @@ _COLUMN = {ClaimerKind.volunteer: "volunteer_id", ClaimerKind.squad: "squad_id",
 _MODEL = {ClaimerKind.volunteer: Volunteer, ClaimerKind.squad: Squad, ClaimerKind.partner_unit: PartnerUnit}
 
 
-def _check_claimer(session, station_id: int, claimer: Claimer) -> Claimer:
-    row = find(session, _MODEL[claimer.kind], claimer.id)
+def _check_claimer(scope: Scope, station_id: int, claimer: Claimer) -> Claimer:
+    row = scope.find(_MODEL[claimer.kind], claimer.id)
     if row is None or row.station_id != station_id or not getattr(row, "active", True):
         raise DomainError.on("claimers", f"request.unknown_{claimer.kind}")
     return claimer
@@ -234,25 +234,26 @@ def _active_claims(session, request_id: int) -> list[RequestClaim]:
         .order_by(RequestClaim.id)).all())
 
 
-def _get(session: Session, request_id: int, actor: Actor) -> Request:
+def _get(scope: Scope, request_id: int) -> Request:
     # Two workers claiming one wish at once queue here on PostgreSQL, so both see the other's claim.
-    return load(session, Request, request_id, actor=actor, field="request", missing="request.not_found", lock=True)
+    return scope.get(Request, request_id, field="request", missing="request.not_found", lock=True)
 
 
 def _reason(raw: str, column: str, table, *, required: str = "reason.required") -> str:
     return clean_text(raw, field="reason", max_length=column_length(table, column), required=required)
 
 
-def wish_wall(*, session: Session, station_id: int, kind: RequestKind | None = RequestKind.wish,
+def wish_wall(*, scope: Scope, station_id: int, kind: RequestKind | None = RequestKind.wish,
               statuses: tuple[RequestStatus, ...] | None = None, limit: int = 200) -> list[RequestPublic]:
     """Cards for the wall, newest first: open ones first when no statuses are asked for. Residents are
     shortened (王**) and claimers named; no phone, no address."""
+    scope.require_station(station_id)
     statement = _SHOWN.where(Request.station_id == station_id)
     if kind is not None:
         statement = statement.where(Request.kind == kind)
     if statuses:
         statement = statement.where(Request.status.in_(statuses))
-    return _shown(session, statement.order_by(Request.posted_at.desc(), Request.id.desc()).limit(limit))
+    return _shown(scope.session, statement.order_by(Request.posted_at.desc(), Request.id.desc()).limit(limit))
 
 
 _SHOWN = (select(Request, Resident.name, Grid.name).join(Resident, Resident.id == Request.resident_id)
@@ -292,9 +293,11 @@ def claimer_names(session: Session, request_ids: list[int]) -> dict[int, list[st
     return names
 
 
-def claimer_choices(*, session: Session, station_id: int) -> dict[ClaimerKind, list[tuple[str, int]]]:
+def claimer_choices(*, scope: Scope, station_id: int) -> dict[ClaimerKind, list[tuple[str, int]]]:
     """Who may claim or be dispatched, by kind, as (name, id) for a form: active volunteers (with their
     number, to tell namesakes apart), squads and partner units."""
+    scope.require_station(station_id)
+    session = scope.session
     volunteers = session.exec(select(Volunteer.name, Volunteer.number, Volunteer.id).where(
         Volunteer.station_id == station_id, Volunteer.active).order_by(Volunteer.name_pinyin, Volunteer.id)).all()
     squads = session.exec(select(Squad.name, Squad.id).where(Squad.station_id == station_id).order_by(Squad.id)).all()

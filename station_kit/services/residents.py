@@ -17,19 +17,19 @@ from station_kit.models import Department, Grid, Resident, ResidentCareGroup, St
 from station_kit.models.community import ResidentCreate, ResidentPublic, WorksItemCreate, WorksItemPublic
 from station_kit.models.org import UnitPublic
 from station_kit.privacy import mask_phone
-from station_kit.services.actor import Actor
 from station_kit.services.audit import log_event
 from station_kit.services.org import add_unit
-from station_kit.services.scope import find
+from station_kit.services.scope import Scope
 from station_kit.validation import check_phone, clean_texts
 
 _RESIDENT_TEXT = ("name", "building", "unit")
 
 
-def register_resident(*, session: Session, station_id: int, data: ResidentCreate, actor: Actor) -> ResidentPublic:
+def register_resident(*, scope: Scope, station_id: int, data: ResidentCreate) -> ResidentPublic:
     """Register a resident, or raise DomainError naming every wrong field; nothing is written then.
     The phone may be left empty (many elderly residents are reached at their door)."""
-    actor.require(station_id=station_id)
+    session = scope.session
+    scope.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, data.model_dump(include=set(_RESIDENT_TEXT)), Resident,
                         required={"name": "name.required"})
@@ -39,7 +39,7 @@ def register_resident(*, session: Session, station_id: int, data: ResidentCreate
             phone = check_phone(data.phone)
         except DomainError as error:
             errors.extend(error.errors)
-    grid = find(session, Grid, data.grid_id)
+    grid = scope.find(Grid, data.grid_id)
     if grid is None or grid.station_id != station_id:
         errors.append(FieldError("grid_id", "grid.unknown"))
     if not data.consent:
@@ -54,26 +54,27 @@ def register_resident(*, session: Session, station_id: int, data: ResidentCreate
     session.flush()
     for group in dict.fromkeys(data.care_groups):
         session.add(ResidentCareGroup(resident_id=resident.id, care_group=group))
-    log_event(session, actor=actor, action="resident.register", entity="resident", entity_id=resident.id,
+    log_event(scope, action="resident.register", entity="resident", entity_id=resident.id,
               station_id=station_id, grid_id=grid.id, care_groups=sorted(data.care_groups))
     session.flush()
     return _shown(session, _SHOWN.where(Resident.id == resident.id))[0]
 
 
-def get_resident(session: Session, resident_id: int, station_id: int | None = None) -> Resident:
-    resident = find(session, Resident, resident_id)
+def get_resident(scope: Scope, resident_id: int, station_id: int | None = None) -> Resident:
+    resident = scope.find(Resident, resident_id)
     if resident is None or (station_id is not None and resident.station_id != station_id):
         raise DomainError.on("resident_id", "resident.not_found")
     return resident
 
 
-def list_residents(*, session: Session, station_id: int, grid_id: int | None = None,
+def list_residents(*, scope: Scope, station_id: int, grid_id: int | None = None,
                    limit: int = 500) -> list[ResidentPublic]:
     """Residents with their phones masked, by grid and name."""
+    scope.require_station(station_id)
     statement = _SHOWN.where(Resident.station_id == station_id)
     if grid_id is not None:
         statement = statement.where(Resident.grid_id == grid_id)
-    return _shown(session, statement.order_by(Grid.number, Resident.id).limit(limit))
+    return _shown(scope.session, statement.order_by(Grid.number, Resident.id).limit(limit))
 
 
 _SHOWN = select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id)
@@ -100,56 +101,62 @@ def care_group_counts(*, session: Session, station_id: int) -> dict[str, int]:
     return {str(group): count for group, count in rows}
 
 
-def add_department(*, session: Session, station_id: int, name: str, actor: Actor) -> UnitPublic:
+def add_department(*, scope: Scope, station_id: int, name: str) -> UnitPublic:
     """A 职能部门 the grids can whistle to."""
-    return add_unit(session=session, model=Department, station_id=station_id, name=name, actor=actor)
+    return add_unit(scope=scope, model=Department, station_id=station_id, name=name)
 
 
-def list_departments(*, session: Session, station_id: int) -> list[tuple[str, int]]:
-    rows = session.exec(select(Department).where(Department.station_id == station_id).order_by(Department.id)).all()
+def list_departments(*, scope: Scope, station_id: int) -> list[tuple[str, int]]:
+    scope.require_station(station_id)
+    rows = scope.session.exec(select(Department).where(Department.station_id == station_id)
+                              .order_by(Department.id)).all()
     return [(row.name, row.id) for row in rows]
 
 
-def record_works_item(*, session: Session, station_id: int, data: WorksItemCreate,
-                      actor: Actor) -> WorksItemPublic:
+def record_works_item(*, scope: Scope, station_id: int, data: WorksItemCreate) -> WorksItemPublic:
     """Add one line to the 微改造 ledger: an item, its quantity and unit, and the yuan it took."""
-    actor.require(station_id=station_id)
+    scope.require(station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, data.model_dump(include={"item", "unit", "note"}), WorksItem,
                         required={"item": "works.item_required"})
     if errors:
         raise DomainError(errors)
     row = WorksItem(**(data.model_dump() | texts), station_id=station_id)
-    session.add(row)
-    session.flush()
-    log_event(session, actor=actor, action="works.record", entity="worksitem", entity_id=row.id,
+    scope.session.add(row)
+    scope.session.flush()
+    log_event(scope, action="works.record", entity="worksitem", entity_id=row.id,
               station_id=station_id, item=row.item, quantity=row.quantity, unit=row.unit,
               investment_yuan=row.investment_yuan)
     return WorksItemPublic.model_validate(row, from_attributes=True)
 
 
-def resident_choices(*, session: Session, station_id: int) -> list[tuple[str, int]]:
+def resident_choices(*, scope: Scope, station_id: int) -> list[tuple[str, int]]:
     """Residents for a staff form, as (grid · name · building unit, id), by grid then name."""
-    rows = session.exec(select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id)
+    scope.require_station(station_id)
+    rows = scope.session.exec(select(Resident, Grid.name).join(Grid, Grid.id == Resident.grid_id)
                         .where(Resident.station_id == station_id).order_by(Grid.number, Resident.id)).all()
     return [(" · ".join(part for part in (grid, resident.name, resident.building + resident.unit) if part), resident.id)
             for resident, grid in rows]
 
 
-def grid_choices(*, session: Session, station_id: int) -> list[tuple[str, int]]:
-    return [(grid.name, grid.id) for grid in session.exec(
+def grid_choices(*, scope: Scope, station_id: int) -> list[tuple[str, int]]:
+    scope.require_station(station_id)
+    return [(grid.name, grid.id) for grid in scope.session.exec(
         select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()]
 
 
-def steward_choices(*, session: Session, station_id: int) -> dict[int, list[tuple[str, int]]]:
+def steward_choices(*, scope: Scope, station_id: int) -> dict[int, list[tuple[str, int]]]:
     """Each grid's stewards (小管家), as (name, id), by grid id."""
+    scope.require_station(station_id)
     stewards: dict[int, list[tuple[str, int]]] = {}
-    for steward in session.exec(select(Steward).where(Steward.station_id == station_id).order_by(Steward.id)).all():
+    query = select(Steward).where(Steward.station_id == station_id).order_by(Steward.id)
+    for steward in scope.session.exec(query).all():
         stewards.setdefault(steward.grid_id, []).append((steward.name, steward.id))
     return stewards
 
 
-def works_items(*, session: Session, station_id: int) -> list[WorksItemPublic]:
+def works_items(*, scope: Scope, station_id: int) -> list[WorksItemPublic]:
     """The ledger's lines in the order they were recorded."""
-    rows = session.exec(select(WorksItem).where(WorksItem.station_id == station_id).order_by(WorksItem.id)).all()
+    scope.require_station(station_id)
+    rows = scope.session.exec(select(WorksItem).where(WorksItem.station_id == station_id).order_by(WorksItem.id)).all()
     return [WorksItemPublic.model_validate(row, from_attributes=True) for row in rows]

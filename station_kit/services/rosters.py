@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from station_kit.models import Activity, ActivityPartner, PartnerUnit, Post, Project, Room, ServiceRecord, Volunteer
 from station_kit.models.work import LectureHall, RecordStatus
 from station_kit.privacy import mask_phone
+from station_kit.services.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,11 @@ class ActivityChoices:
     partners: list[tuple[str, int]]
 
 
-def activity_choices(*, session: Session, station_id: int) -> ActivityChoices:
+def activity_choices(*, scope: Scope, station_id: int) -> ActivityChoices:
+    scope.require_station(station_id)
     def named(model):
         return [(row.name, row.id) for row in
-                session.exec(select(model).where(model.station_id == station_id).order_by(model.id)).all()]
+                scope.session.exec(select(model).where(model.station_id == station_id).order_by(model.id)).all()]
 
     return ActivityChoices(named(Room), named(Project), named(Post), named(PartnerUnit))
 
@@ -45,8 +47,9 @@ class RosterLine:
     is_backfill: bool
 
 
-def roster(*, session: Session, activity_id: int) -> list[RosterLine]:
-    rows = session.exec(
+def roster(*, scope: Scope, activity_id: int) -> list[RosterLine]:
+    scope.get(Activity, activity_id, field="activity", missing="activity.not_found")
+    rows = scope.session.exec(
         select(ServiceRecord, Volunteer.name, Volunteer.phone)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
         .where(ServiceRecord.activity_id == activity_id).order_by(ServiceRecord.id)).all()
@@ -67,16 +70,17 @@ class QueueLine:
     checked_in_only: bool
 
 
-def pending_queue(*, session: Session, station_id: int, limit: int = 200) -> tuple[list[QueueLine], int]:
+def pending_queue(*, scope: Scope, station_id: int, limit: int = 200) -> tuple[list[QueueLine], int]:
     """The newest pending records first (what staff have just entered), at most ``limit``, and how
     many are pending in all."""
+    scope.require_station(station_id)
     pending = (ServiceRecord.station_id == station_id) & (ServiceRecord.status == RecordStatus.pending)
-    rows = session.exec(
+    rows = scope.session.exec(
         select(ServiceRecord, Volunteer.name, Activity.title, Activity.starts_at)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
         .where(pending).order_by(Activity.starts_at.desc(), ServiceRecord.id).limit(limit)).all()
-    total = session.exec(select(func.count()).select_from(ServiceRecord).where(pending)).one()
+    total = scope.session.exec(select(func.count()).select_from(ServiceRecord).where(pending)).one()
     lines = [QueueLine(r.id, name, title, starts_at, r.minutes, r.no_show, r.is_backfill, r.backfill_reason,
                        r.ended_at is None) for r, name, title, starts_at in rows]
     return lines, total
@@ -92,13 +96,14 @@ class LectureLine:
     audience: int
 
 
-def lecture_sessions(*, session: Session, station_id: int, hall: LectureHall, limit: int = 100) -> list[LectureLine]:
+def lecture_sessions(*, scope: Scope, station_id: int, hall: LectureHall, limit: int = 100) -> list[LectureLine]:
     """A lecture hall's sessions, newest first."""
-    activities = session.exec(select(Activity).where(Activity.station_id == station_id, Activity.hall == hall)
+    scope.require_station(station_id)
+    activities = scope.session.exec(select(Activity).where(Activity.station_id == station_id, Activity.hall == hall)
                               .order_by(Activity.starts_at.desc()).limit(limit)).all()
     partners: dict[int, list[str]] = {}
     if activities:
-        links = session.exec(select(ActivityPartner.activity_id, PartnerUnit.name)
+        links = scope.session.exec(select(ActivityPartner.activity_id, PartnerUnit.name)
                              .join(PartnerUnit, PartnerUnit.id == ActivityPartner.partner_unit_id)
                              .where(ActivityPartner.activity_id.in_([a.id for a in activities]))).all()
         for activity_id, name in links:

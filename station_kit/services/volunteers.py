@@ -34,10 +34,10 @@ from station_kit.privacy import mask_id_number, mask_phone
 from station_kit.rules.hours import hours
 from station_kit.rules.people import needs_guardian
 from station_kit.rules.stars import star_level
-from station_kit.services.actor import Actor, Role
+from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.context import remember_key, vault_for
-from station_kit.services.scope import load
+from station_kit.services.scope import Scope
 from station_kit.validation import (
     REASON_MOST,
     age_on,
@@ -55,10 +55,9 @@ from station_kit.validation import (
 
 def register_volunteer(
     *,
-    session: Session,
+    scope: Scope,
     station_id: int,
     data: VolunteerCreate,
-    actor: Actor,
     allow_similar: bool = False,
 ) -> VolunteerPublic:
     """Register a volunteer, or raise DomainError listing every field that is wrong.
@@ -68,7 +67,8 @@ def register_volunteer(
     Registrations at one station queue on the station's row, so the duplicate checks and the
     running number hold when several kernels register at once on PostgreSQL.
     """
-    actor.require(station_id=station_id)
+    session = scope.session
+    scope.require(station_id=station_id)
     vault = vault_for(session)
     lock_rows(session, Station, [station_id])
     errors: list[FieldError] = []
@@ -87,9 +87,9 @@ def register_volunteer(
     remember_key(session, vault)
     insert_unique(session, volunteer, lambda: _lost_race(session, station_id, checked.id_hash))
     _set_posts(session, volunteer.id, data.post_ids)
-    log_event(session, actor=actor, action="volunteer.register", entity="volunteer",
+    log_event(scope, action="volunteer.register", entity="volunteer",
               entity_id=volunteer.id, station_id=station_id, number=volunteer.number)
-    return to_public(session, [volunteer])[0]
+    return to_public(scope, [volunteer])[0]
 
 
 @dataclass(frozen=True)
@@ -266,10 +266,10 @@ def _set_posts(session: Session, volunteer_id: int, post_ids: list[int]) -> None
         session.add(VolunteerPost(volunteer_id=volunteer_id, post_id=post_id))
 
 
-def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpdate,
-                     actor: Actor) -> VolunteerPublic:
-    actor.require()
-    volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True)
+def update_volunteer(*, scope: Scope, volunteer_id: int, data: VolunteerUpdate) -> VolunteerPublic:
+    session = scope.session
+    scope.require()
+    volunteer = get_active_volunteer(scope, volunteer_id, lock=True)
     # None means "leave as is", except for team and squad, where it means "none any more".
     changes = {key: value for key, value in data.model_dump(exclude_unset=True).items()
                if value is not None or key in _CLEARABLE}
@@ -292,41 +292,41 @@ def update_volunteer(*, session: Session, volunteer_id: int, data: VolunteerUpda
         _set_posts(session, volunteer.id, post_ids)
     volunteer.updated_at = clock.now()
     session.add(volunteer)
-    log_event(session, actor=actor, action="volunteer.update", entity="volunteer",
+    log_event(scope, action="volunteer.update", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id,
               fields=sorted(changes) + (["post_ids"] if post_ids is not None else []))
-    return to_public(session, [volunteer])[0]
+    return to_public(scope, [volunteer])[0]
 
 
-def get_active_volunteer(session: Session, volunteer_id: int, *, actor: Actor, lock: bool = False,
+def get_active_volunteer(scope: Scope, volunteer_id: int, *, lock: bool = False,
                          station_id: int | None = None, field: str = "volunteer") -> Volunteer:
     """The volunteer (of a station the actor works for, and of ``station_id`` when given), or a
     DomainError when gone, deactivated or merged away."""
-    volunteer = load(session, Volunteer, volunteer_id, actor=actor, field=field, missing="volunteer.not_found",
+    volunteer = scope.get(Volunteer, volunteer_id, field=field, missing="volunteer.not_found",
                      lock=lock, station_id=station_id)
     if not volunteer.active:
         raise DomainError.on(field, "volunteer.inactive", number=volunteer.number)
     return volunteer
 
 
-def deactivate_volunteer(*, session: Session, volunteer_id: int, reason: str,
-                         actor: Actor) -> VolunteerPublic:
-    actor.require()
-    volunteer = get_active_volunteer(session, volunteer_id, actor=actor, lock=True)
+def deactivate_volunteer(*, scope: Scope, volunteer_id: int, reason: str) -> VolunteerPublic:
+    scope.require()
+    volunteer = get_active_volunteer(scope, volunteer_id, lock=True)
     reason = clean_text(reason, field="reason", max_length=column_length(Volunteer, "deactivation_reason"),
                         required="reason.required")
     volunteer.active = False
     volunteer.deactivated_at = clock.now()
     volunteer.deactivation_reason = reason
-    session.add(volunteer)
-    log_event(session, actor=actor, action="volunteer.deactivate", entity="volunteer",
+    scope.session.add(volunteer)
+    log_event(scope, action="volunteer.deactivate", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
-    return to_public(session, [volunteer])[0]
+    return to_public(scope, [volunteer])[0]
 
 
-def search_volunteers(*, session: Session, station_id: int, query: str = "",
+def search_volunteers(*, scope: Scope, station_id: int, query: str = "",
                       include_inactive: bool = False, limit: int = 50) -> list[VolunteerPublic]:
     """Find by name, pinyin or its initials (张三 ← "zs"), the phone's last digits, or the number."""
+    scope.require_station(station_id)
     statement = select(Volunteer).where(Volunteer.station_id == station_id)
     if not include_inactive:
         statement = statement.where(Volunteer.active)
@@ -345,15 +345,16 @@ def search_volunteers(*, session: Session, station_id: int, query: str = "",
     elif text:
         statement = statement.where(Volunteer.name.contains(text, autoescape=True))
     statement = statement.order_by(Volunteer.name_pinyin, Volunteer.id).limit(limit)
-    return to_public(session, session.exec(statement).all())
+    return to_public(scope, scope.session.exec(statement).all())
 
 
-def to_public(session: Session, volunteers: list[Volunteer], *, unmasked: bool = False) -> list[VolunteerPublic]:
+def to_public(scope: Scope, volunteers: list[Volunteer], *, unmasked: bool = False) -> list[VolunteerPublic]:
     """Shape rows for display. ``unmasked`` is only for reveal_personal_data, which audits it.
 
     The age is the age reached this year (this year minus the birth year). An exact age would not
     do: beside the birth year it pins a birthday late in the year to a few days, and with the
     number's last 4 to a handful of candidates."""
+    session = scope.session
     ids = [volunteer.id for volunteer in volunteers]
     teams = dict(session.exec(select(Team.id, Team.name)).all()) if ids else {}
     squads = dict(session.exec(select(Squad.id, Squad.name)).all()) if ids else {}
@@ -395,17 +396,17 @@ def _approved_minutes(session: Session, volunteer_ids: list[int]) -> dict[int, i
         .group_by(ServiceRecord.volunteer_id)).all())
 
 
-def reveal_personal_data(*, session: Session, volunteer_id: int, actor: Actor,
+def reveal_personal_data(*, scope: Scope, volunteer_id: int,
                          reason: str) -> VolunteerPublic:
     """An admin sees one volunteer's full ID number and phone; the look is audited with its reason."""
-    if actor.role != Role.admin:
+    if scope.actor.role != Role.admin:
         raise DomainError.on("reason", "personal_data.admin_only")
-    volunteer = load(session, Volunteer, volunteer_id, actor=actor, field="volunteer",
+    volunteer = scope.get(Volunteer, volunteer_id, field="volunteer",
                      missing="volunteer.not_found")
     reason = clean_text(reason, field="reason", max_length=REASON_MOST, required="reason.required")
-    log_event(session, actor=actor, action="volunteer.unmask", entity="volunteer",
+    log_event(scope, action="volunteer.unmask", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
-    return to_public(session, [volunteer], unmasked=True)[0]
+    return to_public(scope, [volunteer], unmasked=True)[0]
 
 
 @dataclass(frozen=True)
@@ -424,12 +425,13 @@ class Editable:
     post_ids: tuple[int, ...]
 
 
-def editable_volunteer(*, session: Session, volunteer_id: int) -> Editable | None:
+def editable_volunteer(*, scope: Scope, volunteer_id: int) -> Editable | None:
     """One active volunteer's editable fields, or None when gone, deactivated or merged."""
-    volunteer = session.get(Volunteer, volunteer_id)
+    volunteer = scope.find(Volunteer, volunteer_id)
     if volunteer is None or not volunteer.active:
         return None
-    post_ids = session.exec(select(VolunteerPost.post_id)
+    scope.check_station(volunteer, field="volunteer")
+    post_ids = scope.session.exec(select(VolunteerPost.post_id)
                             .where(VolunteerPost.volunteer_id == volunteer_id)).all()
     return Editable(volunteer.id, volunteer.number, volunteer.name, volunteer.residence_area,
                     volunteer.skills, volunteer.service_categories, volunteer.is_party_member,

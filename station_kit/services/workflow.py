@@ -15,13 +15,12 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
-
 from station_kit import clock
 from station_kit.errors import DomainError, Key
 from station_kit.models.community import RATING_SCALE
 from station_kit.services.actor import Actor, Role
 from station_kit.services.audit import log_event
+from station_kit.services.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -84,28 +83,28 @@ class Workflow:
         return Key(f"enum.{self.name}_status.{state}")
 
 
-def transition(*, session: Session, workflow: Workflow, row, action: str, actor: Actor,
+def transition(*, scope: Scope, workflow: Workflow, row, action: str,
                reason: str = "", **detail) -> str:
     """Move ``row`` (anything with ``status``, ``id`` and ``station_id``) by ``action``, stamped and
     given its deadlines as the workflow declares; returns the new state. Refused, with nothing written,
     when the move is not in the table, the actor's role may not take it, or it lacks a reason."""
     source = str(row.status)
-    target = _move(workflow, [row], action, actor, reason)
-    session.add(row)
-    log_event(session, actor=actor, action=f"{workflow.name}.{action}", entity=workflow.name,
+    target = _move(workflow, [row], action, scope.actor, reason)
+    scope.session.add(row)
+    log_event(scope, action=f"{workflow.name}.{action}", entity=workflow.name,
               entity_id=row.id, station_id=row.station_id, **{"from": source, "to": target},
               reason=reason.strip(), **detail)
     return target
 
 
-def transition_many(*, session: Session, workflow: Workflow, rows: list, action: str, actor: Actor,
+def transition_many(*, scope: Scope, workflow: Workflow, rows: list, action: str,
                     reason: str = "", **detail) -> str:
     """Move every row of one station by ``action`` as ``transition`` moves one — all of them or, when
     any may not move, none — with one line in the operation log naming them all (a batch approval)."""
     source = {str(row.status) for row in rows}
-    target = _move(workflow, rows, action, actor, reason)
-    session.add_all(rows)
-    log_event(session, actor=actor, action=f"{workflow.name}.{action}", entity=workflow.name,
+    target = _move(workflow, rows, action, scope.actor, reason)
+    scope.session.add_all(rows)
+    log_event(scope, action=f"{workflow.name}.{action}", entity=workflow.name,
               station_id=rows[0].station_id, ids=sorted(row.id for row in rows),
               **{"from": sorted(source), "to": target}, reason=reason.strip(), **detail)
     return target
@@ -141,9 +140,9 @@ def check_rating(rating) -> int:
     return rating
 
 
-def rate(*, session: Session, workflow: Workflow, row, rating: int, actor: Actor) -> None:
+def rate(*, scope: Scope, workflow: Workflow, row, rating: int) -> None:
     """The resident's rating of a wish, an order or a grid case: checked, given once (the workflow's
     ``rate`` move, which stamps ``rated_at``), and kept on the row's ``rating``."""
     rating = check_rating(rating)
-    transition(session=session, workflow=workflow, row=row, action="rate", actor=actor, rating=rating)
+    transition(scope=scope, workflow=workflow, row=row, action="rate", rating=rating)
     row.rating = rating

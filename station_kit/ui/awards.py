@@ -121,10 +121,9 @@ class Awards:
 
     def _run(self) -> None:
         def write() -> str:
-            with self.context.writing() as session:
-                return awards.run_award_round(session=session, station_id=self.context.station_id,
-                                              level=self.level.value, period=self.period.value,
-                                              actor=self.context.actor).period
+            with self.context.writing() as scope:
+                return awards.run_award_round(scope=scope, station_id=self.context.station_id,
+                                              level=self.level.value, period=self.period.value).period
 
         period = self.choose.attempt(write)
         if period is None:
@@ -133,33 +132,33 @@ class Awards:
         self.message.success(t("awards.ui.computed", period=period))
 
     def _open(self, quiet: bool = False) -> None:
-        with self.context.reading() as session:
-            self.round = awards.find_round(session=session, station_id=self.context.station_id,
+        with self.context.reading() as scope:
+            self.round = awards.find_round(scope=scope, station_id=self.context.station_id,
                                            level=self.level.value, period=self.period.value) \
                 if self._period_readable() else None
-            self.entries = [] if self.round is None else awards.round_entries(session=session,
+            self.entries = [] if self.round is None else awards.round_entries(scope=scope,
                                                                               round_id=self.round.id)
-            objections = [] if self.round is None else awards.round_objections(session=session,
+            objections = [] if self.round is None else awards.round_objections(scope=scope,
                                                                                round_id=self.round.id)
         if self.round is None and not quiet:
             self.message.info(t("awards.ui.not_run"))
         self._show(objections)
 
     def _publish(self) -> None:
-        with self.context.writing() as session:
-            awards.publish_round(session=session, round_id=self._round_id(), actor=self.context.actor)
+        with self.context.writing() as scope:
+            awards.publish_round(scope=scope, round_id=self._round_id())
         self._open()
         self.message.success(t("awards.ui.published", day=format_date(self.round.publicity_ends_on)))
 
     def _finalize(self) -> None:
-        with self.context.writing() as session:
-            awards.finalize_round(session=session, round_id=self._round_id(), actor=self.context.actor)
+        with self.context.writing() as scope:
+            awards.finalize_round(scope=scope, round_id=self._round_id())
         self._open()
         self.message.success(t("awards.ui.finalized"))
 
     def _offer_notice(self) -> None:
-        with self.context.reading() as session:
-            notice = awards.award_notice(session=session, round_id=self._round_id())
+        with self.context.reading() as scope:
+            notice = awards.award_notice(scope=scope, round_id=self._round_id())
         # fpdf2 takes about a second to import: only when a document is asked for, not as the app opens.
         from station_kit.io.pdf import notice_pdf
 
@@ -167,8 +166,8 @@ class Awards:
                                t("awards.ui.notice_download", title=notice.title))
 
     def _offer_certificates(self) -> None:
-        with self.context.reading() as session:
-            certificates = awards.award_certificates(session=session, round_id=self._round_id())
+        with self.context.reading() as scope:
+            certificates = awards.award_certificates(scope=scope, round_id=self._round_id())
         from station_kit.io.pdf import award_certificates_pdf
 
         title = certificates[0].award_title if certificates else ""
@@ -180,10 +179,9 @@ class Awards:
         value = self.lodge_form.value
 
         def write():
-            with self.context.writing() as session:
-                awards.lodge_objection(session=session, round_id=self._round_id(), entry_id=value("entry"),
-                                       objector=value("objector"), content=value("content"),
-                                       actor=self.context.actor)
+            with self.context.writing() as scope:
+                awards.lodge_objection(scope=scope, round_id=self._round_id(), entry_id=value("entry"),
+                                       objector=value("objector"), content=value("content"))
             return True
 
         if self.lodge_form.attempt(write):
@@ -195,9 +193,9 @@ class Awards:
         value = self.resolve_form.value
 
         def write():
-            with self.context.writing() as session:
-                awards.resolve_objection(session=session, objection_id=value("objection"), upheld=upheld,
-                                         reason=value("reason"), actor=self.context.actor)
+            with self.context.writing() as scope:
+                awards.resolve_objection(scope=scope, objection_id=value("objection"), upheld=upheld,
+                                         reason=value("reason"))
             return True
 
         if self.resolve_form.attempt(write):

@@ -36,14 +36,14 @@ STEPS = (("received", "received_at", None), ("accepted", "accepted_at", "accept_
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The grid cases app on ``engine`` (default: the database the settings name)."""
-    return station_app(APP, engine, lambda context, session: Cases(context, session).widget)
+    return station_app(APP, engine, lambda context, scope: Cases(context, scope).widget)
 
 
 class Cases:
-    def __init__(self, context: AppContext, session):
+    def __init__(self, context: AppContext, scope):
         self.context = context
-        grids = grid_choices(session=session, station_id=context.station_id)
-        self.stewards = steward_choices(session=session, station_id=context.station_id)
+        grids = grid_choices(scope=scope, station_id=context.station_id)
+        self.stewards = steward_choices(scope=scope, station_id=context.station_id)
         self.grid = dropdown(grids, may_be_empty=True)
         self.grid.add_class(f"sk-{APP}-grid-filter")
         self.grid.observe(lambda _change: self.show_cases(), "value")
@@ -59,7 +59,7 @@ class Cases:
             labelled(APP, "case", t("cases.pick"), self.pick, css="pick"),
             labelled(APP, "steward_id", t("cases.steward"), dropdown([], may_be_empty=True), css="steward"),
             labelled(APP, "department_id", t("cases.department"),
-                     dropdown(list_departments(session=session, station_id=context.station_id), may_be_empty=True),
+                     dropdown(list_departments(scope=scope, station_id=context.station_id), may_be_empty=True),
                      css="department"),
             labelled(APP, "reason", t("cases.note"), text("cases.note_hint"), css="note"),
             labelled(APP, "rating", t("cases.rating"),
@@ -80,7 +80,7 @@ class Cases:
             labelled(APP, "title", t("cases.title"), text(), required=True),
             labelled(APP, "content", t("cases.content"), widgets.Textarea(layout=widgets.Layout(width="24em"))),
             labelled(APP, "resident_id", t("wishes.resident"),
-                     dropdown(resident_choices(session=session, station_id=context.station_id), may_be_empty=True),
+                     dropdown(resident_choices(scope=scope, station_id=context.station_id), may_be_empty=True),
                      css="resident"),
             labelled(APP, "is_complex", t("cases.complex"), widgets.Checkbox(indent=False)),
         ]
@@ -102,8 +102,8 @@ class Cases:
         self.show_cases()
 
     def show_cases(self, keep: int | None = None) -> None:
-        with self.context.reading() as session:
-            shown = service.list_cases(session=session, station_id=self.context.station_id,
+        with self.context.reading() as scope:
+            shown = service.list_cases(scope=scope, station_id=self.context.station_id,
                                        grid_id=chosen(self.grid.value),
                                        limit=CASES_SHOWN)
         rates = analytics.case_rates(self.context.engine, self.context.station_id, by_month=False)
@@ -148,9 +148,8 @@ class Cases:
             data = GridCaseCreate(grid_id=value("grid_id") or 0, kind=value("kind"), channel=value("channel"),
                                   title=value("title"), content=value("content"), is_complex=value("is_complex"),
                                   resident_id=value("resident_id"))
-            with self.context.writing() as session:
-                return service.receive_case(session=session, station_id=self.context.station_id, data=data,
-                                            actor=self.context.actor).id
+            with self.context.writing() as scope:
+                return service.receive_case(scope=scope, station_id=self.context.station_id, data=data).id
 
         logged = self.log_form.attempt(write)
         if logged is None:
@@ -167,17 +166,17 @@ class Cases:
         def write():
             if case_id is None:
                 raise DomainError.on("case", "case.not_found")
-            common = dict(case_id=case_id, actor=self.context.actor)
+            common = dict(case_id=case_id)
             calls = {
-                "accept": lambda s: service.accept_case(session=s, steward_id=value("steward_id") or 0, **common),
-                "whistle": lambda s: service.whistle_case(session=s, department_id=value("department_id") or 0,
+                "accept": lambda s: service.accept_case(scope=s, steward_id=value("steward_id") or 0, **common),
+                "whistle": lambda s: service.whistle_case(scope=s, department_id=value("department_id") or 0,
                                                           note=value("reason"), **common),
-                "report": lambda s: service.report_case(session=s, note=value("reason"), **common),
-                "resolve": lambda s: service.resolve_case(session=s, note=value("reason"), **common),
-                "rate": lambda s: service.rate_case(session=s, rating=value("rating"), **common),
+                "report": lambda s: service.report_case(scope=s, note=value("reason"), **common),
+                "resolve": lambda s: service.resolve_case(scope=s, note=value("reason"), **common),
+                "rate": lambda s: service.rate_case(scope=s, rating=value("rating"), **common),
             }
-            with self.context.writing() as session:
-                return calls[action](session).status
+            with self.context.writing() as scope:
+                return calls[action](scope).status
 
         status = self.form.attempt(write)
         if status is None:

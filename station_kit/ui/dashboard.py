@@ -69,9 +69,9 @@ def app(engine: Engine | None = None, poll_seconds: float = POLL_SECONDS) -> wid
 class Dashboard:
     def __init__(self, engine: Engine):
         self.engine = engine
-        with reading(engine) as session:
-            station = current_station(session)
-            self.seen_change = latest_change_id(session)
+        with reading(engine) as scope:
+            station = current_station(scope)
+            self.seen_change = latest_change_id(scope)
         self._stop = threading.Event()
         if station is None:
             self.station_id = None
@@ -121,8 +121,8 @@ class Dashboard:
         if top.empty:
             shown_month = latest_month_with_hours(self.engine, self.station_id) or this_month
             top = top_volunteers(self.engine, self.station_id, shown_month, TOP_VOLUNTEERS)
-        with reading(self.engine) as session:
-            stars = latest_final_winners(session=session, station_id=self.station_id, level="month")
+        with reading(self.engine) as scope:
+            stars = latest_final_winners(scope=scope, station_id=self.station_id, level="month")
         for key in TILES:
             self.tiles[key].value = (f'<div class="sk-dash-number">{esc(format_figure(figures[key]))}</div>'
                                      f'<div class="sk-dash-label">{esc(t(f"dashboard.figure.{key}"))}</div>')
@@ -148,8 +148,8 @@ class Dashboard:
 
     def poll_once(self) -> bool:
         """Recount only if something was written since the last look; True when it did."""
-        with reading(self.engine) as session:
-            change = latest_change_id(session)
+        with reading(self.engine) as scope:
+            change = latest_change_id(scope)
         if change == self.seen_change:
             return False
         self.refresh()

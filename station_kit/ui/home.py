@@ -37,7 +37,7 @@ def app(engine: Engine | None = None) -> widgets.Widget:
     return station_app(APP, engine, _build)
 
 
-def _build(context: AppContext, session) -> widgets.Widget:
+def _build(context: AppContext, scope) -> widgets.Widget:
     station = context.station
     figures = headline_figures(context.engine, station.id)
     title = text_block(t("home.title", station=station.name), "sk-title")

@@ -24,13 +24,13 @@ SESSIONS_SHOWN = 50
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The lecture halls app on ``engine`` (default: the database the settings name)."""
-    return station_app(APP, engine, lambda context, session: Lectures(context, session).widget)
+    return station_app(APP, engine, lambda context, scope: Lectures(context, scope).widget)
 
 
 class Lectures:
-    def __init__(self, context: AppContext, session):
+    def __init__(self, context: AppContext, scope):
         self.context = context
-        choices = activity_choices(session=session, station_id=context.station_id)
+        choices = activity_choices(scope=scope, station_id=context.station_id)
         self.hall = widgets.ToggleButtons(options=enum_options(LectureHall, "hall"))
         self.hall.add_class(f"sk-{APP}-hall")
         self.hall.observe(lambda _change: self.show_sessions(), "value")
@@ -62,8 +62,8 @@ class Lectures:
         self.show_sessions()
 
     def show_sessions(self) -> None:
-        with self.context.reading() as session:
-            lines = lecture_sessions(session=session, station_id=self.context.station_id, hall=self.hall.value,
+        with self.context.reading() as scope:
+            lines = lecture_sessions(scope=scope, station_id=self.context.station_id, hall=self.hall.value,
                                      limit=SESSIONS_SHOWN)
         headers = [t(f"lectures.columns.{key}") for key in ("when", "title", "speaker", "partners", "audience")]
         rows = [(format_time(line.starts_at), line.title, line.speaker, t("list.separator").join(line.partners),
@@ -81,9 +81,8 @@ class Lectures:
             speaker=value("speaker").strip(), room_id=value("room_id"),
             starts_at=starts_at, ends_at=ends_at, beneficiaries=value("beneficiaries"),
             partner_ids=[partner] if partner else [])
-        with self.context.writing() as session:
-            return plan_activity(session=session, station_id=self.context.station_id, data=data,
-                                 actor=self.context.actor)
+        with self.context.writing() as scope:
+            return plan_activity(scope=scope, station_id=self.context.station_id, data=data)
 
     def _add(self) -> None:
         activity = self.form.attempt(self._write)

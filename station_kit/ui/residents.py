@@ -24,13 +24,13 @@ SHOWN = 300
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The residents app on ``engine`` (default: the database the settings name)."""
-    return station_app(APP, engine, lambda context, session: Residents(context, session).widget)
+    return station_app(APP, engine, lambda context, scope: Residents(context, scope).widget)
 
 
 class Residents:
-    def __init__(self, context: AppContext, session):
+    def __init__(self, context: AppContext, scope):
         self.context = context
-        grids = grid_choices(session=session, station_id=context.station_id)
+        grids = grid_choices(scope=scope, station_id=context.station_id)
         self.grid = dropdown(grids, may_be_empty=True)
         self.grid.add_class(f"sk-{APP}-grid-filter")
         self.grid.observe(lambda _change: self.show(), "value")
@@ -57,8 +57,8 @@ class Residents:
         self.show()
 
     def show(self) -> None:
-        with self.context.reading() as session:
-            shown = list_residents(session=session, station_id=self.context.station_id,
+        with self.context.reading() as scope:
+            shown = list_residents(scope=scope, station_id=self.context.station_id,
                                    grid_id=chosen(self.grid.value), limit=SHOWN)
         headers = [t(f"residents.{key}") for key in ("name", "grid", "building", "unit", "phone", "care_groups")]
         rows = [(row.name, row.grid, row.building, row.unit, row.phone,
@@ -73,9 +73,8 @@ class Residents:
             data = ResidentCreate(name=value("name"), grid_id=value("grid_id") or 0, building=value("building"),
                                   unit=value("unit"), phone=value("phone"), care_groups=list(value("care_groups")),
                                   consent=value("consent"), consent_date=clock.today())
-            with self.context.writing() as session:
-                return register_resident(session=session, station_id=self.context.station_id, data=data,
-                                         actor=self.context.actor).name
+            with self.context.writing() as scope:
+                return register_resident(scope=scope, station_id=self.context.station_id, data=data).name
 
         name = self.form.attempt(write)
         if name is None:

@@ -69,9 +69,8 @@ class StationDetailsPanel:
 
     def _write(self) -> StationPublic:
         data = StationDetailsUpdate(**{name: self.form.value(name) for name in FIELDS})
-        with self.context.writing() as session:
-            return update_station_details(session=session, station_id=self.context.station_id, data=data,
-                                          actor=self.context.actor)
+        with self.context.writing() as scope:
+            return update_station_details(scope=scope, station_id=self.context.station_id, data=data)
 
     def _save(self) -> None:
         saved = self.form.attempt(self._write)

@@ -86,8 +86,8 @@ class Transfer:
         self._enable()
 
     def _preview(self) -> None:
-        with self.context.reading() as session:
-            preview = preview_import(session=session, station_id=self.context.station_id, kind=self.kind.value,
+        with self.context.reading() as scope:
+            preview = preview_import(scope=scope, station_id=self.context.station_id, kind=self.kind.value,
                                      content=self.content, filename=self.filename)
         self.preview = preview
         if preview.file_errors:
@@ -120,9 +120,9 @@ class Transfer:
     def _commit(self) -> None:
         if self.preview is None or not self.preview.can_commit:
             return
-        with self.context.writing() as session:
-            result = import_file(session=session, station_id=self.context.station_id, kind=self.preview.kind,
-                                 content=self.content, filename=self.filename, actor=self.context.actor,
+        with self.context.writing() as scope:
+            result = import_file(scope=scope, station_id=self.context.station_id, kind=self.preview.kind,
+                                 content=self.content, filename=self.filename,
                                  consent_on_file=self.consent.value)
         self.preview = None
         self.commit.disabled = True
@@ -147,14 +147,14 @@ class Transfer:
     def _export(self) -> None:
         self.download.value = ""
         kind, month = self.export_kind.value, self.month.value.strip()
-        with self.context.reading() as session:
+        with self.context.reading() as scope:
             station_id = self.context.station_id
             if kind == "volunteers":
-                sheet = exports.volunteers_sheet(session=session, station_id=station_id)
+                sheet = exports.volunteers_sheet(scope=scope, station_id=station_id)
             elif kind == "hours":
-                sheet = exports.hours_sheet(session=session, station_id=station_id, month=month or None)
+                sheet = exports.hours_sheet(scope=scope, station_id=station_id, month=month or None)
             else:
-                sheet = exports.month_sheet(session=session, station_id=station_id, month=month)
+                sheet = exports.month_sheet(scope=scope, station_id=station_id, month=month)
         file_format = self.file_format.value
         name = f"{sheet.title}.{file_format}".replace(" ", "_")
         data = base64.b64encode(sheet.to_bytes(file_format)).decode()

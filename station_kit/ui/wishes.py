@@ -33,20 +33,20 @@ _CARD = ("display:inline-block; vertical-align:top; width:15em; margin:0 10px 10
 
 def app(engine: Engine | None = None) -> widgets.Widget:
     """The wish wall on ``engine`` (default: the database the settings name)."""
-    return station_app(APP, engine, lambda context, session: Wishes(context, session).widget)
+    return station_app(APP, engine, lambda context, scope: Wishes(context, scope).widget)
 
 
 class Wishes:
-    def __init__(self, context: AppContext, session):
+    def __init__(self, context: AppContext, scope):
         self.context = context
-        self.claimer_options = service.claimer_choices(session=session, station_id=context.station_id)
+        self.claimer_options = service.claimer_choices(scope=scope, station_id=context.station_id)
         # Posting.
         self.post_message = Message(f"sk-{APP}-post-message")
         post_fields = [
             labelled(APP, "kind", t("wishes.kind"), widgets.ToggleButtons(options=enum_options(RequestKind,
                                                                                                "request_kind"))),
             labelled(APP, "resident_id", t("wishes.resident"),
-                     dropdown(resident_choices(session=session, station_id=context.station_id), may_be_empty=True),
+                     dropdown(resident_choices(scope=scope, station_id=context.station_id), may_be_empty=True),
                      css="resident", required=True),
             labelled(APP, "title", t("wishes.title"), text(), required=True),
             labelled(APP, "content", t("wishes.content"), widgets.Textarea(layout=widgets.Layout(width="24em"))),
@@ -95,10 +95,10 @@ class Wishes:
 
     def show_wall(self, keep: int | None = None) -> None:
         statuses = dict(FILTERS)[self.filter.value]
-        with self.context.reading() as session:
-            shown = service.wish_wall(session=session, station_id=self.context.station_id, kind=None,
+        with self.context.reading() as scope:
+            shown = service.wish_wall(scope=scope, station_id=self.context.station_id, kind=None,
                                       statuses=statuses or None, limit=CARDS_SHOWN)
-            everything = service.wish_wall(session=session, station_id=self.context.station_id, kind=None,
+            everything = service.wish_wall(scope=scope, station_id=self.context.station_id, kind=None,
                                            limit=CARDS_SHOWN * 4)
         self.wall.value = "".join(_card(card) for card in shown) or esc(t("wishes.none"))
         self.cards = {card.id: card for card in everything}
@@ -127,9 +127,8 @@ class Wishes:
         def write():
             data = RequestCreate(kind=value("kind"), resident_id=value("resident_id") or 0, title=value("title"),
                                  content=value("content"))
-            with self.context.writing() as session:
-                return service.post_request(session=session, station_id=self.context.station_id, data=data,
-                                            actor=self.context.actor).id
+            with self.context.writing() as scope:
+                return service.post_request(scope=scope, station_id=self.context.station_id, data=data).id
 
         posted = self.post_form.attempt(write)
         if posted is None:
@@ -148,20 +147,20 @@ class Wishes:
                 raise DomainError.on("request", "request.not_found")
             claimer = value("claimers")
             claimers = [Claimer(self.claimer_kind.value, claimer)] if claimer else []
-            common = dict(request_id=request_id, actor=self.context.actor)
+            common = dict(request_id=request_id)
             calls = {
-                "claim": lambda session: service.claim_request(session=session, claimers=claimers, **common),
-                "dispatch": lambda session: service.dispatch_request(session=session, claimers=claimers, **common),
-                "take": lambda session: service.take_request(session=session, **common),
-                "refuse": lambda session: service.refuse_request(session=session, reason=value("reason"), **common),
-                "fulfil": lambda session: service.fulfil_request(session=session, note=value("reason"), **common),
-                "rate": lambda session: service.rate_request(session=session, rating=value("rating"), **common),
-                "cancel": lambda session: service.cancel_request(session=session, reason=value("reason"), **common),
-                "hours": lambda session: service.record_claimers_hours(session=session, minutes=value("minutes"),
+                "claim": lambda scope: service.claim_request(scope=scope, claimers=claimers, **common),
+                "dispatch": lambda scope: service.dispatch_request(scope=scope, claimers=claimers, **common),
+                "take": lambda scope: service.take_request(scope=scope, **common),
+                "refuse": lambda scope: service.refuse_request(scope=scope, reason=value("reason"), **common),
+                "fulfil": lambda scope: service.fulfil_request(scope=scope, note=value("reason"), **common),
+                "rate": lambda scope: service.rate_request(scope=scope, rating=value("rating"), **common),
+                "cancel": lambda scope: service.cancel_request(scope=scope, reason=value("reason"), **common),
+                "hours": lambda scope: service.record_claimers_hours(scope=scope, minutes=value("minutes"),
                                                                       **common),
             }
-            with self.context.writing() as session:
-                result = calls[action](session)
+            with self.context.writing() as scope:
+                result = calls[action](scope)
                 return t("wishes.hours_recorded", count=len(result)) if action == "hours" else result.status
 
         status = self.form.attempt(write)

@@ -48,8 +48,8 @@ class Works:
         self.show()
 
     def show(self) -> None:
-        with self.context.reading() as session:
-            items = works_items(session=session, station_id=self.context.station_id)
+        with self.context.reading() as scope:
+            items = works_items(scope=scope, station_id=self.context.station_id)
         headers = [t(f"works.{key}") for key in ("item", "quantity", "unit", "investment", "note")]
         rows = [(row.item, format_figure(row.quantity if row.quantity % 1 else int(row.quantity)), row.unit,
                  format_figure(row.investment_yuan) if row.investment_yuan else "—", row.note) for row in items]
@@ -63,9 +63,8 @@ class Works:
         def write():
             data = WorksItemCreate(item=value("item"), quantity=value("quantity"), unit=value("unit"),
                                    investment_yuan=value("investment_yuan"), note=value("note"))
-            with self.context.writing() as session:
-                return record_works_item(session=session, station_id=self.context.station_id, data=data,
-                                         actor=self.context.actor).item
+            with self.context.writing() as scope:
+                return record_works_item(scope=scope, station_id=self.context.station_id, data=data).item
 
         item = self.form.attempt(write)
         if item is None:

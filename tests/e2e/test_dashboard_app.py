@@ -13,9 +13,10 @@ from station_kit.db import get_engine, write_session
 from station_kit.services import activities, records
 from station_kit.services.actor import Actor
 from station_kit.services.org import current_station
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import search_volunteers
 from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect
-from tests.factories import activity_data, id_number, unique_phone
+from tests.factories import READER, activity_data, id_number, unique_phone
 
 pytestmark = pytest.mark.e2e
 
@@ -67,15 +68,15 @@ def test_approved_hours_from_another_kernel_show_without_reloading(screen, demo)
     engine = get_engine(demo[0])
     start = clock.now().replace(hour=8, minute=0, second=0) - dt.timedelta(days=1)
     with write_session(engine) as session:
-        station = current_station(session)
-        volunteer = search_volunteers(session=session, station_id=station.id, limit=1)[0]
-        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+        station = current_station(Scope(session, READER))
+        volunteer = search_volunteers(scope=Scope(session, READER), station_id=station.id, limit=1)[0]
+        activity = activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                             data=activity_data(starts_at=start, hours=1, title="测试服务"))
     # Approving is a separate write, as a worker at another PC would make it.
     with write_session(engine) as session:
-        [record] = records.record_attendance(session=session, activity_id=activity.id, actor=Actor("t"),
+        [record] = records.record_attendance(scope=Scope(session, Actor("t")), activity_id=activity.id,
                                              entries=[records.Attendance(volunteer.id, 60)])
     with write_session(engine) as session:
-        records.approve_records(session=session, record_ids=[record.id], actor=Actor("站长"))
+        records.approve_records(scope=Scope(session, Actor("站长")), record_ids=[record.id])
     expect(figure(screen, "approved-hours")).to_have_text("323,417.0")
     engine.dispose()

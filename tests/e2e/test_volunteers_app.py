@@ -10,8 +10,9 @@ from station_kit.analytics import headline_figures
 from station_kit.db import get_engine, read_session
 from station_kit.i18n import t
 from station_kit.services.org import current_station
+from station_kit.services.scope import Scope
 from tests.e2e.pages import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, clipped, expect, open_app
-from tests.factories import id_number, unique_phone, with_bad_check_digit
+from tests.factories import READER, id_number, unique_phone, with_bad_check_digit
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def count_volunteers(demo):
 
     def count() -> int:
         with read_session(engine) as session:
-            return headline_figures(engine, current_station(session).id)["volunteers"]
+            return headline_figures(engine, current_station(Scope(session, READER)).id)["volunteers"]
 
     yield count
     engine.dispose()

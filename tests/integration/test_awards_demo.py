@@ -15,13 +15,15 @@ from station_kit.models.awards import RoundStatus
 from station_kit.rules import load_rules
 from station_kit.rules.awards import award_rules
 from station_kit.services import awards
+from station_kit.services.scope import Scope
+from tests.factories import READER
 
 
 def test_the_demo_tally_gives_the_articles_awards(demo_url):
     figures = headline_figures(get_engine(demo_url), 1)
     with read_session(get_engine(demo_url)) as session:
         rounds = session.exec(select(AwardRound).order_by(AwardRound.id)).all()
-        notice = awards.award_notice(session=session, round_id=rounds[-1].id)
+        notice = awards.award_notice(scope=Scope(session, READER), round_id=rounds[-1].id)
     assert figures["awards"] == {"week": 12, "month": 60, "quarter": 24, "year": 9, "collective": 5}
     assert figures["awards"] == load_rules("reference_station")["figures"]["awards"]
     assert {r.status for r in rounds} == {RoundStatus.final}

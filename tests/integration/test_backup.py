@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from station_kit.cli import main
 from station_kit.db import get_engine, write_session
+from station_kit.services.scope import Scope
 from tests.factories import id_number, volunteer_data
 from tests.sheets import VOLUNTEER_HEADERS, xlsx
 
@@ -43,7 +44,7 @@ def _writer(url: str, station_id: int, writer: int, started, done) -> None:
         data = volunteer_data(id_number=id_number(birth_date=dt.date(1950 + writer, 1, 1) + dt.timedelta(days=n)),
                               phone=f"139{writer:04d}{n:04d}", name=f"张{writer}{n}")
         with write_session(engine) as session:
-            register_volunteer(session=session, station_id=station_id, actor=Actor(f"kernel-{writer}"), data=data)
+            register_volunteer(scope=Scope(session, Actor(f"kernel-{writer}")), station_id=station_id, data=data)
             with started.get_lock():
                 started.value += 1
         with done.get_lock():

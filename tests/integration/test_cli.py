@@ -175,7 +175,8 @@ def test_files_and_databases_that_cannot_be_used_end_in_a_message(demo_url, tmp_
     assert code == 1 and "名册.xlsx" in err and not (tmp_path / "无").exists()
     down = "postgresql+psycopg://station:secret-pw@127.0.0.1:9/station"  # nothing listens on port 9
     code, _, err = run(capsys, "tally", "--db", down)
-    assert code == 1 and t("cli.database_unreachable", url="postgresql+psycopg://station:***@127.0.0.1:9/station") in err
+    assert code == 1 and t("cli.database_unreachable",
+                           url="postgresql+psycopg://station:***@127.0.0.1:9/station") in err
     assert "secret-pw" not in err and "Traceback" not in err
 
 

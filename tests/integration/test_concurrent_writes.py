@@ -18,6 +18,7 @@ from station_kit.db import get_engine, migrate, read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.models import ServiceRecord, Volunteer
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from tests.factories import activity_data, id_number, make_station, volunteer_data
 
 WRITERS = 4
@@ -37,11 +38,11 @@ def _writer(url: str, job: str, station_id: int, writer: int, work: list, go, re
         try:
             with write_session(engine) as session:
                 if job == "register":
-                    register_volunteer(session=session, station_id=station_id, actor=Actor(f"kernel-{writer}"),
+                    register_volunteer(scope=Scope(session, Actor(f"kernel-{writer}")), station_id=station_id,
                                        data=volunteer_data(**item))
                 else:
                     activity_id, volunteer_id = item
-                    record_attendance(session=session, activity_id=activity_id, actor=Actor(f"kernel-{writer}"),
+                    record_attendance(scope=Scope(session, Actor(f"kernel-{writer}")), activity_id=activity_id,
                                       entries=[Attendance(volunteer_id)])
             outcomes["ok"] += 1
         except DomainError as refused:
@@ -117,10 +118,10 @@ def test_racing_attendance_never_stores_overlapping_records(db_url):
     station = _station(db_url)
     with write_session(get_engine(db_url)) as session:
         # Four activities at the same hour, in no room: only the volunteer can be double-booked.
-        activities = [plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+        activities = [plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                     data=activity_data(starts_at=START, title=f"活动{w}")).id
                       for w in range(WRITERS)]
-        people = [register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        people = [register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                                      data=volunteer_data(id_number=id_number(birth_date=dt.date(1980, 1, 1 + n)))).id
                   for n in range(12)]
     outcomes = _race(db_url, "attend", station.id, lambda w: [(activities[w], person) for person in people])

@@ -22,7 +22,9 @@ from station_kit.db import get_engine, read_session
 from station_kit.models import Volunteer
 from station_kit.models.people import IdType
 from station_kit.services.context import vault_for
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import to_public
+from tests.factories import READER
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MASKED = re.compile(r"^[0-9X*]{18}$")
@@ -73,7 +75,7 @@ def test_no_id_number_of_the_demo_rebuilds_from_what_is_stored_plain_or_shown(de
     frame = analytics.volunteers(engine).set_index("number")
     with read_session(engine) as session:
         volunteers = session.exec(select(Volunteer)).all()
-        shown = {v.number: v.model_dump() for v in to_public(session, volunteers)}
+        shown = {v.number: v.model_dump() for v in to_public(Scope(session, READER), volunteers)}
         vault = vault_for(session)
         truth = {v.number: vault.decrypt(v.id_number_cipher) for v in volunteers
                  if v.id_type == IdType.resident_id}

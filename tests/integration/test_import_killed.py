@@ -24,9 +24,9 @@ CHILD = textwrap.dedent("""
     import sys, time
     import station_kit.services.imports as imports
 
-    def stall(session, **event):
-        imports.log_event.__wrapped__(session, **event)
-        session.flush()
+    def stall(scope, **event):
+        imports.log_event.__wrapped__(scope, **event)
+        scope.session.flush()
         print("OPEN", flush=True)
         time.sleep(600)
 

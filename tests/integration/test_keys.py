@@ -14,6 +14,7 @@ from station_kit.db import get_engine, read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.models import Volunteer
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 from tests.factories import id_number, make_station, volunteer_data
 
@@ -36,7 +37,7 @@ def station_with_one_volunteer(db_url, key_file):
     number = id_number()
     with write_session(get_engine(db_url)) as session:
         station = make_station(session)
-        register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                            data=volunteer_data(id_number=number))
     return station, number
 
@@ -48,7 +49,7 @@ def _volunteers(db_url) -> int:
 
 def _register_again(db_url, station, number) -> DomainError:
     with pytest.raises(DomainError) as refused, write_session(get_engine(db_url)) as session:
-        register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                            data=volunteer_data(id_number=number))
     return refused.value
 

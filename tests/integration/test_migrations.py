@@ -88,7 +88,8 @@ def test_0003_keeps_every_record_and_leaves_nothing_plain_that_rebuilds_a_number
         assert [rows[vid].id_number_masked for vid, _, _ in people] == ["*" * 14 + n[-4:] for _, n, _ in people]
         assert (rows[4].active, rows[4].merged_into_id, rows[1].active) == (False, 1, True)
         assert sorted(session.exec(select(ServiceRecord.volunteer_id)).all()) == [1, 2]
-        assert sorted(session.exec(select(VolunteerPost.post_id).where(VolunteerPost.volunteer_id == 1)).all()) == [1, 2]
+        assert sorted(session.exec(select(VolunteerPost.post_id).where(VolunteerPost.volunteer_id == 1)).all()) == [1,
+                                                                                                                    2]
         assert session.get(KeyCheck, 1).marker == vault.key_marker()
         merge = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.merge")).one()
         assert merge.operator == "migration 0003" and merge.entity_id == 1

@@ -7,6 +7,7 @@ import random
 from station_kit import analytics
 from station_kit.cli import main
 from station_kit.db import get_engine
+from station_kit.demo.station import demo_scope
 from station_kit.demo.street import FEWEST, MOST, build_small_station
 from station_kit.rules import load_rules
 from tests.integration.test_demo_history import frame
@@ -55,7 +56,7 @@ def test_a_small_station_is_the_same_from_the_same_seed_on_either_backend(engine
 
     with write_session(engine) as session:
         for code in ("AA", "BB"):
-            build_small_station(session=session, code=code, name=f"{code}社区", volunteers=45,
+            build_small_station(scope=demo_scope(session), code=code, name=f"{code}社区", volunteers=45,
                                 rng=random.Random("same seed"))
     volunteers = analytics.volunteers(engine)
     first, second = (volunteers[volunteers["station"] == code] for code in ("AA", "BB"))

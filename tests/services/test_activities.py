@@ -16,6 +16,7 @@ from station_kit.models import Activity, ActivityUpdate, AuditEvent
 from station_kit.models.work import ActivityStatus, WorkTask
 from station_kit.services import activities as service
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from tests.factories import activity_data, make_room
 
 MONDAY_9 = dt.datetime(2030, 3, 4, 9, 0, tzinfo=CHINA)
@@ -29,7 +30,7 @@ def room_id(engine, station):
 
 def plan(engine, station, **fields):
     with write_session(engine) as session:
-        return service.plan_activity(session=session, station_id=station.id, actor=Actor("staff"),
+        return service.plan_activity(scope=Scope(session, Actor("staff")), station_id=station.id,
                                      data=activity_data(**fields))
 
 
@@ -51,8 +52,8 @@ def test_back_to_back_and_cancelled_bookings_are_fine(engine, station, room_id):
     first = plan(engine, station, starts_at=MONDAY_9, room_id=room_id)
     plan(engine, station, starts_at=MONDAY_9 + dt.timedelta(hours=2), room_id=room_id)
     with write_session(engine) as session:
-        service.set_activity_status(session=session, activity_id=first.id, status=ActivityStatus.cancelled,
-                                    actor=Actor("staff"))
+        service.set_activity_status(scope=Scope(session, Actor("staff")), activity_id=first.id,
+                                    status=ActivityStatus.cancelled)
     plan(engine, station, starts_at=MONDAY_9 + dt.timedelta(minutes=30), hours=1, room_id=room_id)
     assert activity_count(engine) == 3
 
@@ -65,7 +66,7 @@ def test_end_before_start_and_foreign_room_are_refused(engine, station):
 
 def test_weekly_series_creates_each_occurrence_once(engine, station, room_id):
     with write_session(engine) as session:
-        series = service.plan_weekly_series(session=session, station_id=station.id, actor=Actor("staff"),
+        series = service.plan_weekly_series(scope=Scope(session, Actor("staff")), station_id=station.id,
                                             data=activity_data(starts_at=MONDAY_9, room_id=room_id),
                                             until=dt.date(2030, 3, 31))
     with read_session(engine) as session:
@@ -78,7 +79,7 @@ def test_weekly_series_creates_each_occurrence_once(engine, station, room_id):
 def test_a_series_with_one_clash_creates_nothing(engine, station, room_id):
     plan(engine, station, starts_at=MONDAY_9 + dt.timedelta(weeks=2), room_id=room_id, title="健康讲堂")
     with pytest.raises(DomainError), write_session(engine) as session:
-        service.plan_weekly_series(session=session, station_id=station.id, actor=Actor("staff"),
+        service.plan_weekly_series(scope=Scope(session, Actor("staff")), station_id=station.id,
                                    data=activity_data(starts_at=MONDAY_9, room_id=room_id),
                                    until=dt.date(2030, 3, 31))
     assert activity_count(engine) == 1
@@ -87,11 +88,11 @@ def test_a_series_with_one_clash_creates_nothing(engine, station, room_id):
 def test_editing_a_series_changes_only_occurrences_to_come(engine, station):
     past_start = clock.now().replace(hour=9, minute=0, second=0) - dt.timedelta(weeks=2)
     with write_session(engine) as session:
-        series = service.plan_weekly_series(session=session, station_id=station.id, actor=Actor("staff"),
+        series = service.plan_weekly_series(scope=Scope(session, Actor("staff")), station_id=station.id,
                                             data=activity_data(starts_at=past_start),
                                             until=(past_start + dt.timedelta(weeks=5)).date())
     with write_session(engine) as session:
-        changed = service.update_series(session=session, series_id=series.id, actor=Actor("staff"),
+        changed = service.update_series(scope=Scope(session, Actor("staff")), series_id=series.id,
                                         data=ActivityUpdate(title="周五大扫除（新）", start_time=dt.time(14, 0),
                                                             end_time=dt.time(16, 0)))
     with read_session(engine) as session:
@@ -107,11 +108,11 @@ def test_editing_a_series_changes_only_occurrences_to_come(engine, station):
 def test_status_moves_forward_only(engine, station):
     activity = plan(engine, station, starts_at=MONDAY_9, category=WorkTask.culture)
     with write_session(engine) as session:
-        service.set_activity_status(session=session, activity_id=activity.id, status=ActivityStatus.done,
-                                    actor=Actor("staff"))
+        service.set_activity_status(scope=Scope(session, Actor("staff")), activity_id=activity.id,
+                                    status=ActivityStatus.done)
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        service.set_activity_status(session=session, activity_id=activity.id,
-                                    status=ActivityStatus.planned, actor=Actor("staff"))
+        service.set_activity_status(scope=Scope(session, Actor("staff")), activity_id=activity.id,
+                                    status=ActivityStatus.planned)
     assert caught.value.keys() == ["workflow.status_not_allowed"]
     assert t(caught.value.errors[0].key, **caught.value.errors[0].params) == "状态不能从“已结束”改为“计划中”"
     with read_session(engine) as session:
@@ -140,11 +141,11 @@ def test_the_edit_shape_refuses_text_longer_than_its_column(field, most):
 
 def test_a_series_title_with_control_characters_is_refused_even_with_nothing_to_come(engine, station):
     with write_session(engine) as session:
-        series = service.plan_weekly_series(session=session, station_id=station.id, actor=Actor("staff"),
+        series = service.plan_weekly_series(scope=Scope(session, Actor("staff")), station_id=station.id,
                                             data=activity_data(starts_at=MONDAY_9 - dt.timedelta(weeks=500)),
                                             until=(MONDAY_9 - dt.timedelta(weeks=499)).date())
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        service.update_series(session=session, series_id=series.id, actor=Actor("staff"),
+        service.update_series(scope=Scope(session, Actor("staff")), series_id=series.id,
                               data=ActivityUpdate(title="大扫除\x00"))
     assert caught.value.keys() == ["text.control_characters"]
 

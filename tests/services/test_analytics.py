@@ -9,6 +9,7 @@ from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.services import volunteers as service
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from tests.factories import make_station, volunteer_data
 
 
@@ -16,9 +17,9 @@ def test_roll_up_across_stations_matches_each_station(engine, station):
     with write_session(engine) as session:
         other = make_station(session, code="HX", name="和谐社区")
         for _ in range(3):
-            service.register_volunteer(session=session, station_id=other.id, actor=Actor("t"),
+            service.register_volunteer(scope=Scope(session, Actor("t")), station_id=other.id,
                                        data=volunteer_data(is_party_member=True, team_id=other.team_id))
-        service.register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        service.register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                                    data=volunteer_data())
     frame = analytics.station_figures(engine).set_index("code")
     with read_session(engine) as session:
@@ -32,7 +33,7 @@ def test_roll_up_across_stations_matches_each_station(engine, station):
 def test_volunteers_frame_masks_personal_data(engine, station):
     data = volunteer_data(phone="13912345678")
     with write_session(engine) as session:
-        service.register_volunteer(session=session, station_id=station.id, actor=Actor("t"), data=data)
+        service.register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id, data=data)
     frame = analytics.volunteers(engine)
     assert frame.loc[0, "phone"] == "139****5678"
     assert frame.loc[0, "id_number"] == "*" * 14 + data.id_number[-4:]
@@ -48,17 +49,17 @@ def test_months_are_counted_in_china_time(engine, station):
     from tests.factories import activity_data
 
     with write_session(engine) as session:
-        volunteer = service.register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        volunteer = service.register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                                                data=volunteer_data())
         ids = []
         # 23:00 on 31 August and 01:00 on 1 September in China are both 31 August in UTC.
         for start in (dt.datetime(2022, 8, 31, 22, 0, tzinfo=CHINA), dt.datetime(2022, 9, 1, 0, 30, tzinfo=CHINA)):
-            activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+            activity = activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                                 data=activity_data(starts_at=start, hours=1.5))
             ids += [r.id for r in records.record_attendance(
-                session=session, activity_id=activity.id, entries=[records.Attendance(volunteer.id)],
-                actor=Actor("t"), entered_at=start + dt.timedelta(hours=2))]
-        records.approve_records(session=session, record_ids=ids, actor=Actor("t"))
+                scope=Scope(session,
+                            Actor("t")), activity_id=activity.id, entries=[records.Attendance(volunteer.id)], entered_at=start + dt.timedelta(hours=2))]
+        records.approve_records(scope=Scope(session, Actor("t")), record_ids=ids)
     with read_session(engine) as session:
         months = analytics.hours_by_month(engine, station.id)
         assert months.to_dict("records") == [{"month": "2022-08", "hours": 1.5},
@@ -83,30 +84,30 @@ def _small_history(engine, station):
 
     actor = Actor("t")
     with write_session(engine) as session:
-        partner = org.add_partner_unit(session=session, station_id=station.id, name="神木惠民大药房",
-                                       kind=PartnerKind.caring_enterprise, credit_code=None, actor=actor)
-        project = org.add_unit(session=session, model=Project, station_id=station.id, name="健康义诊进小区",
-                               post_id=station.post_ids[2], actor=actor)
+        partner = org.add_partner_unit(scope=Scope(session, actor), station_id=station.id, name="神木惠民大药房",
+                                       kind=PartnerKind.caring_enterprise, credit_code=None)
+        project = org.add_unit(scope=Scope(session, actor), model=Project, station_id=station.id, name="健康义诊进小区",
+                               post_id=station.post_ids[2])
         ids = []
         for squad_id in station.squad_ids:
             with clock.at(dt.datetime(2022, 7, 10, 9, tzinfo=CHINA)):
-                volunteer = service.register_volunteer(session=session, station_id=station.id, actor=actor,
+                volunteer = service.register_volunteer(scope=Scope(session, actor), station_id=station.id,
                                                        data=volunteer_data(team_id=station.team_id, squad_id=squad_id))
             ids.append(volunteer.id)
-        july = activities.plan_activity(session=session, station_id=station.id, actor=actor, data=activity_data(
+        july = activities.plan_activity(scope=Scope(session, actor), station_id=station.id, data=activity_data(
             starts_at=dt.datetime(2022, 7, 15, 9, tzinfo=CHINA), hours=1.5, title="老年人健康讲堂",
             category=WorkTask.customs, hall=LectureHall.health, speaker="李医生", beneficiaries=40,
             project_id=project.id, post_id=station.post_ids[2], partner_ids=[partner.id]))
-        august = activities.plan_activity(session=session, station_id=station.id, actor=actor, data=activity_data(
+        august = activities.plan_activity(scope=Scope(session, actor), station_id=station.id, data=activity_data(
             starts_at=dt.datetime(2022, 8, 5, 9, tzinfo=CHINA), hours=1.5, title="周末文化广场",
             category=WorkTask.culture, post_id=station.post_ids[0], beneficiaries=25))
         done = [r.id for r in records.record_attendance(
-            session=session, activity_id=july.id, entries=[records.Attendance(i) for i in ids], actor=actor,
+            scope=Scope(session, actor), activity_id=july.id, entries=[records.Attendance(i) for i in ids],
             entered_at=dt.datetime(2022, 7, 15, 12, tzinfo=CHINA))]
         later = records.record_attendance(
-            session=session, activity_id=august.id, entries=[records.Attendance(i) for i in ids], actor=actor,
+            scope=Scope(session, actor), activity_id=august.id, entries=[records.Attendance(i) for i in ids],
             entered_at=dt.datetime(2022, 8, 5, 12, tzinfo=CHINA))
-        records.approve_records(session=session, record_ids=done + [later[1].id], actor=actor)
+        records.approve_records(scope=Scope(session, actor), record_ids=done + [later[1].id])
     return ids
 
 

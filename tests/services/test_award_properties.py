@@ -22,6 +22,8 @@ from station_kit.models.work import ActivityTheme, RecordRole, RecordStatus, Wor
 from station_kit.rules.awards import award_rules
 from station_kit.services import awards
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
+from tests.factories import READER
 
 STAFF = Actor("测试")
 THEMES = [None, *ActivityTheme]
@@ -123,18 +125,19 @@ def test_every_round_respects_quota_eligibility_cooldown_and_tie_break(engine, d
     with Session(engine) as session:
         try:
             station_id, people = _build(session, data)
-            july = awards.run_award_round(session=session, station_id=station_id, level="month", period="2022-07",
-                                          actor=STAFF)
+            july = awards.run_award_round(scope=Scope(session, STAFF), station_id=station_id, level="month",
+                                          period="2022-07")
             final = session.get(AwardRound, july.id)  # made final as the workflow would, days later
             final.status = RoundStatus.final
             session.add(final)
             session.flush()
-            july_winners = {e.name for e in awards.round_entries(session=session, round_id=july.id) if e.winner}
-            august = awards.run_award_round(session=session, station_id=station_id, level="month",
-                                            period="2022-08", actor=STAFF)
+            july_winners = {e.name for e in awards.round_entries(scope=Scope(session, READER),
+                                                                 round_id=july.id) if e.winner}
+            august = awards.run_award_round(scope=Scope(session, STAFF), station_id=station_id, level="month",
+                                            period="2022-08")
             session.flush()
-            first = awards.ranking_document(session=session, round_id=august.id)
-            ranking = awards.round_entries(session=session, round_id=august.id)
+            first = awards.ranking_document(scope=Scope(session, READER), round_id=august.id)
+            ranking = awards.round_entries(scope=Scope(session, READER), round_id=august.id)
             winners = [e for e in ranking if e.winner]
 
             assert len(winners) <= level.quota
@@ -147,10 +150,9 @@ def test_every_round_respects_quota_eligibility_cooldown_and_tie_break(engine, d
             assert [f"志愿者{people.index(row[-1])}" for row in expected] == [e.name for e in ranking]
             assert [float(-row[1]) for row in expected] == [e.points for e in ranking]
 
-            awards.run_award_round(session=session, station_id=station_id, level="month", period="2022-08",
-                                   actor=STAFF)
+            awards.run_award_round(scope=Scope(session, STAFF), station_id=station_id, level="month", period="2022-08")
             session.flush()
-            assert awards.ranking_document(session=session, round_id=august.id) == first
+            assert awards.ranking_document(scope=Scope(session, READER), round_id=august.id) == first
             assert session.get(AwardRound, august.id).status == RoundStatus.draft
         finally:
             session.rollback()

@@ -16,8 +16,9 @@ from station_kit.models import Activity, AuditEvent, AwardRound, ServiceRecord
 from station_kit.models.work import ActivityTheme, RecordRole, RecordStatus, WorkTask
 from station_kit.services import awards
 from station_kit.services.actor import Actor, Role
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import deactivate_volunteer, register_volunteer
-from tests.factories import volunteer_data
+from tests.factories import READER, volunteer_data
 
 STAFF = Actor("王干事")
 ADMIN = Actor("李站长", Role.admin)
@@ -51,7 +52,7 @@ def team(engine, station):
     with write_session(engine) as session:
         for n, name in enumerate(("张伟", "李娜", "王芳", "刘洋", "陈静", "杨帆", "赵磊")):
             with clock.at(dt.datetime(2021, 1, 1 + n, 9, tzinfo=clock.CHINA)):
-                volunteer = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+                volunteer = register_volunteer(scope=Scope(session, STAFF), station_id=station.id,
                                                data=volunteer_data(name=name, squad_id=station.squad_ids[0],
                                                                    team_id=station.team_id))
             ids.append(volunteer.id)
@@ -93,13 +94,12 @@ def august(engine, station, team):
 
 def run(engine, station, level="month", period="2022-08", actor=STAFF):
     with write_session(engine) as session:
-        return awards.run_award_round(session=session, station_id=station.id, level=level, period=period,
-                                      actor=actor).id
+        return awards.run_award_round(scope=Scope(session, actor), station_id=station.id, level=level, period=period).id
 
 
 def entries(engine, round_id):
     with read_session(engine) as session:
-        return awards.round_entries(session=session, round_id=round_id)
+        return awards.round_entries(scope=Scope(session, READER), round_id=round_id)
 
 
 def test_a_round_ranks_every_candidate_by_points_then_the_documented_tie_break(engine, station, august):
@@ -157,10 +157,10 @@ def test_the_quota_caps_the_winners(engine, station, august, tmp_path, monkeypat
 def test_a_draft_re_run_on_the_same_data_ranks_the_same(engine, station, august):
     round_id = run(engine, station)
     with read_session(engine) as session:
-        first = awards.ranking_document(session=session, round_id=round_id)
+        first = awards.ranking_document(scope=Scope(session, READER), round_id=round_id)
     assert run(engine, station) == round_id
     with read_session(engine) as session:
-        assert awards.ranking_document(session=session, round_id=round_id) == first
+        assert awards.ranking_document(scope=Scope(session, READER), round_id=round_id) == first
 
 
 def test_a_collective_ranks_teams_and_squads_by_points_per_member(engine, station, august):
@@ -182,17 +182,17 @@ def test_a_collective_counts_each_person_once_and_its_roll_at_the_period_s_end(e
     left before its end, is not a member of that period's collective."""
     with write_session(engine) as session:
         with clock.at(dt.datetime(2021, 3, 1, 9, tzinfo=clock.CHINA)):
-            register_volunteer(session=session, station_id=station.id, actor=STAFF,
+            register_volunteer(scope=Scope(session, STAFF), station_id=station.id,
                                data=volunteer_data(name="周敏", team_id=station.team_id))
-            gone = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+            gone = register_volunteer(scope=Scope(session, STAFF), station_id=station.id,
                                       data=volunteer_data(name="郑洁", squad_id=station.squad_ids[0],
                                                           team_id=station.team_id))
         with clock.at(dt.datetime(2023, 1, 5, 9, tzinfo=clock.CHINA)):  # after the year 2022
-            register_volunteer(session=session, station_id=station.id, actor=STAFF,
+            register_volunteer(scope=Scope(session, STAFF), station_id=station.id,
                                data=volunteer_data(name="吴昊", squad_id=station.squad_ids[0],
                                                    team_id=station.team_id))
         with clock.at(dt.datetime(2022, 6, 30, 9, tzinfo=clock.CHINA)):
-            deactivate_volunteer(session=session, volunteer_id=gone.id, reason="搬离本社区", actor=STAFF)
+            deactivate_volunteer(scope=Scope(session, STAFF), volunteer_id=gone.id, reason="搬离本社区")
     by_name = {e.name: e for e in entries(engine, run(engine, station, level="collective", period="2022"))}
     assert by_name["第1分队"].breakdown["members"] == 7  # 吴昊 joined later, 郑洁 left in June
     assert by_name["测试服务队"].breakdown["members"] == 1  # 周敏, in no squad
@@ -202,13 +202,13 @@ def test_a_collective_counts_each_person_once_and_its_roll_at_the_period_s_end(e
 def publish(engine, round_id, on: dt.date, monkeypatch, actor=STAFF):
     monkeypatch.setattr(clock, "today", lambda: on)
     with write_session(engine) as session:
-        return awards.publish_round(session=session, round_id=round_id, actor=actor)
+        return awards.publish_round(scope=Scope(session, actor), round_id=round_id)
 
 
 def refused(engine, call, **kwargs) -> list[str]:
     with pytest.raises(DomainError) as error:
         with write_session(engine) as session:
-            call(session=session, **kwargs)
+            call(scope=Scope(session, kwargs.pop("actor")), **kwargs)
     return error.value.keys()
 
 
@@ -226,32 +226,33 @@ def test_publicity_objection_upheld_promotes_the_next_candidate_and_only_an_admi
     assert refused(engine, awards.lodge_objection, round_id=round_id, entry_id=chen.id, objector="居民",
                    content="x", actor=STAFF) == ["awards.objection_needs_winner"]
     with write_session(engine) as session:
-        upheld = awards.lodge_objection(session=session, round_id=round_id, entry_id=zhao.id, objector="居民甲",
-                                        content="8月2日的活动他没有到场", actor=STAFF).id
-        dismissed = awards.lodge_objection(session=session, round_id=round_id, entry_id=ranking[0].id,
-                                           objector="居民乙", content="时长太多", actor=STAFF).id
+        upheld = awards.lodge_objection(scope=Scope(session, STAFF), round_id=round_id, entry_id=zhao.id,
+                                        objector="居民甲",
+                                        content="8月2日的活动他没有到场").id
+        dismissed = awards.lodge_objection(scope=Scope(session, STAFF), round_id=round_id, entry_id=ranking[0].id,
+                                           objector="居民乙", content="时长太多").id
     assert refused(engine, awards.resolve_objection, objection_id=upheld, upheld=True, reason=" ",
                    actor=STAFF) == ["reason.required"]
     with write_session(engine) as session:
-        awards.resolve_objection(session=session, objection_id=upheld, upheld=True,
-                                 reason="核对签到表，8月2日未签到", actor=STAFF)
+        awards.resolve_objection(scope=Scope(session, STAFF), objection_id=upheld, upheld=True,
+                                 reason="核对签到表，8月2日未签到")
     monkeypatch.setattr(clock, "today", lambda: dt.date(2022, 9, 8))
     assert refused(engine, awards.finalize_round, round_id=round_id, actor=ADMIN) == ["awards.open_objections"]
     with write_session(engine) as session:
-        awards.resolve_objection(session=session, objection_id=dismissed, upheld=False,
-                                 reason="时长均有签到记录", actor=STAFF)
+        awards.resolve_objection(scope=Scope(session, STAFF), objection_id=dismissed, upheld=False,
+                                 reason="时长均有签到记录")
     assert refused(engine, awards.finalize_round, round_id=round_id, actor=STAFF) == ["actor.needs_admin"]
     monkeypatch.setattr(clock, "today", lambda: dt.date(2022, 9, 7))
     assert refused(engine, awards.finalize_round, round_id=round_id, actor=ADMIN) == ["awards.publicity_not_over"]
     monkeypatch.setattr(clock, "today", lambda: dt.date(2022, 9, 8))
     with write_session(engine) as session:
-        final = awards.finalize_round(session=session, round_id=round_id, actor=ADMIN)
+        final = awards.finalize_round(scope=Scope(session, ADMIN), round_id=round_id)
         assert final.status == "final" and final.finalised_by == "李站长"
     ranking = entries(engine, round_id)
     assert [e.name for e in ranking if e.winner] == ["李娜", "王芳", "刘洋", "张伟"]
     assert next(e for e in ranking if e.name == "赵磊").removed
     with read_session(engine) as session:
-        objections = awards.round_objections(session=session, round_id=round_id)
+        objections = awards.round_objections(scope=Scope(session, READER), round_id=round_id)
         log = session.exec(select(AuditEvent.action, AuditEvent.operator).where(
             AuditEvent.action.startswith("award")).order_by(AuditEvent.id)).all()
     assert [(o.entry_name, o.status, o.resolved_by) for o in objections] == [
@@ -277,12 +278,12 @@ def test_an_upheld_objection_promotes_the_next_eligible_candidate(engine, statio
     publish(engine, round_id, dt.date(2022, 9, 1), monkeypatch)
     first = entries(engine, round_id)[0]
     with write_session(engine) as session:
-        objections = [awards.lodge_objection(session=session, round_id=round_id, entry_id=first.id, objector=who,
-                                             content="不实", actor=STAFF).id for who in ("居民甲", "居民乙")]
+        objections = [awards.lodge_objection(scope=Scope(session, STAFF), round_id=round_id, entry_id=first.id,
+                                             objector=who,
+                                             content="不实").id for who in ("居民甲", "居民乙")]
     for objection in objections:  # the second, upheld too, removes no one more and promotes no one more
         with write_session(engine) as session:
-            awards.resolve_objection(session=session, objection_id=objection, upheld=True, reason="属实",
-                                     actor=STAFF)
+            awards.resolve_objection(scope=Scope(session, STAFF), objection_id=objection, upheld=True, reason="属实")
     ranking = entries(engine, round_id)
     assert [e.name for e in ranking if e.winner] == ["王芳", "刘洋", "张伟"]
     assert [e.name for e in ranking if e.promoted] == ["张伟"]
@@ -299,19 +300,19 @@ def test_a_final_round_never_changes_and_every_illegal_move_is_refused(engine, s
     assert refused(engine, awards.run_award_round, station_id=station.id, level="month", period="2022-08",
                    actor=STAFF) == ["awards.round_not_draft"]
     with write_session(engine) as session:
-        objection = awards.lodge_objection(session=session, round_id=round_id, entry_id=winner.id, objector="甲",
-                                           content="乙", actor=STAFF).id
-        awards.resolve_objection(session=session, objection_id=objection, upheld=False, reason="不成立",
-                                 actor=STAFF)
+        objection = awards.lodge_objection(scope=Scope(session, STAFF), round_id=round_id, entry_id=winner.id,
+                                           objector="甲",
+                                           content="乙").id
+        awards.resolve_objection(scope=Scope(session, STAFF), objection_id=objection, upheld=False, reason="不成立")
     assert refused(engine, awards.resolve_objection, objection_id=objection, upheld=True, reason="再议",
                    actor=STAFF) == ["workflow.not_allowed"]
     monkeypatch.setattr(clock, "today", lambda: dt.date(2022, 9, 8))
     assert refused(engine, awards.lodge_objection, round_id=round_id, entry_id=winner.id, objector="甲",
                    content="乙", actor=STAFF) == ["awards.publicity_over"]
     with write_session(engine) as session:
-        awards.finalize_round(session=session, round_id=round_id, actor=ADMIN)
+        awards.finalize_round(scope=Scope(session, ADMIN), round_id=round_id)
     with read_session(engine) as session:
-        before = awards.ranking_document(session=session, round_id=round_id)
+        before = awards.ranking_document(scope=Scope(session, READER), round_id=round_id)
     assert refused(engine, awards.finalize_round, round_id=round_id, actor=ADMIN) == ["workflow.not_allowed"]
     assert refused(engine, awards.publish_round, round_id=round_id, actor=ADMIN) == ["workflow.not_allowed"]
     assert refused(engine, awards.run_award_round, station_id=station.id, level="month", period="2022-08",
@@ -319,7 +320,7 @@ def test_a_final_round_never_changes_and_every_illegal_move_is_refused(engine, s
     assert refused(engine, awards.resolve_objection, objection_id=objection, upheld=True, reason="再议",
                    actor=ADMIN) == ["awards.objection_outside_publicity"]
     with read_session(engine) as session:
-        assert awards.ranking_document(session=session, round_id=round_id) == before
+        assert awards.ranking_document(scope=Scope(session, READER), round_id=round_id) == before
     assert refused(engine, awards.run_award_round, station_id=station.id, level="month", period="2022-13",
                    actor=STAFF) == ["awards.period_format.month"]
     assert refused(engine, awards.run_award_round, station_id=station.id, level="month", period="2022-07",
@@ -330,18 +331,18 @@ def test_the_notice_and_certificates_carry_the_winners(engine, station, august, 
     round_id = run(engine, station)
     with read_session(engine) as session:
         with pytest.raises(DomainError):
-            awards.award_notice(session=session, round_id=round_id)
+            awards.award_notice(scope=Scope(session, READER), round_id=round_id)
     publish(engine, round_id, dt.date(2022, 9, 1), monkeypatch)
     with read_session(engine) as session:
-        notice = awards.award_notice(session=session, round_id=round_id)
+        notice = awards.award_notice(scope=Scope(session, READER), round_id=round_id)
     assert notice.title == "测试社区2022年8月 月度“时尚达人”评选结果公示"
     assert [entry.name for entry in notice.entries] == ["李娜", "王芳", "刘洋", "张伟", "赵磊"]
     assert ("邻里互助", "10.0 小时") in notice.entries[0].breakdown
     assert notice.publicity_until == dt.date(2022, 9, 7)
     monkeypatch.setattr(clock, "today", lambda: dt.date(2022, 9, 8))
     with write_session(engine) as session:
-        awards.finalize_round(session=session, round_id=round_id, actor=ADMIN)
+        awards.finalize_round(scope=Scope(session, ADMIN), round_id=round_id)
     with read_session(engine) as session:
-        certificates = awards.award_certificates(session=session, round_id=round_id)
+        certificates = awards.award_certificates(scope=Scope(session, READER), round_id=round_id)
     assert [c.recipient for c in certificates][:1] == ["李娜"]
     assert certificates[0].certificate_number == "TST-2022-08-month-001"

@@ -18,8 +18,9 @@ from station_kit.services.actor import Actor, Role
 from station_kit.services.certificates import check_certificate, find_volunteer, issue_service_certificate
 from station_kit.services.org import update_station_details
 from station_kit.services.records import Attendance
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
-from tests.factories import activity_data, id_number, volunteer_data
+from tests.factories import READER, activity_data, id_number, volunteer_data
 from tests.pdfs import page_texts, pdf_text
 
 FRIDAY_9 = dt.datetime(2022, 8, 5, 9, 0, tzinfo=CHINA)
@@ -32,22 +33,22 @@ def served(engine, station):
     pending and one rejected record; 李娜 registered with nothing approved."""
     number = id_number()
     with write_session(engine) as session:
-        zhang = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+        zhang = register_volunteer(scope=Scope(session, STAFF), station_id=station.id,
                                    data=volunteer_data(name="张伟", id_number=number)).id
-        li = register_volunteer(session=session, station_id=station.id, actor=STAFF,
+        li = register_volunteer(scope=Scope(session, STAFF), station_id=station.id,
                                 data=volunteer_data(name="李娜")).id
 
     def serve(starts_at, minutes, *, title="周五爱国卫生大扫除", decide=records.approve_records):
         with write_session(engine) as session:
-            activity = activities.plan_activity(session=session, station_id=station.id, actor=STAFF,
+            activity = activities.plan_activity(scope=Scope(session, STAFF), station_id=station.id,
                                                 data=activity_data(starts_at=starts_at, hours=3, title=title)).id
-            [record] = records.record_attendance(session=session, activity_id=activity, actor=STAFF,
+            [record] = records.record_attendance(scope=Scope(session, STAFF), activity_id=activity,
                                                  entries=[Attendance(zhang, minutes)],
                                                  entered_at=starts_at + dt.timedelta(hours=4))
             if decide is records.reject_records:
-                decide(session=session, record_ids=[record.id], actor=STAFF, reason="未到场")
+                decide(scope=Scope(session, STAFF), record_ids=[record.id], reason="未到场")
             elif decide:
-                decide(session=session, record_ids=[record.id], actor=STAFF)
+                decide(scope=Scope(session, STAFF), record_ids=[record.id])
 
     serve(FRIDAY_9, 90)
     serve(FRIDAY_9 + dt.timedelta(days=7), 120)
@@ -59,7 +60,7 @@ def served(engine, station):
 
 def issue(engine, volunteer_id, **period):
     with write_session(engine) as session:
-        return issue_service_certificate(session=session, volunteer_id=volunteer_id, actor=STAFF, **period)
+        return issue_service_certificate(scope=Scope(session, STAFF), volunteer_id=volunteer_id, **period)
 
 
 def test_a_certificate_counts_approved_records_only_and_keeps_its_number(engine, station, served):
@@ -74,9 +75,11 @@ def test_a_certificate_counts_approved_records_only_and_keeps_its_number(engine,
     assert certificate.masked_id_number == "*" * 14 + served["id_number"][-4:]
     assert certificate.certificate_number.startswith("TST-ZM-")
     with read_session(engine) as session:
-        checked = check_certificate(session=session, station_id=station.id, number=certificate.certificate_number)
+        checked = check_certificate(scope=Scope(session, READER), station_id=station.id,
+                                    number=certificate.certificate_number)
         assert checked.masked_name == "张**" and checked.approved_minutes == 270 and checked.handler == "李经办"
-        assert check_certificate(session=session, station_id=station.id, number="TST-ZM-1999-99999") is None
+        assert check_certificate(scope=Scope(session, READER), station_id=station.id,
+                                 number="TST-ZM-1999-99999") is None
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "certificate.issue")).one()
         assert event.operator == "李经办" and certificate.certificate_number in event.detail
         assert served["id_number"] not in event.detail
@@ -100,18 +103,17 @@ def test_no_approved_hours_issues_nothing(engine, station, served):
     assert reversed_period.value.keys() == ["certificate.period_order"]
     with pytest.raises(DomainError):
         with write_session(engine) as session:
-            issue_service_certificate(session=session, volunteer_id=served["zhang"],
-                                      actor=Actor("分析员", Role.analyst))
+            issue_service_certificate(scope=Scope(session, Actor("分析员", Role.analyst)), volunteer_id=served["zhang"])
     with read_session(engine) as session:
         assert session.exec(select(IssuedCertificate)).all() == []
 
 
 def test_a_volunteer_is_found_by_number_or_by_a_name_only_one_carries(engine, station, served):
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, actor=STAFF, data=volunteer_data(name="李娜"))
+        register_volunteer(scope=Scope(session, STAFF), station_id=station.id, data=volunteer_data(name="李娜"))
     with read_session(engine) as session:
         def find(who):
-            return find_volunteer(session=session, station_id=station.id, who=who)
+            return find_volunteer(scope=Scope(session, READER), station_id=station.id, who=who)
 
         zhang_number = session.get(Volunteer, served["zhang"]).number
         assert find(zhang_number) == served["zhang"]
@@ -135,15 +137,15 @@ def test_a_number_is_checked_as_typed_off_the_paper_and_nothing_is_logged(engine
     number = issue(engine, served["zhang"]).certificate_number  # TST-ZM-<year>-00001
     typed = "　" + number.lower().replace("-", "－") + " "  # full-width dashes and space of a Chinese IME
     with read_session(engine) as session:
-        checked = check_certificate(session=session, station_id=station.id, number=typed)
+        checked = check_certificate(scope=Scope(session, READER), station_id=station.id, number=typed)
         assert checked.number == number and checked.masked_name == "张**"
         assert checked.masked_id_number.endswith(served["id_number"][-4:]) and served["id_number"] not in str(checked)
         assert "张伟" not in str(checked)
-        assert check_certificate(session=session, station_id=station.id + 1, number=number) is None
+        assert check_certificate(scope=Scope(session, READER), station_id=station.id + 1, number=number) is None
         for bad, key in (("", "certificate_check.number_required"), ("TST—ZM", "certificate_check.number_format"),
                          ("<script>", "certificate_check.number_format")):
             with pytest.raises(DomainError) as refused:
-                check_certificate(session=session, station_id=station.id, number=bad)
+                check_certificate(scope=Scope(session, READER), station_id=station.id, number=bad)
             assert [(e.field, e.key) for e in refused.value.errors] == [("number", key)]
         assert session.exec(select(AuditEvent).where(AuditEvent.action.like("certificate.check%"))).all() == []
 
@@ -151,7 +153,7 @@ def test_a_number_is_checked_as_typed_off_the_paper_and_nothing_is_logged(engine
 def test_corrected_issuer_details_print_on_the_next_certificate_only(engine, station, served):
     before = issue(engine, served["zhang"])
     with write_session(engine) as session:
-        update_station_details(session=session, station_id=station.id, actor=Actor("高站长", Role.admin),
+        update_station_details(scope=Scope(session, Actor("高站长", Role.admin)), station_id=station.id,
                                data=StationDetailsUpdate(name="兴神路社区", person_in_charge="高文明",
                                                          contact="兴神路社区办公室 0912-1234567"))
     after = issue(engine, served["zhang"])
@@ -159,9 +161,9 @@ def test_corrected_issuer_details_print_on_the_next_certificate_only(engine, sta
     assert "兴神路社区" in page and "高文明" in page and "0912-1234567" in page
     assert "高文明" not in pdf_text(service_certificate_pdf(before))
     with read_session(engine) as session:
-        assert check_certificate(session=session, station_id=station.id,
+        assert check_certificate(scope=Scope(session, READER), station_id=station.id,
                                  number=before.certificate_number).person_in_charge == ""
-        assert check_certificate(session=session, station_id=station.id,
+        assert check_certificate(scope=Scope(session, READER), station_id=station.id,
                                  number=after.certificate_number).person_in_charge == "高文明"
 
 
@@ -169,7 +171,7 @@ def test_an_unnamed_operator_leaves_the_handler_line_for_a_hand_signature(engine
     """On a PC where nobody set STATION_KIT_OPERATOR the log says "system"; the paper prints a blank
     经办人 line to sign by hand, not "system"."""
     with write_session(engine) as session:
-        certificate = issue_service_certificate(session=session, volunteer_id=served["zhang"], actor=Actor("system"))
+        certificate = issue_service_certificate(scope=Scope(session, Actor("system")), volunteer_id=served["zhang"])
     assert certificate.handler == ""
     text = pdf_text(service_certificate_pdf(certificate))
     assert "system" not in text and t("documents.service.fields.handler") in text

@@ -37,7 +37,8 @@ from station_kit.services.cases import CASE_FLOW
 from station_kit.services.org import add_steward
 from station_kit.services.requests import REQUEST_FLOW, Claimer
 from station_kit.services.residents import list_residents
-from tests.factories import make_community, unique_phone
+from station_kit.services.scope import Scope
+from tests.factories import READER, make_community, unique_phone
 
 STAFF = Actor("王站长")
 ANALYST = Actor("李分析", Role.analyst)
@@ -50,7 +51,7 @@ def place(engine, station):
 
 
 def _post(session, place, kind=RequestKind.wish):
-    return requests.post_request(session=session, station_id=place["station"], actor=STAFF, data=RequestCreate(
+    return requests.post_request(scope=Scope(session, STAFF), station_id=place["station"], data=RequestCreate(
         kind=kind, resident_id=place["resident"], title="想有人陪我去医院复查", content="每月一次"))
 
 
@@ -59,35 +60,34 @@ def _receive(session, place, at=None, **fields):
     data = GridCaseCreate(grid_id=place["grids"][0], kind=CaseKind.dispute, channel=CaseChannel.visit,
                           title="楼上漏水", content="", resident_id=place["resident"], **fields)
     with clock.at(at) if at else contextlib.nullcontext():
-        return cases.receive_case(session=session, station_id=place["station"], data=data, actor=STAFF)
+        return cases.receive_case(scope=Scope(session, STAFF), station_id=place["station"], data=data)
 
 
 # What each action needs to be tried on a row of any state.
 def _request_move(session, place, request_id, action):
     claimers = [Claimer(ClaimerKind.volunteer, place["volunteers"][1])]
     call = {
-        "claim": lambda: requests.claim_request(session=session, request_id=request_id, claimers=claimers, actor=STAFF),
-        "dispatch": lambda: requests.dispatch_request(session=session, request_id=request_id, claimers=claimers,
-                                                      actor=STAFF),
-        "take": lambda: requests.take_request(session=session, request_id=request_id, actor=STAFF),
-        "refuse": lambda: requests.refuse_request(session=session, request_id=request_id, reason="人手不够",
-                                                  actor=STAFF),
-        "fulfil": lambda: requests.fulfil_request(session=session, request_id=request_id, note="已陪同", actor=STAFF),
-        "rate": lambda: requests.rate_request(session=session, request_id=request_id, rating=5, actor=STAFF),
-        "cancel": lambda: requests.cancel_request(session=session, request_id=request_id, reason="居民已搬走",
-                                                  actor=STAFF),
+        "claim": lambda: requests.claim_request(scope=Scope(session, STAFF), request_id=request_id, claimers=claimers),
+        "dispatch": lambda: requests.dispatch_request(scope=Scope(session, STAFF), request_id=request_id,
+                                                      claimers=claimers),
+        "take": lambda: requests.take_request(scope=Scope(session, STAFF), request_id=request_id),
+        "refuse": lambda: requests.refuse_request(scope=Scope(session, STAFF), request_id=request_id, reason="人手不够"),
+        "fulfil": lambda: requests.fulfil_request(scope=Scope(session, STAFF), request_id=request_id, note="已陪同"),
+        "rate": lambda: requests.rate_request(scope=Scope(session, STAFF), request_id=request_id, rating=5),
+        "cancel": lambda: requests.cancel_request(scope=Scope(session, STAFF), request_id=request_id, reason="居民已搬走"),
     }
     return call[action]()
 
 
 def _case_move(session, place, case_id, action):
     call = {
-        "accept": lambda: cases.accept_case(session=session, case_id=case_id, steward_id=place["steward"], actor=STAFF),
-        "whistle": lambda: cases.whistle_case(session=session, case_id=case_id, department_id=place["department"],
-                                              note="请派人查看管道", actor=STAFF),
-        "report": lambda: cases.report_case(session=session, case_id=case_id, note="已到场", actor=STAFF),
-        "resolve": lambda: cases.resolve_case(session=session, case_id=case_id, note="已修好", actor=STAFF),
-        "rate": lambda: cases.rate_case(session=session, case_id=case_id, rating=4, actor=STAFF),
+        "accept": lambda: cases.accept_case(scope=Scope(session, STAFF), case_id=case_id, steward_id=place["steward"]),
+        "whistle": lambda: cases.whistle_case(scope=Scope(session, STAFF), case_id=case_id,
+                                              department_id=place["department"],
+                                              note="请派人查看管道"),
+        "report": lambda: cases.report_case(scope=Scope(session, STAFF), case_id=case_id, note="已到场"),
+        "resolve": lambda: cases.resolve_case(scope=Scope(session, STAFF), case_id=case_id, note="已修好"),
+        "rate": lambda: cases.rate_case(scope=Scope(session, STAFF), case_id=case_id, rating=4),
     }
     return call[action]()
 
@@ -154,18 +154,18 @@ def test_every_illegal_move_is_refused_with_a_message_and_logs_nothing(engine, p
 def test_a_dispatched_order_refused_is_dispatched_again_taken_fulfilled_and_rated(engine, place):
     with write_session(engine) as session:
         order = _post(session, place, RequestKind.order)
-        requests.dispatch_request(session=session, request_id=order.id, actor=STAFF,
+        requests.dispatch_request(scope=Scope(session, STAFF), request_id=order.id,
                                   claimers=[Claimer(ClaimerKind.squad, place["squad"])])
-        requests.refuse_request(session=session, request_id=order.id, reason="本周人手不够", actor=STAFF)
+        requests.refuse_request(scope=Scope(session, STAFF), request_id=order.id, reason="本周人手不够")
         assert order.status == RequestStatus.posted
-        requests.dispatch_request(session=session, request_id=order.id, actor=STAFF, claimers=[
+        requests.dispatch_request(scope=Scope(session, STAFF), request_id=order.id, claimers=[
             Claimer(ClaimerKind.volunteer, place["volunteers"][0]),
             Claimer(ClaimerKind.volunteer, place["volunteers"][1])])
-        requests.take_request(session=session, request_id=order.id, actor=STAFF)
-        requests.fulfil_request(session=session, request_id=order.id, note="已陪同复查", actor=STAFF)
-        requests.rate_request(session=session, request_id=order.id, rating=5, actor=STAFF)
+        requests.take_request(scope=Scope(session, STAFF), request_id=order.id)
+        requests.fulfil_request(scope=Scope(session, STAFF), request_id=order.id, note="已陪同复查")
+        requests.rate_request(scope=Scope(session, STAFF), request_id=order.id, rating=5)
     with read_session(engine) as session:
-        card = requests.wish_wall(session=session, station_id=place["station"], kind=RequestKind.order)[0]
+        card = requests.wish_wall(scope=Scope(session, READER), station_id=place["station"], kind=RequestKind.order)[0]
         actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.entity == "request")
                                                   .order_by(AuditEvent.id))]
         refusal = json.loads(session.exec(select(AuditEvent.detail).where(
@@ -180,11 +180,11 @@ def test_a_dispatched_order_refused_is_dispatched_again_taken_fulfilled_and_rate
 def test_the_public_wall_shows_a_shortened_name_and_no_phone_or_address(engine, place):
     with write_session(engine) as session:
         wish = _post(session, place)
-        requests.claim_request(session=session, request_id=wish.id, actor=STAFF,
+        requests.claim_request(scope=Scope(session, STAFF), request_id=wish.id,
                                claimers=[Claimer(ClaimerKind.volunteer, place["volunteers"][0])])
     with read_session(engine) as session:
-        card = requests.wish_wall(session=session, station_id=place["station"])[0]
-        staff_view = list_residents(session=session, station_id=place["station"])[0]
+        card = requests.wish_wall(scope=Scope(session, READER), station_id=place["station"])[0]
+        staff_view = list_residents(scope=Scope(session, READER), station_id=place["station"])[0]
     shown = card.model_dump_json()
     assert card.resident == "王**" and "王小明" not in shown
     assert "13912345678" not in shown and "5678" not in shown and "3号楼" not in shown
@@ -197,11 +197,11 @@ def test_several_claimers_share_a_wish_but_one_cannot_claim_twice(engine, place)
     volunteer = Claimer(ClaimerKind.volunteer, place["volunteers"][0])
     with write_session(engine) as session:
         wish = _post(session, place)
-        requests.claim_request(session=session, request_id=wish.id, claimers=[volunteer], actor=STAFF)
-        requests.claim_request(session=session, request_id=wish.id, actor=STAFF,
+        requests.claim_request(scope=Scope(session, STAFF), request_id=wish.id, claimers=[volunteer])
+        requests.claim_request(scope=Scope(session, STAFF), request_id=wish.id,
                                claimers=[Claimer(ClaimerKind.squad, place["squad"])])
     with pytest.raises(DomainError) as error, write_session(engine) as session:
-        requests.claim_request(session=session, request_id=wish.id, claimers=[volunteer], actor=STAFF)
+        requests.claim_request(scope=Scope(session, STAFF), request_id=wish.id, claimers=[volunteer])
     assert error.value.keys() == ["request.already_claimer"]
 
 
@@ -209,8 +209,8 @@ def test_refusing_and_cancelling_need_a_reason_and_an_analyst_moves_nothing(engi
     with write_session(engine) as session:
         wish_id = _post(session, place).id
     for call, key in (
-        (lambda s: requests.cancel_request(session=s, request_id=wish_id, reason="  ", actor=STAFF), "reason.required"),
-        (lambda s: requests.claim_request(session=s, request_id=wish_id, actor=ANALYST, claimers=[
+        (lambda s: requests.cancel_request(scope=Scope(s, STAFF), request_id=wish_id, reason="  "), "reason.required"),
+        (lambda s: requests.claim_request(scope=Scope(s, ANALYST), request_id=wish_id, claimers=[
             Claimer(ClaimerKind.volunteer, place["volunteers"][0])]), "actor.needs_staff"),
     ):
         with pytest.raises(DomainError) as error, write_session(engine) as session:
@@ -222,11 +222,11 @@ def test_hours_of_a_fulfilled_wish_go_through_the_hours_service_pending_approval
     fulfilled_at = dt.datetime(2026, 3, 10, 16, 0, tzinfo=clock.CHINA)
     with write_session(engine) as session:
         wish = _post(session, place)
-        requests.claim_request(session=session, request_id=wish.id, actor=STAFF,
+        requests.claim_request(scope=Scope(session, STAFF), request_id=wish.id,
                                claimers=[Claimer(ClaimerKind.volunteer, v) for v in place["volunteers"]])
         with clock.at(fulfilled_at):
-            requests.fulfil_request(session=session, request_id=wish.id, note="已陪同", actor=STAFF)
-        records = requests.record_wish_hours(session=session, request_id=wish.id, actor=STAFF,
+            requests.fulfil_request(scope=Scope(session, STAFF), request_id=wish.id, note="已陪同")
+        records = requests.record_wish_hours(scope=Scope(session, STAFF), request_id=wish.id,
                                              minutes_by_volunteer={place["volunteers"][0]: 90,
                                                                    place["volunteers"][1]: 60})
     assert sorted(r.minutes for r in records) == [60, 90]
@@ -235,7 +235,7 @@ def test_hours_of_a_fulfilled_wish_go_through_the_hours_service_pending_approval
         assert {r.status for r in stored} == {RecordStatus.pending}
         assert all(r.is_backfill == (r.backfill_reason != "") for r in stored)
     with pytest.raises(DomainError) as error, write_session(engine) as session:
-        requests.record_wish_hours(session=session, request_id=wish.id, actor=STAFF,
+        requests.record_wish_hours(scope=Scope(session, STAFF), request_id=wish.id,
                                    minutes_by_volunteer={place["volunteers"][0]: 30})
     assert error.value.keys() == ["request.hours_already_recorded"]
 
@@ -245,16 +245,16 @@ def test_a_case_stamps_its_deadlines_and_flags_the_steps_done_late(engine, place
     with write_session(engine) as session:
         case = _receive(session, place, at=received)
         with clock.at(received + dt.timedelta(hours=30)):
-            cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF)
+            cases.accept_case(scope=Scope(session, STAFF), case_id=case.id, steward_id=place["steward"])
         with clock.at(received + dt.timedelta(hours=31)):
-            cases.whistle_case(session=session, case_id=case.id, department_id=place["department"], note="管道",
-                               actor=STAFF)
+            cases.whistle_case(scope=Scope(session, STAFF), case_id=case.id, department_id=place["department"],
+                               note="管道")
         with clock.at(received + dt.timedelta(hours=31, minutes=20)):
-            cases.report_case(session=session, case_id=case.id, note="已到场", actor=STAFF)
+            cases.report_case(scope=Scope(session, STAFF), case_id=case.id, note="已到场")
         with clock.at(dt.datetime(2022, 10, 14, 9, 0, tzinfo=clock.CHINA)):
-            cases.resolve_case(session=session, case_id=case.id, note="已修好", actor=STAFF)
+            cases.resolve_case(scope=Scope(session, STAFF), case_id=case.id, note="已修好")
     with read_session(engine) as session:
-        shown = cases.list_cases(session=session, station_id=place["station"])[0]
+        shown = cases.list_cases(scope=Scope(session, READER), station_id=place["station"])[0]
     # 9-30, then 10-1…10-7 off, 10-8 and 10-9 (weekend days worked), 10-10 … 10-13: the 7th working
     # day is 10-13, and the case was resolved the morning after it ended.
     assert clock.local(shown.resolve_due_at) == dt.datetime(2022, 10, 14, 0, 0, tzinfo=clock.CHINA)
@@ -265,10 +265,11 @@ def test_a_case_stamps_its_deadlines_and_flags_the_steps_done_late(engine, place
 def test_a_steward_of_another_grid_cannot_accept_a_case(engine, place):
     with write_session(engine) as session:
         case = _receive(session, place)
-        other = add_steward(session=session, station_id=place["station"], grid_id=place["grids"][1], name="钱管家",
-                            role=StewardRole.police, phone=unique_phone(), actor=STAFF)
+        other = add_steward(scope=Scope(session, STAFF), station_id=place["station"], grid_id=place["grids"][1],
+                            name="钱管家",
+                            role=StewardRole.police, phone=unique_phone())
     with pytest.raises(DomainError) as error, write_session(engine) as session:
-        cases.accept_case(session=session, case_id=case.id, steward_id=other.id, actor=STAFF)
+        cases.accept_case(scope=Scope(session, STAFF), case_id=case.id, steward_id=other.id)
     assert error.value.keys() == ["case.steward_not_in_grid"]
 
 
@@ -283,11 +284,11 @@ def test_the_three_rates_per_grid_and_month_count_as_a_ledger_would(engine, plac
             case = _receive(session, place, at=received)
             accepted = received + dt.timedelta(hours=accept_after_hours)
             with clock.at(accepted):
-                cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF)
+                cases.accept_case(scope=Scope(session, STAFF), case_id=case.id, steward_id=place["steward"])
             if rating is not None:
                 with clock.at(accepted + dt.timedelta(days=1)):
-                    cases.resolve_case(session=session, case_id=case.id, note="已办结", actor=STAFF)
-                cases.rate_case(session=session, case_id=case.id, rating=rating, actor=STAFF)
+                    cases.resolve_case(scope=Scope(session, STAFF), case_id=case.id, note="已办结")
+                cases.rate_case(scope=Scope(session, STAFF), case_id=case.id, rating=rating)
         _receive(session, place, at=dt.datetime(2022, 6, 2, 9, 0, tzinfo=clock.CHINA))
     with read_session(engine) as session:
         frame = analytics.case_rates(engine, place["station"]).set_index("month")
@@ -318,7 +319,7 @@ def test_analysts_get_one_row_per_case_with_its_deadlines_met_or_missed(engine, 
     with write_session(engine) as session:
         case = _receive(session, place, at=received)
         with clock.at(received + dt.timedelta(hours=30)):
-            cases.accept_case(session=session, case_id=case.id, steward_id=place["steward"], actor=STAFF)
+            cases.accept_case(scope=Scope(session, STAFF), case_id=case.id, steward_id=place["steward"])
         _receive(session, place)
     frame = analytics.grid_cases(engine)
     assert {column: frame[column].dtype for column in frame.columns} == analytics.COLUMNS["grid_cases"]

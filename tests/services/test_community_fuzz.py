@@ -27,6 +27,7 @@ from station_kit.models.community import (
 from station_kit.services import cases, requests, residents
 from station_kit.services.actor import Actor
 from station_kit.services.requests import Claimer
+from station_kit.services.scope import Scope
 from tests.factories import make_community
 from tests.fuzz import FUZZ, Refused, attempt, forms, ids, phones, stored_badly, typed_text, whole_numbers
 
@@ -38,9 +39,9 @@ STAFF = Actor("staff")
 def place(engine, station):
     with write_session(engine) as session:
         place = make_community(session, station)
-        wish = requests.post_request(session=session, station_id=station.id, actor=STAFF, data=RequestCreate(
+        wish = requests.post_request(scope=Scope(session, STAFF), station_id=station.id, data=RequestCreate(
             kind=RequestKind.wish, resident_id=place["resident"], title="想要一副老花镜"))
-        case = cases.receive_case(session=session, station_id=station.id, actor=STAFF, data=GridCaseCreate(
+        case = cases.receive_case(scope=Scope(session, STAFF), station_id=station.id, data=GridCaseCreate(
             grid_id=place["grids"][0], kind=CaseKind.request, channel=CaseChannel.phone, title="路灯不亮"))
         return place | {"wish": wish.id, "case": case.id}
 
@@ -73,7 +74,7 @@ def test_register_resident(engine, place, data):
          "grid_id": ids(*place["grids"]), "consent": st.booleans(), "consent_date": st.none() | st.dates(),
          "care_groups": st.lists(st.sampled_from(CareGroup), max_size=6)}))
     run(engine, "register_resident", lambda session: residents.register_resident(
-        session=session, station_id=place["station"], data=ResidentCreate(**fields), actor=STAFF), (Resident,))
+        scope=Scope(session, STAFF), station_id=place["station"], data=ResidentCreate(**fields)), (Resident,))
 
 
 @FEW
@@ -82,11 +83,11 @@ def test_post_request_and_receive_case(engine, place, data):
     title, content = data.draw(typed_text(110)), data.draw(typed_text(520))
     resident_id = data.draw(ids(place["resident"]))
     run(engine, "post_request", lambda session: requests.post_request(
-        session=session, station_id=place["station"], actor=STAFF, data=RequestCreate(
+        scope=Scope(session, STAFF), station_id=place["station"], data=RequestCreate(
             kind=data.draw(st.sampled_from(RequestKind)), resident_id=resident_id, title=title, content=content)),
         (Request,))
     run(engine, "receive_case", lambda session: cases.receive_case(
-        session=session, station_id=place["station"], actor=STAFF, data=GridCaseCreate(
+        scope=Scope(session, STAFF), station_id=place["station"], data=GridCaseCreate(
             grid_id=data.draw(ids(*place["grids"])), kind=CaseKind.dispute, channel=CaseChannel.visit,
             title=title, content=content, resident_id=data.draw(st.none() | ids(place["resident"])))),
         (GridCase,))
@@ -99,12 +100,12 @@ def test_moving_a_wish_or_a_case_with_any_note_rating_or_claimer(engine, place, 
     rating = data.draw(st.one_of(st.integers(-3, 8), whole_numbers(5)))
     claimer = Claimer(data.draw(st.sampled_from(ClaimerKind)), data.draw(ids(*place["volunteers"], place["squad"])))
     moves = {
-        "claim": lambda s: requests.claim_request(session=s, request_id=place["wish"], claimers=[claimer], actor=STAFF),
-        "cancel": lambda s: requests.cancel_request(session=s, request_id=place["wish"], reason=note, actor=STAFF),
-        "rate_wish": lambda s: requests.rate_request(session=s, request_id=place["wish"], rating=rating, actor=STAFF),
-        "accept": lambda s: cases.accept_case(session=s, case_id=place["case"], actor=STAFF,
+        "claim": lambda s: requests.claim_request(scope=Scope(s, STAFF), request_id=place["wish"], claimers=[claimer]),
+        "cancel": lambda s: requests.cancel_request(scope=Scope(s, STAFF), request_id=place["wish"], reason=note),
+        "rate_wish": lambda s: requests.rate_request(scope=Scope(s, STAFF), request_id=place["wish"], rating=rating),
+        "accept": lambda s: cases.accept_case(scope=Scope(s, STAFF), case_id=place["case"],
                                               steward_id=data.draw(ids(place["steward"]))),
-        "resolve": lambda s: cases.resolve_case(session=s, case_id=place["case"], note=note, actor=STAFF),
+        "resolve": lambda s: cases.resolve_case(scope=Scope(s, STAFF), case_id=place["case"], note=note),
     }
     name = data.draw(st.sampled_from(sorted(moves)))
     run(engine, f"request_or_case.{name}", moves[name], (Request, RequestClaim, GridCase))
@@ -115,5 +116,5 @@ def test_moving_a_wish_or_a_case_with_any_note_rating_or_claimer(engine, place, 
        yuan=whole_numbers(1_000_000))
 def test_record_works_item(engine, place, item, unit, quantity, yuan):
     run(engine, "record_works_item", lambda session: residents.record_works_item(
-        session=session, station_id=place["station"], actor=STAFF,
+        scope=Scope(session, STAFF), station_id=place["station"],
         data=WorksItemCreate(item=item, quantity=quantity, unit=unit, investment_yuan=yuan)), (WorksItem,))

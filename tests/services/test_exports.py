@@ -12,17 +12,18 @@ from station_kit.db import read_session, write_session
 from station_kit.services.actor import Actor
 from station_kit.services.exports import hours_sheet, month_sheet, volunteers_sheet
 from station_kit.services.imports import import_file
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
-from tests.factories import id_number, volunteer_data
+from tests.factories import READER, id_number, volunteer_data
 from tests.sheets import xlsx
 
 
 def test_volunteers_xlsx_keeps_masked_numbers_as_text_in_columns_that_fit(engine, station):
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                            data=volunteer_data(name="欧阳娜娜", id_number=id_number(), phone="13800138000"))
     with read_session(engine) as session:
-        content = volunteers_sheet(session=session, station_id=station.id).to_bytes("xlsx")
+        content = volunteers_sheet(scope=Scope(session, READER), station_id=station.id).to_bytes("xlsx")
     sheet = load_workbook(io.BytesIO(content)).active
     headers = [cell.value for cell in sheet[1]]
     assert headers[:3] == ["志愿者编号", "姓名", "性别"]
@@ -36,17 +37,18 @@ def test_volunteers_xlsx_keeps_masked_numbers_as_text_in_columns_that_fit(engine
 def test_hours_and_the_monthly_report_count_the_months_rows(engine, station):
     number = id_number()
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                            data=volunteer_data(name="张伟", id_number=number))
     rows = [("姓名", "身份证号", "活动名称", "日期", "认定时数"),
             ("张伟", number, "大扫除", dt.date(2024, 3, 1), 2), ("张伟", number, "讲座", dt.date(2024, 3, 9), 1.5),
             ("张伟", number, "大扫除", dt.date(2024, 2, 2), 1), ("张伟", number, "大扫除", dt.date(2023, 3, 3), 3)]
     with write_session(engine) as session:
-        import_file(session=session, station_id=station.id, kind="hours", content=xlsx(rows, text_columns="B"),
-                    filename="h.xlsx", actor=Actor("t"))
+        import_file(scope=Scope(session, Actor("t")), station_id=station.id, kind="hours", content=xlsx(rows,
+                                                                                                        text_columns="B"),
+                    filename="h.xlsx")
     with read_session(engine) as session:
-        march = hours_sheet(session=session, station_id=station.id, month="2024-03")
-        report = month_sheet(session=session, station_id=station.id, month="2024-03")
+        march = hours_sheet(scope=Scope(session, READER), station_id=station.id, month="2024-03")
+        report = month_sheet(scope=Scope(session, READER), station_id=station.id, month="2024-03")
     assert [(row[2], row[3], row[6]) for row in march.rows] == [("大扫除", dt.date(2024, 3, 1), 2.0),
                                                                ("讲座", dt.date(2024, 3, 9), 1.5)]
     figures = {row[0]: row[1:] for row in report.rows}
@@ -65,13 +67,13 @@ def test_typed_text_that_looks_like_a_formula_is_exported_as_text(engine, statio
     import csv
 
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                            data=volunteer_data(name="张伟", residence_area=FORMULAS[-1]))
         for area in FORMULAS[:-1]:
-            register_volunteer(session=session, station_id=station.id, actor=Actor("t"), allow_similar=True,
+            register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id, allow_similar=True,
                                data=volunteer_data(name="李娜", residence_area=area))
     with read_session(engine) as session:
-        sheet = volunteers_sheet(session=session, station_id=station.id)
+        sheet = volunteers_sheet(scope=Scope(session, READER), station_id=station.id)
     book = load_workbook(io.BytesIO(sheet.to_bytes("xlsx"))).active
     column = [cell.value for cell in book[1]].index("居住区域") + 1
     cells = [book.cell(row, column) for row in range(2, book.max_row + 1)]

@@ -51,7 +51,8 @@ from station_kit.models.work import AttendanceMode, LectureHall, RecordRole, Wor
 from station_kit.services import activities, org, records, volunteers
 from station_kit.services.actor import Actor, Role
 from station_kit.services.records import Attendance
-from tests.factories import activity_data, make_room, make_station, volunteer_data, with_check_digit
+from station_kit.services.scope import Scope
+from tests.factories import READER, activity_data, make_room, make_station, volunteer_data, with_check_digit
 from tests.fuzz import (
     FUZZ,
     FUZZ_FORMS,
@@ -93,21 +94,19 @@ def world(engine) -> World:
     with write_session(engine) as session:
         station = make_station(session)
         room_id = make_room(session, station.id)
-        project = org.add_unit(session=session, model=Project, station_id=station.id, name="居民微心愿",
-                               actor=Actor("t"))
-        partner = org.add_partner_unit(session=session, station_id=station.id, name="神木市第一中学",
-                                       kind=PartnerKind.dual_report, credit_code=None, actor=Actor("t"))
-        grid = org.add_unit(session=session, model=Grid, station_id=station.id, name="第1网格", number=1,
-                            actor=Actor("t"))
-        people = [volunteers.register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        project = org.add_unit(scope=Scope(session, Actor("t")), model=Project, station_id=station.id, name="居民微心愿")
+        partner = org.add_partner_unit(scope=Scope(session, Actor("t")), station_id=station.id, name="神木市第一中学",
+                                       kind=PartnerKind.dual_report, credit_code=None)
+        grid = org.add_unit(scope=Scope(session, Actor("t")), model=Grid, station_id=station.id, name="第1网格", number=1)
+        people = [volunteers.register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                                                 data=volunteer_data(name=name)).id for name in ("张伟", "李娜", "王芳")]
-        future, past = (activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+        future, past = (activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                                  data=activity_data(starts_at=start, hours=3)).id
                         for start in (FUTURE_START, PAST_START))
-        [done] = records.record_attendance(session=session, activity_id=past, actor=Actor("t"),
+        [done] = records.record_attendance(scope=Scope(session, Actor("t")), activity_id=past,
                                            entries=[Attendance(people[0], 60)], backfill_reason="纸质签到表补录")
-        open_record = records.check_in(session=session, activity_id=future, volunteer_id=people[1],
-                                       actor=Actor("t"), at=FUTURE_START)
+        open_record = records.check_in(scope=Scope(session, Actor("t")), activity_id=future, volunteer_id=people[1],
+                                       at=FUTURE_START)
         return World(station.id, station.team_id, station.squad_ids, station.post_ids, room_id, project.id,
                      partner.id, grid.id, tuple(people), future, past, (done.id, open_record.id))
 
@@ -190,8 +189,8 @@ def test_register_volunteer(engine, world, data):
     fields = data.draw(volunteer_fields(world))
     allow_similar = data.draw(st.booleans())
     run(engine, "register_volunteer",
-        lambda session: volunteers.register_volunteer(session=session, station_id=world.station_id,
-                                                      data=VolunteerCreate(**fields), actor=Actor("staff"),
+        lambda session: volunteers.register_volunteer(scope=Scope(session, Actor("staff")), station_id=world.station_id,
+                                                      data=VolunteerCreate(**fields),
                                                       allow_similar=allow_similar),
         (Volunteer,))
 
@@ -205,7 +204,7 @@ def test_update_volunteer(engine, world, data):
     volunteer_id = data.draw(ids(*world.volunteer_ids))
     run(engine, "update_volunteer",
         lambda session: volunteers.update_volunteer(
-            session=session, volunteer_id=volunteer_id, actor=Actor("staff"),
+            scope=Scope(session, Actor("staff")), volunteer_id=volunteer_id,
             data=VolunteerUpdate(**{key: changes[key] for key in chosen})),
         (Volunteer,))
 
@@ -214,8 +213,8 @@ def test_update_volunteer(engine, world, data):
 @given(volunteer_id=ids(1, 2, 3), reason=mostly(st.just("迁出本社区"), typed_text(250)))
 def test_deactivate_volunteer(engine, world, volunteer_id, reason):
     run(engine, "deactivate_volunteer",
-        lambda session: volunteers.deactivate_volunteer(session=session, volunteer_id=volunteer_id,
-                                                        reason=reason, actor=Actor("staff")),
+        lambda session: volunteers.deactivate_volunteer(scope=Scope(session, Actor("staff")), volunteer_id=volunteer_id,
+                                                        reason=reason),
         (Volunteer,))
 
 
@@ -224,7 +223,7 @@ def test_deactivate_volunteer(engine, world, volunteer_id, reason):
        include_inactive=st.booleans())
 def test_search_volunteers(engine, world, query, include_inactive):
     found = run(engine, "search_volunteers",
-                lambda session: volunteers.search_volunteers(session=session, station_id=world.station_id,
+                lambda session: volunteers.search_volunteers(scope=Scope(session, READER), station_id=world.station_id,
                                                              query=query, include_inactive=include_inactive),
                 ())
     assert not isinstance(found, Refused), "a search never refuses"
@@ -274,8 +273,8 @@ def activity_create(fields: dict) -> ActivityCreate:
 def test_plan_activity(engine, world, data):
     fields = data.draw(activity_fields(world))
     run(engine, "plan_activity",
-        lambda session: activities.plan_activity(session=session, station_id=world.station_id,
-                                                 data=activity_create(fields), actor=Actor("staff")),
+        lambda session: activities.plan_activity(scope=Scope(session, Actor("staff")), station_id=world.station_id,
+                                                 data=activity_create(fields)),
         (Activity, ActivitySeries))
 
 
@@ -303,7 +302,7 @@ def test_record_attendance(engine, world, data):
                                                within_minutes=20 * 24 * 60)
                                        .filter(lambda moment: 2000 <= moment.year <= 2100))}))
     run(engine, "record_attendance",
-        lambda session: records.record_attendance(session=session, actor=Actor("staff"), **form),
+        lambda session: records.record_attendance(scope=Scope(session, Actor("staff")), **form),
         (ServiceRecord,))
 
 
@@ -318,7 +317,7 @@ def test_check_in(engine, world, data):
         anyhow={"activity_id": ids(world.future_activity, world.past_activity),
                 "volunteer_id": ids(*world.volunteer_ids), "at": optional(moments(around=FUTURE_START))}))
     run(engine, "check_in",
-        lambda session: records.check_in(session=session, actor=Actor("staff"), **form),
+        lambda session: records.check_in(scope=Scope(session, Actor("staff")), **form),
         (ServiceRecord,))
 
 
@@ -331,7 +330,7 @@ def test_approve_or_reject_records(engine, world, data):
         careful={"record_ids": st.just([ended]), "reason": st.just("核对签到表无误")},
         anyhow={"record_ids": st.lists(ids(ended, still_open), max_size=3), "reason": typed_text(210)}))
     run(engine, decide.__name__,
-        lambda session: decide(session=session, actor=Actor("站长"), **form),
+        lambda session: decide(scope=Scope(session, Actor("站长")), **form),
         (ServiceRecord,))
 
 
@@ -345,8 +344,8 @@ UNIT_MODELS = (Team, Post, Room, ServicePoint, ServiceBase, Association, Project
                                                        typed_text(110)))
 def test_add_unit(engine, world, model, name):
     run(engine, "add_unit",
-        lambda session: org.add_unit(session=session, model=model, station_id=world.station_id, name=name,
-                                     actor=Actor("staff")),
+        lambda session: org.add_unit(scope=Scope(session, Actor("staff")), model=model, station_id=world.station_id,
+                                     name=name),
         (model,))
 
 
@@ -359,7 +358,7 @@ def test_add_partner_unit(engine, world, data):
                  "credit_code": optional(good_code)},
         anyhow={"name": typed_text(110), "credit_code": optional(credit_codes())}))
     run(engine, "add_partner_unit",
-        lambda session: org.add_partner_unit(session=session, station_id=world.station_id, actor=Actor("staff"), **form),
+        lambda session: org.add_partner_unit(scope=Scope(session, Actor("staff")), station_id=world.station_id, **form),
         (PartnerUnit,))
 
 
@@ -371,7 +370,7 @@ def test_add_steward(engine, world, data):
                  "role": st.sampled_from(StewardRole), "phone": MOBILES},
         anyhow={"grid_id": ids(world.grid_id), "name": typed_text(110), "phone": phones()}))
     run(engine, "add_steward",
-        lambda session: org.add_steward(session=session, station_id=world.station_id, actor=Actor("staff"), **form),
+        lambda session: org.add_steward(scope=Scope(session, Actor("staff")), station_id=world.station_id, **form),
         (Steward,))
 
 
@@ -384,7 +383,7 @@ def test_create_station(engine, world, data):
         anyhow={"code": typed_text(40), "name": typed_text(110), "city": typed_text(60),
                 "street": typed_text(60), "address": typed_text(210)}))
     run(engine, "create_station",
-        lambda session: org.create_station(session=session, actor=Actor("staff"), **form),
+        lambda session: org.create_station(scope=Scope(session, Actor("staff")), **form),
         (Station,))
 
 
@@ -397,6 +396,6 @@ def test_update_station_details(engine, world, data):
         anyhow={"name": typed_text(110), "person_in_charge": typed_text(60),
                 "contact": st.one_of(phones(), typed_text(110))}))
     run(engine, "update_station_details",
-        lambda session: org.update_station_details(session=session, station_id=world.station_id,
-                                                   actor=Actor("admin", Role.admin), data=StationDetailsUpdate(**form)),
+        lambda session: org.update_station_details(scope=Scope(session, Actor("admin", Role.admin)),
+                                                   station_id=world.station_id, data=StationDetailsUpdate(**form)),
         (Station,))

@@ -16,8 +16,9 @@ from station_kit.models import ServiceRecord, Volunteer
 from station_kit.models.work import RecordStatus
 from station_kit.services.actor import Actor
 from station_kit.services.imports import ADD, REFUSE, SKIP, error_lines, import_file, preview_import
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
-from tests.factories import id_number, volunteer_data
+from tests.factories import READER, id_number, volunteer_data
 from tests.sheets import VOLUNTEER_HEADERS, xlsx
 
 WORKER = Actor("导入员")
@@ -26,13 +27,14 @@ CHILD_BIRTH = dt.date(2016, 3, 8)
 
 def _preview(engine, station, kind, content, filename="名册.xlsx"):
     with read_session(engine) as session:
-        return preview_import(session=session, station_id=station.id, kind=kind, content=content, filename=filename)
+        return preview_import(scope=Scope(session, READER), station_id=station.id, kind=kind, content=content,
+                              filename=filename)
 
 
 def _import(engine, station, kind, content, filename="名册.xlsx"):
     with write_session(engine) as session:
-        return import_file(session=session, station_id=station.id, kind=kind, content=content, filename=filename,
-                           actor=WORKER, consent_on_file=True)
+        return import_file(scope=Scope(session, WORKER), station_id=station.id, kind=kind, content=content,
+                           filename=filename, consent_on_file=True)
 
 
 def _count(engine, model, *conditions) -> int:
@@ -70,7 +72,7 @@ def numbers():
 def test_a_messy_roll_is_previewed_row_by_row_and_nothing_is_written(engine, station, numbers):
     registered = id_number(male=False)
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, actor=WORKER,
+        register_volunteer(scope=Scope(session, WORKER), station_id=station.id,
                            data=volunteer_data(name="陈静", id_number=registered))
     preview = _preview(engine, station, "volunteers", _messy_roll(registered, numbers))
     outcome = {row.row: row.outcome for row in preview.rows}
@@ -115,7 +117,7 @@ def test_the_fixed_roll_goes_in_whole_and_a_second_import_adds_nothing(engine, s
 def test_a_registered_number_under_another_name_is_refused(engine, station):
     number = id_number()
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, actor=WORKER,
+        register_volunteer(scope=Scope(session, WORKER), station_id=station.id,
                            data=volunteer_data(name="陈静", id_number=number))
     preview = _preview(engine, station, "volunteers",
                        xlsx([VOLUNTEER_HEADERS, ("陈晶", "男", "", number, "13800138009", None)], text_columns="D"))
@@ -132,8 +134,8 @@ def test_a_file_without_an_id_column_says_which_column_is_missing(engine, statio
 def test_consent_must_be_confirmed_for_a_volunteers_file(engine, station):
     content = xlsx([VOLUNTEER_HEADERS, ("张伟", "男", "", id_number(), "13800138000", None)], text_columns="D")
     with write_session(engine) as session, pytest.raises(DomainError) as refused:
-        import_file(session=session, station_id=station.id, kind="volunteers", content=content,
-                    filename="x.xlsx", actor=WORKER)
+        import_file(scope=Scope(session, WORKER), station_id=station.id, kind="volunteers", content=content,
+                    filename="x.xlsx")
     assert refused.value.keys() == ["imports.consent_required"]
 
 
@@ -151,7 +153,7 @@ def test_hours_from_the_national_system_arrive_approved_once(engine, station):
     first, second = id_number(), id_number(male=False)
     with write_session(engine) as session:
         for name, number in (("张伟", first), ("李秀英", second)):
-            register_volunteer(session=session, station_id=station.id, actor=WORKER,
+            register_volunteer(scope=Scope(session, WORKER), station_id=station.id,
                                data=volunteer_data(name=name, id_number=number))
     rows = [HOURS_HEADERS,
             (1, "张伟", first, "周五爱国卫生大扫除", dt.date(2024, 3, 1), 2),
@@ -182,7 +184,7 @@ def test_hours_from_the_national_system_arrive_approved_once(engine, station):
 def test_hours_a_station_typed_arrive_pending(engine, station):
     number = id_number()
     with write_session(engine) as session:
-        volunteer = register_volunteer(session=session, station_id=station.id, actor=WORKER,
+        volunteer = register_volunteer(scope=Scope(session, WORKER), station_id=station.id,
                                        data=volunteer_data(name="张伟", id_number=number))
     content = xlsx([("志愿者编号", "活动名称", "日期", "服务时长"), (volunteer.number, "助老", "2024-05-04", 2.5)])
     assert _import(engine, station, "hours", content, "时长.xlsx").added == 1
@@ -230,7 +232,7 @@ def test_a_day_that_cannot_hold_the_hours_says_which_day_it_means(engine, statio
     message names that window rather than a 24-hour day."""
     number = id_number()
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, actor=WORKER,
+        register_volunteer(scope=Scope(session, WORKER), station_id=station.id,
                            data=volunteer_data(name="张伟", id_number=number))
     rows = [HOURS_HEADERS, (1, "张伟", number, "防控值守", "2024-03-01", 10), (2, "张伟", number, "防控值守", "2024-03-01", 7)]
     preview = _preview(engine, station, "hours", xlsx(rows, text_columns="C"), "认定时数.xlsx")

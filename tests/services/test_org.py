@@ -11,6 +11,7 @@ from station_kit.models import AuditEvent, Grid, PartnerUnit, Station, Steward, 
 from station_kit.models.org import PartnerKind, StationDetailsUpdate, StewardRole
 from station_kit.services import org
 from station_kit.services.actor import Actor, Role
+from station_kit.services.scope import Scope
 
 BAD_NAMES = [("单" * 101, "form.too_long"), ("爱心\x00企业", "text.control_characters"),
              ("\u200b", "text.control_characters")]
@@ -19,13 +20,13 @@ BAD_NAMES = [("单" * 101, "form.too_long"), ("爱心\x00企业", "text.control_
 @pytest.fixture
 def grid_id(engine, station):
     with write_session(engine) as session:
-        return org.add_unit(session=session, model=Grid, station_id=station.id, name="第1网格", number=1,
-                            actor=Actor("t")).id
+        return org.add_unit(scope=Scope(session, Actor("t")), model=Grid, station_id=station.id, name="第1网格",
+                            number=1).id
 
 
 def refusal(engine, act, **kwargs) -> list[tuple[str, str]]:
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        act(session=session, actor=Actor("t"), **kwargs)
+        act(scope=Scope(session, Actor("t")), **kwargs)
     return [(e.field, e.key) for e in caught.value.errors]
 
 
@@ -63,7 +64,7 @@ FIXED = StationDetailsUpdate(name="兴神路社区", person_in_charge="高文明
 
 def update(engine, station_id, data, actor=ADMIN):
     with write_session(engine) as session:
-        return org.update_station_details(session=session, station_id=station_id, data=data, actor=actor)
+        return org.update_station_details(scope=Scope(session, actor), station_id=station_id, data=data)
 
 
 def station_row(engine, station_id) -> Station:

@@ -23,7 +23,8 @@ from station_kit.models.work import RecordStatus, WorkTask, approved_sql, is_app
 from station_kit.rules.calendar import china_month, china_month_sql
 from station_kit.rules.sla import CASE_STEPS, case_late_sql, late_steps, step_late, step_on_time_sql
 from station_kit.services.cases import OPEN_CASES, list_cases
-from tests.factories import make_community
+from station_kit.services.scope import Scope
+from tests.factories import READER, make_community
 from tests.fuzz import FUZZ
 
 BASE = dt.datetime(2022, 6, 1, 9, 0, tzinfo=clock.CHINA)
@@ -104,7 +105,7 @@ def test_the_tally_the_list_and_the_frame_count_the_same_overdue_cases(engine, g
         ])
     with read_session(engine) as session:
         tally = analytics.case_figures(engine, station_id)["overdue"]
-        listed = list_cases(session=session, station_id=station_id)
+        listed = list_cases(scope=Scope(session, READER), station_id=station_id)
     flagged_open = sum(1 for case in listed if case.status in OPEN_CASES and case.overdue)
     frame = analytics.grid_cases(engine, station_id)
     frame_open = frame[frame["case_status"].isin([str(status) for status in OPEN_CASES])]

@@ -32,23 +32,26 @@ from station_kit.models.community import (
 )
 from station_kit.models.org import PartnerKind, StationDetailsUpdate, StewardRole
 from station_kit.models.people import VolunteerUpdate
-from station_kit.models.work import ActivityStatus
+from station_kit.models.work import ActivityStatus, LectureHall
 from station_kit.services import (
     activities,
     awards,
     cases,
     certificates,
     duplicates,
+    exports,
     imports,
     org,
     records,
     requests,
     residents,
+    rosters,
     volunteers,
 )
 from station_kit.services.actor import Actor, Role
 from station_kit.services.records import Attendance
 from station_kit.services.requests import Claimer
+from station_kit.services.scope import Scope
 from tests.conftest import _postgres_url
 from tests.factories import activity_data, make_community, make_station, unique_phone, volunteer_data
 
@@ -78,22 +81,22 @@ def _station(session, code: str) -> dict:
     station = make_station(session, code=code, name=f"{code}社区")
     place = make_community(session, station)
     now = clock.now()
-    activity = activities.plan_activity(session=session, station_id=station.id, actor=BUILDER,
+    activity = activities.plan_activity(scope=Scope(session, BUILDER), station_id=station.id,
                                         data=activity_data(starts_at=now - dt.timedelta(hours=1), hours=3))
-    third = volunteers.register_volunteer(session=session, station_id=station.id, actor=BUILDER,
+    third = volunteers.register_volunteer(scope=Scope(session, BUILDER), station_id=station.id,
                                           data=volunteer_data(name="王芳"))
-    [finished] = records.record_attendance(session=session, activity_id=activity.id, actor=BUILDER,
+    [finished] = records.record_attendance(scope=Scope(session, BUILDER), activity_id=activity.id,
                                            entries=[Attendance(place["volunteers"][0], minutes=30)])
-    started = records.check_in(session=session, activity_id=activity.id, volunteer_id=third.id, actor=BUILDER)
-    series = activities.plan_weekly_series(session=session, station_id=station.id, actor=BUILDER,
+    started = records.check_in(scope=Scope(session, BUILDER), activity_id=activity.id, volunteer_id=third.id)
+    series = activities.plan_weekly_series(scope=Scope(session, BUILDER), station_id=station.id,
                                            data=activity_data(starts_at=now + dt.timedelta(days=2)),
                                            until=(now + dt.timedelta(days=30)).date())
-    wish = requests.post_request(session=session, station_id=station.id, actor=BUILDER, data=RequestCreate(
+    wish = requests.post_request(scope=Scope(session, BUILDER), station_id=station.id, data=RequestCreate(
         kind=RequestKind.wish, resident_id=place["resident"], title="想要一套儿童绘本", content=""))
-    case = cases.receive_case(session=session, station_id=station.id, actor=BUILDER, data=GridCaseCreate(
+    case = cases.receive_case(scope=Scope(session, BUILDER), station_id=station.id, data=GridCaseCreate(
         grid_id=place["grids"][0], kind=CaseKind.dispute, channel=CaseChannel.visit, title="楼上漏水", content=""))
-    award_round = awards.run_award_round(session=session, station_id=station.id, level="month", period="2022-08",
-                                         actor=BUILDER)
+    award_round = awards.run_award_round(scope=Scope(session, BUILDER), station_id=station.id, level="month",
+                                         period="2022-08")
     entry = AwardEntry(station_id=station.id, round_id=award_round.id, rank=1, subject_kind="volunteer",
                        subject_id=place["volunteers"][0], name="张伟", points_tenths=100, eligible=True,
                        winner=True, breakdown_json="{}")
@@ -111,100 +114,142 @@ def _station(session, code: str) -> dict:
 # Each line: a writing service called with station B's ids (``b``) by ``actor``, a worker of A.
 CALLS = {
     "volunteers.register_volunteer": lambda s, b, actor: volunteers.register_volunteer(
-        session=s, station_id=b["station"], data=volunteer_data(name="赵敏"), actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], data=volunteer_data(name="赵敏")),
     "volunteers.update_volunteer": lambda s, b, actor: volunteers.update_volunteer(
-        session=s, volunteer_id=b["volunteers"][0], data=VolunteerUpdate(skills="理发"), actor=actor),
+        scope=Scope(s, actor), volunteer_id=b["volunteers"][0], data=VolunteerUpdate(skills="理发")),
     "volunteers.deactivate_volunteer": lambda s, b, actor: volunteers.deactivate_volunteer(
-        session=s, volunteer_id=b["volunteers"][0], reason="搬走了", actor=actor),
+        scope=Scope(s, actor), volunteer_id=b["volunteers"][0], reason="搬走了"),
     "volunteers.reveal_personal_data": lambda s, b, actor: volunteers.reveal_personal_data(
-        session=s, volunteer_id=b["volunteers"][0], reason="出具证明", actor=actor),
+        scope=Scope(s, actor), volunteer_id=b["volunteers"][0], reason="出具证明"),
     "duplicates.merge_volunteers": lambda s, b, actor: duplicates.merge_volunteers(
-        session=s, keep_id=b["volunteers"][0], drop_id=b["volunteers"][1], actor=actor),
+        scope=Scope(s, actor), keep_id=b["volunteers"][0], drop_id=b["volunteers"][1]),
     "duplicates.merge_group": lambda s, b, actor: duplicates.merge_group(
-        session=s, keep_id=b["volunteers"][0], drop_ids=[b["volunteers"][1]], actor=actor),
+        scope=Scope(s, actor), keep_id=b["volunteers"][0], drop_ids=[b["volunteers"][1]]),
     "certificates.issue_service_certificate": lambda s, b, actor: certificates.issue_service_certificate(
-        session=s, volunteer_id=b["volunteers"][0], actor=actor),
+        scope=Scope(s, actor), volunteer_id=b["volunteers"][0]),
     "activities.plan_activity": lambda s, b, actor: activities.plan_activity(
-        session=s, station_id=b["station"], data=activity_data(starts_at=clock.now()), actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], data=activity_data(starts_at=clock.now())),
     "activities.plan_weekly_series": lambda s, b, actor: activities.plan_weekly_series(
-        session=s, station_id=b["station"], data=activity_data(starts_at=clock.now()),
-        until=clock.today() + dt.timedelta(days=14), actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], data=activity_data(starts_at=clock.now()),
+        until=clock.today() + dt.timedelta(days=14)),
     "activities.update_series": lambda s, b, actor: activities.update_series(
-        session=s, series_id=b["series"], data=ActivityUpdate(title="改名"), actor=actor),
+        scope=Scope(s, actor), series_id=b["series"], data=ActivityUpdate(title="改名")),
     "activities.set_activity_status": lambda s, b, actor: activities.set_activity_status(
-        session=s, activity_id=b["activity"], status=ActivityStatus.cancelled, actor=actor),
+        scope=Scope(s, actor), activity_id=b["activity"], status=ActivityStatus.cancelled),
     "records.record_attendance": lambda s, b, actor: records.record_attendance(
-        session=s, activity_id=b["activity"], entries=[Attendance(b["volunteers"][1], minutes=30)], actor=actor),
+        scope=Scope(s, actor), activity_id=b["activity"], entries=[Attendance(b["volunteers"][1], minutes=30)]),
     "records.check_in": lambda s, b, actor: records.check_in(
-        session=s, activity_id=b["activity"], volunteer_id=b["volunteers"][1], actor=actor),
+        scope=Scope(s, actor), activity_id=b["activity"], volunteer_id=b["volunteers"][1]),
     "records.check_in_many": lambda s, b, actor: records.check_in_many(
-        session=s, activity_id=b["activity"], volunteer_ids=[b["volunteers"][1]], actor=actor),
-    "records.check_out": lambda s, b, actor: records.check_out(session=s, record_id=b["started"], actor=actor),
+        scope=Scope(s, actor), activity_id=b["activity"], volunteer_ids=[b["volunteers"][1]]),
+    "records.check_out": lambda s, b, actor: records.check_out(scope=Scope(s, actor), record_id=b["started"]),
     "records.approve_records": lambda s, b, actor: records.approve_records(
-        session=s, record_ids=[b["finished"]], actor=actor),
+        scope=Scope(s, actor), record_ids=[b["finished"]]),
     "records.reject_records": lambda s, b, actor: records.reject_records(
-        session=s, record_ids=[b["finished"]], reason="没来", actor=actor),
+        scope=Scope(s, actor), record_ids=[b["finished"]], reason="没来"),
     "awards.run_award_round": lambda s, b, actor: awards.run_award_round(
-        session=s, station_id=b["station"], level="month", period="2022-07", actor=actor),
-    "awards.publish_round": lambda s, b, actor: awards.publish_round(session=s, round_id=b["round"], actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], level="month", period="2022-07"),
+    "awards.publish_round": lambda s, b, actor: awards.publish_round(scope=Scope(s, actor), round_id=b["round"]),
     "awards.lodge_objection": lambda s, b, actor: awards.lodge_objection(
-        session=s, round_id=b["round"], entry_id=b["entry"], objector="居民", content="不实", actor=actor),
+        scope=Scope(s, actor), round_id=b["round"], entry_id=b["entry"], objector="居民", content="不实"),
     "awards.resolve_objection": lambda s, b, actor: awards.resolve_objection(
-        session=s, objection_id=b["objection"], upheld=False, reason="核实无误", actor=actor),
-    "awards.finalize_round": lambda s, b, actor: awards.finalize_round(session=s, round_id=b["round"], actor=actor),
+        scope=Scope(s, actor), objection_id=b["objection"], upheld=False, reason="核实无误"),
+    "awards.finalize_round": lambda s, b, actor: awards.finalize_round(scope=Scope(s, actor), round_id=b["round"]),
     "cases.receive_case": lambda s, b, actor: cases.receive_case(
-        session=s, station_id=b["station"], actor=actor, data=GridCaseCreate(
+        scope=Scope(s, actor), station_id=b["station"], data=GridCaseCreate(
             grid_id=b["grids"][0], kind=CaseKind.request, channel=CaseChannel.phone, title="路灯不亮", content="")),
     "cases.accept_case": lambda s, b, actor: cases.accept_case(
-        session=s, case_id=b["case"], steward_id=b["steward"], actor=actor),
+        scope=Scope(s, actor), case_id=b["case"], steward_id=b["steward"]),
     "cases.whistle_case": lambda s, b, actor: cases.whistle_case(
-        session=s, case_id=b["case"], department_id=b["department"], note="请来处置", actor=actor),
-    "cases.report_case": lambda s, b, actor: cases.report_case(session=s, case_id=b["case"], note="已处置",
-                                                                 actor=actor),
-    "cases.resolve_case": lambda s, b, actor: cases.resolve_case(session=s, case_id=b["case"], note="已修好",
-                                                                   actor=actor),
-    "cases.rate_case": lambda s, b, actor: cases.rate_case(session=s, case_id=b["case"], rating=5, actor=actor),
+        scope=Scope(s, actor), case_id=b["case"], department_id=b["department"], note="请来处置"),
+    "cases.report_case": lambda s, b, actor: cases.report_case(scope=Scope(s, actor), case_id=b["case"], note="已处置"),
+    "cases.resolve_case": lambda s, b, actor: cases.resolve_case(scope=Scope(s, actor), case_id=b["case"], note="已修好"),
+    "cases.rate_case": lambda s, b, actor: cases.rate_case(scope=Scope(s, actor), case_id=b["case"], rating=5),
     "requests.post_request": lambda s, b, actor: requests.post_request(
-        session=s, station_id=b["station"], actor=actor, data=RequestCreate(
+        scope=Scope(s, actor), station_id=b["station"], data=RequestCreate(
             kind=RequestKind.order, resident_id=b["resident"], title="上门理发", content="")),
     "requests.claim_request": lambda s, b, actor: requests.claim_request(
-        session=s, request_id=b["wish"], claimers=[Claimer(ClaimerKind.volunteer, b["volunteers"][0])], actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], claimers=[Claimer(ClaimerKind.volunteer, b["volunteers"][0])]),
     "requests.dispatch_request": lambda s, b, actor: requests.dispatch_request(
-        session=s, request_id=b["wish"], claimers=[Claimer(ClaimerKind.squad, b["squad"])], actor=actor),
-    "requests.take_request": lambda s, b, actor: requests.take_request(session=s, request_id=b["wish"], actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], claimers=[Claimer(ClaimerKind.squad, b["squad"])]),
+    "requests.take_request": lambda s, b, actor: requests.take_request(scope=Scope(s, actor), request_id=b["wish"]),
     "requests.refuse_request": lambda s, b, actor: requests.refuse_request(
-        session=s, request_id=b["wish"], reason="人手不够", actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], reason="人手不够"),
     "requests.fulfil_request": lambda s, b, actor: requests.fulfil_request(
-        session=s, request_id=b["wish"], note="已送到", actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], note="已送到"),
     "requests.rate_request": lambda s, b, actor: requests.rate_request(
-        session=s, request_id=b["wish"], rating=5, actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], rating=5),
     "requests.cancel_request": lambda s, b, actor: requests.cancel_request(
-        session=s, request_id=b["wish"], reason="居民已搬走", actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], reason="居民已搬走"),
     "requests.record_wish_hours": lambda s, b, actor: requests.record_wish_hours(
-        session=s, request_id=b["wish"], minutes_by_volunteer={b["volunteers"][0]: 60}, actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], minutes_by_volunteer={b["volunteers"][0]: 60}),
     "requests.record_claimers_hours": lambda s, b, actor: requests.record_claimers_hours(
-        session=s, request_id=b["wish"], minutes=60, actor=actor),
+        scope=Scope(s, actor), request_id=b["wish"], minutes=60),
     "residents.register_resident": lambda s, b, actor: residents.register_resident(
-        session=s, station_id=b["station"], actor=actor, data=ResidentCreate(
+        scope=Scope(s, actor), station_id=b["station"], data=ResidentCreate(
             name="李大爷", building="1号楼", unit="1单元", grid_id=b["grids"][0], phone="", consent=True)),
     "residents.add_department": lambda s, b, actor: residents.add_department(
-        session=s, station_id=b["station"], name="神木市民政局", actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], name="神木市民政局"),
     "residents.record_works_item": lambda s, b, actor: residents.record_works_item(
-        session=s, station_id=b["station"], actor=actor, data=WorksItemCreate(item="楼道", quantity=3, unit="个")),
+        scope=Scope(s, actor), station_id=b["station"], data=WorksItemCreate(item="楼道", quantity=3, unit="个")),
     "org.add_unit": lambda s, b, actor: org.add_unit(
-        session=s, model=Room, station_id=b["station"], name="会议室", actor=actor),
+        scope=Scope(s, actor), model=Room, station_id=b["station"], name="会议室"),
     "org.add_partner_unit": lambda s, b, actor: org.add_partner_unit(
-        session=s, station_id=b["station"], name="神木市第一中学", kind=PartnerKind.civilised, credit_code=None,
-        actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], name="神木市第一中学", kind=PartnerKind.civilised, credit_code=None),
     "org.add_steward": lambda s, b, actor: org.add_steward(
-        session=s, station_id=b["station"], grid_id=b["grids"][1], name="钱管家", role=StewardRole.volunteer,
-        phone=unique_phone(), actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], grid_id=b["grids"][1], name="钱管家", role=StewardRole.volunteer,
+        phone=unique_phone()),
     "org.update_station_details": lambda s, b, actor: org.update_station_details(
-        session=s, station_id=b["station"], data=StationDetailsUpdate(name="B社区", person_in_charge="钱站长",
-                                                                       contact="0912-8888888"), actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], data=StationDetailsUpdate(name="B社区", person_in_charge="钱站长",
+                                                                       contact="0912-8888888")),
     "imports.import_file": lambda s, b, actor: imports.import_file(
-        session=s, station_id=b["station"], kind="volunteers", content="姓名\n".encode(), filename="名单.csv",
-        consent_on_file=True, actor=actor),
+        scope=Scope(s, actor), station_id=b["station"], kind="volunteers", content="姓名\n".encode(), filename="名单.csv",
+        consent_on_file=True),
+}
+
+# Each line: a service that reads, asked by a worker of A for station B's rows.
+READS = {
+    "activities.activity_public": lambda s, b: activities.activity_public(scope=s, activity_id=b["activity"]),
+    "activities.list_activities": lambda s, b: activities.list_activities(scope=s, station_id=b["station"]),
+    "awards.round_entries": lambda s, b: awards.round_entries(scope=s, round_id=b["round"]),
+    "awards.round_objections": lambda s, b: awards.round_objections(scope=s, round_id=b["round"]),
+    "awards.ranking_document": lambda s, b: awards.ranking_document(scope=s, round_id=b["round"]),
+    "awards.award_notice": lambda s, b: awards.award_notice(scope=s, round_id=b["round"]),
+    "awards.award_certificates": lambda s, b: awards.award_certificates(scope=s, round_id=b["round"]),
+    "awards.find_round": lambda s, b: awards.find_round(scope=s, station_id=b["station"], level="month",
+                                                        period="2022-08"),
+    "awards.final_winners": lambda s, b: awards.final_winners(scope=s, station_id=b["station"], level="month",
+                                                              period="2022-08"),
+    "awards.latest_final_winners": lambda s, b: awards.latest_final_winners(scope=s, station_id=b["station"],
+                                                                            level="month"),
+    "cases.list_cases": lambda s, b: cases.list_cases(scope=s, station_id=b["station"]),
+    "certificates.check_certificate": lambda s, b: certificates.check_certificate(scope=s, station_id=b["station"],
+                                                                                  number="XSL-2022-0001"),
+    "certificates.find_volunteer": lambda s, b: certificates.find_volunteer(scope=s, station_id=b["station"],
+                                                                            who="王芳"),
+    "duplicates.find_duplicates": lambda s, b: duplicates.find_duplicates(scope=s, station_id=b["station"]),
+    "exports.volunteers_sheet": lambda s, b: exports.volunteers_sheet(scope=s, station_id=b["station"]),
+    "exports.hours_sheet": lambda s, b: exports.hours_sheet(scope=s, station_id=b["station"]),
+    "exports.month_sheet": lambda s, b: exports.month_sheet(scope=s, station_id=b["station"], month="2022-08"),
+    "imports.preview_import": lambda s, b: imports.preview_import(
+        scope=s, station_id=b["station"], kind="volunteers", content="姓名\n".encode(), filename="名单.csv"),
+    "org.station_choices": lambda s, b: org.station_choices(scope=s, station_id=b["station"]),
+    "requests.wish_wall": lambda s, b: requests.wish_wall(scope=s, station_id=b["station"]),
+    "requests.claimer_choices": lambda s, b: requests.claimer_choices(scope=s, station_id=b["station"]),
+    "residents.list_residents": lambda s, b: residents.list_residents(scope=s, station_id=b["station"]),
+    "residents.resident_choices": lambda s, b: residents.resident_choices(scope=s, station_id=b["station"]),
+    "residents.grid_choices": lambda s, b: residents.grid_choices(scope=s, station_id=b["station"]),
+    "residents.steward_choices": lambda s, b: residents.steward_choices(scope=s, station_id=b["station"]),
+    "residents.list_departments": lambda s, b: residents.list_departments(scope=s, station_id=b["station"]),
+    "residents.works_items": lambda s, b: residents.works_items(scope=s, station_id=b["station"]),
+    "rosters.activity_choices": lambda s, b: rosters.activity_choices(scope=s, station_id=b["station"]),
+    "rosters.roster": lambda s, b: rosters.roster(scope=s, activity_id=b["activity"]),
+    "rosters.pending_queue": lambda s, b: rosters.pending_queue(scope=s, station_id=b["station"]),
+    "rosters.lecture_sessions": lambda s, b: rosters.lecture_sessions(scope=s, station_id=b["station"],
+                                                                      hall=LectureHall.theory),
+    "volunteers.search_volunteers": lambda s, b: volunteers.search_volunteers(scope=s, station_id=b["station"]),
+    "volunteers.editable_volunteer": lambda s, b: volunteers.editable_volunteer(scope=s,
+                                                                                volunteer_id=b["volunteers"][0]),
 }
 
 # Writing services that take no row or station id of a station's own.
@@ -230,6 +275,26 @@ def test_a_worker_of_one_station_is_refused_every_row_of_another(two_stations, n
         CALLS[name](session, b, _worker_of(a["station"]))
     assert "scope.other_station" in refused.value.keys()
     assert _audit_lines(engine) == before
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_a_worker_of_one_station_reads_nothing_of_another(two_stations, name):
+    """What a page or a command reads is refused for another station's ids too: a street's database
+    holds every 社区's people, and a worker of one sees their own."""
+    engine, a, b = two_stations
+    with pytest.raises(DomainError) as refused, read_session(engine) as session:
+        READS[name](Scope(session, _worker_of(a["station"])), b)
+    assert "scope.other_station" in refused.value.keys()
+
+
+def test_the_same_reads_go_through_for_the_station_s_own_worker(two_stations):
+    engine, _a, b = two_stations
+    with read_session(engine) as session:
+        scope = Scope(session, _worker_of(b["station"]))
+        assert [line.volunteer_id for line in READS["rosters.roster"](scope, b)] == [b["volunteers"][0], b["third"]]
+        assert READS["volunteers.editable_volunteer"](scope, b).name == "张伟"
+        assert {row.id for row in READS["volunteers.search_volunteers"](scope, b)} >= set(b["volunteers"])
+        assert len(READS["awards.round_entries"](scope, b)) == 1
 
 
 @pytest.mark.parametrize("name", ["records.check_in", "records.record_attendance"])
@@ -264,20 +329,50 @@ def test_every_writing_service_with_ids_is_tried():
         loaded = import_module(f"station_kit.services.{module.name}")
         for name, function in inspect.getmembers(loaded, inspect.isfunction):
             parameters = inspect.signature(function).parameters
-            if (function.__module__ == loaded.__name__ and not name.startswith("_")
-                    and "actor" in parameters and "session" in parameters
-                    and next(iter(parameters.values())).kind is inspect.Parameter.KEYWORD_ONLY):
+            if (function.__module__ == loaded.__name__ and not name.startswith("_") and "scope" in parameters
+                    and next(iter(parameters.values())).kind is inspect.Parameter.KEYWORD_ONLY
+                    and _writes(function)):
                 writing.add(f"{module.name}.{name}")
     assert writing - set(CALLS) - NO_STATION_IDS == set()
     assert set(CALLS) <= writing
+
+
+def test_every_reading_service_with_ids_is_tried():
+    """A service that takes a scope and any id, and writes nothing, is in READS."""
+    import station_kit.services as package
+
+    reading = set()
+    for module in pkgutil.iter_modules(package.__path__):
+        loaded = import_module(f"station_kit.services.{module.name}")
+        for name, function in inspect.getmembers(loaded, inspect.isfunction):
+            parameters = inspect.signature(function).parameters
+            if (function.__module__ == loaded.__name__ and not name.startswith("_") and "scope" in parameters
+                    and next(iter(parameters.values())).kind is inspect.Parameter.KEYWORD_ONLY
+                    and any(p.endswith(("_id", "_ids")) for p in parameters) and not _writes(function)):
+                reading.add(f"{module.name}.{name}")
+    assert reading == set(READS)
+
+
+def _writes(function, seen=None) -> bool:
+    """A use case writes when it (or a service helper it calls) checks the person's role, logs
+    an operation, or moves something through a workflow."""
+    seen = set() if seen is None else seen
+    names = set(function.__code__.co_names)
+    if names & {"require", "log_event", "transition", "transition_many"}:
+        return True
+    helpers = [function.__globals__.get(name) for name in names - seen]
+    seen |= names
+    return any(inspect.isfunction(helper) and helper.__module__.startswith("station_kit.services.")
+               and _writes(helper, seen)
+               for helper in helpers)
 
 
 def test_ids_beyond_32_bits_name_no_row(two_stations):
     """PostgreSQL's ids are 32-bit: a larger id from a form says 'not found' instead of a database error."""
     engine, a, _b = two_stations
     with pytest.raises(DomainError) as refused, write_session(engine) as session:
-        records.check_out(session=session, record_id=2**31, actor=_worker_of(a["station"]))
+        records.check_out(scope=Scope(session, _worker_of(a["station"])), record_id=2**31)
     assert refused.value.keys() == ["record.not_found"]
     with pytest.raises(DomainError) as refused, write_session(engine) as session:
-        cases.accept_case(session=session, case_id=a["case"], steward_id=2**40, actor=_worker_of(a["station"]))
+        cases.accept_case(scope=Scope(session, _worker_of(a["station"])), case_id=a["case"], steward_id=2**40)
     assert refused.value.keys() == ["case.steward_not_in_grid"]

@@ -14,7 +14,9 @@ from station_kit.models.people import Gender, IdType, VolunteerUpdate
 from station_kit.services import duplicates
 from station_kit.services import volunteers as service
 from station_kit.services.actor import Actor, Role
+from station_kit.services.scope import Scope
 from tests.factories import (
+    READER,
     id_number,
     unique_phone,
     volunteer_data,
@@ -25,8 +27,8 @@ from tests.factories import (
 
 def register(engine, station, **overrides):
     with write_session(engine) as session:
-        return service.register_volunteer(session=session, station_id=station.id,
-                                          data=volunteer_data(**overrides), actor=Actor("staff"))
+        return service.register_volunteer(scope=Scope(session, Actor("staff")), station_id=station.id,
+                                          data=volunteer_data(**overrides))
 
 
 def stored(engine, volunteer_id: int) -> Volunteer:
@@ -80,7 +82,7 @@ def test_id_number_is_stored_encrypted_and_shown_masked(engine, station):
         row = session.exec(select(Volunteer)).one()
         assert number not in row.id_number_cipher and number != row.id_number_hash
         assert number[6:14] not in row.birth_date_cipher
-        shown = service.search_volunteers(session=session, station_id=station.id)[0]
+        shown = service.search_volunteers(scope=Scope(session, READER), station_id=station.id)[0]
     assert shown.id_number == "*" * 14 + number[-4:]
     assert shown.phone == phone[:3] + "****" + phone[-4:]
 
@@ -152,8 +154,8 @@ def test_same_name_and_phone_needs_confirmation(engine, station):
     register(engine, station, phone=phone)
     assert refused(engine, station, phone=phone) == ["volunteer.possible_duplicate"]
     with write_session(engine) as session:
-        service.register_volunteer(session=session, station_id=station.id,
-                                   data=volunteer_data(phone=phone), actor=Actor("staff"),
+        service.register_volunteer(scope=Scope(session, Actor("staff")), station_id=station.id,
+                                   data=volunteer_data(phone=phone),
                                    allow_similar=True)
     assert count_volunteers(engine) == 2
 
@@ -167,7 +169,7 @@ def test_search_by_name_pinyin_initials_and_phone_tail(engine, station, query):
     register(engine, station, name="张伟", phone="13900008000")
     register(engine, station, name="李娜", phone="13900001111")
     with read_session(engine) as session:
-        found = service.search_volunteers(session=session, station_id=station.id, query=query)
+        found = service.search_volunteers(scope=Scope(session, READER), station_id=station.id, query=query)
     assert [v.name for v in found] == ["张伟"]
 
 
@@ -175,7 +177,7 @@ def test_search_sorts_by_pinyin_with_surname_readings(engine, station):
     for name in ("曾红", "张伟", "安娜"):
         register(engine, station, name=name)
     with read_session(engine) as session:
-        found = service.search_volunteers(session=session, station_id=station.id)
+        found = service.search_volunteers(scope=Scope(session, READER), station_id=station.id)
     # 曾 as a surname reads zeng, so 曾红 sorts before 张伟 (zhang), not as "ceng" before both.
     assert [v.name for v in found] == ["安娜", "曾红", "张伟"]
 
@@ -183,12 +185,12 @@ def test_search_sorts_by_pinyin_with_surname_readings(engine, station):
 def test_update_revalidates_and_audits_field_names_only(engine, station):
     volunteer = register(engine, station)
     with pytest.raises(DomainError), write_session(engine) as session:
-        service.update_volunteer(session=session, volunteer_id=volunteer.id,
-                                 data=VolunteerUpdate(phone="999"), actor=Actor("staff"))
+        service.update_volunteer(scope=Scope(session, Actor("staff")), volunteer_id=volunteer.id,
+                                 data=VolunteerUpdate(phone="999"))
     new_phone = unique_phone()
     with write_session(engine) as session:
-        service.update_volunteer(session=session, volunteer_id=volunteer.id,
-                                 data=VolunteerUpdate(phone=new_phone, name="张伟伟"), actor=Actor("staff"))
+        service.update_volunteer(scope=Scope(session, Actor("staff")), volunteer_id=volunteer.id,
+                                 data=VolunteerUpdate(phone=new_phone, name="张伟伟"))
     with read_session(engine) as session:
         row = session.get(Volunteer, volunteer.id)
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.update")).one()
@@ -198,8 +200,8 @@ def test_update_revalidates_and_audits_field_names_only(engine, station):
 
 def test_every_write_is_audited_in_the_same_transaction(engine, station):
     with pytest.raises(DomainError), write_session(engine) as session:
-        service.register_volunteer(session=session, station_id=station.id,
-                                   data=volunteer_data(consent=False), actor=Actor("staff"))
+        service.register_volunteer(scope=Scope(session, Actor("staff")), station_id=station.id,
+                                   data=volunteer_data(consent=False))
     register(engine, station)
     with read_session(engine) as session:
         actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity == "volunteer")).all()
@@ -211,19 +213,19 @@ def test_merge_keeps_every_record_and_leaves_one_active(engine, station):
     keep = register(engine, station, phone=phone, post_ids=[station.post_ids[0]])
     with write_session(engine) as session:
         drop = service.register_volunteer(
-            session=session, station_id=station.id, actor=Actor("staff"), allow_similar=True,
+            scope=Scope(session, Actor("staff")), station_id=station.id, allow_similar=True,
             data=volunteer_data(phone=phone, skills="理发", post_ids=list(station.post_ids[:2])))
     with read_session(engine) as session:
-        groups = duplicates.find_duplicates(session=session, station_id=station.id)
+        groups = duplicates.find_duplicates(scope=Scope(session, READER), station_id=station.id)
     assert [(g.reason, [v.id for v in g.volunteers]) for g in groups] == [
         ("name_phone", [keep.id, drop.id])]
     with write_session(engine) as session:
-        duplicates.merge_volunteers(session=session, keep_id=keep.id, drop_id=drop.id, actor=Actor("staff"))
+        duplicates.merge_volunteers(scope=Scope(session, Actor("staff")), keep_id=keep.id, drop_id=drop.id)
     with read_session(engine) as session:
         kept = session.get(Volunteer, keep.id)
         dropped = session.get(Volunteer, drop.id)
         posts = session.exec(select(VolunteerPost.post_id).where(VolunteerPost.volunteer_id == keep.id)).all()
-        assert duplicates.find_duplicates(session=session, station_id=station.id) == []
+        assert duplicates.find_duplicates(scope=Scope(session, READER), station_id=station.id) == []
     assert kept.skills == "理发" and kept.active
     assert not dropped.active and dropped.merged_into_id == keep.id
     assert sorted(posts) == sorted(station.post_ids[:2])
@@ -232,21 +234,19 @@ def test_merge_keeps_every_record_and_leaves_one_active(engine, station):
 def test_merging_an_inactive_volunteer_is_refused(engine, station):
     first, second = register(engine, station), register(engine, station, name="李娜")
     with write_session(engine) as session:
-        service.deactivate_volunteer(session=session, volunteer_id=second.id, reason="搬离社区",
-                                     actor=Actor("staff"))
+        service.deactivate_volunteer(scope=Scope(session, Actor("staff")), volunteer_id=second.id, reason="搬离社区")
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        duplicates.merge_volunteers(session=session, keep_id=first.id, drop_id=second.id, actor=Actor("staff"))
+        duplicates.merge_volunteers(scope=Scope(session, Actor("staff")), keep_id=first.id, drop_id=second.id)
     assert caught.value.keys() == ["volunteer.inactive"]
 
 
 def test_deactivated_volunteers_leave_search_but_stay_on_record(engine, station):
     volunteer = register(engine, station)
     with write_session(engine) as session:
-        service.deactivate_volunteer(session=session, volunteer_id=volunteer.id, reason="搬离社区",
-                                     actor=Actor("staff"))
+        service.deactivate_volunteer(scope=Scope(session, Actor("staff")), volunteer_id=volunteer.id, reason="搬离社区")
     with read_session(engine) as session:
-        assert service.search_volunteers(session=session, station_id=station.id) == []
-        assert len(service.search_volunteers(session=session, station_id=station.id,
+        assert service.search_volunteers(scope=Scope(session, READER), station_id=station.id) == []
+        assert len(service.search_volunteers(scope=Scope(session, READER), station_id=station.id,
                                              include_inactive=True)) == 1
 
 
@@ -254,8 +254,8 @@ def test_reveal_shows_the_full_number_and_is_audited(engine, station):
     number = id_number()
     volunteer = register(engine, station, id_number=number)
     with write_session(engine) as session:
-        shown = service.reveal_personal_data(session=session, volunteer_id=volunteer.id,
-                                             actor=Actor("admin", Role.admin), reason="出具证明")
+        shown = service.reveal_personal_data(scope=Scope(session, Actor("admin", Role.admin)),
+                                             volunteer_id=volunteer.id, reason="出具证明")
     assert shown.id_number == number
     with read_session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.unmask")).one()
@@ -267,7 +267,7 @@ def test_reveal_shows_the_full_number_and_is_audited(engine, station):
 def test_reveal_is_refused_to_staff_and_without_a_reason_and_nothing_is_logged(engine, station, role, reason, key):
     volunteer = register(engine, station)
     with pytest.raises(DomainError) as refused, write_session(engine) as session:
-        service.reveal_personal_data(session=session, volunteer_id=volunteer.id, actor=Actor("小王", Role(role)),
+        service.reveal_personal_data(scope=Scope(session, Actor("小王", Role(role))), volunteer_id=volunteer.id,
                                      reason=reason)
     assert refused.value.keys() == [key]
     with read_session(engine) as session:
@@ -278,7 +278,7 @@ def test_update_can_clear_team_and_squad_but_none_leaves_other_fields(engine, st
     volunteer = register(engine, station, team_id=station.team_id, squad_id=station.squad_ids[0],
                          skills="理发")
     with write_session(engine) as session:
-        service.update_volunteer(session=session, volunteer_id=volunteer.id, actor=Actor("staff"),
+        service.update_volunteer(scope=Scope(session, Actor("staff")), volunteer_id=volunteer.id,
                                  data=VolunteerUpdate(team_id=None, squad_id=None, skills=None))
     with read_session(engine) as session:
         row = session.get(Volunteer, volunteer.id)
@@ -289,7 +289,7 @@ def test_search_by_full_volunteer_number(engine, station):
     first = register(engine, station)
     register(engine, station, name="李娜")
     with read_session(engine) as session:
-        found = service.search_volunteers(session=session, station_id=station.id,
+        found = service.search_volunteers(scope=Scope(session, READER), station_id=station.id,
                                           query=first.number.lower())
     assert [v.number for v in found] == [first.number]
 
@@ -304,7 +304,7 @@ def test_a_search_with_a_nul_or_control_character_still_searches(engine, station
     register(engine, station, name="张伟")
     with read_session(engine) as session:
         for query, found in (("\x00", ["张伟"]), ("张\x00伟\x07", ["张伟"]), ("张" * 500, [])):
-            shown = service.search_volunteers(session=session, station_id=station.id, query=query)
+            shown = service.search_volunteers(scope=Scope(session, READER), station_id=station.id, query=query)
             assert [v.name for v in shown] == found
 
 
@@ -320,7 +320,7 @@ def test_the_edit_shape_refuses_text_longer_than_its_column(field, most):
 def test_an_edit_with_control_characters_is_refused_and_nothing_changes(engine, station):
     volunteer = register(engine, station, residence_area="兴神路社区")
     with pytest.raises(DomainError) as caught, write_session(engine) as session:
-        service.update_volunteer(session=session, volunteer_id=volunteer.id, actor=Actor("staff"),
+        service.update_volunteer(scope=Scope(session, Actor("staff")), volunteer_id=volunteer.id,
                                  data=VolunteerUpdate(residence_area="兴神路\x00", name="\u200b"))
     assert {(e.field, e.key) for e in caught.value.errors} == {
         ("residence_area", "text.control_characters"), ("name", "text.control_characters")}
@@ -334,7 +334,7 @@ def test_reasons_are_checked_like_any_text(engine, station, reason, key):
     for act in (service.deactivate_volunteer, service.reveal_personal_data):
         actor = Actor("站长", Role.admin) if act is service.reveal_personal_data else Actor("staff")
         with pytest.raises(DomainError) as caught, write_session(engine) as session:
-            act(session=session, volunteer_id=volunteer.id, reason=reason, actor=actor)
+            act(scope=Scope(session, actor), volunteer_id=volunteer.id, reason=reason)
         assert [(e.field, e.key) for e in caught.value.errors] == [("reason", key)]
     with read_session(engine) as session:
         assert session.get(Volunteer, volunteer.id).active
@@ -353,7 +353,7 @@ def test_a_typed_percent_or_underscore_is_a_character_not_a_wildcard(engine, sta
     for year, name in enumerate(("张伟", "张三", "张%", "李伟_"), start=1980):
         register(engine, station, name=name, id_number=id_number(birth_date=dt.date(year, 1, 1)))
     with read_session(engine) as session:
-        shown = service.search_volunteers(session=session, station_id=station.id, query=query)
+        shown = service.search_volunteers(scope=Scope(session, READER), station_id=station.id, query=query)
     assert sorted(v.name for v in shown) == found
 
 

@@ -19,6 +19,7 @@ from station_kit.models.work import ActivityStatus
 from station_kit.services import activities
 from station_kit.services.activities import ACTIVITY_FLOW
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from station_kit.services.workflow import Workflow, transition
 from tests.factories import activity_data
 
@@ -50,7 +51,7 @@ def test_any_sequence_of_actions_ends_in_a_state_of_the_table_or_a_refusal(actio
         before = row.status
         allowed = action in ACTIVITY_FLOW.actions_from(before)
         try:
-            transition(session=log, workflow=ACTIVITY_FLOW, row=row, action=action, actor=Actor("staff"))
+            transition(scope=Scope(log, Actor("staff")), workflow=ACTIVITY_FLOW, row=row, action=action)
         except DomainError as refused:
             assert not allowed and row.status == before
             assert "{" not in t(refused.errors[0].key, **refused.errors[0].params)
@@ -79,9 +80,9 @@ def test_an_action_that_needs_a_reason_is_refused_without_one():
     flow = Workflow("activity", {("planned", "cancel"): "cancelled"}, needs_reason=frozenset({"cancel"}))
     row, log = Row("planned"), Log()
     with pytest.raises(DomainError) as refused:
-        transition(session=log, workflow=flow, row=row, action="cancel", actor=Actor("staff"), reason="  ")
+        transition(scope=Scope(log, Actor("staff")), workflow=flow, row=row, action="cancel", reason="  ")
     assert refused.value.keys() == ["reason.required"] and row.status == "planned" and log.added == []
-    transition(session=log, workflow=flow, row=row, action="cancel", actor=Actor("王站长"), reason="暴雨")
+    transition(scope=Scope(log, Actor("王站长")), workflow=flow, row=row, action="cancel", reason="暴雨")
     event = log.added[-1]
     assert (event.operator, event.action, json.loads(event.detail)) == (
         "王站长", "activity.cancel", {"role": "staff", "from": "planned", "to": "cancelled", "reason": "暴雨"})
@@ -89,11 +90,11 @@ def test_an_action_that_needs_a_reason_is_refused_without_one():
 
 def test_a_move_is_logged_in_the_same_transaction(engine, station):
     with write_session(engine) as session:
-        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+        activity = activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                             data=activity_data(starts_at=clock.now() + dt.timedelta(days=1)))
     with write_session(engine) as session:
-        activities.set_activity_status(session=session, activity_id=activity.id, status=ActivityStatus.running,
-                                       actor=Actor("李干事"))
+        activities.set_activity_status(scope=Scope(session, Actor("李干事")), activity_id=activity.id,
+                                       status=ActivityStatus.running)
     with read_session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "activity.start")).one()
     assert (event.operator, event.entity_id, json.loads(event.detail)["to"]) == ("李干事", activity.id, "running")

@@ -12,6 +12,7 @@ from station_kit.i18n import t
 from station_kit.models import Activity, ServiceRecord
 from station_kit.models.work import RecordStatus
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import activities
 from station_kit.ui.activities import attendance
@@ -26,7 +27,7 @@ def ready(engine, station):
     with write_session(engine) as session:
         make_room(session, station.id, "活动室")
         for name in ("张伟", "李娜"):
-            register_volunteer(session=session, station_id=station.id, actor=Actor("t"), data=volunteer_data(name=name))
+            register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id, data=volunteer_data(name=name))
     return activities.app(engine=engine)
 
 

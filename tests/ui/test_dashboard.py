@@ -12,6 +12,7 @@ from station_kit.clock import CHINA
 from station_kit.db import write_session
 from station_kit.services import activities, records
 from station_kit.services.actor import Actor
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import dashboard
 from tests.factories import activity_data, volunteer_data
@@ -25,19 +26,19 @@ def number(app, key: str) -> str:
 
 def register(engine, station, **fields) -> int:
     with write_session(engine) as session:
-        return register_volunteer(session=session, station_id=station.id, actor=Actor("t"),
+        return register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
                                   data=volunteer_data(**fields)).id
 
 
 def serve_hours(engine, station, volunteer_id: int, hours: float, day: dt.date = dt.date(2022, 8, 5)) -> None:
     start = dt.datetime.combine(day, dt.time(9, 0), tzinfo=CHINA)
     with write_session(engine) as session:
-        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+        activity = activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                             data=activity_data(starts_at=start, hours=hours))
-        [record] = records.record_attendance(session=session, activity_id=activity.id, actor=Actor("t"),
+        [record] = records.record_attendance(scope=Scope(session, Actor("t")), activity_id=activity.id,
                                              entries=[records.Attendance(volunteer_id)],
                                              entered_at=start + dt.timedelta(hours=5))
-        records.approve_records(session=session, record_ids=[record.id], actor=Actor("站长"))
+        records.approve_records(scope=Scope(session, Actor("站长")), record_ids=[record.id])
 
 
 def test_shows_the_figures_and_charts_of_the_station(engine, station):

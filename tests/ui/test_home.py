@@ -11,13 +11,14 @@ from station_kit.db import read_session, write_session
 from station_kit.i18n import t
 from station_kit.services.actor import Actor, Role
 from station_kit.services.org import create_station, current_station
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import home, registry
 from station_kit.ui.kit import context
 from station_kit.ui.kit.actions import walk
 from station_kit.ui.kit.context import set_actor_provider
 from station_kit.ui.kit.format import esc, format_date
-from tests.factories import volunteer_data
+from tests.factories import READER, volunteer_data
 from tests.widgets import find, find_all
 
 
@@ -32,8 +33,8 @@ def all_text(app) -> str:
 def test_home_shows_the_station_date_and_live_figures(engine, station):
     with write_session(engine) as session:
         for party in (True, False):
-            register_volunteer(session=session, station_id=station.id,
-                               data=volunteer_data(is_party_member=party), actor=Actor("test"), allow_similar=True)
+            register_volunteer(scope=Scope(session, Actor("test")), station_id=station.id,
+                               data=volunteer_data(is_party_member=party), allow_similar=True)
     app = home.app(engine=engine)
     assert find(app, "sk-home-title").value == esc(t("home.title", station="测试社区"))
     assert "麟州街道" in all_text(app) and format_date(clock.today()) in all_text(app)
@@ -80,7 +81,7 @@ def test_home_without_a_station_says_what_to_do(engine):
 
 def test_a_station_name_with_markup_is_shown_as_text(engine):
     with write_session(engine) as session:
-        create_station(session=session, code="X", name="<script>alert(1)</script>", actor=Actor("test"))
+        create_station(scope=Scope(session, Actor("test")), code="X", name="<script>alert(1)</script>")
     title = find(home.app(engine=engine), "sk-home-title").value
     assert "<script>" not in title and "&lt;script&gt;" in title
 
@@ -113,7 +114,7 @@ def test_an_admin_corrects_the_issuer_details_on_home(engine, station, monkeypat
     assert "sk-msg-error" in find(app, "sk-home-station-message").value
     assert find(app, "sk-home-title").value == esc(t("home.title", station="测试社区"))
     with read_session(engine) as session:
-        assert current_station(session).name == "测试社区"  # nothing written
+        assert current_station(Scope(session, READER)).name == "测试社区"  # nothing written
 
     find(app, "sk-home-station-contact").value = "兴神路社区办公室 0912-1234567"
     find(app, "sk-home-station-save").click()
@@ -122,7 +123,7 @@ def test_an_admin_corrects_the_issuer_details_on_home(engine, station, monkeypat
     assert find(app, "sk-home-title").value == esc(t("home.title", station="兴神路社区"))
     assert find(app, "sk-home-station-person-in-charge").value == "高文明"
     with read_session(engine) as session:
-        saved = current_station(session)
+        saved = current_station(Scope(session, READER))
     assert (saved.name, saved.person_in_charge, saved.contact) == ("兴神路社区", "高文明", "兴神路社区办公室 0912-1234567")
 
 

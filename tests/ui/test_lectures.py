@@ -7,14 +7,15 @@ from station_kit.models.org import PartnerKind
 from station_kit.models.work import LectureHall
 from station_kit.services.actor import Actor
 from station_kit.services.org import add_unit
+from station_kit.services.scope import Scope
 from station_kit.ui import lectures
 from tests.widgets import find
 
 
 def test_add_a_session_to_a_hall_and_see_it_listed(engine, station):
     with write_session(engine) as session:
-        add_unit(session=session, model=PartnerUnit, station_id=station.id, name="神木市司法局",
-                 kind=PartnerKind.dual_report, actor=Actor("t"))
+        add_unit(scope=Scope(session, Actor("t")), model=PartnerUnit, station_id=station.id, name="神木市司法局",
+                 kind=PartnerKind.dual_report)
     app = lectures.app(engine=engine)
     find(app, "sk-lectures-hall").value = LectureHall.law
     find(app, "sk-lectures-title").value = "民法典进社区"

@@ -7,9 +7,10 @@ import io
 from openpyxl import load_workbook
 
 from station_kit.db import read_session
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import search_volunteers
 from station_kit.ui import transfer
-from tests.factories import id_number
+from tests.factories import READER, id_number
 from tests.sheets import VOLUNTEER_HEADERS, xlsx
 from tests.widgets import find
 
@@ -35,7 +36,7 @@ def test_errors_block_the_import_until_the_file_is_fixed(engine, station):
     commit.click()
     assert "已导入 1 行" in find(app, "sk-transfer-message").value
     with read_session(engine) as session:
-        assert [v.name for v in search_volunteers(session=session, station_id=station.id)] == ["张伟"]
+        assert [v.name for v in search_volunteers(scope=Scope(session, READER), station_id=station.id)] == ["张伟"]
 
 
 def test_the_volunteer_roll_downloads_masked(engine, station):

@@ -18,6 +18,7 @@ from station_kit.models import AuditEvent, Squad, Team, Volunteer
 from station_kit.models.people import IdType
 from station_kit.services.actor import Actor
 from station_kit.services.org import add_unit
+from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
 from station_kit.ui import volunteers
 from station_kit.ui.kit import actions
@@ -273,9 +274,8 @@ def test_a_name_with_control_characters_is_explained_beside_it(app, engine, stat
 
 def test_squads_follow_the_team(engine, station):
     with write_session(engine) as session:
-        other = add_unit(session=session, model=Team, station_id=station.id, name="第二服务队", actor=Actor("t"))
-        add_unit(session=session, model=Squad, station_id=station.id, name="第二队分队", team_id=other.id,
-                 actor=Actor("t"))
+        other = add_unit(scope=Scope(session, Actor("t")), model=Team, station_id=station.id, name="第二服务队")
+        add_unit(scope=Scope(session, Actor("t")), model=Squad, station_id=station.id, name="第二队分队", team_id=other.id)
     app = volunteers.app(engine=engine)
     assert len(widget(app, "squad").options) == 4  # 不选 and every squad
     fill(app, team=station.team_id)
@@ -352,8 +352,7 @@ def test_without_a_station_the_app_says_what_to_do(engine):
 
 def test_registered_by_the_service_is_found_by_the_app(app, engine, station):
     with write_session(engine) as session:
-        register_volunteer(session=session, station_id=station.id, data=volunteer_data(name="赵敏"),
-                           actor=Actor("test"))
+        register_volunteer(scope=Scope(session, Actor("test")), station_id=station.id, data=volunteer_data(name="赵敏"))
     fill(app, search="zm")
     assert len(find_all(app, "sk-volunteers-result")) == 1
 
@@ -380,12 +379,12 @@ def test_the_service_certificate_is_issued_for_approved_hours_and_offered_as_a_p
     starts = dt.datetime(2022, 8, 5, 9, tzinfo=clock.CHINA)
     with write_session(engine) as session:
         volunteer_id = session.exec(select(Volunteer.id)).one()
-        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+        activity = activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                              data=activity_data(starts_at=starts, hours=3)).id
-        [record] = records.record_attendance(session=session, activity_id=activity, actor=Actor("t"),
+        [record] = records.record_attendance(scope=Scope(session, Actor("t")), activity_id=activity,
                                              entries=[Attendance(volunteer_id, 150)],
                                              entered_at=starts + dt.timedelta(hours=4))
-        records.approve_records(session=session, record_ids=[record.id], actor=Actor("t"))
+        records.approve_records(scope=Scope(session, Actor("t")), record_ids=[record.id])
     widget(app, "certificate").click()
     link = widget(app, "certificate-link").value
     href = re.search(r'href="data:application/pdf;base64,([^"]+)"', link)
@@ -407,16 +406,16 @@ def test_a_certificate_number_is_checked_in_its_own_tab(app, engine, station):
 
     starts = dt.datetime(2022, 8, 5, 9, tzinfo=clock.CHINA)
     with write_session(engine) as session:
-        volunteer = register_volunteer(session=session, station_id=station.id, data=volunteer_data(name="张伟"),
-                                       actor=Actor("t"))
-        activity = activities.plan_activity(session=session, station_id=station.id, actor=Actor("t"),
+        volunteer = register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id,
+                                       data=volunteer_data(name="张伟"))
+        activity = activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                              data=activity_data(starts_at=starts, hours=3)).id
-        [record] = records.record_attendance(session=session, activity_id=activity, actor=Actor("t"),
+        [record] = records.record_attendance(scope=Scope(session, Actor("t")), activity_id=activity,
                                              entries=[Attendance(volunteer.id, 150)],
                                              entered_at=starts + dt.timedelta(hours=4))
-        records.approve_records(session=session, record_ids=[record.id], actor=Actor("t"))
-        number = issue_service_certificate(session=session, volunteer_id=volunteer.id,
-                                           actor=Actor("李经办")).certificate_number
+        records.approve_records(scope=Scope(session, Actor("t")), record_ids=[record.id])
+        number = issue_service_certificate(scope=Scope(session, Actor("李经办")),
+                                           volunteer_id=volunteer.id).certificate_number
     widget(app, "check-number").value = f" {number.lower()} "  # Enter in the box checks
     shown = widget(app, "check-result").value
     assert esc(t("certificate_check.found", number=number)) in widget(app, "check-message").value

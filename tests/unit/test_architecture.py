@@ -103,7 +103,8 @@ def test_apps_show_public_shapes_never_table_rows():
     import station_kit.models as models
 
     tables = {name for name, value in vars(models).items()
-              if isinstance(value, type) and issubclass(value, SQLModel) and getattr(value, "__table__", None) is not None}
+              if isinstance(value, type) and issubclass(value, SQLModel) and getattr(value, "__table__",
+                                                                                     None) is not None}
     named = []
     for path in (PACKAGE / "ui").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):

@@ -10,6 +10,7 @@ from station_kit.errors import DomainError
 from station_kit.services.actor import Actor
 from station_kit.services.cases import CASE_FLOW
 from station_kit.services.requests import REQUEST_FLOW
+from station_kit.services.scope import Scope
 from station_kit.services.workflow import transition
 
 
@@ -47,7 +48,7 @@ def test_any_sequence_of_actions_follows_the_table_or_is_refused(data):
             before, logged = row.status, len(log.added)
             expected = flow.transitions.get((before, action))
             try:
-                transition(session=log, workflow=flow, row=row, action=action, actor=Actor("t"), reason="因为")
+                transition(scope=Scope(log, Actor("t")), workflow=flow, row=row, action=action, reason="因为")
             except DomainError:
                 assert expected is None and row.status == before and len(log.added) == logged
             else:

@@ -22,8 +22,8 @@ def app(engine: Engine | None = None) -> widgets.Widget:
     return station_app(APP, engine, _build)
 
 
-def _build(app: AppContext, session) -> widgets.Widget:
-    context = Context(app.engine, app.station, app.actor, activity_choices(session=session, station_id=app.station_id))
+def _build(app: AppContext, scope) -> widgets.Widget:
+    context = Context(app.engine, app.station, app.actor, activity_choices(scope=scope, station_id=app.station_id))
     attendance, approvals = AttendanceTab(context), ApprovalsTab(context)
     plan = PlanTab(context, on_planned=attendance.reload_activities)
     tabs = widgets.Tab(children=[plan.widget, attendance.widget, approvals.widget],

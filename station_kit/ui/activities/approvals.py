@@ -41,8 +41,8 @@ class ApprovalsTab:
                                     self.holder])
 
     def refresh(self) -> None:
-        with self.context.reading() as session:
-            lines, total = pending_queue(session=session, station_id=self.context.station_id, limit=QUEUE_LIMIT)
+        with self.context.reading() as scope:
+            lines, total = pending_queue(scope=scope, station_id=self.context.station_id, limit=QUEUE_LIMIT)
         options = []
         for line in lines:
             label = t("activities.queue_line", name=line.name, activity=line.activity,
@@ -67,9 +67,8 @@ class ApprovalsTab:
 
     def _decide(self, decide, **kwargs) -> int:
         self.reason.show([])
-        with self.context.writing() as session:
-            return decide(session=session, record_ids=list(self.queue.value), actor=self.context.actor,
-                          **kwargs)
+        with self.context.writing() as scope:
+            return decide(scope=scope, record_ids=list(self.queue.value), **kwargs)
 
     def _approve(self) -> None:
         count = self._decide(approve_records, reason=self.reason.widget.value)

@@ -74,8 +74,8 @@ class AttendanceTab:
 
     def reload_activities(self) -> None:
         start = clock.now() - dt.timedelta(days=RECENT_DAYS)
-        with self.context.reading() as session:
-            activities = list_activities(session=session, station_id=self.context.station_id, start=start)
+        with self.context.reading() as scope:
+            activities = list_activities(scope=scope, station_id=self.context.station_id, start=start)
         keep = self.activity.value
         self.activity.options = [(f"{format_time(a.starts_at)}  {a.title}", a.id) for a in activities]
         ids = [a.id for a in activities]
@@ -88,9 +88,9 @@ class AttendanceTab:
             self.roster.value = f'<span class="sk-hint">{esc(t("activities.none_recent", days=RECENT_DAYS))}</span>'
             self.open_records.options = []
             return
-        with self.context.reading() as session:
-            lines = roster(session=session, activity_id=self.activity.value)
-            shown = activity_public(session=session, activity_id=self.activity.value)
+        with self.context.reading() as scope:
+            lines = roster(scope=scope, activity_id=self.activity.value)
+            shown = activity_public(scope=scope, activity_id=self.activity.value)
         self._offer_statuses(ActivityStatus(shown.status))
         rows = [(line.name, line.phone, t(f"enum.record_role.{line.role}"),
                  format_time(line.started_at), format_time(line.ended_at) if line.ended_at else "",
@@ -110,16 +110,16 @@ class AttendanceTab:
         self.status.value = current
 
     def _set_status(self) -> None:
-        with self.context.writing() as session:
-            activity = set_activity_status(session=session, activity_id=self._activity_id(),
-                                           status=self.status.value, actor=self.context.actor)
+        with self.context.writing() as scope:
+            activity = set_activity_status(scope=scope, activity_id=self._activity_id(),
+                                           status=self.status.value)
         self._offer_statuses(ActivityStatus(activity.status))
         self.message.success(t("activities.status_set", title=activity.title,
                                status=t(f"enum.activity_status.{activity.status}")))
 
     def _search(self) -> None:
-        with self.context.reading() as session:
-            found = search_volunteers(session=session, station_id=self.context.station_id,
+        with self.context.reading() as scope:
+            found = search_volunteers(scope=scope, station_id=self.context.station_id,
                                       query=self.query.value, limit=SEARCH_LIMIT)
         self.picked = CheckboxGroup([(f"{v.name} {v.number} {v.phone}", v.id) for v in found], columns=2)
         self.picked.layout.grid_template_columns = "repeat(2, 22em)"
@@ -139,8 +139,8 @@ class AttendanceTab:
         return chosen
 
     def _activity_day(self):
-        with self.context.reading() as session:
-            activity = activity_public(session=session, activity_id=self._activity_id())
+        with self.context.reading() as scope:
+            activity = activity_public(scope=scope, activity_id=self._activity_id())
         return clock.local(activity.starts_at).date()
 
     def _activity_id(self) -> int:
@@ -158,17 +158,16 @@ class AttendanceTab:
 
     def _check_in(self) -> None:
         moment, chosen = self._moment(), self._chosen()
-        with self.context.writing() as session:
-            check_in_many(session=session, activity_id=self._activity_id(), volunteer_ids=chosen,
-                          actor=self.context.actor, at=moment)
+        with self.context.writing() as scope:
+            check_in_many(scope=scope, activity_id=self._activity_id(), volunteer_ids=chosen, at=moment)
         self._done(t("activities.checked_in", count=len(chosen)))
 
     def _check_out(self) -> None:
         if self.open_records.value is None:
             raise DomainError([FieldError("record", "activities.none_checked_in")])
         moment = self._moment()
-        with self.context.writing() as session:
-            record = check_out(session=session, record_id=self.open_records.value, actor=self.context.actor,
+        with self.context.writing() as scope:
+            record = check_out(scope=scope, record_id=self.open_records.value,
                                at=moment)
         self._done(t("activities.checked_out", hours=hours_text(record.minutes)))
 
@@ -188,9 +187,8 @@ class AttendanceTab:
     def _enter(self, entries: list[Attendance]) -> None:
         self.reason.show([])
         try:
-            with self.context.writing() as session:
-                made = record_attendance(session=session, activity_id=self._activity_id(), entries=entries,
-                                         actor=self.context.actor,
+            with self.context.writing() as scope:
+                made = record_attendance(scope=scope, activity_id=self._activity_id(), entries=entries,
                                          backfill_reason=self.reason.widget.value)
         except DomainError as error:
             beside = [t(e.key, **e.params) for e in error.errors if e.field == "backfill_reason"]

@@ -72,14 +72,13 @@ class PlanTab:
         """Plan the activity (or the weekly series) and say what was planned."""
         data = self._data()
         until = self.form.value("until")
-        with self.context.writing() as session:
+        with self.context.writing() as scope:
             if until:
-                series = plan_weekly_series(session=session, station_id=self.context.station_id, data=data,
-                                            until=until, actor=self.context.actor)
+                series = plan_weekly_series(scope=scope, station_id=self.context.station_id, data=data,
+                                            until=until)
                 return t("activities.planned_series", title=series.title, first=str(series.first_date),
                          last=str(series.last_date))
-            planned = plan_activity(session=session, station_id=self.context.station_id, data=data,
-                                    actor=self.context.actor)
+            planned = plan_activity(scope=scope, station_id=self.context.station_id, data=data)
             return t("activities.planned", title=planned.title)
 
     def _plan(self) -> None:

@@ -1,6 +1,7 @@
 """What an app works with: its station, the person working, and the one way an app reaches the
 database (as the FastAPI template's routes get ``SessionDep``). Apps never import station_kit.db:
-they read in ``context.reading()`` and write one use case per ``context.writing()``.
+they read in ``context.reading()`` and write one use case per ``context.writing()``, each of which
+gives the services one ``Scope``.
 
 The person working is an Actor from ``current_actor()``. By default it is read from the server's
 settings (STATION_KIT_OPERATOR, STATION_KIT_ROLE) — on one station PC, whoever starts the server —
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from station_kit.config import get_settings
 from station_kit.db import get_engine, read_session, write_session
@@ -26,6 +26,7 @@ from station_kit.i18n import t
 from station_kit.models.org import StationPublic
 from station_kit.services.actor import Actor, actor_from_environment
 from station_kit.services.org import current_station
+from station_kit.services.scope import Scope
 from station_kit.ui.kit.layout import build_guarded, page, text_block
 
 _actor_provider: Callable[[], Actor] = actor_from_environment
@@ -47,16 +48,17 @@ def default_engine() -> Engine:
 
 
 @contextmanager
-def reading(engine: Engine) -> Iterator[Session]:
-    """A read-only session, for an app that watches the database rather than working on it (the TV
-    screen polls without a station context of its own)."""
+def reading(engine: Engine) -> Iterator[Scope]:
+    """A read-only scope for the person working, for an app that watches the database rather than
+    working on it (the TV screen polls without a station context of its own)."""
     with read_session(engine) as session:
-        yield session
+        yield Scope(session, current_actor())
 
 
 @dataclass(frozen=True)
 class AppContext:
-    """An app's station and person, and its way to a session."""
+    """An app's station and person, and its way to the database: every use case gets one ``Scope``
+    (the session, this person narrowed to this station, the clock) from here and nowhere else."""
 
     engine: Engine
     station: StationPublic
@@ -66,33 +68,35 @@ class AppContext:
     def station_id(self) -> int:
         return self.station.id
 
-    def reading(self):
-        return reading(self.engine)
+    @contextmanager
+    def reading(self) -> Iterator[Scope]:
+        with read_session(self.engine) as session:
+            yield Scope(session, self.actor)
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
+    def writing(self) -> Iterator[Scope]:
         """One transaction for one service call: committed when the block ends, else rolled back."""
         with write_session(self.engine) as session:
-            yield session
+            yield Scope(session, self.actor)
 
 
 def station_app(app_name: str, engine: Engine | None,
-                build: Callable[[AppContext, Session], widgets.Widget]) -> widgets.Widget:
+                build: Callable[[AppContext, Scope], widgets.Widget]) -> widgets.Widget:
     """Build an app for the station this install serves, guarded like build_guarded.
 
-    ``build(context, session)`` runs inside a read session; with no station yet, the page says how
+    ``build(context, scope)`` runs inside a read scope; with no station yet, the page says how
     to create one instead."""
     def guarded() -> widgets.Widget:
         bound = engine or default_engine()
+        actor = current_actor()
         with read_session(bound) as session:
-            station = current_station(session)
+            station = current_station(scope=Scope(session, actor))
             if station is None:
                 return page(app_name, text_block(t("station.none"), "sk-message"))
-            actor = current_actor()
             if not actor.works_for(station.id):
                 return page(app_name, text_block(t("scope.not_your_station", station=station.name), "sk-message"))
-            context = AppContext(bound, StationPublic.model_validate(station, from_attributes=True),
-                                 actor.within(station.id))
-            return build(context, session)
+            context = AppContext(bound, station, actor.within(station.id))
+            with context.reading() as scope:
+                return build(context, scope)
 
     return build_guarded(app_name, guarded)

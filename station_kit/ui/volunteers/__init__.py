@@ -28,8 +28,8 @@ def app(engine: Engine | None = None) -> widgets.Widget:
     return station_app(APP, engine, _build)
 
 
-def _build(app: AppContext, session) -> widgets.Widget:
-    context = Context(app.engine, app.station, app.actor, station_choices(session=session, station_id=app.station_id))
+def _build(app: AppContext, scope) -> widgets.Widget:
+    context = Context(app.engine, app.station, app.actor, station_choices(scope=scope, station_id=app.station_id))
     register, search, duplicates = RegisterTab(context), SearchTab(context), DuplicatesTab(context)
     check = CheckTab(context)
     tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget, check.widget],

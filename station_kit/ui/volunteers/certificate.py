@@ -38,9 +38,8 @@ class CertificatePanel:
         self.link.clear()
 
     def _write(self) -> ServiceCertificate:
-        with self.context.writing() as session:
-            return issue_service_certificate(session=session, volunteer_id=self.volunteer_id,
-                                             actor=self.context.actor)
+        with self.context.writing() as scope:
+            return issue_service_certificate(scope=scope, volunteer_id=self.volunteer_id)
 
     def _issue(self) -> None:
         self.link.clear()

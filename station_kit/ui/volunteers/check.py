@@ -42,8 +42,8 @@ class CheckTab:
         self.form.clear_errors()
         typed = self.form.value("number")
         try:
-            with self.context.reading() as session:
-                found = check_certificate(session=session, station_id=self.context.station_id, number=typed)
+            with self.context.reading() as scope:
+                found = check_certificate(scope=scope, station_id=self.context.station_id, number=typed)
         except DomainError as error:
             self.form.show_error(error)
             return

@@ -35,8 +35,8 @@ class DuplicatesTab:
         self.widget = widgets.VBox([widgets.HBox([refresh]), self.message.widget, self.groups])
 
     def refresh(self, *, keep_message: bool = False) -> None:
-        with self.context.reading() as session:
-            groups = find_duplicates(session=session, station_id=self.context.station_id)
+        with self.context.reading() as scope:
+            groups = find_duplicates(scope=scope, station_id=self.context.station_id)
         self.groups.children = tuple(self._group(group) for group in groups)
         if keep_message:
             return
@@ -65,8 +65,8 @@ class DuplicatesTab:
     def _merge(self, group: DuplicateGroup, keep_id: int) -> None:
         kept = next(v for v in group.volunteers if v.id == keep_id)
         dropped = [v for v in group.volunteers if v.id != keep_id]
-        with self.context.writing() as session:
-            merge_group(session=session, keep_id=keep_id, drop_ids=[v.id for v in dropped], actor=self.context.actor)
+        with self.context.writing() as scope:
+            merge_group(scope=scope, keep_id=keep_id, drop_ids=[v.id for v in dropped])
         self.refresh(keep_message=True)
         self.message.success(t("volunteers.merged", kept=kept.number,
                                merged=t("list.separator").join(v.number for v in dropped)))

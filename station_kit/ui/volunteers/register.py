@@ -138,9 +138,9 @@ class RegisterTab:
     def _write(self) -> VolunteerPublic:
         data = self._data()
         try:
-            with self.context.writing() as session:
-                return register_volunteer(session=session, station_id=self.context.station_id, data=data,
-                                          actor=self.context.actor, allow_similar=self.form.value("allow_similar"))
+            with self.context.writing() as scope:
+                return register_volunteer(scope=scope, station_id=self.context.station_id, data=data,
+                                          allow_similar=self.form.value("allow_similar"))
         except DomainError as error:
             if POSSIBLE_DUPLICATE in error.keys():
                 self.form["allow_similar"].row.layout.display = None

@@ -74,8 +74,8 @@ class SearchTab:
                                     self.results, self.editor.widget])
 
     def _search(self) -> None:
-        with self.context.reading() as session:
-            found = search_volunteers(session=session, station_id=self.context.station_id,
+        with self.context.reading() as scope:
+            found = search_volunteers(scope=scope, station_id=self.context.station_id,
                                       query=self.query.value, limit=SEARCH_LIMIT)
         self._show(found)
 
@@ -135,8 +135,8 @@ class EditForm:
         self.widget.add_class(f"sk-{APP}-editor")
 
     def load(self, volunteer_id: int) -> None:
-        with self.context.reading() as session:
-            editable = editable_volunteer(session=session, volunteer_id=volunteer_id)
+        with self.context.reading() as scope:
+            editable = editable_volunteer(scope=scope, volunteer_id=volunteer_id)
         if editable is None:
             raise DomainError.on("volunteer", "volunteer.not_found")
         self.volunteer_id = editable.id
@@ -181,9 +181,8 @@ class EditForm:
 
     def _write(self) -> VolunteerPublic:
         changes = self._changes()
-        with self.context.writing() as session:
-            return update_volunteer(session=session, volunteer_id=self.volunteer_id, data=changes,
-                                    actor=self.context.actor)
+        with self.context.writing() as scope:
+            return update_volunteer(scope=scope, volunteer_id=self.volunteer_id, data=changes)
 
     def _save(self) -> None:
         volunteer = self.form.attempt(self._write)

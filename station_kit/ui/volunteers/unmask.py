@@ -49,9 +49,8 @@ class UnmaskPanel:
         self.shown.value = ""
 
     def _write(self) -> VolunteerPublic:
-        with self.context.writing() as session:
-            return reveal_personal_data(session=session, volunteer_id=self.volunteer_id,
-                                        actor=self.context.actor,
+        with self.context.writing() as scope:
+            return reveal_personal_data(scope=scope, volunteer_id=self.volunteer_id,
                                         reason=self.form.value("reason"))
 
     def _reveal(self) -> None:
