@@ -88,7 +88,7 @@ def update_series(*, scope: Scope, series_id: int, data: ActivityUpdate) -> int:
                   lock=True)
     upcoming = session.exec(select(Activity).where(
         Activity.series_id == series_id, Activity.status == ActivityStatus.planned,
-        Activity.starts_at > clock.now()).order_by(Activity.starts_at)).all()
+        Activity.starts_at > scope.now()).order_by(Activity.starts_at)).all()
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     errors: list[FieldError] = []
     texts = {name: value for name, value in changes.items() if name in _TEXT_FIELDS}
@@ -107,7 +107,7 @@ def update_series(*, scope: Scope, series_id: int, data: ActivityUpdate) -> int:
         candidate = _check(session, activity.station_id, candidate, ignore_id=activity.id)
         for field_name in (*changes, "starts_at", "ends_at"):
             setattr(activity, field_name, getattr(candidate, field_name))
-        activity.updated_at = clock.now()
+        activity.updated_at = scope.now()
         session.add(activity)
     if "title" in changes:
         series.title = changes["title"]

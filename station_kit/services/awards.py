@@ -80,7 +80,7 @@ def run_award_round(*, scope: Scope, station_id: int, level: str, period: str) -
         candidates = award_scoring.rank_volunteers(session, station_id, span, rules, level_rules,
                                                    cooled_down=cooled)
     fields = {"first_day": span.first_day, "last_day": span.last_day, "quota": level_rules.quota,
-              "rules_hash": rules.hash, "computed_at": clock.now(), "computed_by": scope.actor.name,
+              "rules_hash": rules.hash, "computed_at": scope.now(), "computed_by": scope.actor.name,
               "rules_json": json.dumps(load_rules("award_rules"), ensure_ascii=False, sort_keys=True,
                                        default=str)}
     if award_round is None:
@@ -91,7 +91,7 @@ def run_award_round(*, scope: Scope, station_id: int, level: str, period: str) -
     else:
         for name, value in fields.items():
             setattr(award_round, name, value)
-        award_round.updated_at = clock.now()
+        award_round.updated_at = scope.now()
         session.add(award_round)
         session.execute(delete(AwardEntry).where(AwardEntry.round_id == award_round.id))
     session.flush()
@@ -119,7 +119,7 @@ def publish_round(*, scope: Scope, round_id: int) -> AwardRoundPublic:
     award_round = _locked_round(scope, round_id)
     ROUND_FLOW.target(award_round.status, "publish")
     scope.require(ROUND_FLOW.roles.get("publish", Role.staff))
-    today = clock.today()
+    today = scope.today()
     if today <= award_round.last_day:
         raise DomainError.on("period", "awards.period_not_over", last_day=award_round.last_day.isoformat())
     if not _count(scope.session, AwardEntry.round_id == round_id, AwardEntry.winner):
@@ -139,7 +139,7 @@ def lodge_objection(*, scope: Scope, round_id: int, entry_id: int, objector: str
     award_round = _locked_round(scope, round_id)
     if award_round.status != OBJECTIONS_OPEN_IN:
         raise DomainError.on("entry", "awards.objection_outside_publicity")
-    if clock.today() > award_round.publicity_ends_on:
+    if scope.today() > award_round.publicity_ends_on:
         raise DomainError.on("entry", "awards.publicity_over", day=award_round.publicity_ends_on.isoformat())
     entry = session.get(AwardEntry, entry_id) if is_id(entry_id) else None
     if entry is None or entry.round_id != round_id or not entry.winner:
@@ -201,7 +201,7 @@ def finalize_round(*, scope: Scope, round_id: int) -> AwardRoundPublic:
     open_objections = _count_objections(scope.session, round_id, ObjectionStatus.open)
     if open_objections:
         raise DomainError.on("objection", "awards.open_objections", count=open_objections)
-    if clock.today() <= award_round.publicity_ends_on:
+    if scope.today() <= award_round.publicity_ends_on:
         raise DomainError.on("period", "awards.publicity_not_over",
                              day=award_round.publicity_ends_on.isoformat())
     transition(scope=scope, workflow=ROUND_FLOW, row=award_round, action="finalize")

@@ -53,7 +53,7 @@ def receive_case(*, scope: Scope, station_id: int, data: GridCaseCreate) -> Grid
             errors.append(FieldError("resident_id", "resident.not_found"))
     if errors:
         raise DomainError(errors)
-    at = clock.now()
+    at = scope.now()
     case = GridCase(**(data.model_dump() | texts), station_id=station_id, received_at=at, updated_at=at,
                     accept_due_at=accept_due(at), resolve_due_at=resolve_due(at, is_complex=data.is_complex))
     session.add(case)

@@ -61,7 +61,7 @@ def issue_service_certificate(*, scope: Scope, volunteer_id: int,
     # Hold the station's row: two staff issuing at once on PostgreSQL must not take one number.
     lock_rows(session, Station, [volunteer.station_id])
     station = session.get(Station, volunteer.station_id)
-    today = clock.today()
+    today = scope.today()
     number = _next_number(session, station, today)
     issued = IssuedCertificate(
         station_id=station.id, number=number, volunteer_id=volunteer.id, approved_minutes=minutes,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import MetaData, delete, func, update
 from sqlmodel import Session, SQLModel, select
 
-from station_kit import clock
 from station_kit.db import lock_rows
 from station_kit.errors import DomainError
 from station_kit.models import Volunteer
@@ -84,7 +83,7 @@ def _merge(scope: Scope, keep_id: int, drop_id: int) -> Volunteer:
     keep.is_party_member = keep.is_party_member or drop.is_party_member
     keep.team_id = keep.team_id or drop.team_id
     keep.squad_id = keep.squad_id or drop.squad_id
-    keep.updated_at = drop.deactivated_at = clock.now()
+    keep.updated_at = drop.deactivated_at = scope.now()
     drop.active = False
     drop.merged_into_id = keep.id
     drop.deactivation_reason = f"merged into {keep.number}"

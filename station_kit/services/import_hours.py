@@ -195,7 +195,7 @@ def _free_start(busy: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime,
 
 def _write(scope, station_id, accepted, activities, rules, filename) -> None:
     session = scope.session
-    now, today = clock.now(), clock.today()
+    now, today = scope.now(), scope.today()
     category = WorkTask(rules["hours_import"]["category"])
     for _person_id, title, day, minutes, _certified, starts_at in accepted:
         ends_at = starts_at + dt.timedelta(minutes=minutes)

@@ -50,7 +50,7 @@ def record_attendance(*, scope: Scope, activity_id: int, entries: list[Attendanc
     session = scope.session
     scope.require()
     activity = _open_activity(scope, activity_id)
-    entered_at = entered_at or clock.now()
+    entered_at = entered_at or scope.now()
     errors: list[FieldError] = []
     backfill = is_backfill(clock.local(activity.starts_at).date(), clock.local(entered_at).date())
     try:
@@ -114,7 +114,7 @@ def _check_in(scope: Scope, activity_id: int, volunteer_id: int, at: dt.datetime
     session = scope.session
     activity = _open_activity(scope, activity_id)
     volunteer = get_active_volunteer(scope, volunteer_id, lock=True, station_id=activity.station_id)
-    at = at or clock.now()
+    at = at or scope.now()
     if not activity.starts_at - dt.timedelta(hours=1) <= at < activity.ends_at:
         raise DomainError.on("volunteer_id", "record.check_in_outside_activity")
     already = session.exec(select(ServiceRecord).where(
@@ -163,7 +163,7 @@ def check_out(*, scope: Scope, record_id: int,
     if record.ended_at is not None:
         raise DomainError.on("record", "record.already_checked_out")
     activity = scope.session.get(Activity, record.activity_id)
-    at = min(at or clock.now(), activity.ends_at)
+    at = min(at or scope.now(), activity.ends_at)
     if at <= record.started_at:
         raise DomainError.on("record", "record.check_out_before_check_in")
     record.ended_at = at

@@ -90,7 +90,7 @@ def post_request(*, scope: Scope, station_id: int, data: RequestCreate) -> Reque
         resident = None
     if errors:
         raise DomainError(errors)
-    at = clock.now()
+    at = scope.now()
     request = Request(kind=data.kind, resident_id=resident.id, grid_id=resident.grid_id, station_id=station_id,
                       posted_at=at, updated_at=at, **texts)
     session.add(request)
@@ -123,7 +123,7 @@ def refuse_request(*, scope: Scope, request_id: int, reason: str) -> RequestPubl
     request = _get(scope, request_id)
     reason = _reason(reason, "refuse_reason", RequestClaim)
     transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="refuse", reason=reason)
-    at = clock.now()
+    at = scope.now()
     for claim in _active_claims(session, request.id):
         claim.status, claim.refused_at, claim.refuse_reason = ClaimStatus.refused, at, reason
         session.add(claim)
@@ -174,7 +174,7 @@ def record_wish_hours(*, scope: Scope, request_id: int, minutes_by_volunteer: di
         ends_at=ends_at, content=request.closing_note, beneficiaries=1))
     request.activity_id = activity.id
     scope.session.add(request)
-    late = is_backfill(clock.local(ends_at).date(), clock.today())
+    late = is_backfill(clock.local(ends_at).date(), scope.today())
     return record_attendance(scope=scope, activity_id=activity.id,
                              backfill_reason=t("request.hours_backfill_reason") if late else "",
                              entries=[Attendance(volunteer_id=volunteer_id, minutes=minutes)
@@ -205,7 +205,7 @@ def _add_claimers(scope, request_id, claimers, *, action) -> Request:
         raise DomainError.on("claimers", "request.already_claimer")
     transition(scope=scope, workflow=REQUEST_FLOW, row=request, action=action,
                claimers=[f"{claimer.kind}:{claimer.id}" for claimer in checked])
-    at = clock.now()
+    at = scope.now()
     for claimer in checked:
         session.add(RequestClaim(request_id=request.id, claimer_kind=claimer.kind, dispatched=action == "dispatch",
                                  claimed_at=at, **{_COLUMN[claimer.kind]: claimer.id}))

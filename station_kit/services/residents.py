@@ -11,7 +11,6 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from station_kit import clock
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Department, Grid, Resident, ResidentCareGroup, Steward, WorksItem
 from station_kit.models.community import ResidentCreate, ResidentPublic, WorksItemCreate, WorksItemPublic
@@ -44,12 +43,12 @@ def register_resident(*, scope: Scope, station_id: int, data: ResidentCreate) ->
         errors.append(FieldError("grid_id", "grid.unknown"))
     if not data.consent:
         errors.append(FieldError("consent", "resident.consent_required"))
-    if data.consent_date and data.consent_date > clock.today():
+    if data.consent_date and data.consent_date > scope.today():
         errors.append(FieldError("consent_date", "resident.consent_in_future"))
     if errors:
         raise DomainError(errors)
     resident = Resident(**texts, grid_id=grid.id, phone=phone, station_id=station_id,
-                        consent_at=data.consent_date or clock.today())
+                        consent_at=data.consent_date or scope.today())
     session.add(resident)
     session.flush()
     for group in dict.fromkeys(data.care_groups):

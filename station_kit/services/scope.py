@@ -41,8 +41,13 @@ class Scope:
     actor: Actor
 
     def now(self) -> dt.datetime:
-        """Station time: the real time, or the moment ``clock.at`` stands at (the demo, tests)."""
+        """Station time, which every stamp a use case writes reads: the real time, or the moment
+        ``clock.at`` stands at (the demo's history, tests)."""
         return clock.now()
+
+    def today(self) -> dt.date:
+        """Today in China."""
+        return clock.today()
 
     def require(self, role: Role = Role.staff, *, station_id: int | None = None) -> None:
         """Refuse unless the person's role may do what ``role`` may (and, with a station, works for it)."""

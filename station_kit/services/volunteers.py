@@ -290,7 +290,7 @@ def update_volunteer(*, scope: Scope, volunteer_id: int, data: VolunteerUpdate) 
         volunteer.name_pinyin, volunteer.name_initials = _pinyin(volunteer.name)
     if post_ids is not None:
         _set_posts(session, volunteer.id, post_ids)
-    volunteer.updated_at = clock.now()
+    volunteer.updated_at = scope.now()
     session.add(volunteer)
     log_event(scope, action="volunteer.update", entity="volunteer",
               entity_id=volunteer.id, station_id=volunteer.station_id,
@@ -315,7 +315,7 @@ def deactivate_volunteer(*, scope: Scope, volunteer_id: int, reason: str) -> Vol
     reason = clean_text(reason, field="reason", max_length=column_length(Volunteer, "deactivation_reason"),
                         required="reason.required")
     volunteer.active = False
-    volunteer.deactivated_at = clock.now()
+    volunteer.deactivated_at = scope.now()
     volunteer.deactivation_reason = reason
     scope.session.add(volunteer)
     log_event(scope, action="volunteer.deactivate", entity="volunteer",
@@ -366,7 +366,7 @@ def to_public(scope: Scope, volunteers: list[Volunteer], *, unmasked: bool = Fal
         for volunteer_id, post_name in rows:
             posts.setdefault(volunteer_id, []).append(post_name)
     approved = _approved_minutes(session, ids)
-    today = clock.today()
+    today = scope.today()
     vault = vault_for(session) if unmasked else None
     return [
         VolunteerPublic(

@@ -15,10 +15,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from station_kit import clock
 from station_kit.errors import DomainError, Key
 from station_kit.models.community import RATING_SCALE
-from station_kit.services.actor import Actor, Role
+from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.scope import Scope
 
@@ -89,7 +88,7 @@ def transition(*, scope: Scope, workflow: Workflow, row, action: str,
     given its deadlines as the workflow declares; returns the new state. Refused, with nothing written,
     when the move is not in the table, the actor's role may not take it, or it lacks a reason."""
     source = str(row.status)
-    target = _move(workflow, [row], action, scope.actor, reason)
+    target = _move(scope, workflow, [row], action, reason)
     scope.session.add(row)
     log_event(scope, action=f"{workflow.name}.{action}", entity=workflow.name,
               entity_id=row.id, station_id=row.station_id, **{"from": source, "to": target},
@@ -102,7 +101,7 @@ def transition_many(*, scope: Scope, workflow: Workflow, rows: list, action: str
     """Move every row of one station by ``action`` as ``transition`` moves one — all of them or, when
     any may not move, none — with one line in the operation log naming them all (a batch approval)."""
     source = {str(row.status) for row in rows}
-    target = _move(workflow, rows, action, scope.actor, reason)
+    target = _move(scope, workflow, rows, action, reason)
     scope.session.add_all(rows)
     log_event(scope, action=f"{workflow.name}.{action}", entity=workflow.name,
               station_id=rows[0].station_id, ids=sorted(row.id for row in rows),
@@ -110,14 +109,17 @@ def transition_many(*, scope: Scope, workflow: Workflow, rows: list, action: str
     return target
 
 
-def _move(workflow: Workflow, rows: list, action: str, actor: Actor, reason: str) -> str:
+def _move(scope: Scope, workflow: Workflow, rows: list, action: str, reason: str) -> str:
     """Check every row may move by ``action``, then move, stamp and give deadlines to each."""
     targets = {workflow.target(str(row.status), action) for row in rows}
+    actor = scope.actor
     actor.require(workflow.roles.get(action, Role.staff))
     if action in workflow.needs_reason and not reason.strip():
         raise DomainError.on("reason", "reason.required")
+    if len(targets) != 1:  # a batch whose rows would end in different states is not one move
+        raise DomainError.on("status", "workflow.mixed_states", action=Key(f"workflow.action.{action}"))
     (target,) = targets
-    now = clock.now()
+    now = scope.now()
     stamp = workflow.stamps.get(action)
     for row in rows:
         row.status = target

@@ -20,7 +20,7 @@ from station_kit.services import activities
 from station_kit.services.activities import ACTIVITY_FLOW
 from station_kit.services.actor import Actor
 from station_kit.services.scope import Scope
-from station_kit.services.workflow import Workflow, transition
+from station_kit.services.workflow import Workflow, transition, transition_many
 from tests.factories import activity_data
 
 ACTIONS = sorted({action for _, action in ACTIVITY_FLOW.transitions} | {"reopen", ""})
@@ -86,6 +86,18 @@ def test_an_action_that_needs_a_reason_is_refused_without_one():
     event = log.added[-1]
     assert (event.operator, event.action, json.loads(event.detail)) == (
         "王站长", "activity.cancel", {"role": "staff", "from": "planned", "to": "cancelled", "reason": "暴雨"})
+
+
+def test_a_batch_whose_rows_would_end_in_different_states_is_refused_with_a_message():
+    """One action from two states that lead to two places is not one batch move: the rows stay as
+    they were and the person is told to handle them apart."""
+    flow = Workflow("request", {("posted", "cancel"): "cancelled", ("claimed", "cancel"): "withdrawn"})
+    rows, log = [Row("posted", id=1), Row("claimed", id=2)], Log()
+    with pytest.raises(DomainError) as refused:
+        transition_many(scope=Scope(log, Actor("staff")), workflow=flow, rows=rows, action="cancel")
+    assert refused.value.keys() == ["workflow.mixed_states"]
+    assert "分开" in t(refused.value.errors[0].key, **refused.value.errors[0].params)
+    assert [row.status for row in rows] == ["posted", "claimed"] and log.added == []
 
 
 def test_a_move_is_logged_in_the_same_transaction(engine, station):
