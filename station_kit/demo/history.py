@@ -3,8 +3,8 @@ approved minutes total exactly 19,404,960 (the article's 323,416.0 hours), sprea
 is — a few people give most of the hours — plus pending, rejected, no-show and back-filled records.
 Who may take which shift, and how many hours a day or a year, follows the volunteer's age (demo.ages).
 
-Rows are inserted in bulk (the history has about a hundred thousand records) and the whole history is
-one audit event.
+The history (about a hundred thousand records) comes in through ``services.history.import_history``,
+in bulk and as one line of the operation log, as a station's old ledger would.
 """
 
 from __future__ import annotations
@@ -15,28 +15,24 @@ import random
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import insert
 from sqlmodel import select
 
 from station_kit import clock
 from station_kit.demo import ages
 from station_kit.demo.activities import FIRST_DAY, LAST_DAY, PlannedActivity, plan_history
 from station_kit.models import (
-    Activity,
-    ActivityPartner,
-    ActivitySeries,
     PartnerUnit,
     Post,
     Project,
     Room,
-    ServiceRecord,
     Volunteer,
 )
 from station_kit.models.org import PartnerKind
-from station_kit.models.work import ActivityStatus, AttendanceMode, RecordRole, RecordStatus
+from station_kit.models.work import RecordRole, RecordStatus
 from station_kit.rules.calendar import is_backfill
-from station_kit.services.audit import log_event
 from station_kit.services.context import vault_for
+from station_kit.services.history import HistoryImported, PastActivity, PastRecord, import_history
+from station_kit.services.rosters import activity_choices
 from station_kit.services.scope import Scope
 from station_kit.validation import age_on
 
@@ -56,28 +52,22 @@ class Person(NamedTuple):
     birth_date: dt.date
 
 
-def build_history(*, scope: Scope, station_id: int, rng: random.Random) -> dict:
-    """Create the history in ``session``; returns counts for the audit event."""
-    session = scope.session
+def build_history(*, scope: Scope, station_id: int, rng: random.Random) -> HistoryImported:
+    """Plan the history and bring it in through ``import_history`` (one line in the operation log)."""
     planned = plan_history(rng=rng, **_station_names(scope, station_id))
-    activities = _insert_activities(scope, station_id, planned)
+    session = scope.session
     vault = vault_for(session)
     volunteers = [Person(volunteer_id, registered_at, vault.decrypt_date(birth_cipher))
                   for volunteer_id, registered_at, birth_cipher in session.exec(
                       select(Volunteer.id, Volunteer.registered_at, Volunteer.birth_date_cipher)
                       .where(Volunteer.station_id == station_id).order_by(Volunteer.id)).all()]
-    schedule = Schedule(activities, {person.id: person.birth_date for person in volunteers})
+    schedule = Schedule(_timetable(planned), {person.id: person.birth_date for person in volunteers})
     rows = _approved_records(rng, schedule, volunteers)
     _mark_backfills(rng, rows)
     rows += _extra_records(rng, schedule, volunteers)
-    for start in range(0, len(rows), 20_000):
-        batch = rows[start:start + 20_000]
-        session.execute(insert(ServiceRecord), [{**row, "station_id": station_id} for row in batch])
-    counts = {"activities": len(activities), "records": len(rows),
-              "approved_minutes": sum(r["minutes"] for r in rows if r["status"] == RecordStatus.approved)}
-    log_event(scope, action="demo.history", entity="station", entity_id=station_id,
-              station_id=station_id, **counts)
-    return counts
+    return import_history(scope=scope, station_id=station_id,
+                          activities=_past_activities(scope, station_id, planned),
+                          records=[PastRecord(**row) for row in rows])
 
 
 def _station_names(scope: Scope, station_id: int) -> dict:
@@ -99,37 +89,25 @@ def _station_names(scope: Scope, station_id: int) -> dict:
             "enterprises": list(enterprises), "projects_by_post": dict(projects_by_post)}
 
 
-def _insert_activities(scope: Scope, station_id: int, planned: list[PlannedActivity]) -> list[dict]:
-    """Insert the activities (and the Friday series) and return them as dicts with their new ids."""
-    session = scope.session
-    ids = {model: dict(session.exec(select(model.name, model.id).where(model.station_id == station_id)).all())
-           for model in (Room, Post, Project, PartnerUnit)}
-    series_ids = {}
-    for title in sorted({a.series for a in planned if a.series}):
-        days = [a.day for a in planned if a.series == title]
-        series = ActivitySeries(station_id=station_id, title=title, weekday=days[0].weekday(),
-                                first_date=days[0], last_date=days[-1])
-        session.add(series)
-        session.flush()
-        series_ids[title] = series.id
-    rows = [{
-        "station_id": station_id, "series_id": series_ids.get(a.series), "title": a.title,
-        "category": a.category, "hall": a.hall, "project_id": ids[Project].get(a.project),
-        "post_id": ids[Post][a.post], "organiser": "兴神路社区新时代文明实践站", "person_in_charge": "王秀英",
-        "room_id": ids[Room].get(a.room), "place": a.place, "starts_at": a.starts_at, "ends_at": a.ends_at,
-        "content": a.content, "beneficiaries": a.beneficiaries, "speaker": a.speaker,
-        "attendance_mode": AttendanceMode.marked, "status": ActivityStatus.done, "theme": a.theme,
-    } for a in planned]
-    inserted = insert(Activity).returning(Activity.id, sort_by_parameter_order=True)
-    new_ids = session.execute(inserted, rows).scalars().all()
-    links = [{"activity_id": new_id, "partner_unit_id": ids[PartnerUnit][name]}
-             for new_id, activity in zip(new_ids, planned) for name in dict.fromkeys(activity.partners)]
-    if links:
-        session.execute(insert(ActivityPartner), links)
+def _past_activities(scope: Scope, station_id: int, planned: list[PlannedActivity]) -> list[PastActivity]:
+    """The planned activities with the ids of the station's rooms, posts, projects and partners."""
+    choices = activity_choices(scope=scope, station_id=station_id)
+    rooms, projects, posts, partners = (dict(named) for named in (choices.rooms, choices.projects, choices.posts,
+                                                                  choices.partners))
+    return [PastActivity(
+        title=a.title, category=a.category, starts_at=a.starts_at, ends_at=a.ends_at, post_id=posts[a.post],
+        project_id=projects.get(a.project), hall=a.hall, room_id=rooms.get(a.room), place=a.place,
+        speaker=a.speaker, content=a.content, beneficiaries=a.beneficiaries, theme=a.theme,
+        organiser="兴神路社区新时代文明实践站", person_in_charge="王秀英", series=a.series,
+        partner_ids=tuple(partners[name] for name in a.partners)) for a in planned]
+
+
+def _timetable(planned: list[PlannedActivity]) -> list[dict]:
+    """Each activity by its place in the batch, with its times and the youngest who may serve at it."""
     school_days = ages.SchoolCalendar(range(FIRST_DAY.year, LAST_DAY.year + 1))
-    return [{"id": new_id, "starts_at": a.starts_at, "ends_at": a.ends_at, "day": a.day, "minutes": a.minutes,
+    return [{"index": index, "starts_at": a.starts_at, "ends_at": a.ends_at, "day": a.day, "minutes": a.minutes,
              "youngest": ages.youngest_for(post=a.post, day=a.day, ends=a.end, school_days=school_days)}
-            for new_id, a in zip(new_ids, planned)]
+            for index, a in enumerate(planned)]
 
 
 class Schedule:
@@ -249,7 +227,7 @@ def _row(rng, volunteer_id: int, activity: dict, minutes: int, status: RecordSta
     entered_at = activity["ends_at"] + dt.timedelta(hours=rng.randint(1, 40))
     decided = status != RecordStatus.pending
     row = {
-        "volunteer_id": volunteer_id, "activity_id": activity["id"],
+        "volunteer_id": volunteer_id, "activity": activity["index"],
         "role": RecordRole.leader if rng.random() < 0.06 else RecordRole.participant,
         "started_at": activity["starts_at"], "ended_at": activity["starts_at"] + dt.timedelta(minutes=minutes),
         "minutes": minutes, "status": status, "no_show": False, "is_backfill": False, "backfill_reason": "",

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from station_kit import clock
@@ -30,19 +29,16 @@ from station_kit.demo.station import (
     unit_name,
 )
 from station_kit.models import (
-    Activity,
-    ActivityPartner,
     Post,
     Project,
     Room,
-    ServiceRecord,
     Squad,
     Team,
     VolunteerCreate,
 )
 from station_kit.models.org import PartnerKind, RoomKind
-from station_kit.models.work import ActivityStatus, LectureHall, RecordRole, RecordStatus
-from station_kit.services.audit import log_event
+from station_kit.models.work import LectureHall, RecordStatus
+from station_kit.services.history import PastActivity, PastRecord, import_history
 from station_kit.services.org import add_partner_unit, add_unit, create_station
 from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer
@@ -76,7 +72,6 @@ def build_street(*, session: Session, stations: int, seed: int = DEMO_SEED) -> l
 
 
 def build_small_station(*, scope: Scope, code: str, name: str, volunteers: int, rng: random.Random) -> int:
-    session = scope.session
     station = create_station(scope=scope, code=code, name=name, city="神木市", street="麟州街道",
                              address=f"陕西省榆林市神木市麟州街道{name}")
     sid = station.id
@@ -94,17 +89,8 @@ def build_small_station(*, scope: Scope, code: str, name: str, volunteers: int, 
     partners = [add_partner_unit(scope=scope, station_id=sid, name=partner, kind=kind,
                                  credit_code=None).id for partner, kind in rng.sample(PARTNERS, rng.randint(2, 4))]
     people_ids = _volunteers(scope, sid, name, volunteers, rng, team.id, squads)
-    activities = _activities(rng, sid, name, rooms, posts, projects, partners)
-    new_ids = session.execute(insert(Activity).returning(Activity.id, sort_by_parameter_order=True),
-                              [row for row, _ in activities]).scalars().all()
-    links = [{"activity_id": new_id, "partner_unit_id": partner}
-             for new_id, (_, partner) in zip(new_ids, activities) if partner]
-    if links:
-        session.execute(insert(ActivityPartner), links)
-    records = _records(rng, sid, people_ids, [(new_id, row) for new_id, (row, _) in zip(new_ids, activities)])
-    session.execute(insert(ServiceRecord), records)
-    log_event(scope, action="demo.history", entity="station", entity_id=sid, station_id=sid,
-              activities=len(new_ids), records=len(records))
+    activities = _activities(rng, name, rooms, posts, projects, partners)
+    import_history(scope=scope, station_id=sid, activities=activities, records=_records(rng, people_ids, activities))
     return sid
 
 
@@ -128,9 +114,9 @@ def _volunteers(scope, station_id, station_name, count, rng, team_id, squads) ->
     return registered
 
 
-def _activities(rng, station_id, station_name, rooms, posts, projects, partners) -> list[tuple[dict, int | None]]:
-    """Each post meets about weekly, and two or three halls monthly with a partner unit: activity
-    rows (one per room and slot a day, so no room is double-booked) and each one's partner."""
+def _activities(rng, station_name, rooms, posts, projects, partners) -> list[PastActivity]:
+    """Each post meets about weekly, and two or three halls monthly with a partner unit (one activity
+    per room and slot a day, so no room is double-booked)."""
     halls = rng.sample(list(LectureHall), rng.randint(2, 3))
     planned = []
     day = FIRST_DAY
@@ -147,27 +133,27 @@ def _activities(rng, station_id, station_name, rooms, posts, projects, partners)
             start, end = SLOTS[slot]
             topic = rng.choice(HALL_TOPICS[hall]) if hall else post.name
             category = HALL_TASK[hall] if hall else POST_TASK[post.name]
-            row = {"station_id": station_id, "title": topic, "category": category, "hall": hall,
-                   "project_id": projects[post.id] if post else None,
-                   "post_id": post.id if post else None, "organiser": f"{station_name}新时代文明实践站",
-                   "person_in_charge": "",
-                   "room_id": room, "place": "", "starts_at": dt.datetime.combine(day, start, tzinfo=CHINA),
-                   "ends_at": dt.datetime.combine(day, end, tzinfo=CHINA), "content": f"{topic}志愿服务",
-                   "beneficiaries": rng.randint(10, 60), "status": ActivityStatus.done,
-                   "speaker": people.chinese_name(male=rng.random() < 0.5, rng=rng) if hall else ""}
-            planned.append((row, rng.choice(partners) if hall else None))
+            beneficiaries = rng.randint(10, 60)
+            speaker = people.chinese_name(male=rng.random() < 0.5, rng=rng) if hall else ""
+            partner = rng.choice(partners) if hall else None
+            planned.append(PastActivity(
+                title=topic, category=category, hall=hall, project_id=projects[post.id] if post else None,
+                post_id=post.id if post else None, organiser=f"{station_name}新时代文明实践站", room_id=room,
+                starts_at=dt.datetime.combine(day, start, tzinfo=CHINA),
+                ends_at=dt.datetime.combine(day, end, tzinfo=CHINA), content=f"{topic}志愿服务",
+                beneficiaries=beneficiaries, speaker=speaker, partner_ids=(partner,) if partner else ()))
         day += dt.timedelta(days=1)
     return planned
 
 
-def _records(rng, station_id, volunteers, activities) -> list[dict]:
+def _records(rng, volunteers, activities: list[PastActivity]) -> list[PastRecord]:
     """A handful of registered volunteers serve each activity, no one twice in one slot; most records
     approved, those of the last fortnight still pending."""
     busy: set[tuple[int, dt.datetime]] = set()
     pending_from = dt.datetime.combine(LAST_DAY - dt.timedelta(days=14), dt.time(0), tzinfo=CHINA)
     rows = []
-    for activity_id, activity in activities:
-        starts, ends = activity["starts_at"], activity["ends_at"]
+    for index, activity in enumerate(activities):
+        starts, ends = activity.starts_at, activity.ends_at
         eligible = [vid for vid, day in volunteers if day <= starts.date()]
         for volunteer_id in rng.sample(eligible, min(len(eligible), rng.randint(2, 8))):
             if (volunteer_id, starts) in busy:
@@ -175,12 +161,10 @@ def _records(rng, station_id, volunteers, activities) -> list[dict]:
             busy.add((volunteer_id, starts))
             entered = ends + dt.timedelta(hours=rng.randint(1, 30))
             approved = starts < pending_from
-            rows.append({
-                "station_id": station_id, "volunteer_id": volunteer_id, "activity_id": activity_id,
-                "role": RecordRole.participant, "started_at": starts, "ended_at": ends,
-                "minutes": int((ends - starts).total_seconds() // 60),
-                "status": RecordStatus.approved if approved else RecordStatus.pending, "no_show": False,
-                "is_backfill": False, "backfill_reason": "", "entered_at": entered, "entered_by": "社区工作人员",
-                "decided_by": "站长" if approved else "", "decision_reason": "",
-                "decided_at": entered + dt.timedelta(hours=6) if approved else None})
+            rows.append(PastRecord(
+                activity=index, volunteer_id=volunteer_id, started_at=starts, ended_at=ends,
+                minutes=int((ends - starts).total_seconds() // 60),
+                status=RecordStatus.approved if approved else RecordStatus.pending, entered_at=entered,
+                entered_by="社区工作人员", decided_by="站长" if approved else "",
+                decided_at=entered + dt.timedelta(hours=6) if approved else None))
     return rows

@@ -32,7 +32,7 @@ from station_kit.models.community import (
 )
 from station_kit.models.org import PartnerKind, StationDetailsUpdate, StewardRole
 from station_kit.models.people import VolunteerUpdate
-from station_kit.models.work import ActivityStatus, LectureHall
+from station_kit.models.work import ActivityStatus, LectureHall, WorkTask
 from station_kit.services import (
     activities,
     awards,
@@ -40,6 +40,7 @@ from station_kit.services import (
     certificates,
     duplicates,
     exports,
+    history,
     imports,
     org,
     records,
@@ -49,6 +50,7 @@ from station_kit.services import (
     volunteers,
 )
 from station_kit.services.actor import Actor, Role
+from station_kit.services.history import PastActivity
 from station_kit.services.records import Attendance
 from station_kit.services.requests import Claimer
 from station_kit.services.scope import Scope
@@ -206,6 +208,11 @@ CALLS = {
         scope=Scope(s, actor), station_id=b["station"], kind="volunteers", content="姓名\n".encode(), filename="名单.csv",
         consent_on_file=True),
 }
+
+CALLS["history.import_history"] = lambda s, b, actor: history.import_history(
+    scope=Scope(s, actor), station_id=b["station"], records=[], activities=[PastActivity(
+        title="清扫楼道", category=WorkTask.customs, starts_at=clock.now() - dt.timedelta(days=9),
+        ends_at=clock.now() - dt.timedelta(days=9, hours=-2))])
 
 # Each line: a service that reads, asked by a worker of A for station B's rows.
 READS = {

@@ -161,3 +161,37 @@ def test_nothing_outside_services_and_models_holds_a_table_row():
                 callers.append(f"{path.name}: {named}")
     assert helpers, "the check found no helper: is it still looking at the services?"
     assert callers == []
+
+
+# What writes to a table: SQL's write statements, and a session's way to add, delete or merge a row.
+WRITE_STATEMENTS = {"insert", "update", "delete"}
+SESSION_WRITES = {"add", "add_all", "delete", "merge", "bulk_save_objects", "bulk_insert_mappings"}
+# Where rows are written: the use cases, the tables' own module, the schema's migrations, and db.py.
+WRITERS = ("services/", "models/", "migrations/", "db.py")
+
+
+def writes_outside_services(sources: dict[str, str]) -> list[str]:
+    """The modules of ``sources`` outside WRITERS that build a write statement or add a row to a session."""
+    found = []
+    for relative, source in sources.items():
+        if relative.startswith(WRITERS):
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("sqlalchemy", "sqlmodel")):
+                found += [f"{relative} imports {alias.name}" for alias in node.names if alias.name in WRITE_STATEMENTS]
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in SESSION_WRITES and "session" in ast.unparse(node.func.value)):
+                found.append(f"{relative} calls {ast.unparse(node.func)}")
+    return found
+
+
+def test_only_services_write_rows():
+    """The demo, the CLI, the apps and the analytics write through a service (and its audit line), never
+    a row of their own: the demo's years of history come in through services.history."""
+    assert writes_outside_services(_package_sources()) == []
+
+
+def test_a_write_outside_services_is_caught():
+    planted = {"demo/extra.py": "from sqlalchemy import insert\ndef f(scope, row):\n    scope.session.add(row)\n",
+               "services/fine.py": "from sqlalchemy import insert\n"}
+    assert writes_outside_services(planted) == ["demo/extra.py imports insert", "demo/extra.py calls scope.session.add"]

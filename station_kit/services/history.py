@@ -1,0 +1,150 @@
+"""A station's past, brought in at once: activities already held and the service records of them.
+
+This is how the demo builds its years of history, and how a station moving from paper or another
+system would bring its old ledger: tens of thousands of rows written in bulk, in one transaction, by
+an admin, as one line of the operation log (as an import is), instead of a use case per record.
+Every row is checked before any is written: each room, post, project, partner unit and volunteer
+named must be the station's own, and each record must name an activity of the batch and keep its
+minutes within its own start and end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import insert
+from sqlmodel import select
+
+from station_kit import clock
+from station_kit.errors import DomainError
+from station_kit.models import (
+    Activity,
+    ActivityPartner,
+    ActivitySeries,
+    PartnerUnit,
+    Post,
+    Project,
+    Room,
+    ServiceRecord,
+    Volunteer,
+)
+from station_kit.models.work import ActivityStatus, ActivityTheme, LectureHall, RecordRole, RecordStatus, WorkTask
+from station_kit.services.actor import Role
+from station_kit.services.audit import log_event
+from station_kit.services.scope import Scope
+
+RECORDS_PER_STATEMENT = 20_000  # one INSERT of many rows each; small enough for either database's limits
+
+
+@dataclass(frozen=True)
+class PastActivity:
+    """An activity that was held (its records follow, by their place in the batch)."""
+
+    title: str
+    category: WorkTask
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    post_id: int | None = None
+    project_id: int | None = None
+    hall: LectureHall | None = None
+    room_id: int | None = None
+    place: str = ""
+    speaker: str = ""
+    content: str = ""
+    beneficiaries: int = 0
+    theme: ActivityTheme | None = None
+    organiser: str = ""
+    person_in_charge: str = ""
+    series: str | None = None  # the title of the weekly series it belongs to, if any
+    partner_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PastRecord:
+    """One volunteer's service at the batch's activity number ``activity``, as it was decided then."""
+
+    activity: int
+    volunteer_id: int
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    minutes: int
+    status: RecordStatus
+    entered_at: dt.datetime
+    entered_by: str
+    role: RecordRole = RecordRole.participant
+    no_show: bool = False
+    is_backfill: bool = False
+    backfill_reason: str = ""
+    decided_by: str = ""
+    decision_reason: str = ""
+    decided_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class HistoryImported:
+    activities: int
+    records: int
+    approved_minutes: int
+
+
+def import_history(*, scope: Scope, station_id: int, activities: list[PastActivity],
+                   records: list[PastRecord]) -> HistoryImported:
+    """Write the station's past activities and records, all or none, with one audit line."""
+    scope.require(Role.admin, station_id=station_id)
+    _check(scope, station_id, activities, records)
+    session = scope.session
+    series_ids = {}
+    for title in dict.fromkeys(a.series for a in activities if a.series):
+        days = [clock.local(a.starts_at).date() for a in activities if a.series == title]
+        series = ActivitySeries(station_id=station_id, title=title, weekday=days[0].weekday(),
+                                first_date=days[0], last_date=days[-1])
+        session.add(series)
+        session.flush()
+        series_ids[title] = series.id
+    rows = [{**{name: value for name, value in asdict(a).items() if name not in ("series", "partner_ids")},
+             "station_id": station_id, "series_id": series_ids.get(a.series), "status": ActivityStatus.done}
+            for a in activities]
+    statement = insert(Activity).returning(Activity.id, sort_by_parameter_order=True)
+    activity_ids = session.execute(statement, rows).scalars().all() if rows else []
+    links = [{"activity_id": activity_id, "partner_unit_id": partner}
+             for activity_id, activity in zip(activity_ids, activities)
+             for partner in dict.fromkeys(activity.partner_ids)]
+    if links:
+        session.execute(insert(ActivityPartner), links)
+    for start in range(0, len(records), RECORDS_PER_STATEMENT):
+        session.execute(insert(ServiceRecord), [
+            {**asdict(record), "activity_id": activity_ids[record.activity], "station_id": station_id}
+            for record in records[start:start + RECORDS_PER_STATEMENT]])
+    approved = sum(r.minutes for r in records if r.status == RecordStatus.approved and not r.no_show)
+    result = HistoryImported(len(activities), len(records), approved)
+    log_event(scope, action="history.import", entity="station", entity_id=station_id, station_id=station_id,
+              **asdict(result))
+    return result
+
+
+def _check(scope: Scope, station_id: int, activities: list[PastActivity], records: list[PastRecord]) -> None:
+    """Refuse the whole batch at its first wrong row, saying which."""
+    references = ((Room, "room_id"), (Post, "post_id"), (Project, "project_id"))
+    for model, field in references:
+        _require_own(scope, station_id, model, (getattr(a, field) for a in activities), field)
+    _require_own(scope, station_id, PartnerUnit, (p for a in activities for p in a.partner_ids), "partner_ids")
+    _require_own(scope, station_id, Volunteer, (r.volunteer_id for r in records), "volunteer_id")
+    for number, activity in enumerate(activities, start=1):
+        if not activity.starts_at < activity.ends_at:
+            raise DomainError.on("activities", "history.bad_activity", row=number)
+    for number, record in enumerate(records, start=1):
+        if not (0 <= record.activity < len(activities) and record.started_at <= record.ended_at
+                and 0 <= record.minutes <= (record.ended_at - record.started_at).total_seconds() // 60):
+            raise DomainError.on("records", "history.bad_record", row=number)
+
+
+def _require_own(scope: Scope, station_id: int, model, ids: Iterable[int | None], field: str) -> None:
+    wanted = {value for value in ids if value is not None}
+    if not wanted:
+        return
+    own = set(scope.session.exec(select(model.id).where(model.station_id == station_id,
+                                                        model.id.in_(sorted(wanted)))).all())
+    if wanted - own:
+        raise DomainError.on(field, "scope.other_station")

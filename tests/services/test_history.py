@@ -1,0 +1,78 @@
+"""A station's past brought in at once (services/history.py): an admin's batch counts in the tally
+and is one line of the operation log; a wrong row, a person who is not an admin, or another
+station's volunteer leaves nothing written."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from sqlmodel import func, select
+
+from station_kit.analytics import headline_figures
+from station_kit.clock import CHINA
+from station_kit.db import read_session, write_session
+from station_kit.errors import DomainError
+from station_kit.models import Activity, AuditEvent, ServiceRecord
+from station_kit.models.work import RecordStatus, WorkTask
+from station_kit.services.actor import Actor, Role
+from station_kit.services.history import PastActivity, PastRecord, import_history
+from station_kit.services.scope import Scope
+from tests.factories import make_community, make_station
+
+ADMIN = Actor("王站长", Role.admin)
+MORNING = dt.datetime(2021, 5, 8, 9, 0, tzinfo=CHINA)
+
+
+@pytest.fixture
+def places(engine):
+    with write_session(engine) as session:
+        return [make_community(session, make_station(session, code=code, name=f"{code}社区")) for code in "AB"]
+
+
+def past(place, *, minutes=(120, 90), records_of=None) -> dict:
+    volunteers = records_of or place["volunteers"]
+    activities = [PastActivity(title="清扫楼道", category=WorkTask.customs, starts_at=MORNING + dt.timedelta(days=n),
+                               ends_at=MORNING + dt.timedelta(days=n, hours=2), beneficiaries=30) for n in (0, 7)]
+    records = [PastRecord(activity=n, volunteer_id=volunteer, started_at=a.starts_at, minutes=minutes[n],
+                          ended_at=a.starts_at + dt.timedelta(minutes=minutes[n]), status=RecordStatus.approved,
+                          entered_at=a.ends_at, entered_by="社区工作人员", decided_by="站长", decided_at=a.ends_at)
+               for n, a in enumerate(activities) for volunteer in volunteers]
+    return dict(station_id=place["station"], activities=activities, records=records)
+
+
+def _counts(engine) -> tuple[int, int, int]:
+    with read_session(engine) as session:
+        return tuple(session.exec(select(func.count()).select_from(model)).one()
+                     for model in (Activity, ServiceRecord, AuditEvent))
+
+
+def test_an_admin_brings_in_the_past_and_it_counts_like_any_service(engine, places):
+    a = places[0]
+    with write_session(engine) as session:
+        result = import_history(scope=Scope(session, ADMIN), **past(a))
+    assert (result.activities, result.records, result.approved_minutes) == (2, 4, 2 * (120 + 90))
+    assert headline_figures(engine, a["station"])["approved_hours"] == 7.0
+    with read_session(engine) as session:
+        [line] = session.exec(select(AuditEvent).where(AuditEvent.action == "history.import")).all()
+    assert (line.operator, line.station_id) == ("王站长", a["station"])
+
+
+@pytest.mark.parametrize("case, key", [
+    ("staff", "actor.needs_admin"),
+    ("other_station_volunteer", "scope.other_station"),
+    ("minutes_beyond_times", "history.bad_record"),
+])
+def test_a_wrong_batch_writes_nothing(engine, places, case, key):
+    a, b = places
+    batch, actor = past(a), ADMIN
+    if case == "staff":
+        actor = Actor("李干事")
+    elif case == "other_station_volunteer":
+        batch = past(a, records_of=[a["volunteers"][0], b["volunteers"][0]])
+    else:
+        batch["records"][-1] = dataclasses.replace(batch["records"][-1], minutes=121)  # ended after 90
+    before = _counts(engine)
+    with pytest.raises(DomainError) as refused, write_session(engine) as session:
+        import_history(scope=Scope(session, actor), **batch)
+    assert key in refused.value.keys()
+    assert _counts(engine) == before
