@@ -104,6 +104,26 @@ class Volunteer(VolunteerBase, table=True):
     deactivation_reason: str = Field(default="", max_length=200)
     merged_into_id: int | None = Field(default=None, foreign_key="volunteer.id")
 
+    @property
+    def status(self) -> VolunteerStatus:
+        """The registration's state, read from ``active`` (which the database's one-active-registration
+        index stands on) and ``merged_into_id``; the workflow sets it through ``active``."""
+        if self.active:
+            return VolunteerStatus.active
+        return VolunteerStatus.deactivated if self.merged_into_id is None else VolunteerStatus.merged
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.active = value == VolunteerStatus.active
+
+
+class VolunteerStatus(StrEnum):
+    """Where a registration stands (DESIGN.md §5: moved only by the volunteer workflow)."""
+
+    active = "active"
+    deactivated = "deactivated"  # 注销, with a reason
+    merged = "merged"  # a second registration of one person, merged into the first
+
 
 class VolunteerPost(SQLModel, table=True):
     """Which posts (岗位) a volunteer serves in."""

@@ -31,8 +31,9 @@ CASE_FLOW = Workflow("case", {
     (C.reported, "resolve"): C.resolved,
     (C.resolved, "rate"): C.rated,
 }, needs_reason=frozenset({"whistle", "report", "resolve"}),
-    stamps={"accept": Stamp("accepted_at"), "whistle": Stamp("whistled_at"), "report": Stamp("reported_at"),
-            "resolve": Stamp("resolved_at"), "rate": Stamp("rated_at")},
+    stamps={"accept": Stamp("accepted_at"), "whistle": Stamp("whistled_at", reason="whistle_note"),
+            "report": Stamp("reported_at", reason="report_note"),
+            "resolve": Stamp("resolved_at", reason="resolution_note"), "rate": Stamp("rated_at")},
     deadlines={C.whistled: {"report_due_at": report_due}})
 OPEN_CASES = (C.received, C.accepted, C.whistled, C.reported)
 
@@ -88,7 +89,7 @@ def whistle_case(*, scope: Scope, case_id: int, department_id: int, note: str) -
     note = _note(note, "whistle_note")
     transition(scope=scope, workflow=CASE_FLOW, row=case, action="whistle", reason=note,
                department=department.name)
-    case.department_id, case.whistle_note, case.reported_at = department.id, note, None
+    case.department_id, case.reported_at = department.id, None  # a new department, not yet reported
     return _public(scope.session, case)
 
 
@@ -97,7 +98,6 @@ def report_case(*, scope: Scope, case_id: int, note: str) -> GridCasePublic:
     case = _get(scope, case_id)
     note = _note(note, "report_note")
     transition(scope=scope, workflow=CASE_FLOW, row=case, action="report", reason=note)
-    case.report_note = note
     return _public(scope.session, case)
 
 
@@ -106,7 +106,6 @@ def resolve_case(*, scope: Scope, case_id: int, note: str) -> GridCasePublic:
     case = _get(scope, case_id)
     note = _note(note, "resolution_note")
     transition(scope=scope, workflow=CASE_FLOW, row=case, action="resolve", reason=note)
-    case.resolution_note = note
     return _public(scope.session, case)
 
 

@@ -12,9 +12,9 @@ from station_kit.db import lock_rows
 from station_kit.errors import DomainError
 from station_kit.models import Volunteer
 from station_kit.models.people import VolunteerPublic
-from station_kit.services.audit import log_event
 from station_kit.services.scope import Scope
-from station_kit.services.volunteers import get_active_volunteer, to_public
+from station_kit.services.volunteers import VOLUNTEER_FLOW, get_active_volunteer, to_public
+from station_kit.services.workflow import transition
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,11 @@ def _merge(scope: Scope, keep_id: int, drop_id: int) -> Volunteer:
     keep.is_party_member = keep.is_party_member or drop.is_party_member
     keep.team_id = keep.team_id or drop.team_id
     keep.squad_id = keep.squad_id or drop.squad_id
-    keep.updated_at = drop.deactivated_at = scope.now()
-    drop.active = False
+    keep.updated_at = scope.now()
+    transition(scope=scope, workflow=VOLUNTEER_FLOW, row=drop, action="merge", reason=f"merged into {keep.number}",
+               kept=keep.number, merged=drop.number, moved=moved)
     drop.merged_into_id = keep.id
-    drop.deactivation_reason = f"merged into {keep.number}"
     session.add_all([keep, drop])
-    log_event(scope, action="volunteer.merge", entity="volunteer",
-              entity_id=keep.id, station_id=keep.station_id, kept=keep.number, merged=drop.number,
-              moved=moved)
     return keep
 
 

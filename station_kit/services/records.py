@@ -29,8 +29,9 @@ from station_kit.validation import clean_text, column_length
 RECORD_FLOW = Workflow("record", {
     (RecordStatus.pending, "approve"): RecordStatus.approved,
     (RecordStatus.pending, "reject"): RecordStatus.rejected,
-}, needs_reason=frozenset({"reject"}), stamps={"approve": Stamp("decided_at", by="decided_by"),
-                                                "reject": Stamp("decided_at", by="decided_by")})
+}, needs_reason=frozenset({"reject"}), stamps={
+    "approve": Stamp("decided_at", by="decided_by", reason="decision_reason"),
+    "reject": Stamp("decided_at", by="decided_by", reason="decision_reason")})
 
 
 @dataclass(frozen=True)
@@ -180,33 +181,30 @@ def _public(record: ServiceRecord) -> ServiceRecordPublic:
 
 def approve_records(*, scope: Scope, record_ids: list[int], reason: str = "") -> int:
     """Approve pending records; a back-fill needs the approver's reason. All or none."""
-    return _decide(scope, record_ids, RecordStatus.approved, reason)
+    return _decide(scope, record_ids, "approve", reason)
 
 
 def reject_records(*, scope: Scope, record_ids: list[int], reason: str) -> int:
     """Reject pending records with a reason the volunteer can be told. All or none."""
-    return _decide(scope, record_ids, RecordStatus.rejected, reason)
+    return _decide(scope, record_ids, "reject", reason)
 
 
-def _decide(scope: Scope, record_ids: list[int], status: RecordStatus, reason: str) -> int:
+def _decide(scope: Scope, record_ids: list[int], action: str, reason: str) -> int:
     # What was ticked first: a worker who ticked nothing is told so before being asked for a reason.
     scope.require()
     if not record_ids:
         raise DomainError.on("records", "record.none_selected")
     reason = _reason(reason, field="reason", column="decision_reason",
-                     required="reason.required" if status == RecordStatus.rejected else None)
+                     required="reason.required" if action in RECORD_FLOW.needs_reason else None)
     records = scope.get_many(ServiceRecord, record_ids, field="records", missing="record.not_found",
                         lock=True)
     if any(record.status != RecordStatus.pending for record in records):
         raise DomainError.on("records", "record.already_decided")
     if any(record.ended_at is None for record in records):
         raise DomainError.on("records", "record.still_checked_in")
-    if status == RecordStatus.approved and any(r.is_backfill for r in records) and not reason:
+    if action == "approve" and any(r.is_backfill for r in records) and not reason:
         raise DomainError.on("reason", "record.backfill_approval_reason_required")
-    for record in records:
-        record.decision_reason = reason
-    transition_many(scope=scope, workflow=RECORD_FLOW, rows=records, reason=reason,
-                    action="approve" if status == RecordStatus.approved else "reject")
+    transition_many(scope=scope, workflow=RECORD_FLOW, rows=records, action=action, reason=reason)
     return len(records)
 
 

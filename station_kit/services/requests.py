@@ -46,7 +46,7 @@ from station_kit.services.audit import log_event
 from station_kit.services.records import Attendance, record_attendance
 from station_kit.services.residents import get_resident
 from station_kit.services.scope import Scope
-from station_kit.services.workflow import Stamp, Workflow, rate, transition
+from station_kit.services.workflow import Stamp, Workflow, rate, transition, transition_along
 from station_kit.validation import clean_text, clean_texts, column_length
 
 S = RequestStatus
@@ -64,8 +64,13 @@ REQUEST_FLOW = Workflow("request", {
     (S.fulfilled, "rate"): S.rated,
 }, needs_reason=frozenset({"refuse", "cancel", "fulfil"}),
     stamps={"claim": Stamp("claimed_at", first_only=True), "take": Stamp("claimed_at"),
-            "fulfil": Stamp("fulfilled_at"), "rate": Stamp("rated_at"), "cancel": Stamp("cancelled_at")})
+            "fulfil": Stamp("fulfilled_at", reason="closing_note"), "rate": Stamp("rated_at"),
+            "cancel": Stamp("cancelled_at", reason="cancel_reason")})
 OPEN = (S.posted, S.dispatched, S.claimed)
+# A claim stays active until its claimers turn a dispatched order down; the order's line says why.
+CLAIM_FLOW = Workflow(
+    "claim", {(ClaimStatus.active, "refuse"): ClaimStatus.refused}, needs_reason=frozenset({"refuse"}),
+    stamps={"refuse": Stamp("refused_at", reason="refuse_reason")})
 
 
 @dataclass(frozen=True)
@@ -123,10 +128,9 @@ def refuse_request(*, scope: Scope, request_id: int, reason: str) -> RequestPubl
     request = _get(scope, request_id)
     reason = _reason(reason, "refuse_reason", RequestClaim)
     transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="refuse", reason=reason)
-    at = scope.now()
-    for claim in _active_claims(session, request.id):
-        claim.status, claim.refused_at, claim.refuse_reason = ClaimStatus.refused, at, reason
-        session.add(claim)
+    claims = _active_claims(session, request.id)
+    transition_along(scope=scope, workflow=CLAIM_FLOW, rows=claims, action="refuse", reason=reason)
+    session.add_all(claims)
     return _public(session, request)
 
 
@@ -135,7 +139,6 @@ def fulfil_request(*, scope: Scope, request_id: int, note: str) -> RequestPublic
     request = _get(scope, request_id)
     note = _reason(note, "closing_note", Request, required="request.note_required")
     transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="fulfil", reason=note)
-    request.closing_note = note
     return _public(scope.session, request)
 
 
@@ -150,7 +153,6 @@ def cancel_request(*, scope: Scope, request_id: int, reason: str) -> RequestPubl
     request = _get(scope, request_id)
     reason = _reason(reason, "cancel_reason", Request)
     transition(scope=scope, workflow=REQUEST_FLOW, row=request, action="cancel", reason=reason)
-    request.cancel_reason = reason
     return _public(scope.session, request)
 
 

@@ -27,6 +27,7 @@ from station_kit.models.people import (
     IdType,
     VolunteerCreate,
     VolunteerPublic,
+    VolunteerStatus,
     VolunteerUpdate,
 )
 from station_kit.models.work import approved_sql
@@ -38,6 +39,7 @@ from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.context import remember_key, vault_for
 from station_kit.services.scope import Scope
+from station_kit.services.workflow import Stamp, Workflow, transition
 from station_kit.validation import (
     REASON_MOST,
     age_on,
@@ -51,6 +53,15 @@ from station_kit.validation import (
     plausible_birth_date,
     search_text,
 )
+
+# A registration is active until it is deactivated (注销, with a reason) or merged into another
+# registration of the same person (duplicates.merge_group); neither is undone.
+VOLUNTEER_FLOW = Workflow("volunteer", {
+    (VolunteerStatus.active, "deactivate"): VolunteerStatus.deactivated,
+    (VolunteerStatus.active, "merge"): VolunteerStatus.merged,
+}, needs_reason=frozenset({"deactivate", "merge"}),
+    stamps={"deactivate": Stamp("deactivated_at", reason="deactivation_reason"),
+            "merge": Stamp("deactivated_at", reason="deactivation_reason")})
 
 
 def register_volunteer(
@@ -314,12 +325,7 @@ def deactivate_volunteer(*, scope: Scope, volunteer_id: int, reason: str) -> Vol
     volunteer = get_active_volunteer(scope, volunteer_id, lock=True)
     reason = clean_text(reason, field="reason", max_length=column_length(Volunteer, "deactivation_reason"),
                         required="reason.required")
-    volunteer.active = False
-    volunteer.deactivated_at = scope.now()
-    volunteer.deactivation_reason = reason
-    scope.session.add(volunteer)
-    log_event(scope, action="volunteer.deactivate", entity="volunteer",
-              entity_id=volunteer.id, station_id=volunteer.station_id, reason=reason)
+    transition(scope=scope, workflow=VOLUNTEER_FLOW, row=volunteer, action="deactivate", reason=reason)
     return to_public(scope, [volunteer])[0]
 
 

@@ -25,11 +25,12 @@ from station_kit.services.scope import Scope
 @dataclass(frozen=True)
 class Stamp:
     """What an action writes on the row it moves: the moment in ``at`` (unless ``first_only`` and the
-    row has one already), and the actor's name in ``by``."""
+    row has one already), the actor's name in ``by``, and the reason given in ``reason``."""
 
     at: str
     by: str | None = None
     first_only: bool = False
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,14 @@ def transition_many(*, scope: Scope, workflow: Workflow, rows: list, action: str
     return target
 
 
+def transition_along(*, scope: Scope, workflow: Workflow, rows: list, action: str, reason: str = "") -> None:
+    """Move ``rows`` by ``action`` as part of another row's move, which the caller has logged: a wish's
+    claims refused with the order (the order's line names the reason). Checked and stamped as
+    ``transition_many`` does; no line of their own."""
+    if rows:
+        _move(scope, workflow, rows, action, reason)
+
+
 def _move(scope: Scope, workflow: Workflow, rows: list, action: str, reason: str) -> str:
     """Check every row may move by ``action``, then move, stamp and give deadlines to each."""
     targets = {workflow.target(str(row.status), action) for row in rows}
@@ -130,6 +139,8 @@ def _move(scope: Scope, workflow: Workflow, rows: list, action: str, reason: str
                 setattr(row, stamp.at, now)
             if stamp.by is not None:
                 setattr(row, stamp.by, actor.name)
+            if stamp.reason is not None:
+                setattr(row, stamp.reason, reason.strip())
         for column, due in workflow.deadlines.get(target, {}).items():
             setattr(row, column, due(now))
     return target

@@ -17,13 +17,14 @@ from station_kit import analytics, clock
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
 from station_kit.i18n import t
-from station_kit.models import AuditEvent, GridCase, Request, ServiceRecord
+from station_kit.models import AuditEvent, GridCase, Request, RequestClaim, ServiceRecord
 from station_kit.models.community import (
     CareGroup,
     CaseChannel,
     CaseKind,
     CaseStatus,
     ClaimerKind,
+    ClaimStatus,
     GridCaseCreate,
     RequestCreate,
     RequestKind,
@@ -170,11 +171,15 @@ def test_a_dispatched_order_refused_is_dispatched_again_taken_fulfilled_and_rate
                                                   .order_by(AuditEvent.id))]
         refusal = json.loads(session.exec(select(AuditEvent.detail).where(
             AuditEvent.action == "request.refuse")).one())
+        refused_claim = session.exec(select(RequestClaim).where(RequestClaim.squad_id == place["squad"])).one()
     assert (card.status, card.rating, card.closing_note) == (RequestStatus.rated, 5, "已陪同复查")
     assert card.claimers == ["张伟", "李娜"]  # the squad that refused is no longer shown
     assert actions == ["request.post", "request.dispatch", "request.refuse", "request.dispatch", "request.take",
                        "request.fulfil", "request.rate"]
     assert refusal["reason"] == "本周人手不够" and refusal["from"] == "dispatched" and refusal["to"] == "posted"
+    # The squad's claim went with the order: refused, when and why (the claim workflow's stamp).
+    assert (refused_claim.status, refused_claim.refuse_reason) == (ClaimStatus.refused, "本周人手不够")
+    assert refused_claim.refused_at is not None
 
 
 def test_the_public_wall_shows_a_shortened_name_and_no_phone_or_address(engine, place):

@@ -261,6 +261,7 @@ READS = {
 
 # Writing services that take no row or station id of a station's own.
 NO_STATION_IDS = {"org.create_station", "backup.restore", "workflow.transition", "workflow.transition_many",
+                  "workflow.transition_along",
                   "workflow.rate"}
 
 

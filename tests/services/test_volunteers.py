@@ -228,6 +228,8 @@ def test_merge_keeps_every_record_and_leaves_one_active(engine, station):
         assert duplicates.find_duplicates(scope=Scope(session, READER), station_id=station.id) == []
     assert kept.skills == "理发" and kept.active
     assert not dropped.active and dropped.merged_into_id == keep.id
+    assert (dropped.status, dropped.deactivation_reason) == ("merged", f"merged into {kept.number}")
+    assert dropped.deactivated_at is not None
     assert sorted(posts) == sorted(station.post_ids[:2])
 
 
