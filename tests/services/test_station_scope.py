@@ -328,36 +328,34 @@ def test_the_same_calls_go_through_for_the_station_s_own_worker(two_stations):
         session.rollback()
 
 
-def test_every_writing_service_with_ids_is_tried():
-    """A service that takes an actor and any id is in CALLS (or knowingly has no station id)."""
+def _services_taking_a_scope(keep) -> set[str]:
+    """``module.name`` of each public service whose first parameter is the keyword ``scope`` and for
+    which ``keep(function, parameters)`` holds."""
     import station_kit.services as package
 
-    writing = set()
+    found = set()
     for module in pkgutil.iter_modules(package.__path__):
         loaded = import_module(f"station_kit.services.{module.name}")
         for name, function in inspect.getmembers(loaded, inspect.isfunction):
             parameters = inspect.signature(function).parameters
             if (function.__module__ == loaded.__name__ and not name.startswith("_") and "scope" in parameters
                     and next(iter(parameters.values())).kind is inspect.Parameter.KEYWORD_ONLY
-                    and _writes(function)):
-                writing.add(f"{module.name}.{name}")
+                    and keep(function, parameters)):
+                found.add(f"{module.name}.{name}")
+    return found
+
+
+def test_every_writing_service_with_ids_is_tried():
+    """A service that writes and takes any id is in CALLS (or knowingly has no station id)."""
+    writing = _services_taking_a_scope(lambda function, _parameters: _writes(function))
     assert writing - set(CALLS) - NO_STATION_IDS == set()
     assert set(CALLS) <= writing
 
 
 def test_every_reading_service_with_ids_is_tried():
-    """A service that takes a scope and any id, and writes nothing, is in READS."""
-    import station_kit.services as package
-
-    reading = set()
-    for module in pkgutil.iter_modules(package.__path__):
-        loaded = import_module(f"station_kit.services.{module.name}")
-        for name, function in inspect.getmembers(loaded, inspect.isfunction):
-            parameters = inspect.signature(function).parameters
-            if (function.__module__ == loaded.__name__ and not name.startswith("_") and "scope" in parameters
-                    and next(iter(parameters.values())).kind is inspect.Parameter.KEYWORD_ONLY
-                    and any(p.endswith(("_id", "_ids")) for p in parameters) and not _writes(function)):
-                reading.add(f"{module.name}.{name}")
+    """A service that takes any id and writes nothing is in READS."""
+    reading = _services_taking_a_scope(lambda function, parameters: (
+        any(p.endswith(("_id", "_ids")) for p in parameters) and not _writes(function)))
     assert reading == set(READS)
 
 
