@@ -301,11 +301,10 @@ def case_figures(session: Session, station_id: int, now=None) -> dict:
     """Open cases, open cases past any deadline at ``now``, and the three rates over every case."""
     from station_kit import clock
     from station_kit.models import GridCase
-    from station_kit.models.community import CaseStatus
+    from station_kit.models.community import OPEN_CASES
 
     now = now or clock.now()
-    open_ = GridCase.status.in_((CaseStatus.received, CaseStatus.accepted, CaseStatus.whistled,
-                                 CaseStatus.reported))
+    open_ = GridCase.status.in_(OPEN_CASES)
     late = case_late_sql(GridCase, now)
     counts = session.exec(select(func.count(case((open_, 1))), func.count(case((open_ & late, 1))))
                           .where(GridCase.station_id == station_id)).one()

@@ -196,6 +196,11 @@ class CaseStatus(StrEnum):
     rated = "rated"  # 已评价
 
 
+# A case is open (still to be worked, so it can be overdue) until it is resolved: the tally, 实时数据
+# and the 民呼我应 list count the same ones.
+OPEN_CASES = (CaseStatus.received, CaseStatus.accepted, CaseStatus.whistled, CaseStatus.reported)
+
+
 class GridCaseBase(SQLModel):
     grid_id: int = Field(foreign_key="grid.id", index=True)
     kind: CaseKind = Field(sa_type=String(20))

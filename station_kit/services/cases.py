@@ -35,7 +35,6 @@ CASE_FLOW = Workflow("case", {
             "report": Stamp("reported_at", reason="report_note"),
             "resolve": Stamp("resolved_at", reason="resolution_note"), "rate": Stamp("rated_at")},
     deadlines={C.whistled: {"report_due_at": report_due}})
-OPEN_CASES = (C.received, C.accepted, C.whistled, C.reported)
 
 
 def receive_case(*, scope: Scope, station_id: int, data: GridCaseCreate) -> GridCasePublic:

@@ -18,11 +18,11 @@ from sqlmodel import Session, select
 from station_kit import analytics, clock
 from station_kit.db import read_session, write_session
 from station_kit.models import Activity, GridCase, ServiceRecord, Volunteer
-from station_kit.models.community import CaseChannel, CaseKind, CaseStatus
+from station_kit.models.community import OPEN_CASES, CaseChannel, CaseKind, CaseStatus
 from station_kit.models.work import RecordStatus, WorkTask, approved_sql, is_approved, is_served, served_sql
 from station_kit.rules.calendar import china_month, china_month_sql
 from station_kit.rules.sla import CASE_STEPS, case_late_sql, late_steps, step_late, step_on_time_sql
-from station_kit.services.cases import OPEN_CASES, list_cases
+from station_kit.services.cases import list_cases
 from station_kit.services.scope import Scope
 from tests.factories import READER, make_community
 from tests.fuzz import FUZZ
@@ -76,6 +76,22 @@ def test_the_predicate_and_its_sql_agree_on_random_cases(engine, grid, times, no
                     expected = (None if due_at is None else False if step_late(done_at, due_at, now)
                                 else True if done_at is not None else None)
                     assert (None if sql_on_time is None else bool(sql_on_time)) == expected, (step, row)
+        finally:
+            session.rollback()
+
+
+@settings(FUZZ, max_examples=max(FUZZ.max_examples // 3, 20))
+@given(times=st.lists(case_times(), min_size=1, max_size=12), now=moments)
+def test_the_tally_and_the_list_count_the_same_overdue_cases_on_random_cases(engine, grid, times, now):
+    """What 实时数据 and the tally say is overdue is what the 民呼我应 list flags, whatever the cases."""
+    station_id, grid_id = grid
+    with Session(engine) as session, clock.at(now):
+        try:
+            _add(session, station_id, grid_id, times)
+            tally = analytics.case_figures.in_session(session, station_id)
+            listed = list_cases(scope=Scope(session, READER), station_id=station_id)
+            assert tally["open"] == sum(1 for case in listed if case.status in OPEN_CASES)
+            assert tally["overdue"] == sum(1 for case in listed if case.status in OPEN_CASES and case.overdue)
         finally:
             session.rollback()
 
