@@ -16,9 +16,7 @@ import functools
 import json
 import os
 import re
-import stat
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -152,31 +150,11 @@ def station_env(
     """
     environ = os.environ if environ is None else environ
     inherited = [p for p in environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    env = {
+    return {
         DB_URL_ENV: db_url,
         "JUPYTER_PATH": os.pathsep.join([str(JUPYTER_DATA_DIR), *inherited]),
         "VOILA_APP_IP": "127.0.0.1" if host in WILDCARD_HOSTS else host,
     }
-    runtime = _short_runtime_dir()
-    if runtime is not None and "JUPYTER_RUNTIME_DIR" not in environ:
-        env["JUPYTER_RUNTIME_DIR"] = str(runtime)
-    return env
-
-
-def _short_runtime_dir() -> Path | None:
-    """A private folder with a short path for the kernels' socket files (a Unix socket's path may be no
-    longer than about 100 bytes, which a deep home folder can pass), or None to keep Jupyter's own."""
-    if os.name != "posix":
-        return None
-    folder = Path(tempfile.gettempdir()) / f"station-kit-{os.getuid()}"
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        found = folder.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
-        return None  # not ours alone: Jupyter's default folder under the home folder is used instead
-    return folder
 
 
 class StationVoila(Voila):

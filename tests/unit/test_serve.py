@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from jupyter_client import KernelManager
 from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 from voila.app import Voila
 from voila.configuration import VoilaConfiguration
@@ -32,7 +33,7 @@ from station_kit.ui import registry
 CONFIGURABLES = {
     cls.__name__: cls
     for cls in (Voila, VoilaConfiguration, VoilaExecutor, MappingKernelManager, StationKernelManager,
-                voila_kernel_manager_factory(StationKernelManager, True, 1))
+                voila_kernel_manager_factory(StationKernelManager, True, 1), KernelManager)
 }
 # How Voilà starts a kernel for a page, and one to refill its pool of preheated kernels.
 PAGE_KERNEL = {"kernel_name": "python3", "env": {**os.environ, "VOILA_PREHEAT": "False"}}
@@ -275,3 +276,11 @@ def test_template_extends_lab_and_links_no_other_host():
     assert json.loads((TEMPLATE_DIR / "conf.json").read_text())["base_template"] == "lab"
     for template in TEMPLATE_DIR.iterdir():
         assert "://" not in template.read_text(), template.name
+
+
+def test_kernels_are_reached_through_socket_files_where_the_system_has_them(monkeypatch):
+    """Seven kernels warming at once used to pick TCP ports before binding them, and one could lose
+    its port to another and die; socket files are each kernel's own. Windows has none: TCP there."""
+    assert options(serve.voila_argv()).get("KernelManager.transport") == ("ipc" if os.name == "posix" else None)
+    monkeypatch.setattr(serve.os, "name", "nt")
+    assert "KernelManager.transport" not in options(serve.voila_argv())
