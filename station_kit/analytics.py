@@ -154,11 +154,13 @@ def star_level_counts(session: Session, station_id: int) -> dict[str, int]:
 
 
 def connect():
-    """The engine of the configured database (STATION_KIT_DB_URL), for notebooks."""
+    """A read-only engine of the configured database (STATION_KIT_DB_URL), for notebooks: every
+    figure reads through it, and an UPDATE, an ORM commit or ``DataFrame.to_sql`` sent through it by
+    mistake is refused by the database instead of changing a station's records unaudited."""
     from station_kit.config import get_settings
-    from station_kit.db import get_engine
+    from station_kit.db import get_read_only_engine
 
-    return get_engine(get_settings().database_url)
+    return get_read_only_engine(get_settings().database_url)
 
 
 def station_figures(engine) -> pd.DataFrame:

@@ -66,6 +66,38 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=16)
+def get_read_only_engine(url: str) -> Engine:
+    """An engine that reads ``url`` and cannot change it by mistake: for analysts (analytics.connect).
+
+    SQLite opens the file read-only (``mode=ro``: no INSERT, UPDATE, DELETE, DDL or ``to_sql`` goes
+    through, whatever SQL is sent, and a missing file is not created). PostgreSQL starts every
+    transaction read-only; that stops an accident, and the street's read-only database role (issue
+    "A street on one server") is what stops a person who means to write."""
+    url = normalise_url(url)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"options": "-c default_transaction_read_only=on"})
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise ValueError("a read-only engine needs a database file")
+    if not Path(database).is_file():
+        raise FileNotFoundError(database)
+    engine = create_engine(f"sqlite:///file:{Path(database).resolve()}?mode=ro&uri=true",
+                           connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
 def _create_private(path: Path) -> None:
     """Create the database file readable by its owner only (0600): it holds names, phones and birth
     years. SQLite gives its -wal and -shm files the database file's own mode."""

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from sqlmodel import select
 
 from station_kit import analytics, clock
 from station_kit.db import read_session, write_session
@@ -228,3 +229,37 @@ def test_every_figure_takes_an_engine_and_refuses_a_session_clearly(engine, stat
         with read_session(engine) as session, pytest.raises(TypeError, match="takes an engine"):
             figure(session, station.id, *(("2022-09",) if name == "top_volunteers" else ()))
     assert analytics.case_rates(engine, station.id).empty
+
+
+def test_an_analyst_s_connection_reads_but_writes_nothing(db_url, engine, station, monkeypatch):
+    """What an analyst types into a notebook by mistake — an UPDATE, a DataFrame saved as a table, an
+    ORM commit — is refused by the database; the figures still read."""
+    import pandas as pd
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from station_kit.config import get_settings
+    from station_kit.models import Volunteer
+
+    with write_session(engine) as session:
+        service.register_volunteer(scope=Scope(session, Actor("t")), station_id=station.id, data=volunteer_data())
+    monkeypatch.setenv("STATION_KIT_DB_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        analyst = analytics.connect()
+        assert analytics.headline_figures(analyst, station.id)["volunteers"] == 1
+        attempts = [
+            lambda: analyst.connect().execute(text("UPDATE volunteer SET name = '改了'")),
+            lambda: pd.DataFrame({"a": [1]}).to_sql("scratch", analyst),
+        ]
+        for attempt in attempts:
+            with pytest.raises(Exception, match="(?i)read.?only"):
+                attempt()
+        with pytest.raises(Exception, match="(?i)read.?only"), Session(analyst) as session:
+            session.add(Volunteer.model_validate(session.exec(select(Volunteer)).one(), update={"id": None}))
+            session.commit()
+    finally:
+        get_settings.cache_clear()
+    with read_session(engine) as session:
+        names = session.exec(select(Volunteer.name)).all()
+    assert names == [volunteer_data().name]
