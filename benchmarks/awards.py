@@ -53,8 +53,8 @@ def run(url: str, *, repeat: int) -> list[Result]:
     """Over the demo station already built at ``url`` (benchmarks.tally builds it)."""
     engine = get_engine(url)
     with write_session(engine) as session:
-        station_id = current_station(Scope(session,
-                                           Actor("bench"))).id  # the reference station, on a street's database too
+        # The reference station, on a street's database too.
+        station_id = current_station(Scope(session, Actor("bench"))).id
         round_id = session.execute(select(AwardRound.id).where(
             AwardRound.station_id == station_id, AwardRound.level == "year", AwardRound.period == YEAR)).scalar_one()
         session.execute(delete(AwardEntry).where(AwardEntry.round_id == round_id))

@@ -33,9 +33,8 @@ def _register(engine, n: int, rng: random.Random) -> None:
                            id_number=people.resident_id(birth, male=True, rng=rng),
                            phone=people.mobile_phone(rng, set()))
     with write_session(engine) as session:
-        register_volunteer(scope=Scope(session, Actor("bench")), station_id=current_station(Scope(session,
-                                                                                                  Actor("bench"))).id,
-                           data=data, allow_similar=True)
+        scope = Scope(session, Actor("bench"))
+        register_volunteer(scope=scope, station_id=current_station(scope).id, data=data, allow_similar=True)
 
 
 def measure(url: str, tries: int = TRIES, *, base_url: str | None = None) -> list[float]:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from station_kit.db import read_session
 
 # The analysts' DataFrames and roll-ups (columns and dtypes pinned in COLUMNS), one import away.
-from station_kit.frames import (  # noqa: F401
+from station_kit.frames import (
     COLUMNS,
     ROLLUP_COLUMNS,
     activities,
@@ -56,10 +56,58 @@ from station_kit.models import (
 )
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import ActivityStatus, RecordStatus, approved_sql
-from station_kit.rules.calendar import china_month_sql
+from station_kit.rules.calendar import china_month_sql, month_bounds
 from station_kit.rules.hours import hours
 from station_kit.rules.sla import case_late_sql
 from station_kit.rules.stars import star_thresholds_minutes
+
+# What an analyst may use: the figures and frames, and connect(); the tables and helpers this module
+# imports to compute them are not part of it.
+__all__ = [
+    "COLUMNS",
+    "HEADLINE_KEYS",
+    "ROLLUP_COLUMNS",
+    "WORK_KEYS",
+    "activities",
+    "activities_by",
+    "award_counts",
+    "award_spread",
+    "award_winners",
+    "awards",
+    "back_to_back_wins",
+    "birth_decade",
+    "case_figures",
+    "case_rates",
+    "chinese_headers",
+    "community_figures",
+    "configured_station",
+    "connect",
+    "grid_cases",
+    "headline_figures",
+    "hours_by",
+    "hours_by_category",
+    "hours_by_month",
+    "hours_by_post",
+    "latest_month_with_hours",
+    "lecture_sessions",
+    "monthly_figures",
+    "partner_units",
+    "projects",
+    "reference_comparison",
+    "requests",
+    "retention",
+    "service_records",
+    "squads",
+    "star_changes",
+    "star_level_counts",
+    "station_figures",
+    "teams",
+    "top_volunteers",
+    "volunteers",
+    "wish_figures",
+    "work_figures",
+    "works_ledger",
+]
 
 # The order in which headline figures are shown on 首页 and printed by `station-kit tally`.
 HEADLINE_KEYS = ("volunteers", "party_members", "teams", "squads", "service_points", "service_bases",
@@ -253,12 +301,14 @@ def latest_month_with_hours(session: Session, station_id: int) -> str | None:
 
 @_over_engine
 def top_volunteers(session: Session, station_id: int, month: str, limit: int = 10) -> pd.DataFrame:
-    """The volunteers with the most approved hours in ``month`` ('YYYY-MM', China time)."""
+    """The volunteers with the most approved hours in ``month`` ('YYYY-MM', China time); a period that
+    is not a month (a year, a day) is refused with a message rather than answered with no rows."""
+    first, following = month_bounds(month)
     total = func.sum(ServiceRecord.minutes)
     rows = session.exec(
         select(Volunteer.number, Volunteer.name, total)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-        .where(_approved(station_id), china_month_sql(session.get_bind(), ServiceRecord.started_at) == month)
+        .where(_approved(station_id), ServiceRecord.started_at >= first, ServiceRecord.started_at < following)
         .group_by(Volunteer.id, Volunteer.number, Volunteer.name)
         .order_by(total.desc(), Volunteer.number).limit(limit)
     ).all()

@@ -10,12 +10,24 @@ import holidays
 from sqlalchemy import func, literal_column
 
 from station_kit import clock
+from station_kit.errors import DomainError
 from station_kit.rules import load_rules
 
 
 def china_month(moment: dt.datetime) -> str:
     """'YYYY-MM' of a moment in China time: the month a record, an activity or a case counts in."""
     return f"{clock.local(moment):%Y-%m}"
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of ``month`` ('YYYY-MM', China time; 2024-3 reads as 2024-03) and of the month
+    after it, or a DomainError saying how to write a month: a year alone or a day is not one."""
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=clock.CHINA)
+    except (TypeError, ValueError):
+        raise DomainError.on("month", "exports.month_invalid") from None
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following
 
 
 def china_month_sql(bind, column):

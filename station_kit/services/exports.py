@@ -8,17 +8,16 @@ screens (DESIGN.md §9), so a file that travels by WeChat or USB stick gives no 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlmodel import select
 
 from station_kit import clock
-from station_kit.errors import DomainError
 from station_kit.frames import monthly_figures
 from station_kit.i18n import t
 from station_kit.io.sheets import Column, csv_bytes, xlsx_bytes
 from station_kit.models import Activity, ServiceRecord, Volunteer
+from station_kit.rules.calendar import month_bounds
 from station_kit.rules.hours import hours
 from station_kit.services.scope import Scope
 from station_kit.services.volunteers import to_public
@@ -88,16 +87,6 @@ def hours_sheet(*, scope: Scope, station_id: int, month: str | None = None) -> S
                      t(f"enum.record_status.{status}"), yes if backfill else no, entered_by))
     title = t("exports.hours_title", month=month) if month else t("exports.hours_title_all")
     return Sheet(title, _columns("exports.hours", _RECORD_FIELDS, frozenset({"number"})), rows)
-
-
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """The first moment of ``month`` ('YYYY-MM', China time) and of the month after it."""
-    try:
-        first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=clock.CHINA)
-    except ValueError:
-        raise DomainError.on("month", "exports.month_invalid") from None
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following
 
 
 def _shift(month: str, months: int) -> str:

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from station_kit import analytics, clock
 from station_kit.db import read_session, write_session
+from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.services import volunteers as service
 from station_kit.services.actor import Actor
@@ -58,8 +59,8 @@ def test_months_are_counted_in_china_time(engine, station):
             activity = activities.plan_activity(scope=Scope(session, Actor("t")), station_id=station.id,
                                                 data=activity_data(starts_at=start, hours=1.5))
             ids += [r.id for r in records.record_attendance(
-                scope=Scope(session,
-                            Actor("t")), activity_id=activity.id, entries=[records.Attendance(volunteer.id)], entered_at=start + dt.timedelta(hours=2))]
+                scope=Scope(session, Actor("t")), activity_id=activity.id, entries=[records.Attendance(volunteer.id)],
+                entered_at=start + dt.timedelta(hours=2))]
         records.approve_records(scope=Scope(session, Actor("t")), record_ids=ids)
     with read_session(engine) as session:
         months = analytics.hours_by_month(engine, station.id)
@@ -67,7 +68,20 @@ def test_months_are_counted_in_china_time(engine, station):
                                              {"month": "2022-09", "hours": 1.5}]
         assert analytics.latest_month_with_hours(engine, station.id) == "2022-09"
         top = analytics.top_volunteers(engine, station.id, "2022-09")
+        assert analytics.top_volunteers(engine, station.id, "2022-9").equals(top)
+        for not_a_month in ("2022", "2022-09-01", "九月"):  # once an empty table, as if nobody served
+            with pytest.raises(DomainError) as refused:
+                analytics.top_volunteers(engine, station.id, not_a_month)
+            assert t(refused.value.errors[0].key) == "月份请写成 2024-03 这样"
     assert top["hours"].tolist() == [1.5]
+
+
+def test_the_analysts_api_is_the_figures_and_frames_and_no_table_class():
+    from sqlmodel import SQLModel
+
+    public = {name: getattr(analytics, name) for name in analytics.__all__}
+    assert {"headline_figures", "case_rates", "hours_by", "retention", "connect"} <= set(public)
+    assert not [name for name, value in public.items() if isinstance(value, type) and issubclass(value, SQLModel)]
 
 
 def _small_history(engine, station):
