@@ -36,3 +36,12 @@ def log_event(
 def latest_change_id(scope: Scope) -> int:
     """The newest audit id: cheap to poll, and it moves whenever anything is written."""
     return scope.session.exec(select(func.max(AuditEvent.id))).one() or 0
+
+
+def changes_since(scope: Scope, change_id: int) -> tuple[int, frozenset[str]]:
+    """The newest audit id and what was done (``volunteer.register``, ``record.approve``…) since
+    ``change_id``: a live screen redraws only what those actions can have changed."""
+    rows = scope.session.exec(select(AuditEvent.id, AuditEvent.action).where(AuditEvent.id > change_id)).all()
+    if not rows:
+        return change_id, frozenset()
+    return max(row[0] for row in rows), frozenset(row[1] for row in rows)
