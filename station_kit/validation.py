@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import phonenumbers
-from pypinyin import lazy_pinyin
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
@@ -253,6 +252,10 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
 
 def name_pinyin(name: str) -> tuple[str, str]:
     """Full pinyin and initials for search and sorting, reading the surname by the override table."""
+    # Imported here: its phrase dictionary costs a page about 57 MB and a quarter of a second to load,
+    # and only registering or renaming someone needs it (issue "Fast pages on a small PC").
+    from pypinyin import lazy_pinyin
+
     overrides: dict[str, str] = load_rules("names")["surname_pinyin"]
     for length in (2, 1):
         surname = name[:length]
