@@ -30,7 +30,15 @@ from station_kit.models import (
     ServiceRecord,
     Volunteer,
 )
-from station_kit.models.work import ActivityStatus, ActivityTheme, LectureHall, RecordRole, RecordStatus, WorkTask
+from station_kit.models.work import (
+    ActivityStatus,
+    ActivityTheme,
+    LectureHall,
+    RecordRole,
+    RecordStatus,
+    WorkTask,
+    is_approved,
+)
 from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.scope import Scope
@@ -117,7 +125,7 @@ def import_history(*, scope: Scope, station_id: int, activities: list[PastActivi
         session.execute(insert(ServiceRecord), [
             {**asdict(record), "activity_id": activity_ids[record.activity], "station_id": station_id}
             for record in records[start:start + RECORDS_PER_STATEMENT]])
-    approved = sum(r.minutes for r in records if r.status == RecordStatus.approved and not r.no_show)
+    approved = sum(record.minutes for record in records if is_approved(record))
     result = HistoryImported(len(activities), len(records), approved)
     log_event(scope, action="history.import", entity="station", entity_id=station_id, station_id=station_id,
               **asdict(result))
