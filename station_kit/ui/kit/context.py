@@ -90,13 +90,13 @@ def station_app(app_name: str, engine: Engine | None,
         bound = engine or default_engine()
         actor = current_actor()
         with read_session(bound) as session:
-            station = current_station(scope=Scope(session, actor))
+            station = current_station(Scope(session, actor))
             if station is None:
                 return page(app_name, text_block(t("station.none"), "sk-message"))
             if not actor.works_for(station.id):
                 return page(app_name, text_block(t("scope.not_your_station", station=station.name), "sk-message"))
             context = AppContext(bound, station, actor.within(station.id))
-            with context.reading() as scope:
-                return build(context, scope)
+            # The same read transaction builds the page, now as the person narrowed to this station.
+            return build(context, Scope(session, context.actor))
 
     return build_guarded(app_name, guarded)
