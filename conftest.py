@@ -28,7 +28,7 @@ def pytest_collection_finish(session) -> None:
         return
     from tests.databases import street_url
 
-    # The reference station first (the one the notebooks' station-level calls find), then two more
+    # The reference station first (the one the notebooks' station-level calls find), then three more
     # for the street roll-up.
     os.environ["STATION_KIT_DB_URL"] = street_url()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 
 import pandas as pd
 from sqlalchemy import Float, case, cast, func
@@ -26,12 +27,15 @@ from station_kit.frames import (
     configured_station,
     grid_cases,
     hours_by,
+    hours_per_volunteer,
     lecture_sessions,
+    month_report,
     monthly_figures,
     partner_units,
     projects,
     requests,
     retention,
+    retention_rates,
     service_records,
     squads,
     star_changes,
@@ -88,14 +92,17 @@ __all__ = [
     "hours_by_category",
     "hours_by_month",
     "hours_by_post",
+    "hours_per_volunteer",
     "latest_month_with_hours",
     "lecture_sessions",
+    "month_report",
     "monthly_figures",
     "partner_units",
     "projects",
     "reference_comparison",
     "requests",
     "retention",
+    "retention_rates",
     "service_records",
     "squads",
     "star_changes",
@@ -208,7 +215,27 @@ def connect():
     from station_kit.config import get_settings
     from station_kit.db import get_read_only_engine
 
+    _show_refusals_as_messages()
     return get_read_only_engine(get_settings().database_url)
+
+
+def _show_refusals_as_messages() -> None:
+    """In a notebook, a refused call (a station code no station has, a month written wrong) shows its
+    Chinese message instead of a traceback ending in a message key (IPython's set_custom_exc)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from station_kit.errors import DomainError
+    from station_kit.i18n import refusals
+
+    def show(shell, kind, error, trace, tb_offset=None):
+        print("\n".join(refusals(error)), file=sys.stderr)
+
+    shell.set_custom_exc((DomainError,), show)
 
 
 def station_figures(engine) -> pd.DataFrame:

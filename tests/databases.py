@@ -1,5 +1,5 @@
 """Demo databases built once per test run and shared: the notebooks (nbval) and the street tests
-read the same `station-kit demo --stations 3`, and the integration tests, the browser tests and the
+read the same `station-kit demo --stations 4`, and the integration tests, the browser tests and the
 quick benchmarks the same `station-kit demo`, so a full run builds each once.
 
 `make test` runs the suite in several pytest-xdist workers; the first worker that asks for a database
@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-STREET_STATIONS = 3
+STREET_STATIONS = 4
 DATABASE_FILE = "station.db"
 BUILT_MARKER = "built"
 
@@ -47,7 +47,7 @@ def _build(folder: Path, demo_args: tuple[str, ...]) -> str:
 
 @functools.cache
 def street_url() -> str:
-    """The reference station and two smaller ones of 麟州街道, in a temp folder; read it, never change it."""
+    """The reference station and three smaller ones of 麟州街道, in a temp folder; read it, never change it."""
     return _built_once("street", "--stations", str(STREET_STATIONS))
 
 

@@ -8,8 +8,11 @@ from station_kit.frames.rollups import (
     ROLLUP_COLUMNS,
     activities_by,
     hours_by,
+    hours_per_volunteer,
+    month_report,
     monthly_figures,
     retention,
+    retention_rates,
     star_changes,
 )
 from station_kit.frames.tables import (
@@ -28,5 +31,6 @@ from station_kit.frames.tables import (
 
 __all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "award_spread", "award_winners", "awards",
            "back_to_back_wins", "birth_decade", "chinese_headers", "configured_station", "grid_cases", "hours_by",
-           "lecture_sessions", "monthly_figures", "partner_units", "projects", "requests", "retention",
-           "service_records", "squads", "star_changes", "teams", "volunteers"]
+           "hours_per_volunteer", "lecture_sessions", "month_report", "monthly_figures", "partner_units", "projects",
+           "requests", "retention", "retention_rates", "service_records", "squads", "star_changes", "teams",
+           "volunteers"]

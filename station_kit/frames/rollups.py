@@ -165,6 +165,20 @@ def star_changes(engine=None, station_id: int | None = None, *, headers: str | N
     return _shape(_read(statement, engine), ROLLUP_COLUMNS["star_changes"], headers)
 
 
+def _month_number(months: pd.Series) -> pd.Series:
+    """'YYYY-MM' as a count of months, so that months subtract."""
+    return months.str[:4].astype("int64") * 12 + months.str[5:7].astype("int64")
+
+
+def _cohort_sizes(engine, station_id: int | None, *, per_station: bool = True):
+    """Active registrations per registration month (China time), and per station unless told not to."""
+    cohort = china_month_sql(engine, Volunteer.registered_at).label("cohort")
+    keys = [Station.code.label("station"), cohort] if per_station else [cohort]
+    sizes = (select(*keys, func.count().label("cohort_size")).join(Station, Station.id == Volunteer.station_id)
+             .where(Volunteer.active).group_by(*keys))
+    return sizes if station_id is None else sizes.where(Volunteer.station_id == station_id)
+
+
 def retention(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
     """Cohorts by registration month: for each cohort (active registrations) its size and, for each
     later month in which some of them served, how many were active (see the module's definition).
@@ -177,16 +191,94 @@ def retention(engine=None, station_id: int | None = None, *, headers: str | None
               .join(Volunteer, Volunteer.id == per_month.c.volunteer_id)
               .where(per_month.c.month >= cohort)
               .group_by(per_month.c.station, cohort, per_month.c.month))
-    sizes = (select(Station.code.label("station"), cohort.label("cohort"), func.count().label("cohort_size"))
-             .join(Station, Station.id == Volunteer.station_id).where(Volunteer.active)
-             .group_by(Station.code, cohort))
-    if station_id is not None:
-        sizes = sizes.where(Volunteer.station_id == station_id)
-    frame = _read(active, engine).merge(_read(sizes, engine), on=["station", "cohort"], how="left")
-
-    def index(months: pd.Series) -> pd.Series:
-        return months.str[:4].astype("int64") * 12 + months.str[5:7].astype("int64")
-
-    frame["months_after"] = index(frame["month"]) - index(frame["cohort"])
+    sizes = _read(_cohort_sizes(engine, station_id), engine)
+    frame = _read(active, engine).merge(sizes, on=["station", "cohort"], how="left")
+    frame["months_after"] = _month_number(frame["month"]) - _month_number(frame["cohort"])
     frame = frame.sort_values(["station", "cohort", "month"], ignore_index=True)
     return _shape(frame, ROLLUP_COLUMNS["retention"], headers)
+
+
+def retention_rates(engine=None, station_id: int | None = None, *, months: int = 24) -> pd.DataFrame:
+    """Of the volunteers registered in each year (active registrations), the share active ``k`` months
+    after the month they registered in, for k = 0…``months``, with censoring explicit: a cohort counts in
+    month k's denominator (``reached``) only once month k has come by the latest month with approved
+    service, so 2022's registrations have no month 12 yet; a cell that no cohort reached has rate NaN,
+    never 0. Cohorts of whom nobody ever served count in the denominator too.
+
+    One row per year and k: year ('YYYY'), months_after, reached, active, rate. ``attrs`` holds the
+    first and last month with approved service (first_month, last_month; None when there is none)."""
+    engine = _engine(engine)
+    cohorts = retention(engine, station_id)
+    sizes = _read(_cohort_sizes(engine, station_id, per_station=False), engine).set_index("cohort")["cohort_size"]
+    columns = {"year": TEXT, "months_after": "int64", "reached": "int64", "active": "int64", "rate": "float64"}
+    if cohorts.empty or sizes.empty:
+        frame = _shape(pd.DataFrame(), columns, None)
+        frame.attrs.update(first_month=None, last_month=None)
+        return frame
+    last = cohorts["month"].max()
+    span = pd.Series(_month_number(pd.Series([last] * len(sizes))).to_numpy()
+                     - _month_number(pd.Series(sizes.index)).to_numpy(), index=sizes.index)
+    reached = pd.DataFrame({k: sizes.where(span >= k, 0) for k in range(months + 1)})
+    reached = reached.groupby(reached.index.str[:4]).sum()
+    active = (cohorts.assign(year=cohorts["cohort"].str[:4]).groupby(["year", "months_after"])["active"].sum()
+              .unstack(fill_value=0).reindex(index=reached.index, columns=range(months + 1), fill_value=0))
+    axes = {"index": "year", "columns": "months_after"}
+    frame = pd.DataFrame({"reached": reached.rename_axis(**axes).stack(),
+                          "active": active.rename_axis(**axes).stack()}).reset_index()
+    frame = _shape(frame, columns, None)  # counts to int64 (a missing count is 0), then the rates
+    frame["rate"] = frame["active"] / frame["reached"].where(frame["reached"] > 0)  # NaN: nobody reached k
+    frame.attrs.update(first_month=str(cohorts["month"].min()), last_month=str(last))
+    return frame
+
+
+MONTH_REPORT_ROWS = {"hours": "服务时长（小时）", "activities": "活动场次", "beneficiaries": "受益人次",
+                     "volunteers": "参与服务的志愿者", "new_volunteers": "新注册志愿者", "star_changes": "新晋星级志愿者"}
+
+
+def month_report(engine=None, station_id: int | None = None, month: str | None = None) -> pd.DataFrame:
+    """A month's figures beside the month before and the same month a year earlier: one row per figure
+    (MONTH_REPORT_ROWS' Chinese labels), columns 本月, 上月, 去年同月 (0 where a month had nothing).
+    ``month`` is 'YYYY-MM' (a DomainError says how to write one otherwise); None takes the latest month
+    with approved hours, or this month (China time) when there is none. ``attrs["months"]`` names the
+    three months."""
+    from station_kit import clock
+    from station_kit.rules.calendar import month_bounds
+
+    engine = _engine(engine)
+    if month is not None:
+        month = month_bounds(month)[0].strftime("%Y-%m")  # '2024-3' reads as 2024-03; a bad one is refused
+    monthly = monthly_figures(engine, station_id).groupby("month").sum(numeric_only=True)
+    if month is None:
+        served = monthly.index[monthly["hours"] > 0]
+        month = served.max() if len(served) else clock.today().strftime("%Y-%m")
+    period = pd.Period(month, freq="M")
+    months = {"本月": month, "上月": str(period - 1), "去年同月": str(period - 12)}
+    stars = star_changes(engine, station_id).groupby("month")["volunteers"].sum()
+    figures = monthly.reindex(list(months.values())).fillna(0)
+    figures["star_changes"] = stars.reindex(figures.index).fillna(0)
+    figures["hours"] = figures["minutes"].astype("int64").map(hours)  # summed minutes, rounded once
+    report = figures[list(MONTH_REPORT_ROWS)].rename(columns=MONTH_REPORT_ROWS).T.astype("float64")
+    report.columns = list(months)
+    report.attrs["months"] = months
+    return report
+
+
+def hours_per_volunteer(engine=None, stations: list[str] | None = None) -> pd.DataFrame:
+    """Approved hours per registered (active) volunteer, per month and station, over the months that
+    every station has approved service in — so that no station's average is taken over more months than
+    another's. Index: month ('YYYY-MM', every month of the window, a month with nothing is 0); one
+    column per station code (``stations`` keeps those codes; None, every station). Empty when the
+    stations share no month."""
+    engine = _engine(engine)
+    monthly = monthly_figures(engine)
+    sizes = _read(_cohort_sizes(engine, None), engine).groupby("station")["cohort_size"].sum()
+    if stations is not None:
+        monthly = monthly[monthly["station"].isin(stations)]
+        sizes = sizes[sizes.index.isin(stations)]
+    served = monthly[monthly["hours"] > 0].groupby("station")["month"].agg(["min", "max"])
+    codes = list(sizes.index)
+    if served.empty or set(served.index) != set(codes) or served["min"].max() > served["max"].min():
+        return pd.DataFrame(columns=codes, dtype="float64").rename_axis("month")
+    window = pd.period_range(served["min"].max(), served["max"].min(), freq="M").astype(str)
+    hours_ = monthly.pivot(index="month", columns="station", values="hours").reindex(index=window, columns=codes)
+    return (hours_.fillna(0) / sizes).rename_axis(index="month", columns=None)

@@ -149,17 +149,24 @@ def _engine(engine):
     return get_engine(get_settings().database_url)
 
 
-def configured_station(engine=None) -> dict:
-    """The station a notebook reports on, as apps and ``station-kit tally`` choose it: the one whose
-    code STATION_KIT_STATION names, else the first. Its id, code and name."""
+def configured_station(engine=None, code: str | None = None) -> dict:
+    """The station a notebook reports on: the one whose ``code`` is given (a notebook's ``station``
+    parameter), else the one STATION_KIT_STATION names, as apps and ``station-kit tally`` choose it, else
+    the first. Its id, code and name; a code no station has is a DomainError naming the codes there are."""
     import os
 
-    statement = select(Station.id, Station.code, Station.name).order_by(Station.id).limit(1)
-    if code := os.environ.get("STATION_KIT_STATION"):
-        statement = statement.where(Station.code == code)
+    from station_kit.errors import DomainError
+
+    code = code or os.environ.get("STATION_KIT_STATION")
     with _engine(engine).connect() as connection:
-        row = connection.execute(statement).one()
-    return dict(row._mapping)
+        stations = connection.execute(select(Station.id, Station.code, Station.name).order_by(Station.id)).all()
+    if not stations:
+        raise DomainError.on("station", "station.none")
+    chosen = [row for row in stations if row.code == code] if code else stations[:1]
+    if not chosen:
+        raise DomainError.on("station", "station.unknown_code", code=code,
+                             codes="、".join(row.code for row in stations))
+    return dict(chosen[0]._mapping)
 
 
 def _read(statement, engine) -> pd.DataFrame:

@@ -52,3 +52,8 @@ def t(key: str, lang: str | None = None, **params) -> str:
         return text
     shown = {name: t(value, lang) if isinstance(value, Key) else value for name, value in params.items()}
     return text.format(**shown)
+
+
+def refusals(error) -> list[str]:
+    """Each refusal of a DomainError in the reader's language, as the apps show it beside its field."""
+    return [t(item.key, **item.params) for item in error.errors]

@@ -13,7 +13,7 @@ def demo_url():
 
 @pytest.fixture(scope="session")
 def street_url():
-    """Three stations of 麟州街道, the reference station first, shared with the notebooks' run."""
+    """Four stations of 麟州街道, the reference station first, shared with the notebooks' run."""
     from tests.databases import street_url
 
     return street_url()

@@ -20,10 +20,10 @@ def test_the_reference_station_keeps_the_articles_figures_among_others(street_ur
     assert figures["station"] == "兴神路社区"
     assert {key: figures[key] for key in expected} == expected
     stations = analytics.station_figures(get_engine(street_url)).set_index("code")
-    assert list(stations.index) == ["XSL", "DXJ", "BHL"]
+    assert list(stations.index) == ["XSL", "DXJ", "BHL", "ELS"]
     assert set(stations["street"]) == {"麟州街道"} and stations["name"].is_unique
     others = stations.drop(index="XSL")
-    assert others["volunteers"].between(FEWEST, MOST).all() and others["volunteers"].nunique() == 2
+    assert others["volunteers"].between(FEWEST, MOST).all() and others["volunteers"].nunique() == 3
     assert (others["party_members"] > 0).all() and (others["squads"] >= 2).all()
 
 
@@ -35,7 +35,7 @@ def test_tally_serves_the_station_the_setting_names(street_url, capsys, monkeypa
 
 def test_every_station_has_served_hours_and_obeys_the_history_rules(street_url):
     hours = analytics.hours_by("category", get_engine(street_url)).groupby("station")["hours"].sum()
-    assert set(hours.index) == {"XSL", "DXJ", "BHL"} and (hours > 1000).all()
+    assert set(hours.index) == {"XSL", "DXJ", "BHL", "ELS"} and (hours > 1000).all()
     records = frame(street_url, """
         SELECT r.station_id, r.volunteer_id, r.started_at, r.ended_at, a.station_id AS activity_station,
                v.station_id AS volunteer_station, v.registered_at

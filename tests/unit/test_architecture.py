@@ -20,7 +20,7 @@ RANK = {
     "i18n": 1, "db": 1,
     "rules": 2, "models": 2,
     "validation": 3, "io": 3, "frames": 3,
-    "services": 4, "analytics": 4, "plotting": 4,
+    "services": 4, "analytics": 4, "plotting": 4, "narratives": 4,
     "ui": 5,
     "demo": 6, "migrations": 6, "serve": 6, "serve_kernels": 5,
     "cli": 7,
