@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+, pip, make):
 #   make serve   install into .venv, build the demo station if there is no database yet, serve the apps
 #   make test    install into .venv with the test extra, run the whole suite
+#   make lab     (analysts) JupyterLab in Chinese on copies of the analysis notebooks in data/analysis
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB_FILE := data/station.db
 
-.PHONY: serve test install install-test bench clean
+.PHONY: serve lab test install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,11 @@ install-test: $(VENV)/.installed-test
 serve: install
 	@if [ -z "$$STATION_KIT_DB_URL" ]; then $(BIN)/station-kit demo --if-new; fi
 	$(BIN)/station-kit serve $(SERVE_ARGS)
+
+# JupyterLab in Chinese for analysts, on their copies of workbooks/analysis (in data/analysis).
+lab: install
+	@if [ -z "$$STATION_KIT_DB_URL" ]; then $(BIN)/station-kit demo --if-new; fi
+	$(BIN)/station-kit lab $(LAB_ARGS)
 
 # Workers for make test (pytest-xdist): one runs the browser tests, one server at a time, while the
 # other runs the rest module by module (conftest.py says which tests go together). TEST_WORKERS=0 runs

@@ -328,6 +328,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  max_kernels=args.max_kernels, page_grace_seconds=args.page_grace)
 
 
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from station_kit.lab import copy_notebooks
+
+    _show_copied(copy_notebooks(_analysis_folder(args)))
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from station_kit.lab import copy_notebooks, run_lab
+
+    copied = copy_notebooks(_analysis_folder(args))
+    _show_copied(copied)
+    print(t("lab.starting", folder=copied.folder), flush=True)
+    return run_lab(copied.folder, db_url=_database_url(args), host=args.host, port=args.port)
+
+
+def _analysis_folder(args: argparse.Namespace) -> Path:
+    return args.folder if args.folder is not None else get_settings().data_dir / "analysis"
+
+
+def _show_copied(copied) -> None:
+    if copied.copied:
+        print(t("lab.copied", folder=copied.folder, names="、".join(copied.copied)))
+    if copied.kept:
+        print(t("lab.kept", folder=copied.folder, names="、".join(copied.kept)))
+
+
 def _whole_seconds(text: str) -> int:
     """A number of seconds for an option: a whole number, at least 1."""
     try:
@@ -430,6 +457,22 @@ def build_parser() -> argparse.ArgumentParser:
                             "network down) gives its kernel back after this many seconds unless it "
                             "reconnects (default 90)")
     serve.set_defaults(handler=cmd_serve)
+    notebooks = commands.add_parser(
+        "notebooks", parents=[common], help="copy the analysis notebooks into a folder of your own",
+        description="Copy the analysis notebooks (workbooks/analysis, the templates) into FOLDER, keeping "
+                    "any already there, so that working on them never changes the templates.")
+    notebooks.add_argument("folder", nargs="?", type=Path, default=None, metavar="FOLDER",
+                           help="where to copy them (default: data/analysis)")
+    notebooks.set_defaults(handler=cmd_notebooks)
+    lab = commands.add_parser(
+        "lab", parents=[common], help="JupyterLab in Chinese on your copies of the analysis notebooks",
+        description="Copy the analysis notebooks into FOLDER (as `notebooks` does) and start JupyterLab "
+                    "there, in Chinese, with the kernels reading the database --db names.")
+    lab.add_argument("folder", nargs="?", type=Path, default=None, metavar="FOLDER",
+                     help="the analyst's folder (default: data/analysis)")
+    lab.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    lab.add_argument("--port", type=int, default=8888, help="port (default 8888)")
+    lab.set_defaults(handler=cmd_lab)
     imports = commands.add_parser(
         "import", parents=[common], help="import volunteers or service hours from a spreadsheet",
         description="Import an .xlsx or .csv file: every row, or none when any row has an error (then "

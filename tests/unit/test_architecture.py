@@ -22,7 +22,7 @@ RANK = {
     "validation": 3, "io": 3, "frames": 3,
     "services": 4, "analytics": 4, "plotting": 4, "narratives": 4,
     "ui": 5,
-    "demo": 6, "migrations": 6, "serve": 6, "serve_kernels": 5,
+    "demo": 6, "migrations": 6, "serve": 6, "lab": 6, "serve_kernels": 5,
     "cli": 7,
 }
 # Outside libraries an area must not use: widgets stay in ui; the database stays below it.
