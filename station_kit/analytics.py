@@ -7,7 +7,7 @@ import inspect
 import sys
 
 import pandas as pd
-from sqlalchemy import Float, case, cast, func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from station_kit.db import read_session
@@ -32,6 +32,7 @@ from station_kit.frames import (
     month_report,
     monthly_figures,
     partner_units,
+    period_figures,
     projects,
     requests,
     retention,
@@ -98,6 +99,7 @@ __all__ = [
     "month_report",
     "monthly_figures",
     "partner_units",
+    "period_figures",
     "projects",
     "reference_comparison",
     "requests",
@@ -396,42 +398,26 @@ def case_figures(session: Session, station_id: int, now=None) -> dict:
 
 @_over_engine
 def case_rates(session: Session, station_id: int, *, by_grid: bool = True, by_month: bool = True) -> pd.DataFrame:
-    """响应率, 解决率 and 满意率 of grid cases, per grid and month of receipt (China time), by SQL GROUP BY.
-
-    - 响应率 (response rate) = cases accepted within the accept limit / cases received. A case not yet
-      accepted counts as not responded to: the ledger shows the month as it stands.
-    - 解决率 (resolution rate) = cases resolved (rated or not) / cases received, whenever resolved: a
-      case received in a month and resolved later counts for the month it was received in.
-    - 满意率 (satisfaction rate) = ratings of at least ``satisfied_from_rating`` (default 4 of 5, data/sla.toml)
-      / cases rated. Only residents who rated are asked; a case not rated is left out, not counted unhappy.
-
-    Columns: grid, month (when asked for), received, responded_in_time, resolved, rated, satisfied, and
-    the three rates (0–1; NaN when nothing was received or rated)."""
+    """响应率, 解决率 and 满意率 of grid cases, per grid and month of receipt (China time), by SQL GROUP BY,
+    as frames.community.case_counts_sql defines them. Columns: grid, month (when asked for), received,
+    responded_in_time, resolved, rated, satisfied, and the three rates (0–1; NaN when nothing was
+    received or rated)."""
+    from station_kit.frames.community import case_counts_sql
     from station_kit.models import GridCase
-    from station_kit.rules.sla import satisfied_from_rating
 
     keys = []
     if by_grid:
         keys.append(Grid.name.label("grid"))
     if by_month:
         keys.append(china_month_sql(session.get_bind(), GridCase.received_at).label("month"))
-    received = func.count()
-    responded = func.count(case((GridCase.accepted_at <= GridCase.accept_due_at, 1)))
-    resolved = func.count(GridCase.resolved_at)
-    rated = func.count(GridCase.rating)
-    satisfied = func.count(case((GridCase.rating >= satisfied_from_rating(), 1)))
-    statement = (select(*keys, received.label("received"), responded.label("responded_in_time"),
-                        resolved.label("resolved"), rated.label("rated"), satisfied.label("satisfied"),
-                        (cast(responded, Float) / func.nullif(received, 0)).label("response_rate"),
-                        (cast(resolved, Float) / func.nullif(received, 0)).label("resolution_rate"),
-                        (cast(satisfied, Float) / func.nullif(rated, 0)).label("satisfaction_rate"))
+    counts = case_counts_sql()
+    statement = (select(*keys, *(value.label(name) for name, value in counts.items()))
                  .join(Grid, Grid.id == GridCase.grid_id).where(GridCase.station_id == station_id))
     if keys:
         group = [Grid.number, Grid.name] if by_grid else []
         group += [keys[-1]] if by_month else []
         statement = statement.group_by(*group).order_by(*group)
-    columns = [key.name for key in keys] + ["received", "responded_in_time", "resolved", "rated", "satisfied",
-                                            "response_rate", "resolution_rate", "satisfaction_rate"]
+    columns = [key.name for key in keys] + list(counts)
     rows = [row for row in session.exec(statement).all() if row[len(keys)]]
     return pd.DataFrame([tuple(row) for row in rows], columns=columns).astype(
         {"response_rate": float, "resolution_rate": float, "satisfaction_rate": float})

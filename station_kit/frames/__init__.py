@@ -11,6 +11,7 @@ from station_kit.frames.rollups import (
     hours_per_volunteer,
     month_report,
     monthly_figures,
+    period_figures,
     retention,
     retention_rates,
     star_changes,
@@ -31,6 +32,6 @@ from station_kit.frames.tables import (
 
 __all__ = ["COLUMNS", "ROLLUP_COLUMNS", "activities", "activities_by", "award_spread", "award_winners", "awards",
            "back_to_back_wins", "birth_decade", "chinese_headers", "configured_station", "grid_cases", "hours_by",
-           "hours_per_volunteer", "lecture_sessions", "month_report", "monthly_figures", "partner_units", "projects",
-           "requests", "retention", "retention_rates", "service_records", "squads", "star_changes", "teams",
-           "volunteers"]
+           "hours_per_volunteer", "lecture_sessions", "month_report", "monthly_figures", "partner_units",
+           "period_figures", "projects", "requests", "retention", "retention_rates", "service_records", "squads",
+           "star_changes", "teams", "volunteers"]

@@ -5,14 +5,35 @@ title is given (titles are typed by staff and may name people): what they answer
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Integer, cast, func
+from sqlalchemy import Float, Integer, case, cast, func
 from sqlmodel import select
 
 from station_kit import clock
 from station_kit.frames.tables import COLUMNS, _read, _shape, _time, _where_station
 from station_kit.models import Grid, GridCase, Request, RequestClaim, Station
 from station_kit.models.community import ClaimStatus
-from station_kit.rules.sla import CASE_STEPS, step_on_time_sql
+from station_kit.rules.sla import CASE_STEPS, satisfied_from_rating, step_on_time_sql
+
+
+def case_counts_sql() -> dict:
+    """The counts behind 三率 (DESIGN.md §4), as SQL aggregates over GridCase rows, and the three rates.
+
+    - 响应率 = cases accepted within the accept limit / cases received (one not yet accepted counts as
+      not responded to: the month shows as it stands);
+    - 解决率 = cases resolved (rated or not) / cases received, counted in the month received;
+    - 满意率 = ratings of at least ``satisfied_from_rating`` (data/sla.toml) / cases rated: a case not rated
+      is left out, not counted unhappy.
+    Each figure is written here once; analytics.case_rates and the reports' station figures use it."""
+    received = func.count()
+    responded = func.count(case((GridCase.accepted_at <= GridCase.accept_due_at, 1)))
+    resolved = func.count(GridCase.resolved_at)
+    rated = func.count(GridCase.rating)
+    satisfied = func.count(case((GridCase.rating >= satisfied_from_rating(), 1)))
+    return {"received": received, "responded_in_time": responded, "resolved": resolved, "rated": rated,
+            "satisfied": satisfied,
+            "response_rate": cast(responded, Float) / func.nullif(received, 0),
+            "resolution_rate": cast(resolved, Float) / func.nullif(received, 0),
+            "satisfaction_rate": cast(satisfied, Float) / func.nullif(rated, 0)}
 
 
 def grid_cases(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:

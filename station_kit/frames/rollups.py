@@ -282,3 +282,46 @@ def hours_per_volunteer(engine=None, stations: list[str] | None = None) -> pd.Da
     window = pd.period_range(served["min"].max(), served["max"].min(), freq="M").astype(str)
     hours_ = monthly.pivot(index="month", columns="station", values="hours").reindex(index=window, columns=codes)
     return (hours_.fillna(0) / sizes).rename_axis(index="month", columns=None)
+
+
+PERIOD_FIGURES = {"name": TEXT, "registered": "int64", "new_volunteers": "int64", "hours": "float64",
+                  "minutes": "int64", "records": "int64", "served": "int64", "activities": "int64",
+                  "beneficiaries": "int64", "received": "int64", "responded_in_time": "int64", "resolved": "int64",
+                  "rated": "int64", "satisfied": "int64"}
+
+
+def period_figures(engine=None, *, first_month: str, last_month: str,
+                   stations: list[str] | None = None) -> pd.DataFrame:
+    """Each station's figures over the months ``first_month`` to ``last_month`` (China time, both included),
+    one row per station (index: its code; ``stations`` keeps those codes, None every station), 0 where a
+    station had nothing: ``registered`` — active volunteers registered by the end of the period;
+    ``new_volunteers``; approved ``minutes``/``hours`` and ``records``; ``served`` — distinct volunteers
+    active in the period (served at least once, as retention counts them); ``activities`` held and the
+    ``beneficiaries`` they served; and the counts behind 三率 of the cases received in the period
+    (frames.community.case_counts_sql). Every figure is one GROUP BY in the database."""
+    from station_kit.frames.community import case_counts_sql
+    from station_kit.models import GridCase
+
+    engine = _engine(engine)
+    names = _read(select(Station.code.label("station"), Station.name).order_by(Station.id), engine).set_index("station")
+    monthly = monthly_figures(engine, first_month=first_month, last_month=last_month)
+    summed = monthly.groupby("station")[["minutes", "records", "activities", "beneficiaries", "new_volunteers"]].sum()
+    month = china_month_sql(engine, ServiceRecord.started_at)
+    served = _within(select(Station.code.label("station"),
+                            func.count(distinct(ServiceRecord.volunteer_id)).label("served"))
+                     .select_from(ServiceRecord).join(Station, Station.id == ServiceRecord.station_id)
+                     .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+                     .where(served_sql(), Volunteer.active), month, first_month, last_month).group_by(Station.code)
+    registered = china_month_sql(engine, Volunteer.registered_at)
+    people = (select(Station.code.label("station"), func.count().label("registered")).select_from(Volunteer)
+              .join(Station, Station.id == Volunteer.station_id)
+              .where(Volunteer.active, registered <= last_month).group_by(Station.code))
+    counts = {name: value for name, value in case_counts_sql().items() if not name.endswith("_rate")}
+    cases = _within(select(Station.code.label("station"), *(value.label(name) for name, value in counts.items()))
+                    .select_from(GridCase).join(Station, Station.id == GridCase.station_id),
+                    china_month_sql(engine, GridCase.received_at), first_month, last_month).group_by(Station.code)
+    frame = names.join([summed, *(_read(each, engine).set_index("station") for each in (served, people, cases))])
+    if stations is not None:
+        frame = frame[frame.index.isin(stations)]
+    frame["hours"] = frame["minutes"].fillna(0).astype("int64").map(hours)  # summed minutes, rounded once
+    return _shape(frame, PERIOD_FIGURES, None).rename_axis("station")
