@@ -45,7 +45,8 @@ def change(now, before) -> str:
     """The change from ``before`` to ``now`` as '+2%' / '-37%'; '—' when there is no base to compare."""
     if not _known(now) or not _known(before) or before == 0:
         return "—"
-    return f"{now / before - 1:+.0%}"
+    moved = now / before - 1
+    return f"{moved:+.0%}" if math.isfinite(moved * 100) else "—"  # beyond any float: no figure to state
 
 
 def _names(values, limit: int = 4) -> str:
@@ -151,14 +152,15 @@ def month_report(report: pd.DataFrame) -> Narrative:
     row = report.loc
     hours_now = row["服务时长（小时）", "本月"]
     text = (f"{month} 审核通过的服务时长 {hours_now:,.1f} 小时，"
-            f"{_versus(hours_now, row['服务时长（小时）', '上月'], '上月')}，"
-            f"{_versus(hours_now, row['服务时长（小时）', '去年同月'], '去年同月')}；"
+            f"{versus(hours_now, row['服务时长（小时）', '上月'], '上月')}，"
+            f"{versus(hours_now, row['服务时长（小时）', '去年同月'], '去年同月')}；"
             f"举办活动 {int(row['活动场次', '本月']):,} 场，受益 {int(row['受益人次', '本月']):,} 人次，"
             f"{int(row['参与服务的志愿者', '本月']):,} 名志愿者参与服务，新注册 {int(row['新注册志愿者', '本月']):,} 人。")
     return Narrative(text)
 
 
-def _versus(now, before, name: str) -> str:
+def versus(now, before, name: str) -> str:
+    """How ``now`` compares with ``before`` (named ``name``): 比上月增加 12% / 与上月持平 / 上月没有时长可比."""
     moved = change(now, before)
     if moved == "—":
         return f"{name}没有时长可比"
