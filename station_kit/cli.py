@@ -344,6 +344,18 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return run_lab(copied.folder, db_url=_database_url(args), host=args.host, port=args.port)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from station_kit.io.files import write_private
+    from station_kit.reports import build_report, check_format, report_bytes
+
+    check_format(args.out)  # before the work, not after it
+    engine = _prepare(args)
+    report = build_report(engine, kind=args.kind, period=args.period, station=args.station, street=args.street)
+    write_private(args.out, report_bytes(report, args.out))
+    print(t("report.written", path=args.out, title=report.title))
+    return 0
+
+
 def _analysis_folder(args: argparse.Namespace) -> Path:
     return args.folder if args.folder is not None else get_settings().data_dir / "analysis"
 
@@ -473,6 +485,20 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     lab.add_argument("--port", type=int, default=8888, help="port (default 8888)")
     lab.set_defaults(handler=cmd_lab)
+    report = commands.add_parser(
+        "report", parents=[common], help="write a month, quarter or year report for a leader (PDF, .xlsx, HTML)",
+        description="Write one station's (or a street's) report for the period: its figures beside the period "
+                    "before (环比) and a year earlier (同比), the hours of the last 12 months, the six tasks, and "
+                    "for a street each station ranked by hours per volunteer, 活跃度 and 三率. The file's "
+                    "ending (.pdf, .xlsx or .html) chooses the format.")
+    report.add_argument("kind", choices=["month", "quarter", "year"], help="the kind of period")
+    report.add_argument("--period", required=True, metavar="P", help="2022-08 (month), 2022-Q3 (quarter) or 2022 (year)")
+    chosen = report.add_mutually_exclusive_group()
+    chosen.add_argument("--station", metavar="CODE", help="the station's code (default: STATION_KIT_STATION, else the first)")
+    chosen.add_argument("--street", nargs="?", const="", metavar="NAME",
+                        help="a street's stations together, ranked (no NAME: every station in the database)")
+    report.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write (.pdf, .xlsx or .html)")
+    report.set_defaults(handler=cmd_report)
     imports = commands.add_parser(
         "import", parents=[common], help="import volunteers or service hours from a spreadsheet",
         description="Import an .xlsx or .csv file: every row, or none when any row has an error (then "

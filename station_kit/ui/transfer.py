@@ -1,5 +1,7 @@
 """导入导出: import volunteers or service hours from a spreadsheet (preview with every row's errors,
-then commit all rows or none), and export the volunteer roll, service records or a monthly report.
+then commit all rows or none), export the volunteer roll, service records or a monthly report, and
+make the station's month, quarter or year report for a leader (PDF, Excel or a web page), as
+`station-kit report` writes it.
 
 A download is an HTML link holding the file as a data: URI with a download attribute: it works
 with no internet and no server route of our own.
@@ -9,12 +11,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from pathlib import Path
 
 import ipywidgets as widgets
 from sqlalchemy.engine import Engine
 
 from station_kit import clock
 from station_kit.i18n import t
+from station_kit.reports import build_report, report_bytes
 from station_kit.services import exports
 from station_kit.services.imports import (
     REFUSE,
@@ -34,7 +38,9 @@ from station_kit.ui.kit.tables import html_table
 
 APP = "transfer"
 ROWS_SHOWN = 200  # rows with errors come first, so a long file still shows every problem first
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
+        "pdf": "application/pdf", "html": "text/html"}
+REPORT_KINDS = ("month", "quarter", "year")
 
 
 def app(engine: Engine | None = None) -> widgets.Widget:
@@ -66,11 +72,13 @@ class Transfer:
         self.consent.observe(lambda _change: self._enable(), "value")
         on_click(self.commit, self._commit, self.message, [self.kind, self.upload, self.consent])
         hint = text_block(t("transfer.hint"), "sk-hint")
-        export = self._export_section()
+        export, report = self._export_section(), self._report_section()
         self.widget = page(APP, text_block(t("transfer.import_heading"), "sk-section"), hint,
                            *(field.row for field in fields), self.summary.widget, self.table,
                            button_row(self.commit), self.message.widget,
-                           text_block(t("transfer.export_heading"), "sk-section"), *export)
+                           text_block(t("transfer.export_heading"), "sk-section"), *export,
+                           text_block(t("transfer.report.heading"), "sk-section"),
+                           text_block(t("transfer.report.hint"), "sk-hint"), *report)
 
     def _check(self) -> None:
         """Read the chosen file and show what importing it would do; nothing is written."""
@@ -130,8 +138,7 @@ class Transfer:
 
     def _export_section(self) -> list[widgets.Widget]:
         self.export_kind = dropdown([(t(f"transfer.export.{kind}"), kind) for kind in ("volunteers", "hours", "month")])
-        last_month = (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-        self.month = widgets.Text(value=last_month, placeholder="2024-03", layout=widgets.Layout(width="10em"))
+        self.month = widgets.Text(value=_last_month(), placeholder="2024-03", layout=widgets.Layout(width="10em"))
         self.file_format = widgets.ToggleButtons(options=[("Excel (.xlsx)", "xlsx"), ("CSV", "csv")])
         fields = [labelled(APP, "export_kind", t("transfer.export_label"), self.export_kind),
                   labelled(APP, "month", t("transfer.month_label"), self.month,
@@ -161,3 +168,41 @@ class Transfer:
         self.download.value = (f'<a class="sk-download" download="{esc(name)}" '
                                f'href="data:{MIME[file_format]};base64,{data}">{esc(t("transfer.download", name=name))}</a>')
         self.export_message.success(t("transfer.exported", rows=len(sheet.rows)))
+
+    def _report_section(self) -> list[widgets.Widget]:
+        self.report_kind = widgets.ToggleButtons(options=[(t(f"transfer.report.{kind}"), kind) for kind in REPORT_KINDS])
+        self.period = widgets.Text(value=_last_month(), placeholder="2024-03", layout=widgets.Layout(width="10em"))
+        self.report_format = widgets.ToggleButtons(options=[("PDF", "pdf"), ("Excel (.xlsx)", "xlsx"),
+                                                            (t("transfer.report.web_page"), "html")])
+        self.report_kind.observe(self._suggest_period, names="value")
+        fields = [labelled(APP, "report_kind", t("transfer.report.kind_label"), self.report_kind),
+                  labelled(APP, "period", t("transfer.report.period_label"), self.period,
+                           below=[text_block(t("transfer.report.period_hint"), "sk-hint")]),
+                  labelled(APP, "report_format", t("transfer.format_label"), self.report_format)]
+        make = button(t("transfer.report.make"), f"sk-{APP}-report", primary=True)
+        self.report_download = widgets.HTML()
+        self.report_download.add_class(f"sk-{APP}-report-download")
+        self.report_message = Message(f"sk-{APP}-report-message")
+        on_click(make, self._report, self.report_message, [field.widget for field in fields])
+        return [*(field.row for field in fields), button_row(make), self.report_message.widget, self.report_download]
+
+    def _suggest_period(self, change) -> None:
+        """The last whole period of the kind chosen, written the way the field wants it."""
+        last = dt.date.fromisoformat(_last_month() + "-01")
+        self.period.value = {"month": _last_month(), "quarter": f"{last.year}-Q{(last.month - 1) // 3 + 1}",
+                             "year": str(clock.today().year - 1)}[change["new"]]
+
+    def _report(self) -> None:
+        self.report_download.value = ""
+        report = build_report(self.context.engine, kind=self.report_kind.value, period=self.period.value,
+                              station=self.context.station.code)
+        file_format = self.report_format.value
+        name = f"{report.title}.{file_format}"
+        data = base64.b64encode(report_bytes(report, Path(name))).decode()
+        self.report_download.value = (f'<a class="sk-download" download="{esc(name)}" href="data:{MIME[file_format]};'
+                                      f'base64,{data}">{esc(t("transfer.download", name=name))}</a>')
+        self.report_message.success(t("transfer.report.made", title=report.title))
+
+
+def _last_month() -> str:
+    return (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")

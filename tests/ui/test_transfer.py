@@ -50,3 +50,23 @@ def test_the_volunteer_roll_downloads_masked(engine, station):
     content = base64.b64decode(link.split("base64,")[1].split('"')[0])
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[1][1] == "张伟" and rows[1][6] == "138****8000" and rows[1][5].startswith("**************")
+
+
+def test_a_leader_report_is_made_for_the_period_typed_or_the_field_says_why(engine, station):
+    from tests.pdfs import pdf_text
+
+    app = transfer.app(engine=engine)
+    find(app, "sk-transfer-report-kind").value = "quarter"
+    period = find(app, "sk-transfer-period")
+    assert period.value.count("-Q") == 1  # the last whole quarter, written the way the field wants it
+    period.value = "2024-Q5"
+    find(app, "sk-transfer-report").click()
+    assert "不是季度" in find(app, "sk-transfer-report-message").value
+    assert find(app, "sk-transfer-report-download").value == ""
+    period.value = "2024-Q1"
+    find(app, "sk-transfer-report").click()
+    link = find(app, "sk-transfer-report-download").value
+    title = "测试社区2024年第一季度志愿服务季度报告"
+    assert f'download="{title}.pdf"' in link and title in find(app, "sk-transfer-report-message").value
+    content = base64.b64decode(link.split("base64,")[1].split('"')[0])
+    assert title in pdf_text(content).replace("\n", "") and "暂无数据" in pdf_text(content)

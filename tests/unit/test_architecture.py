@@ -21,6 +21,7 @@ RANK = {
     "rules": 2, "models": 2,
     "validation": 3, "io": 3, "frames": 3,
     "services": 4, "analytics": 4, "plotting": 4, "narratives": 4,
+    "reports": 4.5,  # a leader's report says what the narratives say and draws what plotting draws
     "ui": 5,
     "demo": 6, "migrations": 6, "serve": 6, "lab": 6, "serve_kernels": 5,
     "cli": 7,
@@ -31,6 +32,7 @@ FORBIDDEN_LIBRARIES = {
     "models": ("ipywidgets", "voila", "bqplot"),
     "analytics": ("ipywidgets", "voila", "bqplot"),
     "frames": ("ipywidgets", "voila", "bqplot"),
+    "reports": ("ipywidgets", "voila", "bqplot"),
     "ui": ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.sql", "psycopg"),
 }
 # The one module of the ui that opens sessions (as the FastAPI template's SessionDep does).
