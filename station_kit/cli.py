@@ -84,8 +84,12 @@ def cmd_station(args: argparse.Namespace) -> int:
     from station_kit.services.org import current_station, update_station_details
 
     engine = _prepare(args)
-    given = {name: getattr(args, name) for name in ("name", "person_in_charge", "contact")
-             if getattr(args, name) is not None}
+    from station_kit.ui.station_details import FIELDS, empty_text
+    from station_kit.validation import population_value
+
+    given = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    if "population" in given:
+        given["population"] = population_value(given["population"])
     station_id = _station_id(engine)
     if station_id is None:
         return 1
@@ -93,14 +97,12 @@ def cmd_station(args: argparse.Namespace) -> int:
         station = details = current_station(scope)
         if given:
             try:
-                data = StationDetailsUpdate(**{"name": station.name, "person_in_charge": station.person_in_charge,
-                                               "contact": station.contact, **given})
+                data = StationDetailsUpdate(**{**{name: getattr(station, name) for name in FIELDS}, **given})
             except ValidationError as error:
                 raise DomainError.from_validation(error) from None
             details = update_station_details(scope=scope, station_id=station.id, data=data)
         lines = [f"{t('station_details.' + name)}{t('documents.colon')}"
-                 f"{getattr(details, name) or t('station_details.empty')}"
-                 for name in ("name", "person_in_charge", "contact")]
+                 f"{getattr(details, name) or t(empty_text(name))}" for name in FIELDS]
     print("\n".join(lines))
     return 0
 
@@ -403,7 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=cmd_init)
 
     station = commands.add_parser(
-        "station", parents=[common], help="show or correct the station's name, person in charge and contact",
+        "station", parents=[common], help="show or correct the station's name, person in charge, contact and residents",
         description="Print the station's name, person in charge (负责人) and contact (联系方式), which "
                     "certificates print as their issuer; with options, change those given (admin only: "
                     "STATION_KIT_ROLE=admin). The change is logged.")
@@ -411,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     station.add_argument("--person-in-charge", help="the person in charge (负责人)")
     station.add_argument("--contact", help="a mobile or an area-coded landline, with any text around it, "
                                            "e.g. '社区办公室 0912-1234567'")
+    station.add_argument("--population", help="residents (常住人口), e.g. 12000 or 1.2万: reports then give 注册率")
     station.set_defaults(handler=cmd_station)
 
     demo = commands.add_parser("demo", parents=[common], help="build the reference demo station",

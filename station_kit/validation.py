@@ -21,6 +21,7 @@ from stdnum.exceptions import ValidationError
 
 from station_kit import clock
 from station_kit.errors import DomainError, FieldError
+from station_kit.models.org import POPULATION_MOST
 from station_kit.models.people import Gender
 from station_kit.rules import load_rules
 
@@ -268,3 +269,16 @@ def name_pinyin(name: str) -> tuple[str, str]:
     words = syllables + rest
     return "".join(words), "".join(word[0] for word in words if word)
 
+
+def population_value(text: str) -> int | None:
+    """常住人口 as typed (12000, 12,000, 1.2万): a whole number of people, or None when left empty."""
+    cleaned = "".join(text.split()).replace(",", "").replace("，", "")
+    if not cleaned:
+        return None
+    try:
+        number = float(cleaned[:-1]) * 10_000 if cleaned.endswith("万") else float(cleaned)
+    except ValueError:
+        raise DomainError.on("population", "station_details.population_invalid") from None
+    if not number.is_integer() or not 1 <= number <= POPULATION_MOST:
+        raise DomainError.on("population", "station_details.population_invalid")
+    return int(number)

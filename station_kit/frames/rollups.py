@@ -284,7 +284,7 @@ def hours_per_volunteer(engine=None, stations: list[str] | None = None) -> pd.Da
     return (hours_.fillna(0) / sizes).rename_axis(index="month", columns=None)
 
 
-PERIOD_FIGURES = {"name": TEXT, "registered": "int64", "new_volunteers": "int64", "hours": "float64",
+PERIOD_FIGURES = {"name": TEXT, "population": "Int64", "registered": "int64", "new_volunteers": "int64", "hours": "float64",
                   "minutes": "int64", "records": "int64", "served": "int64", "activities": "int64",
                   "beneficiaries": "int64", "received": "int64", "responded_in_time": "int64", "resolved": "int64",
                   "rated": "int64", "satisfied": "int64"}
@@ -294,7 +294,7 @@ def period_figures(engine=None, *, first_month: str, last_month: str,
                    stations: list[str] | None = None) -> pd.DataFrame:
     """Each station's figures over the months ``first_month`` to ``last_month`` (China time, both included),
     one row per station (index: its code; ``stations`` keeps those codes, None every station), 0 where a
-    station had nothing: ``registered`` — active volunteers registered by the end of the period;
+    station had nothing: its ``population`` (常住人口, <NA> where not recorded); ``registered`` — active volunteers registered by the end of the period;
     ``new_volunteers``; approved ``minutes``/``hours`` and ``records``; ``served`` — distinct volunteers
     active in the period (served at least once, as retention counts them); ``activities`` held and the
     ``beneficiaries`` they served; and the counts behind 三率 of the cases received in the period
@@ -303,7 +303,8 @@ def period_figures(engine=None, *, first_month: str, last_month: str,
     from station_kit.models import GridCase
 
     engine = _engine(engine)
-    names = _read(select(Station.code.label("station"), Station.name).order_by(Station.id), engine).set_index("station")
+    names = _read(select(Station.code.label("station"), Station.name, Station.population).order_by(Station.id),
+                  engine).set_index("station")
     monthly = monthly_figures(engine, first_month=first_month, last_month=last_month)
     summed = monthly.groupby("station")[["minutes", "records", "activities", "beneficiaries", "new_volunteers"]].sum()
     month = china_month_sql(engine, ServiceRecord.started_at)

@@ -14,6 +14,8 @@ from sqlmodel import Field, SQLModel
 
 from station_kit import clock
 
+POPULATION_MOST = 10_000_000  # more residents than any 社区 has: a typing slip
+
 
 class StationDetailsBase(SQLModel):
     """The station's name and the issuer's side of a 志愿服务记录证明 (民发〔2015〕149号): who answers
@@ -23,6 +25,8 @@ class StationDetailsBase(SQLModel):
     name: str = Field(max_length=100)
     person_in_charge: str = Field(default="", max_length=50, description="负责人")
     contact: str = Field(default="", max_length=100, description="联系方式, e.g. an office phone")
+    population: int | None = Field(default=None, ge=1, le=POPULATION_MOST,
+                                   description="常住人口, where recorded: the denominator of 注册率 in reports")
 
 
 class Station(StationDetailsBase, table=True):
@@ -45,6 +49,7 @@ class StationPublic(SQLModel):
     street: str
     person_in_charge: str = ""
     contact: str = ""
+    population: int | None = None
 
 
 class StationDetailsUpdate(StationDetailsBase):

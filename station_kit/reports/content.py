@@ -4,9 +4,10 @@ from the figures they state, tables and a chart. ``reports.render`` lays it out 
 
 Every figure comes from ``frames.rollups.period_figures`` (one GROUP BY per figure in the database), so a
 report agrees with the analysts' frames: approved hours only, cases counted in the period received.
-Two figures are defined here, over the stations' registered (active) volunteers at the period's end:
-**人均服务时长** = approved hours / registered volunteers, and **活跃度** = volunteers who served in the
-period / registered volunteers.
+Three figures are defined here, over the stations' registered (active) volunteers at the period's end:
+**人均服务时长** = approved hours / registered volunteers, **活跃度** = volunteers who served in the
+period / registered volunteers, and **注册率** = registered volunteers / 常住人口, where a station's admin
+recorded it (本站信息; for several stations, over those that did).
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class Report:
 FIGURES = (("hours", "服务时长（小时）", "hours"), ("records", "服务人次", "count"),
            ("served", "参与服务的志愿者", "count"), ("registered", "注册志愿者（期末）", "count"),
            ("per_volunteer", "人均服务时长（小时）", "hours"), ("activity_rate", "活跃度", "percent"),
+           ("registration_rate", "注册率", "percent"),
            ("new_volunteers", "新注册志愿者", "count"), ("activities", "活动场次", "count"),
            ("beneficiaries", "受益人次", "count"), ("received", "收到民呼我应事项", "count"),
            ("response_rate", "响应率", "percent"), ("resolution_rate", "解决率", "percent"),
@@ -148,6 +150,8 @@ def with_rates(figures):
     """``figures`` (period_figures' rows, or their sum) with 人均服务时长, 活跃度 and 三率 added."""
     figures = figures.copy()
     figures["per_volunteer"] = _ratio(figures["hours"], figures["registered"])
+    if isinstance(figures, pd.DataFrame):  # one station's 常住人口, where recorded
+        figures["registration_rate"] = _ratio(figures["registered"], figures["population"].astype("float64"))
     figures["activity_rate"] = _ratio(figures["served"], figures["registered"])
     figures["response_rate"] = _ratio(figures["responded_in_time"], figures["received"])
     figures["resolution_rate"] = _ratio(figures["resolved"], figures["received"])
@@ -172,9 +176,14 @@ def _number(value) -> bool:
 
 def _totals(engine, period: Period, codes: list[str]) -> pd.Series:
     figures = period_figures(engine, first_month=period.first_month, last_month=period.last_month, stations=codes)
-    summed = figures.drop(columns="name").sum()
+    summed = figures.drop(columns=["name", "population"]).sum()
     summed["hours"] = hours(int(figures["minutes"].sum()))  # from the summed minutes, as one station's is
-    return with_rates(summed)
+    summed = with_rates(summed)
+    known = figures["population"].notna()  # 注册率 over the stations whose 常住人口 is recorded
+    summed["registration_rate"] = (figures.loc[known, "registered"].sum() / float(figures.loc[known, "population"].sum())
+                                   if known.any() else None)
+    summed["stations"], summed["stations_with_population"] = len(figures), int(known.sum())
+    return summed
 
 
 def _summary(engine, period: Period, codes: list[str]) -> tuple[Table, dict[str, pd.Series]]:
@@ -210,6 +219,12 @@ def _summary_sentences(who: str, period: Period, totals: dict[str, pd.Series]) -
         text += (f"，占期末注册志愿者 {int(now['registered']):,} 人的 {now['activity_rate']:.1%}（活跃度），"
                  f"人均服务时长 {now['per_volunteer']:,.1f} 小时")
     sentences = [text + f"；新注册志愿者 {int(now['new_volunteers']):,} 人。"]
+    if now["registration_rate"] is None:
+        sentences.append("常住人口没有填写，注册率不作计算（首页“本站信息”可以填写）。")
+    else:
+        counted = ("" if now["stations_with_population"] == now["stations"] else
+                   f"（只计填写了常住人口的 {int(now['stations_with_population'])} 个站点）")
+        sentences.append(f"注册志愿者占常住人口的 {now['registration_rate']:.1%}（注册率）{counted}。")
     if now["received"]:
         rated = f"满意率 {now['satisfaction_rate']:.1%}" if now["rated"] else "还没有居民评价"
         sentences.append(f"民呼我应收到事项 {int(now['received']):,} 件，响应率 {now['response_rate']:.1%}，"
@@ -275,10 +290,10 @@ def _ranking(engine, period: Period, stations: pd.DataFrame) -> Section:
     most_active = ranked.dropna(subset=["activity_rate"]).sort_values("activity_rate", ascending=False).iloc[0]
     section.sentences.append(text + f"；活跃度最高的是{most_active['name']}（{most_active['activity_rate']:.1%}）。")
     header = ["排名", "站点", "注册志愿者", "服务时长（小时）", "时长环比", "人均服务时长（小时）", "活跃度",
-              "响应率", "解决率", "满意率"]
+              "注册率", "响应率", "解决率", "满意率"]
     rows = [[Cell(rank, "count"), Cell(row["name"]), Cell(row["registered"], "count"), Cell(row["hours"], "hours"),
              Cell(row["change"], "change"), Cell(row["per_volunteer"], "hours"), Cell(row["activity_rate"], "percent"),
-             Cell(row["response_rate"], "percent"), Cell(row["resolution_rate"], "percent"),
+             Cell(row["registration_rate"], "percent"), Cell(row["response_rate"], "percent"), Cell(row["resolution_rate"], "percent"),
              Cell(row["satisfaction_rate"], "percent")]
             for rank, (_, row) in enumerate(ranked.iterrows(), start=1)]
     section.blocks.append(Table("各站指标（按人均服务时长）", header, rows))

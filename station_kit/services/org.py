@@ -11,6 +11,7 @@ from station_kit.db import insert_unique
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Grid, PartnerUnit, Post, Squad, Station, Steward, Team
 from station_kit.models.org import (
+    POPULATION_MOST,
     NamedUnit,
     PartnerKind,
     StationDetailsUpdate,
@@ -49,12 +50,16 @@ def create_station(*, scope: Scope, code: str, name: str, **fields: str) -> Stat
 
 
 def update_station_details(*, scope: Scope, station_id: int, data: StationDetailsUpdate) -> StationPublic:
-    """An admin corrects the station's name, 负责人 or 联系方式: what the next certificate prints as its
-    issuer (certificates already issued keep what they printed). The log keeps each changed field's
-    old and new text; saving with nothing changed writes nothing."""
+    """An admin corrects the station's name, 负责人 or 联系方式 — what the next certificate prints as its
+    issuer (certificates already issued keep what they printed) — or its 常住人口, for 注册率. The log
+    keeps each changed field's old and new value; saving with nothing changed writes nothing."""
     scope.require(Role.admin, station_id=station_id)
     errors: list[FieldError] = []
-    texts = clean_texts(errors, data.model_dump(), Station, required={"name": "unit.name_required"})
+    values = data.model_dump()
+    population = values.pop("population")  # None: not known
+    texts = clean_texts(errors, values, Station, required={"name": "unit.name_required"})
+    if population is not None and (type(population) is not int or not 1 <= population <= POPULATION_MOST):
+        errors.append(FieldError("population", "station_details.population_invalid"))
     if "contact" in texts:
         try:
             texts["contact"] = check_contact(texts["contact"])
@@ -65,7 +70,7 @@ def update_station_details(*, scope: Scope, station_id: int, data: StationDetail
     station = scope.find(Station, station_id)
     if station is None:
         raise DomainError.on("form", "station_details.not_found")
-    changes = {field: [getattr(station, field), value] for field, value in texts.items()
+    changes = {field: [getattr(station, field), value] for field, value in {**texts, "population": population}.items()
                if getattr(station, field) != value}
     if changes:
         for field, (_, value) in changes.items():

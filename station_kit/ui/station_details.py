@@ -1,5 +1,5 @@
 """本站信息 on 首页: the station's name, 负责人 and 联系方式, which a 志愿服务记录证明 prints as its
-issuer. Every worker sees them (they answer the phone when someone asks who signs); an admin sees
+issuer, and its 常住人口, from which a leader's report computes 注册率. Every worker sees them (they answer the phone when someone asks who signs); an admin sees
 them as a form and corrects them with update_station_details. Other roles get no form at all, not a
 hidden one: the service would refuse them anyway, and a form nobody may use only confuses.
 """
@@ -20,8 +20,9 @@ from station_kit.ui.kit.format import esc
 from station_kit.ui.kit.forms import Form, labelled
 from station_kit.ui.kit.layout import text_block
 from station_kit.ui.kit.theme import INPUT_WIDTH
+from station_kit.validation import population_value
 
-FIELDS = ("name", "person_in_charge", "contact")
+FIELDS = tuple(StationDetailsUpdate.model_fields)  # name, person_in_charge, contact, population
 
 
 class StationDetailsPanel:
@@ -45,13 +46,13 @@ class StationDetailsPanel:
 
     def _lines(self, station: StationPublic) -> str:
         return "".join(f'<div>{esc(t(f"station_details.{name}"))}{esc(t("documents.colon"))}'
-                       f'{esc(getattr(station, name) or t("station_details.empty"))}</div>' for name in FIELDS)
+                       f'{esc(_shown(getattr(station, name)) or t(empty_text(name)))}</div>' for name in FIELDS)
 
     def _editor(self) -> list[widgets.Widget]:
         self.message = Message(f"sk-{self.app_name}-station-message")
 
         def text(name: str, placeholder: str = "") -> widgets.Text:
-            return widgets.Text(value=getattr(self.station, name), placeholder=placeholder,
+            return widgets.Text(value=_shown(getattr(self.station, name)), placeholder=placeholder,
                                 layout=widgets.Layout(width=INPUT_WIDTH))
 
         fields = [
@@ -61,6 +62,8 @@ class StationDetailsPanel:
                      text("person_in_charge"), css="station-person-in-charge"),
             labelled(self.app_name, "contact", t("station_details.contact"),
                      text("contact", t("station_details.contact_placeholder")), css="station-contact"),
+            labelled(self.app_name, "population", t("station_details.population"),
+                     text("population", t("station_details.population_placeholder")), css="station-population"),
         ]
         self.form = Form(fields, self.message)
         save = button(t("station_details.save"), f"sk-{self.app_name}-station-save", primary=True)
@@ -68,7 +71,8 @@ class StationDetailsPanel:
         return [*(field.row for field in fields), button_row(save), self.message.widget]
 
     def _write(self) -> StationPublic:
-        data = StationDetailsUpdate(**{name: self.form.value(name) for name in FIELDS})
+        values = {name: self.form.value(name) for name in FIELDS}
+        data = StationDetailsUpdate(**{**values, "population": population_value(values["population"])})
         with self.context.writing() as scope:
             return update_station_details(scope=scope, station_id=self.context.station_id, data=data)
 
@@ -79,7 +83,15 @@ class StationDetailsPanel:
         changed = any(getattr(saved, name) != getattr(self.station, name) for name in FIELDS)
         self.station = saved
         for name in FIELDS:  # as stored: trimmed
-            self.form[name].widget.value = getattr(saved, name)
+            self.form[name].widget.value = _shown(getattr(saved, name))
         self.message.success(t("station_details.saved" if changed else "station_details.unchanged"))
         if changed:
             self.on_saved(saved)
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+def empty_text(name: str) -> str:
+    return "station_details.population_empty" if name == "population" else "station_details.empty"

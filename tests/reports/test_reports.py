@@ -178,3 +178,31 @@ def test_the_command_writes_the_file_or_says_why_and_writes_nothing(street, tmp_
         assert message in capsys.readouterr().err and not refused.exists()
     assert main(["report", "year", "--period", "2022", "--out", str(tmp_path / "报告.docx"), "--db", url]) == 2
     assert ".pdf、.xlsx 或 .html" in capsys.readouterr().err
+
+
+def test_the_registration_rate_counts_the_stations_whose_residents_are_recorded(street, tmp_path):
+    import shutil
+
+    from station_kit.db import write_session
+    from station_kit.models.org import StationDetailsUpdate
+    from station_kit.services.actor import Actor, Role
+    from station_kit.services.org import current_station, update_station_details
+    from station_kit.services.scope import Scope
+
+    url, _, raw = street
+    copy = tmp_path / "street.db"
+    shutil.copyfile(url.removeprefix("sqlite:///"), copy)
+    engine = get_engine(f"sqlite:///{copy}")
+    with write_session(engine) as session:
+        scope = Scope(session, Actor("高站长", Role.admin))
+        station = current_station(scope)
+        data = StationDetailsUpdate(name=station.name, person_in_charge=station.person_in_charge,
+                                    contact=station.contact, population=12_000)
+        update_station_details(scope=scope, station_id=station.id, data=data)
+    report = build_report(engine, kind="month", period="2022-08", street="")
+    rate = _registered(raw, station.code, "2022-08") / 12_000
+    assert _row(report.sections[0].blocks[0], "注册率")[1].value == pytest.approx(rate)
+    assert f"注册志愿者占常住人口的 {rate:.1%}（注册率）（只计填写了常住人口的 1 个站点）。" in report.sections[0].sentences
+    ranking = report.sections[-1].blocks[0]
+    rates = {row[1].value: cell_text(row[7]) for row in ranking.rows}
+    assert rates.pop(station.name) == f"{rate:.1%}" and set(rates.values()) == {"—"}

@@ -115,3 +115,13 @@ def test_bad_details_are_refused_beside_their_field_and_nothing_is_written(engin
         ("name", "unit.name_required"), ("person_in_charge", "text.control_characters"),
         ("contact", "form.too_long")]
     assert station_row(engine, station.id).name == "兴神路社区"
+
+
+@pytest.mark.parametrize("population", [0, -5, 10_000_001, 1.5, "12000", True])
+def test_a_population_no_community_has_is_refused_and_nothing_is_written(engine, station, population):
+    with pytest.raises(DomainError) as refused:  # model_construct: whoever skipped the form's shape
+        update(engine, station.id, StationDetailsUpdate.model_construct(**{**FIXED.model_dump(),
+                                                                           "population": population}))
+    assert [(e.field, e.key) for e in refused.value.errors] == [("population", "station_details.population_invalid")]
+    assert station_row(engine, station.id).population is None
+    assert update(engine, station.id, FIXED.model_copy(update={"population": 12_000})).population == 12_000

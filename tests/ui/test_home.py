@@ -127,6 +127,28 @@ def test_an_admin_corrects_the_issuer_details_on_home(engine, station, monkeypat
     assert (saved.name, saved.person_in_charge, saved.contact) == ("兴神路社区", "高文明", "兴神路社区办公室 0912-1234567")
 
 
+def test_an_admin_records_the_residents_for_the_registration_rate(engine, station, monkeypatch):
+    acting_as(monkeypatch, Actor("高站长", Role.admin))
+    app = home.app(engine=engine)
+    population = find(app, "sk-home-station-population")
+    assert population.value == ""  # not recorded yet
+    population.value = "1.2千"
+    find(app, "sk-home-station-save").click()
+    assert esc(t("station_details.population_invalid")) in find(app, "sk-home-station-population-error").value
+    population.value = " 1.2万 "
+    find(app, "sk-home-station-save").click()
+    assert find(app, "sk-home-station-population").value == "12000"  # as stored
+    with read_session(engine) as session:
+        assert current_station(Scope(session, READER)).population == 12000
+    find(app, "sk-home-station-name").value = "兴神路社区"  # another field's change keeps it
+    find(app, "sk-home-station-save").click()
+    population.value = ""
+    find(app, "sk-home-station-save").click()  # emptied: not known again
+    with read_session(engine) as session:
+        saved = current_station(Scope(session, READER))
+    assert (saved.name, saved.population) == ("兴神路社区", None)
+
+
 def test_staff_see_the_issuer_details_and_no_form(engine, station, monkeypatch):
     acting_as(monkeypatch, Actor("李经办", Role.staff))
     app = home.app(engine=engine)
