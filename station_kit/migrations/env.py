@@ -5,9 +5,26 @@ from sqlmodel import SQLModel
 
 import station_kit.models  # noqa: F401  (registers every table)
 from station_kit.db import get_engine
+from station_kit.migrations.views import create_views, drop_views
 
 config = context.config
 target_metadata = SQLModel.metadata
+
+
+def _target() -> set[str]:
+    """The revisions this run ends at (alembic names head by its number, and base as None)."""
+    argument = context.get_revision_argument()
+    if argument is None:
+        return set()
+    return set(argument) if isinstance(argument, tuple) else {argument}
+
+
+def _commit_sqlite(connection) -> None:
+    """Alembic runs SQLite's DDL outside a transaction of its own (SQLite's DDL is not transactional to
+    alembic), committing each migration; a statement run here began one, which nothing else commits.
+    On PostgreSQL the statements belong to alembic's transaction, committed with the migrations."""
+    if connection.dialect.name == "sqlite" and connection.in_transaction():
+        connection.commit()
 
 
 def run_migrations_online() -> None:
@@ -26,7 +43,15 @@ def run_migrations_online() -> None:
                 compare_type=True,
             )
             with context.begin_transaction():
+                heads = set(context.script.get_heads())
+                moving = set(context.get_context().get_current_heads()) != _target()
+                if moving:  # the analysts' views step aside while tables change (migrations/views.py)
+                    drop_views(connection.exec_driver_sql)
+                    _commit_sqlite(connection)
                 context.run_migrations()
+                if moving and set(context.get_context().get_current_heads()) == heads:
+                    create_views(connection.exec_driver_sql)
+                    _commit_sqlite(connection)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("a migration left rows pointing at rows that do not exist")
         finally:
