@@ -61,7 +61,7 @@ def run(url: str, *, repeat: int, demo: str | None = None) -> list[Result]:
         station_id = current_station(Scope(session, Actor("bench"))).id if demo else build_demo(session=session)
 
     def ours():
-        headline_figures(engine, station_id)
+        headline_figures(engine, station=station_id)
 
     def floor(statement):
         def run():

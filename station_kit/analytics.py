@@ -11,6 +11,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from station_kit.db import read_session
+from station_kit.errors import DomainError
 
 # The analysts' DataFrames and roll-ups (columns and dtypes pinned in COLUMNS), one import away.
 from station_kit.frames import (
@@ -43,6 +44,7 @@ from station_kit.frames import (
     teams,
     volunteers,
 )
+from station_kit.frames.selection import station_id as one_station
 from station_kit.frames.tables import _engine
 from station_kit.models import (
     Activity,
@@ -61,7 +63,7 @@ from station_kit.models import (
 )
 from station_kit.models.org import PartnerKind
 from station_kit.models.work import ActivityStatus, RecordStatus, approved_sql
-from station_kit.rules.calendar import china_month_sql, month_bounds
+from station_kit.rules.calendar import china_month_sql, month_bounds, period_months
 from station_kit.rules.hours import hours
 from station_kit.rules.sla import case_late_sql
 from station_kit.rules.stars import star_thresholds_minutes
@@ -126,21 +128,29 @@ WORK_KEYS = ("approved_hours", "activities", "beneficiaries", "pending_records")
 
 
 def _over_engine(figure):
-    """A figure computed in a session, offered to callers as ``figure(engine, …)`` (DESIGN.md §7: one
-    analytics API, over an engine): each call reads in one transaction of its own. ``figure.in_session``
-    is the same computation inside a session already open, for figures made of several (the tally)."""
+    """A figure of one station computed in a session, offered to callers in the one calling style
+    (frames.selection): ``figure(engine, *, station=…, …)``, ``station`` a code or an id (None: the
+    configured station, as apps and the tally choose it), every other option by keyword. Each call reads
+    in one transaction of its own. ``figure.in_session(session, station_id, …)`` is the same computation
+    inside a session already open, for figures made of several (the tally) and for the apps."""
     @functools.wraps(figure)
-    def over_engine(engine, *args, **kwargs):
+    def over_engine(engine=None, *, station=None, **options):
         if isinstance(engine, Session):  # some calls took a session once; now every one takes an engine
             raise TypeError(f"analytics.{figure.__name__} takes an engine (analytics.connect()), not a session")
-        with read_session(_engine(engine)) as session:
-            return figure(session, *args, **kwargs)
+        engine = _engine(engine)
+        station_id = configured_station(engine)["id"] if station is None else one_station(engine, station)
+        with read_session(engine) as session:
+            return figure(session, station_id, **options)
 
     parameters = list(inspect.signature(figure).parameters.values())
-    over_engine.__signature__ = inspect.signature(figure).replace(
-        parameters=[parameters[0].replace(name="engine", annotation="Engine | None")] + parameters[1:])
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    over_engine.__signature__ = inspect.signature(figure).replace(parameters=[
+        parameters[0].replace(name="engine", annotation="Engine | None", default=None),
+        inspect.Parameter("station", keyword, default=None, annotation="str | int | None"),
+        *(parameter.replace(kind=keyword) for parameter in parameters[2:])])
     over_engine.in_session = figure
     return over_engine
+
 
 def _count(session: Session, model, station_id: int, *conditions) -> int:
     statement = select(func.count()).select_from(model).where(model.station_id == station_id, *conditions)
@@ -231,7 +241,6 @@ def _show_refusals_as_messages() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    from station_kit.errors import DomainError
     from station_kit.i18n import refusals
 
     def show(shell, kind, error, trace, tb_offset=None):
@@ -269,14 +278,13 @@ def station_figures(engine) -> pd.DataFrame:
     return frame
 
 
-def reference_comparison(engine, station_code: str = "XSL") -> pd.DataFrame:
-    """The article's figures for the reference station beside the ones counted in the database."""
+def reference_comparison(engine=None, *, station="XSL") -> pd.DataFrame:
+    """The article's figures for the reference station (its code or id) beside the ones counted in the
+    database."""
     from station_kit.rules import load_rules
 
     expected = load_rules("reference_station")["figures"]
-    with read_session(_engine(engine)) as session:
-        station = session.exec(select(Station).where(Station.code == station_code)).one()
-        counted = headline_figures.in_session(session, station.id)
+    counted = headline_figures(engine, station=station)
     rows = []
     for key, value in expected.items():  # a table of figures (awards per level) gives a row each
         pairs = value.items() if isinstance(value, dict) else [(None, value)]
@@ -329,10 +337,14 @@ def latest_month_with_hours(session: Session, station_id: int) -> str | None:
 
 
 @_over_engine
-def top_volunteers(session: Session, station_id: int, month: str, limit: int = 10) -> pd.DataFrame:
-    """The volunteers with the most approved hours in ``month`` ('YYYY-MM', China time); a period that
-    is not a month (a year, a day) is refused with a message rather than answered with no rows."""
-    first, following = month_bounds(month)
+def top_volunteers(session: Session, station_id: int, period: str, limit: int = 10) -> pd.DataFrame:
+    """The volunteers with the most approved hours in ``period``, a month ('2022-08', China time); a
+    period that is not a month (a year, a day) is refused with a message rather than answered with no
+    rows."""
+    first_month, last_month = period_months(period)
+    if first_month != last_month:
+        raise DomainError.on("period", "period.not_a_month", period=str(period))
+    first, following = month_bounds(first_month)
     total = func.sum(ServiceRecord.minutes)
     rows = session.exec(
         select(Volunteer.number, Volunteer.name, total)
@@ -397,11 +409,12 @@ def case_figures(session: Session, station_id: int, now=None) -> dict:
 
 
 @_over_engine
-def case_rates(session: Session, station_id: int, *, by_grid: bool = True, by_month: bool = True) -> pd.DataFrame:
+def case_rates(session: Session, station_id: int, *, period=None, by_grid: bool = True,
+               by_month: bool = True) -> pd.DataFrame:
     """响应率, 解决率 and 满意率 of grid cases, per grid and month of receipt (China time), by SQL GROUP BY,
-    as frames.community.case_counts_sql defines them. Columns: grid, month (when asked for), received,
-    responded_in_time, resolved, rated, satisfied, and the three rates (0–1; NaN when nothing was
-    received or rated)."""
+    as frames.community.case_counts_sql defines them; with ``period``, of the cases received in it.
+    Columns: grid, month (when asked for), received, responded_in_time, resolved, rated, satisfied, and
+    the three rates (0–1; NaN when nothing was received or rated)."""
     from station_kit.frames.community import case_counts_sql
     from station_kit.models import GridCase
 
@@ -413,6 +426,10 @@ def case_rates(session: Session, station_id: int, *, by_grid: bool = True, by_mo
     counts = case_counts_sql()
     statement = (select(*keys, *(value.label(name) for name, value in counts.items()))
                  .join(Grid, Grid.id == GridCase.grid_id).where(GridCase.station_id == station_id))
+    if period is not None:
+        first_month, last_month = period_months(period)
+        received = china_month_sql(session.get_bind(), GridCase.received_at)
+        statement = statement.where(received >= first_month, received <= last_month)
     if keys:
         group = [Grid.number, Grid.name] if by_grid else []
         group += [keys[-1]] if by_month else []

@@ -134,7 +134,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
     station_id = _station_id(engine)
     if station_id is None:
         return 1
-    figures = headline_figures(engine, station_id)
+    figures = headline_figures(engine, station=station_id)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:

@@ -46,6 +46,8 @@ def run_notebook(name: str, **parameters) -> Ran:
         for tags, source in code_cells(ANALYSIS / f"{name}.ipynb"):
             ran.shown.append(_run_cell(source, ran.namespace))
             if "parameters" in tags:
+                unknown = set(parameters) - set(ran.namespace)
+                assert not unknown, f"{name} has no parameter {', '.join(sorted(unknown))}"
                 ran.namespace.update(parameters)
     finally:
         plt.close("all")

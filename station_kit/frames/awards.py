@@ -9,13 +9,13 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import select
 
-from station_kit.frames.tables import COLUMNS, _read, _shape, _time, _where_station
+from station_kit.frames.tables import COLUMNS, _read, _select, _shape, _time
 from station_kit.models import AwardEntry, AwardRound, Station
 from station_kit.models.awards import RoundStatus, SubjectKind
 from station_kit.rules.awards import parse_period
 
 
-def awards(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def awards(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """One row per award entry; points as the notice shows them (one decimal)."""
     statement = (
         select(Station.code.label("station"), AwardRound.id.label("round_id"), AwardRound.level,
@@ -25,7 +25,7 @@ def awards(engine=None, station_id: int | None = None, *, headers: str | None = 
                AwardEntry.removed, _time(AwardRound.finalised_at))
         .join(AwardRound, AwardRound.id == AwardEntry.round_id).join(Station, Station.id == AwardEntry.station_id)
         .order_by(AwardEntry.station_id, AwardRound.first_day, AwardRound.level, AwardEntry.rank))
-    frame = _read(_where_station(statement, AwardEntry, station_id), engine)
+    frame = _read(_select(engine, statement, AwardEntry, station, street), engine)
     frame["points"] = frame["points_tenths"] / 10
     return _shape(frame, COLUMNS["awards"], headers)
 

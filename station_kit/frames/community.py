@@ -9,7 +9,7 @@ from sqlalchemy import Float, Integer, case, cast, func
 from sqlmodel import select
 
 from station_kit import clock
-from station_kit.frames.tables import COLUMNS, _read, _shape, _time, _where_station
+from station_kit.frames.tables import COLUMNS, _read, _select, _shape, _time
 from station_kit.models import Grid, GridCase, Request, RequestClaim, Station
 from station_kit.models.community import ClaimStatus
 from station_kit.rules.sla import CASE_STEPS, satisfied_from_rating, step_on_time_sql
@@ -36,7 +36,8 @@ def case_counts_sql() -> dict:
             "satisfaction_rate": cast(satisfied, Float) / func.nullif(rated, 0)}
 
 
-def grid_cases(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def grid_cases(engine=None, *, station=None, street: str | None = None, period=None,
+               headers: str | None = None) -> pd.DataFrame:
     """One row per grid case: grid, kind, channel, status, the time of each step and its deadline (China
     time), and for each deadline whether it was met: True or False once decided (done, or late while
     still to do), missing while the step is still to come and not yet late, or never due — by the one
@@ -53,10 +54,12 @@ def grid_cases(engine=None, station_id: int | None = None, *, headers: str | Non
                _time(GridCase.resolve_due_at), *on_time)
         .join(Station, Station.id == GridCase.station_id).join(Grid, Grid.id == GridCase.grid_id)
         .order_by(GridCase.station_id, GridCase.id))
-    return _shape(_read(_where_station(statement, GridCase, station_id), engine), COLUMNS["grid_cases"], headers)
+    statement = _select(engine, statement, GridCase, station, street, period, GridCase.received_at)
+    return _shape(_read(statement, engine), COLUMNS["grid_cases"], headers)
 
 
-def requests(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def requests(engine=None, *, station=None, street: str | None = None, period=None,
+             headers: str | None = None) -> pd.DataFrame:
     """One row per wish or service order: kind, grid, status, how many claimers hold it now and whether
     staff dispatched it (派单), the time of each step, the resident's rating, and whether the claimers'
     time went into service hours."""
@@ -73,4 +76,5 @@ def requests(engine=None, station_id: int | None = None, *, headers: str | None 
         .join(Station, Station.id == Request.station_id).join(Grid, Grid.id == Request.grid_id)
         .outerjoin(claims, claims.c.request_id == Request.id)
         .order_by(Request.station_id, Request.id))
-    return _shape(_read(_where_station(statement, Request, station_id), engine), COLUMNS["requests"], headers)
+    statement = _select(engine, statement, Request, station, street, period, Request.posted_at)
+    return _shape(_read(statement, engine), COLUMNS["requests"], headers)

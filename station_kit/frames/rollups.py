@@ -1,8 +1,9 @@
 """Roll-ups for analysts: hours, activities, new volunteers, star levels and retention per station
 and month (or post, project, team…), grouped by the database (GROUP BY), never by loading records.
 
-Months are calendar months in China time, as 'YYYY-MM' text; ``first_month``/``last_month`` keep
-the months between them, both included. Only approved records count (DESIGN.md §4).
+Months are calendar months in China time, as 'YYYY-MM' text. Every roll-up takes ``station`` or
+``street`` and, where time applies, ``period`` by keyword (frames.selection). Only approved records
+count (DESIGN.md §4).
 
 **Active volunteer** (retention): a volunteer is active in a month when at least one of their
 approved service records, not a no-show and of more than zero minutes, starts in that month. Being
@@ -15,6 +16,7 @@ import pandas as pd
 from sqlalchemy import distinct, func
 from sqlmodel import select
 
+from station_kit.frames.selection import Selection, selection
 from station_kit.frames.tables import TEXT, _category, _engine, _read, _shape, _star_level
 from station_kit.models import Activity, Post, Project, ServiceRecord, Squad, Station, Team, Volunteer
 from station_kit.models.work import ActivityStatus, approved_sql, served_sql
@@ -36,14 +38,6 @@ KEY_DTYPES = {"month": TEXT, "post": TEXT, "project": TEXT, "team": TEXT, "squad
               "category": _category("category"), "hall": _category("hall")}
 
 
-def _within(statement, month, first_month, last_month):
-    if first_month:
-        statement = statement.where(month >= first_month)
-    if last_month:
-        statement = statement.where(month <= last_month)
-    return statement
-
-
 def _grouping(engine, by: str, table):
     """The column ``by`` names and the joins it needs, for records (``table`` ServiceRecord) or
     activities (``table`` Activity)."""
@@ -62,12 +56,13 @@ def _grouping(engine, by: str, table):
     raise ValueError(f"cannot group by {by!r}")
 
 
-def hours_by(by: str, engine=None, station_id: int | None = None, *, first_month: str | None = None,
-             last_month: str | None = None, headers: str | None = None) -> pd.DataFrame:
+def hours_by(by: str, engine=None, *, station=None, street: str | None = None, period=None,
+             headers: str | None = None) -> pd.DataFrame:
     """Approved hours (and minutes), records and distinct volunteers per station and ``by``: one of month, post,
     project, team, squad (the volunteer's own), category (六大任务) or hall (讲堂). Records of an
     activity without that attribute are left out. Largest first within a station; months in order."""
     engine = _engine(engine)
+    chosen = selection(engine, station=station, street=street, period=period)
     key, joins = _grouping(engine, by, ServiceRecord)
     minutes = func.sum(ServiceRecord.minutes)
     statement = (select(Station.code.label("station"), key.label(by), minutes.label("minutes"),
@@ -81,9 +76,8 @@ def hours_by(by: str, engine=None, station_id: int | None = None, *, first_month
     statement = statement.where(approved_sql())
     if by != "month":
         statement = statement.where(key.is_not(None))
-    if station_id is not None:
-        statement = statement.where(ServiceRecord.station_id == station_id)
-    statement = _within(statement, china_month_sql(engine, ServiceRecord.started_at), first_month, last_month)
+    statement = chosen.months(chosen.stations(statement, ServiceRecord),
+                              china_month_sql(engine, ServiceRecord.started_at))
     order = key if by == "month" else minutes.desc()
     statement = statement.group_by(Station.code, key).order_by(Station.code, order, key)
     frame = _read(statement, engine)
@@ -91,11 +85,12 @@ def hours_by(by: str, engine=None, station_id: int | None = None, *, first_month
     return _shape(frame, {"station": TEXT, by: KEY_DTYPES[by], **COUNTS}, headers)
 
 
-def activities_by(by: str, engine=None, station_id: int | None = None, *, first_month: str | None = None,
-                  last_month: str | None = None, headers: str | None = None) -> pd.DataFrame:
+def activities_by(by: str, engine=None, *, station=None, street: str | None = None, period=None,
+                  headers: str | None = None) -> pd.DataFrame:
     """Activities held or planned (not cancelled) and the people they served, per station and
     ``by``: month, post, project, category or hall. Most activities first; months in order."""
     engine = _engine(engine)
+    chosen = selection(engine, station=station, street=street, period=period)
     key, joins = _grouping(engine, by, Activity)
     count = func.count()
     statement = (select(Station.code.label("station"), key.label(by), count.label("activities"),
@@ -104,37 +99,34 @@ def activities_by(by: str, engine=None, station_id: int | None = None, *, first_
     for model, condition in joins:
         statement = statement.join(model, condition)
     statement = statement.where(Activity.status != ActivityStatus.cancelled, key.is_not(None))
-    if station_id is not None:
-        statement = statement.where(Activity.station_id == station_id)
-    statement = _within(statement, china_month_sql(engine, Activity.starts_at), first_month, last_month)
+    statement = chosen.months(chosen.stations(statement, Activity), china_month_sql(engine, Activity.starts_at))
     order = key if by == "month" else count.desc()
     statement = statement.group_by(Station.code, key).order_by(Station.code, order, key)
     columns = {"station": TEXT, by: KEY_DTYPES[by], **ROLLUP_COLUMNS["activities_by"]}
     return _shape(_read(statement, engine), columns, headers)
 
 
-def monthly_figures(engine=None, station_id: int | None = None, *, first_month: str | None = None,
-                    last_month: str | None = None, headers: str | None = None) -> pd.DataFrame:
+def monthly_figures(engine=None, *, station=None, street: str | None = None, period=None,
+                    headers: str | None = None) -> pd.DataFrame:
     """One row per station and month: approved hours (and minutes), records and volunteers who served; activities
     and people served; volunteers who registered that month (active ones)."""
     engine = _engine(engine)
-    months = dict(first_month=first_month, last_month=last_month)
-    served = hours_by("month", engine, station_id, **months)
-    held = activities_by("month", engine, station_id, **months)
+    chosen = dict(station=station, street=street, period=period)
+    served = hours_by("month", engine, **chosen)
+    held = activities_by("month", engine, **chosen)
     registered = china_month_sql(engine, Volunteer.registered_at)
     statement = (select(Station.code.label("station"), registered.label("month"),
                         func.count().label("new_volunteers"))
                  .join(Station, Station.id == Volunteer.station_id).where(Volunteer.active))
-    if station_id is not None:
-        statement = statement.where(Volunteer.station_id == station_id)
-    statement = _within(statement, registered, first_month, last_month).group_by(Station.code, registered)
+    within = selection(engine, **chosen)
+    statement = within.months(within.stations(statement, Volunteer), registered).group_by(Station.code, registered)
     joined = (served.merge(held, on=["station", "month"], how="outer")
               .merge(_read(statement, engine), on=["station", "month"], how="outer")
               .sort_values(["station", "month"], ignore_index=True))
     return _shape(joined, ROLLUP_COLUMNS["monthly_figures"], headers)
 
 
-def _volunteer_months(engine, station_id):
+def _volunteer_months(engine, chosen: Selection):
     """Approved minutes per station, volunteer (active ones) and month in which they served."""
     month = china_month_sql(engine, ServiceRecord.started_at)
     statement = (select(Station.code.label("station"), ServiceRecord.volunteer_id, month.label("month"),
@@ -142,16 +134,15 @@ def _volunteer_months(engine, station_id):
                  .join(Station, Station.id == ServiceRecord.station_id)
                  .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
                  .where(served_sql(), Volunteer.active))
-    if station_id is not None:
-        statement = statement.where(ServiceRecord.station_id == station_id)
-    return statement.group_by(Station.code, ServiceRecord.volunteer_id, month).subquery()
+    return chosen.stations(statement, ServiceRecord).group_by(Station.code, ServiceRecord.volunteer_id,
+                                                              month).subquery()
 
 
-def star_changes(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def star_changes(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """How many volunteers (active ones) reached each star level in each month: a volunteer whose
     approved hours passed two thresholds in one month counts once, at the higher level."""
     engine = _engine(engine)
-    per_month = _volunteer_months(engine, station_id)
+    per_month = _volunteer_months(engine, selection(engine, station=station, street=street))
     running = (select(per_month.c.station, per_month.c.month, per_month.c.minutes,
                       func.sum(per_month.c.minutes).over(partition_by=per_month.c.volunteer_id,
                                                          order_by=per_month.c.month).label("after"))
@@ -170,35 +161,36 @@ def _month_number(months: pd.Series) -> pd.Series:
     return months.str[:4].astype("int64") * 12 + months.str[5:7].astype("int64")
 
 
-def _cohort_sizes(engine, station_id: int | None, *, per_station: bool = True):
+def _cohort_sizes(engine, chosen: Selection, *, per_station: bool = True):
     """Active registrations per registration month (China time), and per station unless told not to."""
     cohort = china_month_sql(engine, Volunteer.registered_at).label("cohort")
     keys = [Station.code.label("station"), cohort] if per_station else [cohort]
     sizes = (select(*keys, func.count().label("cohort_size")).join(Station, Station.id == Volunteer.station_id)
              .where(Volunteer.active).group_by(*keys))
-    return sizes if station_id is None else sizes.where(Volunteer.station_id == station_id)
+    return chosen.stations(sizes, Volunteer)
 
 
-def retention(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def retention(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """Cohorts by registration month: for each cohort (active registrations) its size and, for each
     later month in which some of them served, how many were active (see the module's definition).
     ``months_after`` is 0 for the registration month itself."""
     engine = _engine(engine)
-    per_month = _volunteer_months(engine, station_id)
+    chosen = selection(engine, station=station, street=street)
+    per_month = _volunteer_months(engine, chosen)
     cohort = china_month_sql(engine, Volunteer.registered_at)
     active = (select(per_month.c.station, cohort.label("cohort"), per_month.c.month,
                      func.count().label("active"))
               .join(Volunteer, Volunteer.id == per_month.c.volunteer_id)
               .where(per_month.c.month >= cohort)
               .group_by(per_month.c.station, cohort, per_month.c.month))
-    sizes = _read(_cohort_sizes(engine, station_id), engine)
+    sizes = _read(_cohort_sizes(engine, chosen), engine)
     frame = _read(active, engine).merge(sizes, on=["station", "cohort"], how="left")
     frame["months_after"] = _month_number(frame["month"]) - _month_number(frame["cohort"])
     frame = frame.sort_values(["station", "cohort", "month"], ignore_index=True)
     return _shape(frame, ROLLUP_COLUMNS["retention"], headers)
 
 
-def retention_rates(engine=None, station_id: int | None = None, *, months: int = 24) -> pd.DataFrame:
+def retention_rates(engine=None, *, station=None, street: str | None = None, months: int = 24) -> pd.DataFrame:
     """Of the volunteers registered in each year (active registrations), the share active ``k`` months
     after the month they registered in, for k = 0…``months``, with censoring explicit: a cohort counts in
     month k's denominator (``reached``) only once month k has come by the latest month with approved
@@ -208,8 +200,9 @@ def retention_rates(engine=None, station_id: int | None = None, *, months: int =
     One row per year and k: year ('YYYY'), months_after, reached, active, rate. ``attrs`` holds the
     first and last month with approved service (first_month, last_month; None when there is none)."""
     engine = _engine(engine)
-    cohorts = retention(engine, station_id)
-    sizes = _read(_cohort_sizes(engine, station_id, per_station=False), engine).set_index("cohort")["cohort_size"]
+    cohorts = retention(engine, station=station, street=street)
+    chosen = selection(engine, station=station, street=street)
+    sizes = _read(_cohort_sizes(engine, chosen, per_station=False), engine).set_index("cohort")["cohort_size"]
     columns = {"year": TEXT, "months_after": "int64", "reached": "int64", "active": "int64", "rate": "float64"}
     if cohorts.empty or sizes.empty:
         frame = _shape(pd.DataFrame(), columns, None)
@@ -232,28 +225,33 @@ def retention_rates(engine=None, station_id: int | None = None, *, months: int =
 
 
 MONTH_REPORT_ROWS = {"hours": "服务时长（小时）", "activities": "活动场次", "beneficiaries": "受益人次",
-                     "volunteers": "参与服务的志愿者", "new_volunteers": "新注册志愿者", "star_changes": "新晋星级志愿者"}
+                     "volunteers": "参与服务的志愿者", "new_volunteers": "新注册志愿者",
+                     "star_changes": "新晋星级志愿者"}
 
 
-def month_report(engine=None, station_id: int | None = None, month: str | None = None) -> pd.DataFrame:
+def month_report(engine=None, *, station=None, street: str | None = None, period=None) -> pd.DataFrame:
     """A month's figures beside the month before and the same month a year earlier: one row per figure
     (MONTH_REPORT_ROWS' Chinese labels), columns 本月, 上月, 去年同月 (0 where a month had nothing).
-    ``month`` is 'YYYY-MM' (a DomainError says how to write one otherwise); None takes the latest month
-    with approved hours, or this month (China time) when there is none. ``attrs["months"]`` names the
-    three months."""
+    ``period`` is one month, '2022-08' (anything else is refused with a message); None takes the latest
+    month with approved hours, or this month (China time) when there is none. ``attrs["months"]`` names
+    the three months."""
     from station_kit import clock
-    from station_kit.rules.calendar import month_bounds
+    from station_kit.errors import DomainError
+    from station_kit.rules.calendar import period_months
 
     engine = _engine(engine)
-    if month is not None:
-        month = month_bounds(month)[0].strftime("%Y-%m")  # '2024-3' reads as 2024-03; a bad one is refused
-    monthly = monthly_figures(engine, station_id).groupby("month").sum(numeric_only=True)
+    month = None
+    if period is not None:
+        month, last = period_months(period)
+        if month != last:
+            raise DomainError.on("period", "period.not_a_month", period=str(period))
+    monthly = monthly_figures(engine, station=station, street=street).groupby("month").sum(numeric_only=True)
     if month is None:
         served = monthly.index[monthly["hours"] > 0]
         month = served.max() if len(served) else clock.today().strftime("%Y-%m")
-    period = pd.Period(month, freq="M")
-    months = {"本月": month, "上月": str(period - 1), "去年同月": str(period - 12)}
-    stars = star_changes(engine, station_id).groupby("month")["volunteers"].sum()
+    span = pd.Period(month, freq="M")
+    months = {"本月": month, "上月": str(span - 1), "去年同月": str(span - 12)}
+    stars = star_changes(engine, station=station, street=street).groupby("month")["volunteers"].sum()
     figures = monthly.reindex(list(months.values())).fillna(0)
     figures["star_changes"] = stars.reindex(figures.index).fillna(0)
     figures["hours"] = figures["minutes"].astype("int64").map(hours)  # summed minutes, rounded once
@@ -263,18 +261,15 @@ def month_report(engine=None, station_id: int | None = None, month: str | None =
     return report
 
 
-def hours_per_volunteer(engine=None, stations: list[str] | None = None) -> pd.DataFrame:
+def hours_per_volunteer(engine=None, *, station=None, street: str | None = None) -> pd.DataFrame:
     """Approved hours per registered (active) volunteer, per month and station, over the months that
-    every station has approved service in — so that no station's average is taken over more months than
-    another's. Index: month ('YYYY-MM', every month of the window, a month with nothing is 0); one
-    column per station code (``stations`` keeps those codes; None, every station). Empty when the
-    stations share no month."""
+    every station chosen has approved service in — so that no station's average is taken over more months
+    than another's. Index: month ('YYYY-MM', every month of the window, a month with nothing is 0); one
+    column per station code. Empty when the stations share no month."""
     engine = _engine(engine)
-    monthly = monthly_figures(engine)
-    sizes = _read(_cohort_sizes(engine, None), engine).groupby("station")["cohort_size"].sum()
-    if stations is not None:
-        monthly = monthly[monthly["station"].isin(stations)]
-        sizes = sizes[sizes.index.isin(stations)]
+    chosen = dict(station=station, street=street)
+    monthly = monthly_figures(engine, **chosen)
+    sizes = _read(_cohort_sizes(engine, selection(engine, **chosen)), engine).groupby("station")["cohort_size"].sum()
     served = monthly[monthly["hours"] > 0].groupby("station")["month"].agg(["min", "max"])
     codes = list(sizes.index)
     if served.empty or set(served.index) != set(codes) or served["min"].max() > served["max"].min():
@@ -284,45 +279,45 @@ def hours_per_volunteer(engine=None, stations: list[str] | None = None) -> pd.Da
     return (hours_.fillna(0) / sizes).rename_axis(index="month", columns=None)
 
 
-PERIOD_FIGURES = {"name": TEXT, "population": "Int64", "registered": "int64", "new_volunteers": "int64", "hours": "float64",
-                  "minutes": "int64", "records": "int64", "served": "int64", "activities": "int64",
-                  "beneficiaries": "int64", "received": "int64", "responded_in_time": "int64", "resolved": "int64",
-                  "rated": "int64", "satisfied": "int64"}
+PERIOD_FIGURES = {"name": TEXT, "population": "Int64", "registered": "int64", "new_volunteers": "int64",
+                  "hours": "float64", "minutes": "int64", "records": "int64", "served": "int64",
+                  "activities": "int64", "beneficiaries": "int64", "received": "int64", "responded_in_time": "int64",
+                  "resolved": "int64", "rated": "int64", "satisfied": "int64"}
 
 
-def period_figures(engine=None, *, first_month: str, last_month: str,
-                   stations: list[str] | None = None) -> pd.DataFrame:
-    """Each station's figures over the months ``first_month`` to ``last_month`` (China time, both included),
-    one row per station (index: its code; ``stations`` keeps those codes, None every station), 0 where a
-    station had nothing: its ``population`` (常住人口, <NA> where not recorded); ``registered`` — active volunteers registered by the end of the period;
-    ``new_volunteers``; approved ``minutes``/``hours`` and ``records``; ``served`` — distinct volunteers
-    active in the period (served at least once, as retention counts them); ``activities`` held and the
-    ``beneficiaries`` they served; and the counts behind 三率 of the cases received in the period
-    (frames.community.case_counts_sql). Every figure is one GROUP BY in the database."""
+def period_figures(engine=None, *, station=None, street: str | None = None, period) -> pd.DataFrame:
+    """Each chosen station's figures over ``period`` (China time), one row per station (index: its code),
+    0 where a station had nothing: its ``population`` (常住人口, <NA> where not recorded); ``registered`` —
+    active volunteers registered by the end of the period; ``new_volunteers``; approved ``minutes`` /
+    ``hours`` and ``records``; ``served`` — distinct volunteers active in the period (served at least once,
+    as retention counts them); ``activities`` held and the ``beneficiaries`` they served; and the counts
+    behind 三率 of the cases received in the period (frames.community.case_counts_sql). Every figure is
+    one GROUP BY in the database."""
     from station_kit.frames.community import case_counts_sql
     from station_kit.models import GridCase
 
     engine = _engine(engine)
-    names = _read(select(Station.code.label("station"), Station.name, Station.population).order_by(Station.id),
-                  engine).set_index("station")
-    monthly = monthly_figures(engine, first_month=first_month, last_month=last_month)
+    chosen = selection(engine, station=station, street=street, period=period)
+    names = chosen.station_rows(select(Station.code.label("station"), Station.name, Station.population))
+    names = _read(names.order_by(Station.id), engine).set_index("station")
+    monthly = monthly_figures(engine, station=station, street=street, period=period)
     summed = monthly.groupby("station")[["minutes", "records", "activities", "beneficiaries", "new_volunteers"]].sum()
-    month = china_month_sql(engine, ServiceRecord.started_at)
-    served = _within(select(Station.code.label("station"),
-                            func.count(distinct(ServiceRecord.volunteer_id)).label("served"))
-                     .select_from(ServiceRecord).join(Station, Station.id == ServiceRecord.station_id)
-                     .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-                     .where(served_sql(), Volunteer.active), month, first_month, last_month).group_by(Station.code)
+    served = chosen.months(select(Station.code.label("station"),
+                                  func.count(distinct(ServiceRecord.volunteer_id)).label("served"))
+                           .select_from(ServiceRecord).join(Station, Station.id == ServiceRecord.station_id)
+                           .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+                           .where(served_sql(), Volunteer.active),
+                           china_month_sql(engine, ServiceRecord.started_at)).group_by(Station.code)
     registered = china_month_sql(engine, Volunteer.registered_at)
     people = (select(Station.code.label("station"), func.count().label("registered")).select_from(Volunteer)
               .join(Station, Station.id == Volunteer.station_id)
-              .where(Volunteer.active, registered <= last_month).group_by(Station.code))
+              .where(Volunteer.active, registered <= chosen.last_month).group_by(Station.code))
     counts = {name: value for name, value in case_counts_sql().items() if not name.endswith("_rate")}
-    cases = _within(select(Station.code.label("station"), *(value.label(name) for name, value in counts.items()))
-                    .select_from(GridCase).join(Station, Station.id == GridCase.station_id),
-                    china_month_sql(engine, GridCase.received_at), first_month, last_month).group_by(Station.code)
-    frame = names.join([summed, *(_read(each, engine).set_index("station") for each in (served, people, cases))])
-    if stations is not None:
-        frame = frame[frame.index.isin(stations)]
+    cases = chosen.months(select(Station.code.label("station"), *(value.label(name) for name, value in counts.items()))
+                          .select_from(GridCase).join(Station, Station.id == GridCase.station_id),
+                          china_month_sql(engine, GridCase.received_at)).group_by(Station.code)
+    frame = names.join([summed, *(_read(each, engine).set_index("station") for each in (served, people, cases))],
+                       how="left")
     frame["hours"] = frame["minutes"].fillna(0).astype("int64").map(hours)  # summed minutes, rounded once
     return _shape(frame, PERIOD_FIGURES, None).rename_axis("station")
+

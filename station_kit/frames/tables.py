@@ -214,15 +214,22 @@ def _minutes_to_hours(frame: pd.DataFrame, column: str = "minutes") -> pd.Series
     return frame[column].fillna(0).astype("int64").map(hours).astype("float64")
 
 
-def _where_station(statement, model, station_id):
-    return statement if station_id is None else statement.where(model.station_id == station_id)
+def _select(engine, statement, model, station, street, period=None, moment=None):
+    """``statement`` kept to the rows of ``model`` that ``station`` or ``street`` names and, when a
+    ``period`` is given, whose ``moment`` falls in it (frames.selection: the one calling style)."""
+    from station_kit.frames.selection import selection
+    from station_kit.rules.calendar import china_month_sql
+
+    chosen = selection(_engine(engine), station=station, street=street, period=period)
+    statement = chosen.stations(statement, model)
+    return statement if moment is None else chosen.months(statement, china_month_sql(_engine(engine), moment))
 
 
 def _star_level(minutes):
     return case(*[(minutes >= needed, level) for level, needed in reversed(star_thresholds_minutes())], else_=0)
 
 
-def volunteers(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def volunteers(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """One row per registered volunteer (merged-away duplicates included, ``active`` False), with
     approved hours and star level. ID number and phone masked; birth year only, never the date."""
     minutes = (select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes).label("minutes"))
@@ -241,13 +248,14 @@ def volunteers(engine=None, station_id: int | None = None, *, headers: str | Non
         .outerjoin(minutes, minutes.c.volunteer_id == Volunteer.id)
         .order_by(Volunteer.station_id, Volunteer.id)
     )
-    frame = _read(_where_station(statement, Volunteer, station_id), engine)
+    frame = _read(_select(engine, statement, Volunteer, station, street), engine)
     frame["phone"] = frame["phone"].map(mask_phone)
     frame["approved_hours"] = _minutes_to_hours(frame)
     return _shape(frame, COLUMNS["volunteers"], headers)
 
 
-def service_records(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def service_records(engine=None, *, station=None, street: str | None = None, period=None,
+                    headers: str | None = None) -> pd.DataFrame:
     """Every service record, whatever its status (only ``status == "approved"`` counts in a tally),
     with its activity's title, work task, hall, post and project."""
     statement = (
@@ -262,7 +270,8 @@ def service_records(engine=None, station_id: int | None = None, *, headers: str 
         .outerjoin(Post, Post.id == Activity.post_id).outerjoin(Project, Project.id == Activity.project_id)
         .order_by(ServiceRecord.station_id, ServiceRecord.id)
     )
-    frame = _read(_where_station(statement, ServiceRecord, station_id), engine)
+    frame = _read(_select(engine, statement, ServiceRecord, station, street, period, ServiceRecord.started_at),
+                  engine)
     frame["hours"] = _minutes_to_hours(frame)
     return _shape(frame, COLUMNS["service_records"], headers)
 
@@ -274,7 +283,8 @@ def _per_activity():
             .where(served_sql()).group_by(ServiceRecord.activity_id).subquery())
 
 
-def activities(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def activities(engine=None, *, station=None, street: str | None = None, period=None,
+               headers: str | None = None) -> pd.DataFrame:
     """Every activity, cancelled ones included (``activity_status``), with the volunteers who served
     and their approved hours."""
     served = _per_activity()
@@ -289,12 +299,12 @@ def activities(engine=None, station_id: int | None = None, *, headers: str | Non
         .outerjoin(Room, Room.id == Activity.room_id).outerjoin(served, served.c.activity_id == Activity.id)
         .order_by(Activity.station_id, Activity.starts_at, Activity.id)
     )
-    frame = _read(_where_station(statement, Activity, station_id), engine)
+    frame = _read(_select(engine, statement, Activity, station, street, period, Activity.starts_at), engine)
     frame["approved_hours"] = _minutes_to_hours(frame)
     return _shape(frame, COLUMNS["activities"], headers)
 
 
-def projects(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def projects(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """Every service project with its post, and what its activities (not cancelled) gave."""
     served = _per_activity()
     held = (select(Activity.project_id, func.count().label("activities"),
@@ -308,7 +318,7 @@ def projects(engine=None, station_id: int | None = None, *, headers: str | None 
         .join(Station, Station.id == Project.station_id).outerjoin(Post, Post.id == Project.post_id)
         .outerjoin(held, held.c.project_id == Project.id).order_by(Project.station_id, Project.id)
     )
-    frame = _read(_where_station(statement, Project, station_id), engine)
+    frame = _read(_select(engine, statement, Project, station, street), engine)
     frame["approved_hours"] = _minutes_to_hours(frame)
     return _shape(frame, COLUMNS["projects"], headers)
 
@@ -320,7 +330,7 @@ def _members(column):
             .where(Volunteer.active, column.is_not(None)).group_by(column).subquery())
 
 
-def teams(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def teams(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """Every service team (服务队) with its number of squads and active members."""
     members = _members(Volunteer.team_id)
     squads_of = select(Squad.team_id, func.count().label("squads")).group_by(Squad.team_id).subquery()
@@ -330,10 +340,10 @@ def teams(engine=None, station_id: int | None = None, *, headers: str | None = N
         .join(Station, Station.id == Team.station_id).outerjoin(squads_of, squads_of.c.team_id == Team.id)
         .outerjoin(members, members.c.unit_id == Team.id).order_by(Team.station_id, Team.id)
     )
-    return _shape(_read(_where_station(statement, Team, station_id), engine), COLUMNS["teams"], headers)
+    return _shape(_read(_select(engine, statement, Team, station, street), engine), COLUMNS["teams"], headers)
 
 
-def squads(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def squads(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """Every squad (服务分队) with its team and active members."""
     members = _members(Volunteer.squad_id)
     statement = (
@@ -342,10 +352,11 @@ def squads(engine=None, station_id: int | None = None, *, headers: str | None = 
         .join(Station, Station.id == Squad.station_id).join(Team, Team.id == Squad.team_id)
         .outerjoin(members, members.c.unit_id == Squad.id).order_by(Squad.station_id, Squad.id)
     )
-    return _shape(_read(_where_station(statement, Squad, station_id), engine), COLUMNS["squads"], headers)
+    return _shape(_read(_select(engine, statement, Squad, station, street), engine), COLUMNS["squads"], headers)
 
 
-def lecture_sessions(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def lecture_sessions(engine=None, *, station=None, street: str | None = None, period=None,
+                     headers: str | None = None) -> pd.DataFrame:
     """Every lecture-hall session (an activity with a hall): speaker, partner units, audience."""
     partners = (select(ActivityPartner.activity_id,
                        func.aggregate_strings(PartnerUnit.name, "、").label("partners"))
@@ -359,12 +370,12 @@ def lecture_sessions(engine=None, station_id: int | None = None, *, headers: str
         .outerjoin(partners, partners.c.activity_id == Activity.id)
         .where(Activity.hall.is_not(None)).order_by(Activity.station_id, Activity.starts_at, Activity.id)
     )
-    frame = _read(_where_station(statement, Activity, station_id), engine)
+    frame = _read(_select(engine, statement, Activity, station, street, period, Activity.starts_at), engine)
     frame["partners"] = frame["partners"].fillna("")
     return _shape(frame, COLUMNS["lecture_sessions"], headers)
 
 
-def partner_units(engine=None, station_id: int | None = None, *, headers: str | None = None) -> pd.DataFrame:
+def partner_units(engine=None, *, station=None, street: str | None = None, headers: str | None = None) -> pd.DataFrame:
     """Every partner unit (共建, 双报到, 文明单位, 爱心企业) and the activities it co-held (not
     cancelled): how many, how many of them lecture sessions, and the people they served."""
     held = (select(ActivityPartner.partner_unit_id, func.count().label("activities"),
@@ -380,6 +391,6 @@ def partner_units(engine=None, station_id: int | None = None, *, headers: str | 
         .join(Station, Station.id == PartnerUnit.station_id)
         .outerjoin(held, held.c.partner_unit_id == PartnerUnit.id).order_by(PartnerUnit.station_id, PartnerUnit.id)
     )
-    return _shape(_read(_where_station(statement, PartnerUnit, station_id), engine),
+    return _shape(_read(_select(engine, statement, PartnerUnit, station, street), engine),
                   COLUMNS["partner_units"], headers)
 

@@ -12,7 +12,6 @@ recorded it (本站信息; for several stations, over those that did).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,14 +19,15 @@ from sqlmodel import select
 
 from station_kit.errors import DomainError
 from station_kit.frames.rollups import hours_by, period_figures
+from station_kit.frames.selection import selection
 from station_kit.frames.tables import ENUMS, _read, configured_station
 from station_kit.i18n import t
 from station_kit.models import Station
 from station_kit.narratives import NO_DATA, versus
+from station_kit.rules.calendar import read_period
 from station_kit.rules.hours import hours
 
-KINDS = {"month": "M", "quarter": "Q", "year": "Y"}
-_PATTERNS = {"month": r"(\d{4})-(\d{1,2})", "quarter": r"(\d{4})-?[Qq]([1-4])", "year": r"(\d{4})"}
+KINDS = ("month", "quarter", "year")
 _YEAR_STEPS = {"month": 12, "quarter": 4, "year": 1}
 _QUARTERS = "一二三四"
 # What the period before and the same period a year earlier are called, per kind.
@@ -63,6 +63,12 @@ class Period:
         return Period(self.kind, self.span + steps)
 
     @property
+    def text(self) -> str:
+        """As the analytics API reads a period: '2022-08', '2022-Q3', '2022'."""
+        return {"month": self.first_month, "quarter": f"{self.span.year}-Q{self.span.quarter}",
+                "year": str(self.span.year)}[self.kind]
+
+    @property
     def span_text(self) -> str:
         return self.first_month if self.kind == "month" else f"{self.first_month} 至 {self.last_month}"
 
@@ -76,17 +82,17 @@ class Period:
 
 
 def parse_period(kind: str, text: str) -> Period:
-    """``text`` as a period of ``kind``: month '2022-08', quarter '2022-Q3' (or 2022Q3), year '2022';
-    anything else is refused with a message saying how to write one."""
+    """``text`` as a period of ``kind``: month '2022-08', quarter '2022-Q3' (or 2022Q3), year '2022'
+    (rules.calendar.read_period); anything else is refused with a message saying how to write one."""
     if kind not in KINDS:
         raise DomainError.on("kind", "report.kind_invalid", kind=kind)
-    found = re.fullmatch(_PATTERNS[kind], (text or "").strip())
-    year = int(found.group(1)) if found else 0
-    number = int(found.group(2)) if found and kind != "year" else 1
-    if not found or not 2000 <= year <= 2099 or not 1 <= number <= 12:
+    read = read_period(text)
+    if read is None or read[0] != kind:
         raise DomainError.on("period", f"report.period_invalid_{kind}", period=text)
-    span = pd.Period(year=year, quarter=number, freq="Q") if kind == "quarter" else (
-        pd.Period(year=year, month=number, freq="M") if kind == "month" else pd.Period(year=year, freq="Y"))
+    _, year, number = read
+    span = {"month": lambda: pd.Period(year=year, month=number, freq="M"),
+            "quarter": lambda: pd.Period(year=year, quarter=number, freq="Q"),
+            "year": lambda: pd.Period(year=year, freq="Y")}[kind]()
     return Period(kind, span)
 
 
@@ -174,8 +180,8 @@ def _number(value) -> bool:
     return value is not None and not pd.isna(value)
 
 
-def _totals(engine, period: Period, codes: list[str]) -> pd.Series:
-    figures = period_figures(engine, first_month=period.first_month, last_month=period.last_month, stations=codes)
+def _totals(engine, period: Period, chosen: dict) -> pd.Series:
+    figures = period_figures(engine, **chosen, period=period.text)
     summed = figures.drop(columns=["name", "population"]).sum()
     summed["hours"] = hours(int(figures["minutes"].sum()))  # from the summed minutes, as one station's is
     summed = with_rates(summed)
@@ -186,9 +192,9 @@ def _totals(engine, period: Period, codes: list[str]) -> pd.Series:
     return summed
 
 
-def _summary(engine, period: Period, codes: list[str]) -> tuple[Table, dict[str, pd.Series]]:
+def _summary(engine, period: Period, chosen: dict) -> tuple[Table, dict[str, pd.Series]]:
     periods = {"now": period, "before": period.before, "year_before": period.year_before}
-    totals = {name: _totals(engine, each, codes) for name, each in periods.items()}
+    totals = {name: _totals(engine, each, chosen) for name, each in periods.items()}
     yearly = period.kind == "year"  # the year before is the period before: one comparison
     header = ["指标", period.label, period.before.label, "同比" if yearly else "环比"]
     if not yearly:
@@ -234,11 +240,11 @@ def _summary_sentences(who: str, period: Period, totals: dict[str, pd.Series]) -
     return sentences
 
 
-def _trend(engine, period: Period, codes: list[str]) -> Section:
+def _trend(engine, period: Period, chosen: dict) -> Section:
     last = pd.Period(period.last_month, freq="M")
     months = [str(month) for month in pd.period_range(last - (TREND_MONTHS - 1), last, freq="M")]
-    monthly = hours_by("month", engine, first_month=months[0], last_month=months[-1])
-    minutes = monthly[monthly["station"].isin(codes)].groupby("month")["minutes"].sum().reindex(months)
+    monthly = hours_by("month", engine, **chosen, period=(months[0], months[-1]))
+    minutes = monthly.groupby("month")["minutes"].sum().reindex(months)
     minutes = minutes.fillna(0).astype("int64")
     values = [hours(int(value)) for value in minutes]
     section = Section("二、服务时长走势")
@@ -254,9 +260,9 @@ def _trend(engine, period: Period, codes: list[str]) -> Section:
     return section
 
 
-def _tasks(engine, period: Period, codes: list[str]) -> Section:
-    tasks = hours_by("category", engine, first_month=period.first_month, last_month=period.last_month)
-    tasks = tasks[tasks["station"].isin(codes)].groupby("category", observed=True)[["minutes", "records"]].sum()
+def _tasks(engine, period: Period, chosen: dict) -> Section:
+    tasks = hours_by("category", engine, **chosen, period=period.text)
+    tasks = tasks.groupby("category", observed=True)[["minutes", "records"]].sum()
     tasks = tasks[tasks["minutes"] > 0].sort_values("minutes", ascending=False)
     section = Section("三、六大任务")
     if tasks.empty:
@@ -272,11 +278,9 @@ def _tasks(engine, period: Period, codes: list[str]) -> Section:
     return section
 
 
-def _ranking(engine, period: Period, stations: pd.DataFrame) -> Section:
-    now = with_rates(period_figures(engine, first_month=period.first_month, last_month=period.last_month,
-                                    stations=list(stations["code"])))
-    before = period_figures(engine, first_month=period.before.first_month, last_month=period.before.last_month,
-                            stations=list(stations["code"]))
+def _ranking(engine, period: Period, chosen: dict) -> Section:
+    now = with_rates(period_figures(engine, **chosen, period=period.text))
+    before = period_figures(engine, **chosen, period=period.before.text)
     now["change"] = [_change(hours, before["hours"].get(code)) for code, hours in now["hours"].items()]
     ranked = now.sort_values(["per_volunteer", "hours"], ascending=False, na_position="last")
     section = Section("四、站点排名")
@@ -300,40 +304,32 @@ def _ranking(engine, period: Period, stations: pd.DataFrame) -> Section:
     return section
 
 
-def _stations(engine, *, station: str | None, street: str | None) -> pd.DataFrame:
-    """The stations reported on: one (as configured_station chooses it), or a street's ('' — all)."""
-    stations = _read(select(Station.id, Station.code, Station.name, Station.street).order_by(Station.id), engine)
-    if street is None:
-        return stations[stations["code"] == configured_station(engine, station)["code"]]
-    chosen = stations[stations["street"] == street] if street else stations
-    if chosen.empty:
-        streets = "、".join(sorted(set(stations["street"]) - {""})) or "（无）"
-        raise DomainError.on("street", "report.street_unknown", street=street, streets=streets)
-    return chosen
-
-
 def build_report(engine, *, kind: str, period: str, station: str | None = None,
                  street: str | None = None) -> Report:
-    """The report of one station (its ``station`` code; None, the first station) or, when ``street`` is
-    given, of that street's stations ('' — every station in the database) for the ``kind`` of period
-    (month, quarter or year) that ``period`` names."""
+    """The report of one station (its ``station`` code or id; None, the configured station) or, when
+    ``street`` is given, of that street's stations ('' — every station in the database) for the ``kind``
+    of period (month, quarter or year) that ``period`` names."""
     from station_kit import clock
 
-    chosen = parse_period(kind, period)
-    stations = _stations(engine, station=station, street=street)
-    codes = list(stations["code"])
+    span = parse_period(kind, period)
+    if street is None:
+        chosen = {"station": configured_station(engine, station)["code"]}  # None: the configured one
+    else:
+        chosen = {"street": street}
+    stations = _read(selection(engine, **chosen).station_rows(select(Station.code, Station.name, Station.street)),
+                     engine)
     streets = set(stations["street"]) - {""}
     if street is None:
         who = stations["name"].iloc[0]
     else:  # every station of the database, when they are one street's, is that street
         who = street or (streets.pop() if len(streets) == 1 else "全部站点")
-    summary, totals = _summary(engine, chosen, codes)
-    first = Section("一、主要指标", _summary_sentences(who, chosen, totals), [summary])
-    sections = [first, _trend(engine, chosen, codes), _tasks(engine, chosen, codes)]
+    summary, totals = _summary(engine, span, chosen)
+    first = Section("一、主要指标", _summary_sentences(who, span, totals), [summary])
+    sections = [first, _trend(engine, span, chosen), _tasks(engine, span, chosen)]
     if street is not None:
-        sections.append(_ranking(engine, chosen, stations))
-        who += f"（{len(codes)} 个站点）"
+        sections.append(_ranking(engine, span, chosen))
+        who += f"（{len(stations)} 个站点）"
     kind_name = {"month": "月度", "quarter": "季度", "year": "年度"}[kind]
-    return Report(f"{who}{chosen.label}志愿服务{kind_name}报告",
-                  f"统计期：{chosen.span_text}（北京时间）　生成于 "
+    return Report(f"{who}{span.label}志愿服务{kind_name}报告",
+                  f"统计期：{span.span_text}（北京时间）　生成于 "
                   f"{clock.local(clock.now()):%Y-%m-%d %H:%M}", sections)

@@ -4,6 +4,7 @@ and the month a moment counts in (China time, whatever the server's zone)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 import holidays
@@ -28,6 +29,43 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
         raise DomainError.on("month", "exports.month_invalid") from None
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return first, following
+
+
+# How a period is written: a year, a quarter or a month (2024-3 reads as 2024-03).
+PERIOD_PATTERNS = {"year": r"(\d{4})", "quarter": r"(\d{4})-?[Qq]([1-4])", "month": r"(\d{4})-(\d{1,2})"}
+
+
+def read_period(text: object) -> tuple[str, int, int] | None:
+    """``text`` as (kind, year, number): ('year', 2022, 1), ('quarter', 2022, 3), ('month', 2022, 8); None
+    when it is none of them (a year outside 2000–2099 or a 13th month included)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)  # period=2022
+    if not isinstance(text, str):
+        return None
+    for kind, pattern in PERIOD_PATTERNS.items():
+        found = re.fullmatch(pattern, text.strip())
+        if found:
+            year, number = int(found.group(1)), int(found.group(2)) if kind != "year" else 1
+            return (kind, year, number) if 2000 <= year <= 2099 and 1 <= number <= 12 else None
+    return None
+
+
+def period_months(period) -> tuple[str, str]:
+    """The first and last month ('YYYY-MM') of ``period``: a year '2022', a quarter '2022-Q3', a month
+    '2022-08', or two of them as (first, last) for the months from the start of the first to the end of
+    the last. Anything else is a DomainError saying how to write one."""
+    if isinstance(period, (tuple, list)) and len(period) == 2:
+        first, last = period_months(period[0])[0], period_months(period[1])[1]
+        if first > last:
+            raise DomainError.on("period", "period.backwards", first=period[0], last=period[1])
+        return first, last
+    read = read_period(period)
+    if read is None:
+        raise DomainError.on("period", "period.invalid", period=str(period))
+    kind, year, number = read
+    first_month = {"year": 1, "quarter": 3 * number - 2, "month": number}[kind]
+    last_month = {"year": 12, "quarter": 3 * number, "month": number}[kind]
+    return f"{year:04d}-{first_month:02d}", f"{year:04d}-{last_month:02d}"
 
 
 def china_month_sql(bind, column):

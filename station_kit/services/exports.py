@@ -108,7 +108,7 @@ def month_sheet(*, scope: Scope, station_id: int, month: str) -> Sheet:
     scope.require_station(station_id)
     month = month_bounds(month)[0].strftime("%Y-%m")  # refuses what is not a month; 2024-3 is 2024-03
     months = (month, _shift(month, -1), _shift(month, -12))
-    frame = monthly_figures(scope.session.get_bind(), station_id, first_month=months[2], last_month=month)
+    frame = monthly_figures(scope.session.get_bind(), station=station_id, period=(months[2], month))
     found = frame.set_index("month")
     figures = [{key: found.at[each, column] if each in found.index else 0 for key, column in _MONTH_FIGURES.items()}
                for each in months]

@@ -106,7 +106,7 @@ class Cases:
             shown = service.list_cases(scope=scope, station_id=self.context.station_id,
                                        grid_id=chosen(self.grid.value),
                                        limit=CASES_SHOWN)
-        rates = analytics.case_rates(self.context.engine, self.context.station_id, by_month=False)
+        rates = analytics.case_rates(self.context.engine, station=self.context.station_id, by_month=False)
         headers = [t(f"cases.columns.{key}") for key in ("id", "received", "grid", "kind", "title", "status",
                                                          "steward", "department", "sla")]
         rows = [(case.id, format_time(case.received_at), case.grid, t(f"enum.case_kind.{case.kind}"), case.title,

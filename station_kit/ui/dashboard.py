@@ -117,7 +117,7 @@ class Dashboard:
     def refresh(self, *, charts: bool = True) -> None:
         """Recount from the database and update the widgets in place: the figures first, so that a
         change shows on its tile before the charts are redrawn (if ``charts``)."""
-        figures = headline_figures(self.engine, self.station_id)
+        figures = headline_figures(self.engine, station=self.station_id)
         figures["star_volunteers"] = sum(figures["star_levels"].values())
         for key in TILES:
             self.tiles[key].value = (f'<div class="sk-dash-number">{esc(format_figure(figures[key]))}</div>'
@@ -127,15 +127,15 @@ class Dashboard:
             self._refresh_charts()
 
     def _refresh_charts(self) -> None:
-        months = hours_by_month(self.engine, self.station_id)
-        posts = hours_by_post(self.engine, self.station_id)
-        categories = hours_by_category(self.engine, self.station_id)
+        months = hours_by_month(self.engine, station=self.station_id)
+        posts = hours_by_post(self.engine, station=self.station_id)
+        categories = hours_by_category(self.engine, station=self.station_id)
         this_month = clock.today().strftime("%Y-%m")
-        top = top_volunteers(self.engine, self.station_id, this_month, TOP_VOLUNTEERS)
+        top = top_volunteers(self.engine, station=self.station_id, period=this_month, limit=TOP_VOLUNTEERS)
         shown_month = this_month
         if top.empty:
-            shown_month = latest_month_with_hours(self.engine, self.station_id) or this_month
-            top = top_volunteers(self.engine, self.station_id, shown_month, TOP_VOLUNTEERS)
+            shown_month = latest_month_with_hours(self.engine, station=self.station_id) or this_month
+            top = top_volunteers(self.engine, station=self.station_id, period=shown_month, limit=TOP_VOLUNTEERS)
         with reading(self.engine) as scope:
             stars = latest_final_winners(scope=scope, station_id=self.station_id, level="month")
         # Months on a date scale, labelled only at each January: 44 month labels would overlap.

@@ -39,7 +39,7 @@ def app(engine: Engine | None = None) -> widgets.Widget:
 
 def _build(context: AppContext, scope) -> widgets.Widget:
     station = context.station
-    figures = headline_figures(context.engine, station.id)
+    figures = headline_figures(context.engine, station=station.id)
     title = text_block(t("home.title", station=station.name), "sk-title")
     title.add_class(f"sk-{APP}-title")
     subtitle = text_block(t("home.subtitle", street=f"{station.city}{station.street}",

@@ -75,4 +75,4 @@ def test_the_demo_station_hours_read_through_a_view_are_the_articles(tmp_path):
                               connection)["m"].iloc[0]
     assert minutes / 60 == 323_416.0
     station = analytics.configured_station(get_read_only_engine(url))
-    assert analytics.headline_figures(get_read_only_engine(url), station["id"])["approved_hours"] == 323_416.0
+    assert analytics.headline_figures(get_read_only_engine(url), station=station["id"])["approved_hours"] == 323_416.0

@@ -20,7 +20,7 @@ from tests.factories import READER
 
 
 def test_the_demo_tally_gives_the_articles_awards(demo_url):
-    figures = headline_figures(get_engine(demo_url), 1)
+    figures = headline_figures(get_engine(demo_url), station=1)
     with read_session(get_engine(demo_url)) as session:
         rounds = session.exec(select(AwardRound).order_by(AwardRound.id)).all()
         notice = awards.award_notice(scope=Scope(session, READER), round_id=rounds[-1].id)

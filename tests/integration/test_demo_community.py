@@ -32,7 +32,7 @@ def test_every_grid_has_residents_and_rates_and_every_step_is_in_the_log(demo_ur
     with read_session(engine) as session:
         station_id = session.exec(select(Station.id)).first()
         grids_with_residents = session.exec(select(func.count(func.distinct(Resident.grid_id)))).one()
-        rates = analytics.case_rates(engine, station_id, by_month=False)
+        rates = analytics.case_rates(engine, station=station_id, by_month=False)
         logged = dict(session.exec(select(AuditEvent.entity, func.count(func.distinct(AuditEvent.entity_id)))
                                    .where(AuditEvent.entity.in_(("request", "case")))
                                    .group_by(AuditEvent.entity)).all())

@@ -26,7 +26,7 @@ def test_roll_up_across_stations_matches_each_station(engine, station):
     frame = analytics.station_figures(engine).set_index("code")
     with read_session(engine) as session:
         for code, station_id in (("TST", station.id), ("HX", other.id)):
-            figures = analytics.headline_figures(engine, station_id)
+            figures = analytics.headline_figures(engine, station=station_id)
             assert {key: int(frame.loc[code, key]) for key in analytics.HEADLINE_KEYS} == {
                 key: figures[key] for key in analytics.HEADLINE_KEYS}
     assert (frame.loc["HX", "volunteers"], frame.loc["HX", "party_members"]) == (3, 3)
@@ -63,15 +63,15 @@ def test_months_are_counted_in_china_time(engine, station):
                 entered_at=start + dt.timedelta(hours=2))]
         records.approve_records(scope=Scope(session, Actor("t")), record_ids=ids)
     with read_session(engine) as session:
-        months = analytics.hours_by_month(engine, station.id)
+        months = analytics.hours_by_month(engine, station=station.id)
         assert months.to_dict("records") == [{"month": "2022-08", "hours": 1.5},
                                              {"month": "2022-09", "hours": 1.5}]
-        assert analytics.latest_month_with_hours(engine, station.id) == "2022-09"
-        top = analytics.top_volunteers(engine, station.id, "2022-09")
-        assert analytics.top_volunteers(engine, station.id, "2022-9").equals(top)
+        assert analytics.latest_month_with_hours(engine, station=station.id) == "2022-09"
+        top = analytics.top_volunteers(engine, station=station.id, period="2022-09")
+        assert analytics.top_volunteers(engine, station=station.id, period="2022-9").equals(top)
         for not_a_month in ("2022", "2022-09-01", "九月"):  # once an empty table, as if nobody served
             with pytest.raises(DomainError) as refused:
-                analytics.top_volunteers(engine, station.id, not_a_month)
+                analytics.top_volunteers(engine, station=station.id, period=not_a_month)
             assert t(refused.value.errors[0].key) == "月份请写成 2024-03 这样"
     assert top["hours"].tolist() == [1.5]
 
@@ -172,7 +172,7 @@ def test_every_frame_keeps_its_pinned_columns_and_dtypes(engine, station):
 
 def test_chinese_headers_come_from_the_catalog_with_chinese_categories(engine, station):
     _small_history(engine, station)
-    frame = analytics.activities(engine, station.id, headers="zh")
+    frame = analytics.activities(engine, station=station.id, headers="zh")
     assert list(frame.columns[:6]) == ["实践站", "活动ID", "活动名称", "六大任务", "讲堂", "活动状态"]
     assert set(frame["六大任务"]) == {"涵育滋养文明新风", "丰富活跃文化生活"}
     assert frame["讲堂"].dropna().tolist() == ["健康讲堂"]
@@ -189,10 +189,11 @@ def test_roll_ups_group_in_the_database_and_count_only_approved_service(engine, 
     assert months[["month", "hours", "minutes", "records", "volunteers"]].to_dict("records") == [
         {"month": "2022-07", "hours": 3.0, "minutes": 180, "records": 2, "volunteers": 2},
         {"month": "2022-08", "hours": 1.5, "minutes": 90, "records": 1, "volunteers": 1}]
-    squads = analytics.hours_by("squad", engine, station.id)
+    squads = analytics.hours_by("squad", engine, station=station.id)
     assert squads.set_index("squad")["hours"].to_dict() == {"第2分队": 3.0, "第1分队": 1.5}
-    assert analytics.hours_by("hall", engine, first_month="2022-08")["hours"].tolist() == []
-    assert analytics.hours_by("post", engine, last_month="2022-07")["post"].tolist() == ["卫生健康服务"]
+    assert analytics.hours_by("hall", engine, period=("2022-08", "2022"))["hours"].tolist() == []
+    assert analytics.hours_by("post", engine, period="2022-07")["post"].tolist() == ["卫生健康服务"]
+    assert analytics.hours_by("month", engine, station="TST", period="2022-Q3").equals(months)  # a code, a quarter
     monthly = analytics.monthly_figures(engine).set_index("month")
     assert monthly.loc["2022-07", ["activities", "beneficiaries", "new_volunteers"]].tolist() == [1, 40, 2]
     assert monthly.loc["2022-08", ["activities", "beneficiaries", "new_volunteers"]].tolist() == [1, 25, 0]
@@ -200,7 +201,7 @@ def test_roll_ups_group_in_the_database_and_count_only_approved_service(engine, 
     assert by_task == {"customs": 40, "culture": 25}
     people = analytics.volunteers(engine).set_index("volunteer_id")["approved_hours"]
     assert people.to_dict() == {ids[0]: 1.5, ids[1]: 3.0}
-    assert analytics.work_figures(engine, station.id)["approved_hours"] == months["hours"].sum()
+    assert analytics.work_figures(engine, station=station.id)["approved_hours"] == months["hours"].sum()
     for by in ("month", "post", "project", "team", "squad", "category", "hall"):
         frame = analytics.hours_by(by, engine)
         assert list(frame.columns) == ["station", by, "hours", "minutes", "records", "volunteers"], by
@@ -242,7 +243,7 @@ def test_every_figure_takes_an_engine_and_refuses_a_session_clearly(engine, stat
         assert next(iter(inspect.signature(figure).parameters)) == "engine"
         with read_session(engine) as session, pytest.raises(TypeError, match="takes an engine"):
             figure(session, station.id, *(("2022-09",) if name == "top_volunteers" else ()))
-    assert analytics.case_rates(engine, station.id).empty
+    assert analytics.case_rates(engine, station=station.id).empty
 
 
 def test_an_analyst_s_connection_reads_but_writes_nothing(db_url, engine, station, monkeypatch):
@@ -261,7 +262,7 @@ def test_an_analyst_s_connection_reads_but_writes_nothing(db_url, engine, statio
     get_settings.cache_clear()
     try:
         analyst = analytics.connect()
-        assert analytics.headline_figures(analyst, station.id)["volunteers"] == 1
+        assert analytics.headline_figures(analyst, station=station.id)["volunteers"] == 1
         attempts = [
             lambda: analyst.connect().execute(text("UPDATE volunteer SET name = '改了'")),
             lambda: pd.DataFrame({"a": [1]}).to_sql("scratch", analyst),

@@ -296,8 +296,8 @@ def test_the_three_rates_per_grid_and_month_count_as_a_ledger_would(engine, plac
                 cases.rate_case(scope=Scope(session, STAFF), case_id=case.id, rating=rating)
         _receive(session, place, at=dt.datetime(2022, 6, 2, 9, 0, tzinfo=clock.CHINA))
     with read_session(engine) as session:
-        frame = analytics.case_rates(engine, place["station"]).set_index("month")
-        overall = analytics.case_figures(engine, place["station"], now=dt.datetime(2022, 6, 2, 12, tzinfo=clock.CHINA))
+        frame = analytics.case_rates(engine, station=place["station"]).set_index("month")
+        overall = analytics.case_figures(engine, station=place["station"], now=dt.datetime(2022, 6, 2, 12, tzinfo=clock.CHINA))
     assert list(frame.index) == ["2022-05", "2022-06"] and set(frame["grid"]) == {"第1网格"}
     may_row = frame.loc["2022-05"]
     assert (may_row.received, may_row.responded_in_time, may_row.resolved, may_row.rated, may_row.satisfied) == (
@@ -312,7 +312,7 @@ def test_the_three_rates_per_grid_and_month_count_as_a_ledger_would(engine, plac
 
 
 def test_an_empty_station_has_no_rates_rather_than_zero(engine, place):
-    figures = analytics.headline_figures(engine, place["station"])
+    figures = analytics.headline_figures(engine, station=place["station"])
     assert figures["cases"] == {"open": 0, "overdue": 0, "response_rate": None, "resolution_rate": None,
                                 "satisfaction_rate": None}
     assert figures["wishes"] == {"posted": 0, "claimed": 0, "fulfilled": 0}

@@ -51,7 +51,7 @@ def test_an_admin_brings_in_the_past_and_it_counts_like_any_service(engine, plac
     with write_session(engine) as session:
         result = import_history(scope=Scope(session, ADMIN), **past(a))
     assert (result.activities, result.records, result.approved_minutes) == (2, 4, 2 * (120 + 90))
-    assert headline_figures(engine, a["station"])["approved_hours"] == 7.0
+    assert headline_figures(engine, station=a["station"])["approved_hours"] == 7.0
     with read_session(engine) as session:
         [line] = session.exec(select(AuditEvent).where(AuditEvent.action == "history.import")).all()
     assert (line.operator, line.station_id) == ("王站长", a["station"])

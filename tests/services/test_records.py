@@ -42,7 +42,7 @@ def enter(engine, activity_id, entries, *, at=FRIDAY_9 + dt.timedelta(hours=4), 
 
 
 def approved_hours(engine, station) -> float:
-    return headline_figures(engine, station.id)["approved_hours"]
+    return headline_figures(engine, station=station.id)["approved_hours"]
 
 
 def all_records(engine):
@@ -71,7 +71,7 @@ def test_only_approved_minutes_count(engine, station, people):
         records.reject_records(scope=Scope(session, Actor("站长")), record_ids=[second], reason="未到场")
     assert approved_hours(engine, station) == 1.5
     with read_session(engine) as session:
-        assert headline_figures(engine, station.id)["pending_records"] == 0
+        assert headline_figures(engine, station=station.id)["pending_records"] == 0
 
 
 def test_a_roster_is_written_whole_or_not_at_all(engine, station, people):
@@ -152,11 +152,11 @@ def test_star_levels_follow_approved_hours(engine, station, people):
     with write_session(engine) as session:
         records.approve_records(scope=Scope(session, Actor("站长")), record_ids=ids[:-1])
     with read_session(engine) as session:
-        assert headline_figures(engine, station.id)["star_levels"]["1"] == 0  # 99 h approved
+        assert headline_figures(engine, station=station.id)["star_levels"]["1"] == 0  # 99 h approved
     with write_session(engine) as session:
         records.approve_records(scope=Scope(session, Actor("站长")), record_ids=ids[-1:])
     with read_session(engine) as session:
-        assert headline_figures(engine, station.id)["star_levels"] == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 0}
+        assert headline_figures(engine, station=station.id)["star_levels"] == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 0}
         shown = {v.name: (v.approved_hours, v.star_level)
                  for v in search_volunteers(scope=Scope(session, READER), station_id=station.id)}
     assert shown["张伟"] == (102.0, 1) and shown["李娜"] == (0.0, 0)

@@ -120,10 +120,10 @@ def test_the_tally_the_list_and_the_frame_count_the_same_overdue_cases(engine, g
                  resolved_at=BASE + 2 * hour),
         ])
     with read_session(engine) as session:
-        tally = analytics.case_figures(engine, station_id)["overdue"]
+        tally = analytics.case_figures(engine, station=station_id)["overdue"]
         listed = list_cases(scope=Scope(session, READER), station_id=station_id)
     flagged_open = sum(1 for case in listed if case.status in OPEN_CASES and case.overdue)
-    frame = analytics.grid_cases(engine, station_id)
+    frame = analytics.grid_cases(engine, station=station_id)
     frame_open = frame[frame["case_status"].isin([str(status) for status in OPEN_CASES])]
     late_in_frame = (frame_open[[f"{step}_on_time" for step, _, _ in CASE_STEPS]] == False).any(axis=1)  # noqa: E712
     assert tally == flagged_open == int(late_in_frame.sum()) == 3

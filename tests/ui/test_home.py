@@ -87,7 +87,7 @@ def test_a_station_name_with_markup_is_shown_as_text(engine):
 
 
 def test_a_failing_database_is_explained_calmly(engine, station, monkeypatch, caplog):
-    def broken(*_args):
+    def broken(*_args, **_options):
         raise RuntimeError("disk I/O error")
 
     monkeypatch.setattr(home, "headline_figures", broken)

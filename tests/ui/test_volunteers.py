@@ -64,7 +64,7 @@ def message(app) -> str:
 
 
 def active_volunteers(engine, station) -> int:
-    return headline_figures(engine, station.id)["volunteers"]
+    return headline_figures(engine, station=station.id)["volunteers"]
 
 
 def valid(**overrides) -> dict:
