@@ -495,12 +495,15 @@ def build_parser() -> argparse.ArgumentParser:
                     "for a street each station ranked by hours per volunteer, 活跃度 and 三率. The file's "
                     "ending (.pdf, .xlsx or .html) chooses the format.")
     report.add_argument("kind", choices=["month", "quarter", "year"], help="the kind of period")
-    report.add_argument("--period", required=True, metavar="P", help="2022-08 (month), 2022-Q3 (quarter) or 2022 (year)")
+    report.add_argument("--period", required=True, metavar="P",
+                        help="2022-08 (month), 2022-Q3 (quarter) or 2022 (year)")
     chosen = report.add_mutually_exclusive_group()
-    chosen.add_argument("--station", metavar="CODE", help="the station's code (default: STATION_KIT_STATION, else the first)")
+    chosen.add_argument("--station", metavar="CODE",
+                        help="the station's code (default: STATION_KIT_STATION, else the first)")
     chosen.add_argument("--street", nargs="?", const="", metavar="NAME",
                         help="a street's stations together, ranked (no NAME: every station in the database)")
-    report.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write (.pdf, .xlsx or .html)")
+    report.add_argument("--out", required=True, type=Path, metavar="FILE",
+                        help="the file to write (.pdf, .xlsx or .html)")
     report.set_defaults(handler=cmd_report)
     imports = commands.add_parser(
         "import", parents=[common], help="import volunteers or service hours from a spreadsheet",

@@ -278,3 +278,23 @@ def test_an_analyst_s_connection_reads_but_writes_nothing(db_url, engine, statio
     with read_session(engine) as session:
         names = session.exec(select(Volunteer.name)).all()
     assert names == [volunteer_data().name]
+
+
+def test_a_station_street_or_period_that_names_nothing_is_refused_not_answered_empty(engine, station):
+    from station_kit.errors import DomainError
+
+    for call, key in ((lambda: analytics.volunteers(engine, station="NOPE"), "station.unknown_code"),
+                      (lambda: analytics.volunteers(engine, station=987654), "station.unknown_code"),
+                      (lambda: analytics.hours_by("month", engine, street="别处街道"), "station.unknown_street"),
+                      (lambda: analytics.grid_cases(engine, station="TST", street=""), "station.station_or_street"),
+                      (lambda: analytics.service_records(engine, period="2022-13"), "period.invalid"),
+                      (lambda: analytics.case_rates(engine, station="TST", period=("2022", "2021")),
+                       "period.backwards"),
+                      (lambda: analytics.month_report(engine, station="TST", period="2022"), "period.not_a_month")):
+        try:
+            call()
+        except DomainError as error:
+            assert error.keys() == [key]
+        else:
+            raise AssertionError(f"{key} was answered")
+    assert analytics.volunteers(engine, street="").empty and analytics.volunteers(engine, station="TST").empty
