@@ -144,12 +144,9 @@ class Transfer:
                   labelled(APP, "month", t("transfer.month_label"), self.month,
                            below=[text_block(t("transfer.month_hint"), "sk-hint")]),
                   labelled(APP, "format", t("transfer.format_label"), self.file_format)]
-        make = button(t("transfer.make"), f"sk-{APP}-export", primary=True)
-        self.download = widgets.HTML()
-        self.download.add_class(f"sk-{APP}-download")
-        self.export_message = Message(f"sk-{APP}-export-message")
-        on_click(make, self._export, self.export_message, [field.widget for field in fields])
-        return [*(field.row for field in fields), button_row(make), self.export_message.widget, self.download]
+        self.download, self.export_message, rows = _making(fields, t("transfer.make"), "export", "download",
+                                                           self._export)
+        return rows
 
     def _export(self) -> None:
         self.download.value = ""
@@ -164,9 +161,7 @@ class Transfer:
                 sheet = exports.month_sheet(scope=scope, station_id=station_id, month=month)
         file_format = self.file_format.value
         name = f"{sheet.title}.{file_format}".replace(" ", "_")
-        data = base64.b64encode(sheet.to_bytes(file_format)).decode()
-        self.download.value = (f'<a class="sk-download" download="{esc(name)}" '
-                               f'href="data:{MIME[file_format]};base64,{data}">{esc(t("transfer.download", name=name))}</a>')
+        self.download.value = _download_link(name, file_format, sheet.to_bytes(file_format))
         self.export_message.success(t("transfer.exported", rows=len(sheet.rows)))
 
     def _report_section(self) -> list[widgets.Widget]:
@@ -179,12 +174,9 @@ class Transfer:
                   labelled(APP, "period", t("transfer.report.period_label"), self.period,
                            below=[text_block(t("transfer.report.period_hint"), "sk-hint")]),
                   labelled(APP, "report_format", t("transfer.format_label"), self.report_format)]
-        make = button(t("transfer.report.make"), f"sk-{APP}-report", primary=True)
-        self.report_download = widgets.HTML()
-        self.report_download.add_class(f"sk-{APP}-report-download")
-        self.report_message = Message(f"sk-{APP}-report-message")
-        on_click(make, self._report, self.report_message, [field.widget for field in fields])
-        return [*(field.row for field in fields), button_row(make), self.report_message.widget, self.report_download]
+        self.report_download, self.report_message, rows = _making(fields, t("transfer.report.make"), "report",
+                                                                  "report-download", self._report)
+        return rows
 
     def _suggest_period(self, change) -> None:
         """The last whole period of the kind chosen, written the way the field wants it."""
@@ -198,11 +190,26 @@ class Transfer:
                               station=self.context.station.code)
         file_format = self.report_format.value
         name = f"{report.title}.{file_format}"
-        data = base64.b64encode(report_bytes(report, Path(name))).decode()
-        self.report_download.value = (f'<a class="sk-download" download="{esc(name)}" href="data:{MIME[file_format]};'
-                                      f'base64,{data}">{esc(t("transfer.download", name=name))}</a>')
+        self.report_download.value = _download_link(name, file_format, report_bytes(report, Path(name)))
         self.report_message.success(t("transfer.report.made", title=report.title))
 
 
 def _last_month() -> str:
     return (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+
+
+def _making(fields, label: str, name: str, download_name: str, make) -> tuple[widgets.HTML, Message, list]:
+    """The rows of a section that makes a file: its fields, the button, the message and the link."""
+    button_ = button(label, f"sk-{APP}-{name}", primary=True)
+    download = widgets.HTML()
+    download.add_class(f"sk-{APP}-{download_name}")
+    message = Message(f"sk-{APP}-{name}-message")
+    on_click(button_, make, message, [field.widget for field in fields])
+    return download, message, [*(field.row for field in fields), button_row(button_), message.widget, download]
+
+
+def _download_link(name: str, file_format: str, content: bytes) -> str:
+    """A link holding the file itself (a data: URI), so it downloads with no server route of ours."""
+    data = base64.b64encode(content).decode()
+    return (f'<a class="sk-download" download="{esc(name)}" href="data:{MIME[file_format]};base64,{data}">'
+            f'{esc(t("transfer.download", name=name))}</a>')
