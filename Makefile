@@ -39,8 +39,9 @@ lab: install
 # everything in one process.
 TEST_WORKERS ?= 2
 
+# The slowest tests are printed at the end of every run (CI's log included), where the time goes.
 test: install-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=25 $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
