@@ -24,7 +24,7 @@ def count_volunteers(demo):
 
     def count() -> int:
         with read_session(engine) as session:
-            return headline_figures(engine, current_station(Scope(session, READER)).id)["volunteers"]
+            return headline_figures(engine, station=current_station(Scope(session, READER)).id)["volunteers"]
 
     yield count
     engine.dispose()
