@@ -2,12 +2,13 @@
 #   make serve   install into .venv, build the demo station if there is no database yet, serve the apps
 #   make test    install into .venv with the test extra, run the whole suite
 #   make lab     (analysts) JupyterLab in Chinese on copies of the analysis notebooks in data/analysis
+#   make hub     a street on one server: each person signs in (JupyterHub; needs npm's configurable-http-proxy)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB_FILE := data/station.db
 
-.PHONY: serve lab test install install-test bench clean
+.PHONY: serve lab hub test install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,12 @@ serve: install
 lab: install
 	@if [ -z "$$STATION_KIT_DB_URL" ]; then $(BIN)/station-kit demo --if-new; fi
 	$(BIN)/station-kit lab $(LAB_ARGS)
+
+# A street on one server: JupyterHub signs people in, the apps run as its service. HUB_ARGS, e.g.
+# HUB_ARGS="--admin gaozhanzhang" on the first run (the password is asked for).
+hub: install
+	@if [ -z "$$STATION_KIT_DB_URL" ]; then $(BIN)/station-kit demo --if-new; fi
+	$(BIN)/station-kit hub $(HUB_ARGS)
 
 # Workers for make test (pytest-xdist): one runs the browser tests, one server at a time, while the
 # other runs the rest module by module (conftest.py says which tests go together). TEST_WORKERS=0 runs

@@ -327,7 +327,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _prepare(args)
     return serve(db_url=_database_url(args), host=args.host, port=args.port, token=args.token,
-                 max_kernels=args.max_kernels, page_grace_seconds=args.page_grace)
+                 max_kernels=args.max_kernels, page_grace_seconds=args.page_grace, hub=args.hub)
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    from station_kit.hub.run import run_hub
+
+    _prepare(args)
+    return run_hub(db_url=_database_url(args), folder=args.folder or get_settings().data_dir / "hub",
+                   host=args.host, port=args.port, admin=args.admin, password=args.password)
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
@@ -471,7 +479,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a page whose connection is gone (tab closed, browser or PC crashed or asleep, "
                             "network down) gives its kernel back after this many seconds unless it "
                             "reconnects (default 90)")
+    serve.add_argument("--hub", action="store_true",
+                       help="serve as the street hub's station service (station-kit hub starts it so)")
     serve.set_defaults(handler=cmd_serve)
+    hub = commands.add_parser(
+        "hub", parents=[common], help="serve a street: each person signs in (JupyterHub)",
+        description="Start JupyterHub with the station apps as its service: each person signs in with "
+                    "their own name and password, and their hub groups give their role (admin, staff, "
+                    "analyst) and stations (station-<code>). Needs configurable-http-proxy (npm).")
+    hub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    hub.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    hub.add_argument("--folder", type=Path, default=None,
+                     help="where the hub keeps its own database and secrets (default data/hub)")
+    hub.add_argument("--admin", metavar="NAME", help="the first admin's name, on the first run")
+    hub.add_argument("--password", metavar="PASSWORD",
+                     help="the first admin's password (default: asked for, or STATION_KIT_HUB_PASSWORD)")
+    hub.set_defaults(handler=cmd_hub)
     notebooks = commands.add_parser(
         "notebooks", parents=[common], help="copy the analysis notebooks into a folder of your own",
         description="Copy the analysis notebooks (workbooks/analysis, the templates) into FOLDER, keeping "

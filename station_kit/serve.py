@@ -21,6 +21,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 from tornado.web import RedirectHandler
 from voila.app import Voila
@@ -76,8 +77,13 @@ def voila_argv(
     open_browser: bool = False,
     max_kernels: int = MAX_KERNELS,
     page_grace_seconds: int = PAGE_GRACE_SECONDS,
+    hub_prefix: str | None = None,
 ) -> list[str]:
     """Voilà's command line for the station: the §8 requirements, one option each.
+
+    ``hub_prefix`` (the service's path under the street's hub, e.g. /services/station/) serves the apps
+    as a JupyterHub service: every request is signed in with the hub (hub OAuth), and the signed-in
+    person reaches each page's kernel in the one header Voilà is told to pass on (station_kit/hub).
 
     Port retries are off so the server binds the port it was asked for or fails; the
     template cannot be switched from the URL because the lab template loads a CDN. Pages
@@ -113,6 +119,13 @@ def voila_argv(
         argv.append("--KernelManager.transport=ipc")
     if token:
         argv.append(f"--Voila.token={token}")
+    if hub_prefix:
+        from station_kit.hub.identity import StationHubIdentityProvider
+        from station_kit.services.actor import PERSON_HEADER
+
+        argv += [f"--Voila.base_url={hub_prefix}",
+                 f"--Voila.identity_provider_class={qualified_name(StationHubIdentityProvider)}",
+                 f"--VoilaConfiguration.http_header_envs={json.dumps([PERSON_HEADER])}"]
     return argv
 
 
@@ -172,11 +185,22 @@ class StationVoila(Voila):
             else (pattern, handler, *rest)
             for pattern, handler, *rest in super().init_handlers()
         ]
+        # Voilà mounts its identity provider's handlers (the hub's OAuth callback, sign-out) at the root:
+        # under a prefix they belong under it too.
+        handlers = [(pattern if pattern.startswith(self.server_url) else url_path_join(self.server_url, pattern),
+                     *rest) for pattern, *rest in handlers]
         if (Path(self.root_dir) / HOME_APP).is_file():
             target = f"{self.server_url}voila/render/{HOME_APP}"
             redirect = {"url": target, "permanent": False}
             handlers.insert(0, (self.server_url, RedirectHandler, redirect))
         return handlers
+
+    def init_settings(self) -> dict:
+        """The station's cookies belong under its own path: at "/" its cross-site cookie would stand
+        beside the hub's and make the hub's own forms fail for anyone who had opened an app."""
+        settings = super().init_settings()
+        settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), "path": self.base_url}
+        return settings
 
     def listen(self) -> None:
         """Voilà binds the port, then runs the loop: the first callback means we are serving."""
@@ -234,8 +258,10 @@ def serve(
     open_browser: bool = False,
     max_kernels: int = MAX_KERNELS,
     page_grace_seconds: int = PAGE_GRACE_SECONDS,
+    hub: bool = False,
 ) -> int:
-    """Serve the staff apps until interrupted; returns the exit code.
+    """Serve the staff apps until interrupted; returns the exit code. ``hub``: as the street hub's
+    service (JupyterHub starts it so, with the JUPYTERHUB_* variables of a managed service).
 
     ``apps_dir`` defaults to $STATION_KIT_APPS_DIR, then workbooks/apps: the CLI has no
     option for it, and the browser tests point it at a temporary folder. This sets
@@ -248,6 +274,15 @@ def serve(
         print(f"error: {problem}", file=sys.stderr)
         return 2
     os.environ.update(station_env(db_url=db_url, host=host))
+    hub_prefix = None
+    if hub:
+        from station_kit.services.actor import HUB_ENV
+
+        hub_prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+        if not hub_prefix:
+            print(f"error: {t('hub.not_under_hub')}", file=sys.stderr)
+            return 2
+        os.environ[HUB_ENV] = "1"  # the kernels act as the person each page is handed, never the server's
     argv = voila_argv(
         host=host,
         port=port,
@@ -256,6 +291,7 @@ def serve(
         open_browser=open_browser,
         max_kernels=max_kernels,
         page_grace_seconds=page_grace_seconds,
+        hub_prefix=hub_prefix,
     )
     # The singleton, because Voilà's notebook renderers have no parent and log through
     # traitlets' global logger, which is the app's log only for Application.instance().

@@ -26,6 +26,8 @@ from traitlets import Integer
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.utils import ENV_VARIABLE
 
+from station_kit.services.actor import PERSON_HEADER
+
 # Shown wherever a kernel reports an error to the page; the details go to the server log.
 ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联系管理员。"
 # A kernel takes about 240 MiB (12 parallel page requests against the demo took the server
@@ -189,7 +191,18 @@ class StationKernelManager(AsyncMappingKernelManager):
 
 class StationPageHandler(TornadoVoilaHandler):
     """Voilà's app page, refused with 503 while the server runs as many kernels as it may,
-    and sent with the cookie its kernel-shutdown beacon needs."""
+    and sent with the cookie its kernel-shutdown beacon needs. Under the street's hub it also carries
+    the signed-in person to the page's kernel, in a header this server sets (station_kit/hub)."""
+
+    async def prepare(self):
+        # Whatever a browser sent under the person's header is never passed on: only the server sets it.
+        self.request.headers.pop(PERSON_HEADER, None)
+        await super().prepare()
+        person_header = getattr(self.identity_provider, "person_header", None)
+        if person_header is not None and self.current_user is not None:
+            found = await person_header(self)
+            if found is not None:
+                self.request.headers[found[0]] = found[1]
 
     @tornado.web.authenticated
     async def get(self, path=None):

@@ -5,18 +5,25 @@ calls it.
 An Actor names the person, their role and the stations they work for. On one station PC the name
 and role come from the server's settings (STATION_KIT_OPERATOR and STATION_KIT_ROLE) and the station
 is the one the install serves: the ui kit, the CLI and the demo each narrow the Actor to it in one
-place (``within``). Under JupyterHub each signed-in person has a server of their own, started with
-their hub name and their group's role; a host may install a provider of its own.
+place (``within``). Under the street's JupyterHub the person is the one signed in, handed to each
+page's kernel by the station server (station_kit/hub); a host may install a provider of its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from dataclasses import dataclass
 from enum import StrEnum
 
 from station_kit.errors import DomainError
+
+# Under the street's hub, the station server hands each page's kernel the signed-in person in this
+# variable (station_kit/hub/person.py); HUB_ENV marks a server started by the hub, and its kernels.
+PERSON_HEADER = "X-Station-Kit-Person"  # the header the server sets; Voilà makes it PERSON_ENV (RFC 3875)
+PERSON_ENV = "HTTP_X_STATION_KIT_PERSON"
+HUB_ENV = "STATION_KIT_HUB"
 
 
 class Role(StrEnum):
@@ -38,6 +45,7 @@ class Actor:
     name: str
     role: Role = Role.staff
     stations: frozenset[int] | None = None
+    signed_in: bool = False  # a person the street's hub signed in (not the settings' person of one PC)
 
     @property
     def signature(self) -> str:
@@ -70,13 +78,33 @@ class Actor:
 
 
 def actor_from_environment() -> Actor:
-    """Who works in this process: the hub user when JupyterHub started it (each signed-in person has
-    a server of their own, started with their group's STATION_KIT_ROLE), else the settings. The
-    caller narrows it to the station it serves (``within``)."""
+    """Who works in this process. Under the street's hub: the signed-in person the station server handed
+    this page's kernel (PERSON_ENV), with the role and stations of their hub groups — and when it handed
+    none, nobody: an analyst of no station, whom every app and service refuses. Otherwise the person of
+    the server's settings (a one-station PC). The caller narrows it to the station it serves
+    (``within``)."""
     from station_kit.config import get_settings
 
+    if os.environ.get(HUB_ENV):
+        return _signed_in(os.environ.get(PERSON_ENV))
     settings = get_settings()
     return Actor(name=os.environ.get("JUPYTERHUB_USER") or settings.operator, role=Role(settings.role))
+
+
+def _signed_in(text: str | None) -> Actor:
+    try:
+        found = json.loads(text or "")
+    except ValueError:
+        found = None
+    if not isinstance(found, dict) or not isinstance(found.get("name"), str) or not found["name"]:
+        return Actor(name="", role=Role.analyst, stations=frozenset())
+    stations = found.get("stations")
+    stations = stations if isinstance(stations, list) and all(isinstance(each, int) for each in stations) else []
+    role = found.get("role")
+    role = role if isinstance(role, str) and role in Role.__members__ else None
+    # in no role group yet: an analyst, who writes nothing, until an admin gives them a role
+    return Actor(name=found["name"], role=Role(role) if role else Role.analyst, stations=frozenset(stations),
+                 signed_in=True)
 
 
 # The demo build and migrations write as themselves, so the log tells their rows from people's.

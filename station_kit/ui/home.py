@@ -49,7 +49,7 @@ def _build(context: AppContext, scope) -> widgets.Widget:
         title.value = esc(t("home.title", station=saved.name))
 
     details = StationDetailsPanel(APP, context, on_saved=renamed)
-    return page(APP, widgets.HTML(TILE_STYLE), title, subtitle,
+    return page(APP, widgets.HTML(TILE_STYLE), *_signed_in(context), title, subtitle,
                 text_block(t("home.apps"), "sk-section"), _links(),
                 text_block(t("home.figures"), "sk-section"), _tiles(figures), details.widget)
 
@@ -73,3 +73,14 @@ def _links() -> widgets.HTML:
     links = "".join(f'<a class="sk-home-link sk-{APP}-link" href="{esc(app.notebook)}">{esc(t(app.link_key))}</a>'
                     for app in registry.linked_from_home(current_actor().role))
     return widgets.HTML(links)
+
+
+def _signed_in(context: AppContext) -> list[widgets.Widget]:
+    """Under the street's hub: who is signed in, as what, and the way out (the hub's sign-out)."""
+    actor = context.actor
+    if not actor.signed_in:
+        return []
+    line = widgets.HTML(f'{esc(t("home.signed_in", name=actor.name, role=t(f"enum.role.{actor.role}")))}'
+                        f' <a class="sk-{APP}-sign-out" href="/hub/logout">{esc(t("home.sign_out"))}</a>')
+    line.add_class(f"sk-{APP}-signed-in")
+    return [line]

@@ -284,3 +284,11 @@ def test_kernels_are_reached_through_socket_files_where_the_system_has_them(monk
     assert options(serve.voila_argv()).get("KernelManager.transport") == ("ipc" if os.name == "posix" else None)
     monkeypatch.setattr(serve.os, "name", "nt")
     assert "KernelManager.transport" not in options(serve.voila_argv())
+
+
+def test_as_the_hub_s_service_every_page_signs_in_with_the_hub_and_carries_its_person():
+    argv = serve.voila_argv(hub_prefix="/services/station/")
+    assert "--Voila.base_url=/services/station/" in argv
+    assert "--Voila.identity_provider_class=station_kit.hub.identity.StationHubIdentityProvider" in argv
+    assert '--VoilaConfiguration.http_header_envs=["X-Station-Kit-Person"]' in argv
+    assert not any("http_header_envs" in option for option in serve.voila_argv())  # one PC passes no header
