@@ -151,6 +151,17 @@ def kernel_limit_problem(max_kernels: int, apps_dir: Path) -> str | None:
     )
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def open_door_problem(host: str, token: str | None, hub: bool) -> str | None:
+    """One PC serves itself without sign-in; any other address would let anyone on the network in as the
+    server's person, so it needs a token (one shared door) or the street's hub (each person signs in)."""
+    if host in LOOPBACK_HOSTS or token or hub:
+        return None
+    return t("serve.open_door", host=host)
+
+
 def station_env(
     *, db_url: str, host: str, environ: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -269,7 +280,7 @@ def serve(
     A kernel limit that leaves no kernel for a page beside the preheated ones is refused.
     """
     apps_dir = apps_dir or Path(os.environ.get(APPS_DIR_ENV) or DEFAULT_APPS_DIR)
-    problem = kernel_limit_problem(max_kernels, apps_dir)
+    problem = kernel_limit_problem(max_kernels, apps_dir) or open_door_problem(host, token, hub)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2

@@ -211,3 +211,14 @@ def test_a_ranking_piped_into_head_ends_quietly(demo_copy):
     result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300)
     assert len(result.stdout.splitlines()) == 3
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_serving_another_address_without_sign_in_is_refused(sqlite_url, capsys):
+    assert main(["serve", "--host", "0.0.0.0", "--db", sqlite_url]) == 2
+    assert "station-kit hub" in capsys.readouterr().err
+
+
+def test_the_hub_needs_its_first_admin_and_says_so(sqlite_url, tmp_path, capsys):
+    assert main(["hub", "--db", sqlite_url, "--folder", str(tmp_path / "hub")]) == 2
+    assert "--admin" in capsys.readouterr().err
+    assert oct((tmp_path / "hub").stat().st_mode)[-3:] == "700"  # password hashes and secrets live here

@@ -292,3 +292,11 @@ def test_as_the_hub_s_service_every_page_signs_in_with_the_hub_and_carries_its_p
     assert "--Voila.identity_provider_class=station_kit.hub.identity.StationHubIdentityProvider" in argv
     assert '--VoilaConfiguration.http_header_envs=["X-Station-Kit-Person"]' in argv
     assert not any("http_header_envs" in option for option in serve.voila_argv())  # one PC passes no header
+
+
+def test_another_address_without_sign_in_is_refused_with_the_ways_in():
+    assert serve.open_door_problem("127.0.0.1", None, False) is None
+    assert serve.open_door_problem("0.0.0.0", "s3cret", False) is None  # one shared token
+    assert serve.open_door_problem("192.168.1.20", None, True) is None  # the hub signs each person in
+    problem = serve.open_door_problem("0.0.0.0", None, False)
+    assert "--token" in problem and "station-kit hub" in problem and "--host 127.0.0.1" in problem
