@@ -62,6 +62,8 @@ c.JupyterHub.load_groups = {
     **{STATION_GROUP_PREFIX + code: {"users": admins} for code in stations},
 }
 c.JupyterHub.default_url = "/services/station/"
+# The sign-in and sign-up pages in Chinese (the hub's other pages keep JupyterHub's English for now).
+c.JupyterHub.template_paths = [str(Path(__file__).resolve().parent / "templates")]
 
 
 def _analysts_only(spawner):

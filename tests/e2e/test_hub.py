@@ -102,8 +102,9 @@ def test_each_person_signs_in_and_works_as_themselves(browser, hub, screenshots)
     staff.locator("input[name=signup_password]").fill(STAFF_PASSWORD)
     staff.locator("input[name=signup_password_confirmation]").fill(STAFF_PASSWORD)
     staff.locator("input[type=submit], button[type=submit]").first.click()
+    expect(staff.locator(".alert")).to_contain_text("管理员批准")  # the hub's own page, in Chinese
     _sign_in(staff, base, STAFF, STAFF_PASSWORD)
-    expect(staff.locator("body")).not_to_contain_text("已登录")  # not approved yet: no way in
+    expect(staff.locator(".login_error")).to_contain_text("还没有经管理员批准")  # not approved yet: no way in
 
     admin.goto(f"{base}/hub/authorize")
     admin.locator("tr", has_text=STAFF).locator("a", has_text="Authorize").click()
@@ -144,3 +145,15 @@ def test_each_person_signs_in_and_works_as_themselves(browser, hub, screenshots)
     assert "/hub/login" in lost.url and lost.locator(".sk-volunteers-submit").count() == 0
     for context in (admin_context, staff_context, stranger):
         context.close()
+
+
+def test_five_wrong_passwords_lock_the_name(browser, hub):
+    base, _, _ = hub
+    context, page = _person(browser)
+    for _ in range(5):
+        _sign_in(page, base, ADMIN, "not-the-password")
+        page.wait_for_url("**/hub/login**")
+    _sign_in(page, base, ADMIN, ADMIN_PASSWORD)  # the right one, too late: locked for ten minutes
+    expect(page.locator(".login_error")).to_contain_text("锁定 10 分钟")
+    assert "/hub/login" in page.url and page.locator(".sk-home-title").count() == 0
+    context.close()

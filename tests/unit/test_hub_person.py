@@ -42,10 +42,11 @@ def test_anything_handed_is_a_person_or_nobody(text):
 
 
 def test_under_the_hub_a_kernel_handed_nobody_is_nobody(monkeypatch):
-    monkeypatch.setenv("STATION_KIT_OPERATOR", "服务器")
+    from station_kit.config import get_settings
+
     monkeypatch.setenv(HUB_ENV, "1")
     monkeypatch.delenv(PERSON_ENV, raising=False)
     actor = actor_from_environment()
-    assert actor.name == "" and actor.stations == frozenset()
+    assert actor.name == "" and actor.stations == frozenset() and not actor.signed_in
     monkeypatch.delenv(HUB_ENV)
-    assert actor_from_environment().name == "服务器"  # one PC: the server's person, as before
+    assert actor_from_environment().name == get_settings().operator  # one PC: the server's person, as before
