@@ -330,6 +330,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  max_kernels=args.max_kernels, page_grace_seconds=args.page_grace, hub=args.hub)
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """One person's actions for the station, oldest first (an admin's question)."""
+    from station_kit.services.audit import person_actions
+
+    engine = _prepare(args)
+    station_id = _station_id(engine)
+    if station_id is None:
+        return 1
+    with _scope(engine, station_id) as scope:
+        lines = person_actions(scope=scope, station_id=station_id, person=args.person, period=args.period)
+    for line in lines:
+        print(f"{line.at:%Y-%m-%d %H:%M}  {line.action}  {line.entity} {line.entity_id or ''}".rstrip())
+    print(t("audit.count", person=args.person, count=len(lines)))
+    return 0
+
+
 def cmd_hub(args: argparse.Namespace) -> int:
     from station_kit.hub.run import run_hub
 
@@ -482,6 +498,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--hub", action="store_true",
                        help="serve as the street hub's station service (station-kit hub starts it so)")
     serve.set_defaults(handler=cmd_serve)
+    audit = commands.add_parser(
+        "audit", parents=[common], help="list one person's actions (admin only)",
+        description="Print what one person did for the station, oldest first, from the operation log: "
+                    "when, what and on which row. An admin's question (STATION_KIT_ROLE=admin, or an admin "
+                    "of the street's hub).")
+    audit.add_argument("--person", required=True, metavar="NAME", help="the name the log records (the sign-in name)")
+    audit.add_argument("--period", metavar="P", help="2022, 2022-Q3 or 2022-08 (default: all time)")
+    audit.set_defaults(handler=cmd_audit)
     hub = commands.add_parser(
         "hub", parents=[common], help="serve a street: each person signs in (JupyterHub)",
         description="Start JupyterHub with the station apps as its service: each person signs in with "

@@ -222,3 +222,20 @@ def test_the_hub_needs_its_first_admin_and_says_so(sqlite_url, tmp_path, capsys)
     assert main(["hub", "--db", sqlite_url, "--folder", str(tmp_path / "hub")]) == 2
     assert "--admin" in capsys.readouterr().err
     assert oct((tmp_path / "hub").stat().st_mode)[-3:] == "700"  # password hashes and secrets live here
+
+
+def test_an_admin_lists_one_person_s_actions(demo_copy, capsys, monkeypatch):
+    from station_kit.config import get_settings
+
+    code, _, err = run(capsys, "audit", "--person", "demo", "--db", demo_copy)
+    assert code == 2 and "管理员" in err  # the tests' settings work as staff
+    monkeypatch.setenv("STATION_KIT_ROLE", "admin")
+    get_settings.cache_clear()
+    try:
+        code, out, _ = run(capsys, "audit", "--person", "demo", "--period", "2022-08", "--db", demo_copy)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[-1] == f"demo 共 {len(lines) - 1} 条操作记录" and len(lines) > 100  # the demo's August
+    assert all(line.startswith("2022-08-") for line in lines[:-1])
