@@ -302,19 +302,23 @@ def period_figures(engine=None, *, station=None, street: str | None = None, peri
     names = _read(names.order_by(Station.id), engine).set_index("station")
     monthly = monthly_figures(engine, station=station, street=street, period=period)
     summed = monthly.groupby("station")[["minutes", "records", "activities", "beneficiaries", "new_volunteers"]].sum()
-    served = chosen.months(select(Station.code.label("station"),
-                                  func.count(distinct(ServiceRecord.volunteer_id)).label("served"))
-                           .select_from(ServiceRecord).join(Station, Station.id == ServiceRecord.station_id)
-                           .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-                           .where(served_sql(), Volunteer.active),
+    # each aggregate reads only the chosen stations' rows (through their station_id index)
+    served = chosen.months(chosen.stations(select(Station.code.label("station"),
+                                                  func.count(distinct(ServiceRecord.volunteer_id)).label("served"))
+                                           .select_from(ServiceRecord)
+                                           .join(Station, Station.id == ServiceRecord.station_id)
+                                           .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+                                           .where(served_sql(), Volunteer.active), ServiceRecord),
                            china_month_sql(engine, ServiceRecord.started_at)).group_by(Station.code)
     registered = china_month_sql(engine, Volunteer.registered_at)
-    people = (select(Station.code.label("station"), func.count().label("registered")).select_from(Volunteer)
-              .join(Station, Station.id == Volunteer.station_id)
-              .where(Volunteer.active, registered <= chosen.last_month).group_by(Station.code))
+    people = chosen.stations(select(Station.code.label("station"), func.count().label("registered"))
+                             .select_from(Volunteer).join(Station, Station.id == Volunteer.station_id)
+                             .where(Volunteer.active, registered <= chosen.last_month), Volunteer).group_by(Station.code)
     counts = {name: value for name, value in case_counts_sql().items() if not name.endswith("_rate")}
-    cases = chosen.months(select(Station.code.label("station"), *(value.label(name) for name, value in counts.items()))
-                          .select_from(GridCase).join(Station, Station.id == GridCase.station_id),
+    cases = chosen.months(chosen.stations(select(Station.code.label("station"),
+                                                 *(value.label(name) for name, value in counts.items()))
+                                          .select_from(GridCase).join(Station, Station.id == GridCase.station_id),
+                                          GridCase),
                           china_month_sql(engine, GridCase.received_at)).group_by(Station.code)
     frame = names.join([summed, *(_read(each, engine).set_index("station") for each in (served, people, cases))],
                        how="left")

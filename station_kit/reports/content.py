@@ -180,8 +180,8 @@ def _number(value) -> bool:
     return value is not None and not pd.isna(value)
 
 
-def _totals(engine, period: Period, chosen: dict) -> pd.Series:
-    figures = period_figures(engine, **chosen, period=period.text)
+def _totals(figures: pd.DataFrame) -> pd.Series:
+    """The chosen stations' figures (period_figures' rows) added up, with the rates over the sums."""
     summed = figures.drop(columns=["name", "population"]).sum()
     summed["hours"] = hours(int(figures["minutes"].sum()))  # from the summed minutes, as one station's is
     summed = with_rates(summed)
@@ -192,16 +192,22 @@ def _totals(engine, period: Period, chosen: dict) -> pd.Series:
     return summed
 
 
-def _summary(engine, period: Period, chosen: dict) -> tuple[Table, dict[str, pd.Series]]:
+def _figures(engine, period: Period, chosen: dict) -> dict[str, pd.DataFrame]:
+    """Each chosen station's figures for the period, the period before and the same period a year earlier:
+    read once, for the summary and the ranking both."""
     periods = {"now": period, "before": period.before, "year_before": period.year_before}
-    totals = {name: _totals(engine, each, chosen) for name, each in periods.items()}
+    return {name: period_figures(engine, **chosen, period=each.text) for name, each in periods.items()}
+
+
+def _summary(period: Period, figures: dict[str, pd.DataFrame]) -> tuple[Table, dict[str, pd.Series]]:
+    totals = {name: _totals(frame) for name, frame in figures.items()}
     yearly = period.kind == "year"  # the year before is the period before: one comparison
     header = ["指标", period.label, period.before.label, "同比" if yearly else "环比"]
     if not yearly:
         header += [period.year_before.label, "同比"]
     rows = []
     for key, label, style in FIGURES:
-        now, before, year_before = (totals[name][key] for name in periods)
+        now, before, year_before = (totals[name][key] for name in ("now", "before", "year_before"))
         row = [Cell(label), Cell(now, style), Cell(before, style), _moved(now, before, style)]
         if not yearly:
             row += [Cell(year_before, style), _moved(now, year_before, style)]
@@ -278,9 +284,8 @@ def _tasks(engine, period: Period, chosen: dict) -> Section:
     return section
 
 
-def _ranking(engine, period: Period, chosen: dict) -> Section:
-    now = with_rates(period_figures(engine, **chosen, period=period.text))
-    before = period_figures(engine, **chosen, period=period.before.text)
+def _ranking(period: Period, figures: dict[str, pd.DataFrame]) -> Section:
+    now, before = with_rates(figures["now"]), figures["before"]
     now["change"] = [_change(hours, before["hours"].get(code)) for code, hours in now["hours"].items()]
     ranked = now.sort_values(["per_volunteer", "hours"], ascending=False, na_position="last")
     section = Section("四、站点排名")
@@ -323,11 +328,12 @@ def build_report(engine, *, kind: str, period: str, station: str | None = None,
         who = stations["name"].iloc[0]
     else:  # every station of the database, when they are one street's, is that street
         who = street or (streets.pop() if len(streets) == 1 else "全部站点")
-    summary, totals = _summary(engine, span, chosen)
+    figures = _figures(engine, span, chosen)
+    summary, totals = _summary(span, figures)
     first = Section("一、主要指标", _summary_sentences(who, span, totals), [summary])
     sections = [first, _trend(engine, span, chosen), _tasks(engine, span, chosen)]
     if street is not None:
-        sections.append(_ranking(engine, span, chosen))
+        sections.append(_ranking(span, figures))
         who += f"（{len(stations)} 个站点）"
     kind_name = {"month": "月度", "quarter": "季度", "year": "年度"}[kind]
     return Report(f"{who}{span.label}志愿服务{kind_name}报告",
