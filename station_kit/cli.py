@@ -541,6 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "before (环比) and a year earlier (同比), the hours of the last 12 months, the six tasks, and "
                     "for a street each station ranked by hours per volunteer, 活跃度 and 三率. The file's "
                     "ending (.pdf, .xlsx or .html) chooses the format.")
+    # reports.KINDS, written out: importing station_kit.reports would load pandas for every command
     report.add_argument("kind", choices=["month", "quarter", "year"], help="the kind of period")
     report.add_argument("--period", required=True, metavar="P",
                         help="2022-08 (month), 2022-Q3 (quarter) or 2022 (year)")

@@ -11,7 +11,8 @@ from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 from jupyterhub.utils import url_path_join
 from sqlmodel import select
 
-from station_kit.hub.person import PERSON_HEADER, encode, person
+from station_kit.hub.person import encode, person
+from station_kit.services.actor import PERSON_HEADER
 
 
 class StationHubIdentityProvider(JupyterHubIdentityProvider):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 
-from station_kit.services.actor import PERSON_HEADER  # noqa: F401  (the header the server sets)
-
 # Hub groups that give a role, strongest first: a person in two gets the first.
 ROLE_GROUPS = ("admin", "staff", "analyst")
 STATION_GROUP_PREFIX = "station-"

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from station_kit import clock
 from station_kit.i18n import t
-from station_kit.reports import build_report, report_bytes
+from station_kit.reports import KINDS, build_report, report_bytes
 from station_kit.services import exports
 from station_kit.services.imports import (
     REFUSE,
@@ -40,7 +40,6 @@ APP = "transfer"
 ROWS_SHOWN = 200  # rows with errors come first, so a long file still shows every problem first
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
         "pdf": "application/pdf", "html": "text/html"}
-REPORT_KINDS = ("month", "quarter", "year")
 
 
 def app(engine: Engine | None = None) -> widgets.Widget:
@@ -165,7 +164,7 @@ class Transfer:
         self.export_message.success(t("transfer.exported", rows=len(sheet.rows)))
 
     def _report_section(self) -> list[widgets.Widget]:
-        self.report_kind = widgets.ToggleButtons(options=[(t(f"transfer.report.{kind}"), kind) for kind in REPORT_KINDS])
+        self.report_kind = widgets.ToggleButtons(options=[(t(f"transfer.report.{kind}"), kind) for kind in KINDS])
         self.period = widgets.Text(value=_last_month(), placeholder="2024-03", layout=widgets.Layout(width="10em"))
         self.report_format = widgets.ToggleButtons(options=[("PDF", "pdf"), ("Excel (.xlsx)", "xlsx"),
                                                             (t("transfer.report.web_page"), "html")])
