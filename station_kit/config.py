@@ -40,8 +40,9 @@ class Settings(BaseSettings):
     key_file: Path | None = None
     operator: str = UNNAMED_OPERATOR
     # Who works on this server: "admin" may unmask one volunteer's ID number and phone (audited);
-    # "analyst" reads and writes nothing. Under JupyterHub the spawner sets it per user's group.
-    role: Literal["staff", "admin", "analyst"] = "staff"
+    # "analyst" reads and writes nothing; "steward" handles grid cases only. Under the street's hub
+    # each page's person comes from their hub groups instead (station_kit/hub/person.py).
+    role: Literal["staff", "admin", "analyst", "steward"] = "staff"
 
     @property
     def database_url(self) -> str:

@@ -8,7 +8,7 @@ What runs where:
   repeated failures), the proxy ``configurable-http-proxy`` from npm (JupyterHub's own), and the station
   server as a managed service at ``/services/station/``, which everyone signed in may open.
 - The station server asks the hub who each request is from (hub OAuth, ``identity.py``) and what they
-  are: their hub groups give the role (``admin``, ``staff``, ``analyst``) and the stations
-  (``station-<code>``). It hands that person to the page's kernel with the request (``person.py``):
+  are: their hub groups give the role (``admin``, ``staff``, ``steward``, ``analyst``), the stations
+  (``station-<code>``) and a steward's grids (``grid-<code>-<number>``). It hands that person to the page's kernel with the request (``person.py``):
   the browser never sends it, so nobody can claim to be someone else.
 """

@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 from jupyterhub.utils import url_path_join
-from sqlmodel import select
 
-from station_kit.hub.person import encode, person
+from station_kit.config import get_settings
+from station_kit.hub.person import encode, person, read_units
 from station_kit.services.actor import PERSON_HEADER
 
 
@@ -32,13 +32,5 @@ class StationHubIdentityProvider(JupyterHubIdentityProvider):
         name = user.username
         model = await self.hub_auth._api_request(
             "GET", url_path_join(self.hub_auth.api_url, "users", quote(name, safe="")))
-        return PERSON_HEADER, encode(person(name, list(model.get("groups") or []), _station_ids()))
-
-
-def _station_ids() -> dict[str, int]:
-    from station_kit.config import get_settings
-    from station_kit.db import get_engine, read_session
-    from station_kit.models import Station
-
-    with read_session(get_engine(get_settings().database_url)) as session:
-        return dict(session.exec(select(Station.code, Station.id)).all())
+        units = read_units(get_settings().database_url)
+        return PERSON_HEADER, encode(person(name, list(model.get("groups") or []), units))

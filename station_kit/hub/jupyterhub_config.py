@@ -53,13 +53,13 @@ c.JupyterHub.load_roles = [
     # the station server asks the hub which groups a signed-in person is in, and nothing else
     {"name": "station-service", "services": ["station"], "scopes": ["read:users:name", "read:users:groups"]},
 ]
-# The role and station groups, made if missing. The admins named at start (the first one, on the first
-# run) are the street's admins: in the admin group and every station's, which is what they manage.
-stations = [code for code in os.environ.get("STATION_KIT_HUB_STATIONS", "").split(",") if code]
+# The role, station and grid groups, made if missing. The admins named at start (the first one, on the
+# first run) are the street's admins: in the admin group and every station's, which is what they manage.
+units = [group for group in os.environ.get("STATION_KIT_HUB_UNIT_GROUPS", "").split(",") if group]
 admins = sorted(c.Authenticator.admin_users)
 c.JupyterHub.load_groups = {
     **{group: {"users": admins if group == "admin" else []} for group in ROLE_GROUPS},
-    **{STATION_GROUP_PREFIX + code: {"users": admins} for code in stations},
+    **{group: {"users": admins if group.startswith(STATION_GROUP_PREFIX) else []} for group in units},
 }
 c.JupyterHub.default_url = "/services/station/"
 # The sign-in and sign-up pages in Chinese (the hub's other pages keep JupyterHub's English for now).

@@ -17,9 +17,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from sqlmodel import select
-
 from station_kit.errors import DomainError
+from station_kit.hub.person import read_units
 from station_kit.i18n import t
 
 CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
@@ -33,17 +32,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _station_codes(db_url: str) -> list[str]:
-    from station_kit.db import get_engine, read_session
-    from station_kit.models import Station
-
-    with read_session(get_engine(db_url)) as session:
-        return list(session.exec(select(Station.code).order_by(Station.id)).all())
-
-
 def hub_environment(*, db_url: str, folder: Path, host: str, port: int, admins: list[str]) -> dict[str, str]:
     """The variables jupyterhub_config.py reads: where the hub keeps its files, its ports, its admins
-    and the stations whose groups it creates."""
+    and the groups it creates for the stations and grids."""
     proxy = shutil.which(PROXY)
     if proxy is None:
         raise DomainError.on("hub", "hub.no_proxy")
@@ -51,7 +42,7 @@ def hub_environment(*, db_url: str, folder: Path, host: str, port: int, admins: 
             "STATION_KIT_HUB_IP": host, "STATION_KIT_HUB_PORT": str(port), "STATION_KIT_HUB_PROXY": proxy,
             "STATION_KIT_HUB_API_PORT": str(_free_port()), "STATION_KIT_HUB_PROXY_API_PORT": str(_free_port()),
             "STATION_KIT_HUB_SERVICE_PORT": str(_free_port()), "STATION_KIT_HUB_ADMINS": ",".join(admins),
-            "STATION_KIT_HUB_STATIONS": ",".join(_station_codes(db_url))}
+            "STATION_KIT_HUB_UNIT_GROUPS": ",".join(read_units(db_url).groups)}
 
 
 def _admins(folder: Path, admin: str | None) -> list[str]:

@@ -30,10 +30,13 @@ class Role(StrEnum):
     staff = "staff"  # 工作人员: registers, plans, checks in, approves
     admin = "admin"  # 站长/管理员: what staff do, and may see one person's full ID number (audited)
     analyst = "analyst"  # 分析人员: reads DataFrames in JupyterLab; writes nothing
+    steward = "steward"  # 网格小管家: logs and follows the grid cases of their own grid(s), nothing else
 
 
-# The roles that may do what a role may do: an admin is staff too; an analyst writes nothing.
-_COUNTS_AS = {Role.staff: {Role.staff, Role.admin}, Role.admin: {Role.admin}}
+# The roles that may do what a role may do: an admin is staff too, and staff do a steward's work in
+# every grid; an analyst writes nothing.
+_COUNTS_AS = {Role.staff: {Role.staff, Role.admin}, Role.admin: {Role.admin},
+              Role.steward: {Role.steward, Role.staff, Role.admin}}
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Actor:
     name: str
     role: Role = Role.staff
     stations: frozenset[int] | None = None
+    # The grids a steward works in; None: every grid of their stations (staff, admins).
+    grids: frozenset[int] | None = None
     signed_in: bool = False  # a person the street's hub signed in (not the settings' person of one PC)
 
     @property
@@ -70,6 +75,14 @@ class Actor:
         """Refuse a row or a form of a station this actor does not work for."""
         if not self.works_for(station_id):
             raise DomainError.on(field, "scope.other_station")
+
+    def in_grid(self, grid_id: int) -> bool:
+        return self.grids is None or grid_id in self.grids
+
+    def require_grid(self, grid_id: int, *, field: str = "grid_id") -> None:
+        """Refuse a grid (a case's, or one a form names) this steward does not work in."""
+        if not self.in_grid(grid_id):
+            raise DomainError.on(field, "scope.other_grid")
 
     def within(self, station_id: int) -> Actor:
         """This actor working for one of their stations: what an app or a command of that station acts as."""
@@ -98,13 +111,17 @@ def _signed_in(text: str | None) -> Actor:
         found = None
     if not isinstance(found, dict) or not isinstance(found.get("name"), str) or not found["name"]:
         return Actor(name="", role=Role.analyst, stations=frozenset())
-    stations = found.get("stations")
-    stations = stations if isinstance(stations, list) and all(isinstance(each, int) for each in stations) else []
     role = found.get("role")
-    role = role if isinstance(role, str) and role in Role.__members__ else None
-    # in no role group yet: an analyst, who writes nothing, until an admin gives them a role
-    return Actor(name=found["name"], role=Role(role) if role else Role.analyst, stations=frozenset(stations),
+    role = Role(role) if isinstance(role, str) and role in Role.__members__ else Role.analyst
+    # in no role group yet: an analyst, who writes nothing, until an admin gives them a role; a steward
+    # works in the grids of their grid groups, and in none until they are given one
+    grids = frozenset(_ids(found.get("grids"))) if role is Role.steward else None
+    return Actor(name=found["name"], role=role, stations=frozenset(_ids(found.get("stations"))), grids=grids,
                  signed_in=True)
+
+
+def _ids(value) -> list[int]:
+    return value if isinstance(value, list) and all(type(each) is int for each in value) else []
 
 
 # The demo build and migrations write as themselves, so the log tells their rows from people's.

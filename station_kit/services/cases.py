@@ -1,6 +1,7 @@
 """Grid cases (民呼我应, 街社吹哨、部门报到): a dispute, request or situation enters a grid, a steward
 accepts it, the grid may whistle a department, which reports; the case is resolved and the resident
-rates it. Every move goes through ``transition()``, audited.
+rates it. Every move goes through ``transition()``, audited. A grid steward (小管家) logs and moves
+the cases of their own grid(s) only; staff and admins work in every grid of their station.
 
 Deadlines (data/sla.toml) are stamped on the case when it enters a step: accept and resolve when it
 is received (resolve again if it is marked complex), report when it is whistled.
@@ -16,6 +17,7 @@ from station_kit.models import Department, Grid, GridCase, Resident, Steward
 from station_kit.models.community import CaseStatus, GridCaseCreate, GridCasePublic
 from station_kit.privacy import short_name
 from station_kit.rules.sla import accept_due, late_steps, report_due, resolve_due
+from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.scope import Scope
 from station_kit.services.workflow import Stamp, Workflow, rate, transition
@@ -34,19 +36,22 @@ CASE_FLOW = Workflow("case", {
     stamps={"accept": Stamp("accepted_at"), "whistle": Stamp("whistled_at", reason="whistle_note"),
             "report": Stamp("reported_at", reason="report_note"),
             "resolve": Stamp("resolved_at", reason="resolution_note"), "rate": Stamp("rated_at")},
-    deadlines={C.whistled: {"report_due_at": report_due}})
+    deadlines={C.whistled: {"report_due_at": report_due}},
+    roles=dict.fromkeys(("accept", "whistle", "report", "resolve", "rate"), Role.steward))
 
 
 def receive_case(*, scope: Scope, station_id: int, data: GridCaseCreate) -> GridCasePublic:
     """Log a case in its grid (登记); its accept and resolve deadlines are stamped now."""
     session = scope.session
-    scope.require(station_id=station_id)
+    scope.require(Role.steward, station_id=station_id)
     errors: list[FieldError] = []
     texts = clean_texts(errors, {"title": data.title, "content": data.content}, GridCase,
                         required={"title": "case.title_required"})
     grid = scope.find(Grid, data.grid_id)
     if grid is None or grid.station_id != station_id:
         errors.append(FieldError("grid_id", "grid.unknown"))
+    elif not scope.actor.in_grid(grid.id):
+        errors.append(FieldError("grid_id", "scope.other_grid"))
     if data.resident_id is not None:
         resident = scope.find(Resident, data.resident_id)
         if resident is None or resident.station_id != station_id:
@@ -122,6 +127,8 @@ def list_cases(*, scope: Scope, station_id: int, grid_id: int | None = None,
     statement = _SHOWN.where(GridCase.station_id == station_id)
     if grid_id is not None:
         statement = statement.where(GridCase.grid_id == grid_id)
+    if scope.actor.grids is not None:  # a steward: their own grids' cases
+        statement = statement.where(GridCase.grid_id.in_(scope.actor.grids))
     if statuses:
         statement = statement.where(GridCase.status.in_(statuses))
     return _shown(scope.session, statement.order_by(GridCase.received_at.desc(), GridCase.id.desc()).limit(limit))
@@ -153,7 +160,9 @@ def _public(session: Session, case: GridCase) -> GridCasePublic:
 
 
 def _get(scope: Scope, case_id: int) -> GridCase:
-    return scope.get(GridCase, case_id, field="case", missing="case.not_found", lock=True)
+    case = scope.get(GridCase, case_id, field="case", missing="case.not_found", lock=True)
+    scope.actor.require_grid(case.grid_id, field="case")
+    return case
 
 
 def _note(raw: str, column: str) -> str:

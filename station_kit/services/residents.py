@@ -139,9 +139,11 @@ def resident_choices(*, scope: Scope, station_id: int) -> list[tuple[str, int]]:
 
 
 def grid_choices(*, scope: Scope, station_id: int) -> list[tuple[str, int]]:
+    """The station's grids, as (name, id); a steward's own grids only."""
     scope.require_station(station_id)
     return [(grid.name, grid.id) for grid in scope.session.exec(
-        select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()]
+        select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()
+        if scope.actor.in_grid(grid.id)]
 
 
 def steward_choices(*, scope: Scope, station_id: int) -> dict[int, list[tuple[str, int]]]:
@@ -150,7 +152,8 @@ def steward_choices(*, scope: Scope, station_id: int) -> dict[int, list[tuple[st
     stewards: dict[int, list[tuple[str, int]]] = {}
     query = select(Steward).where(Steward.station_id == station_id).order_by(Steward.id)
     for steward in scope.session.exec(query).all():
-        stewards.setdefault(steward.grid_id, []).append((steward.name, steward.id))
+        if scope.actor.in_grid(steward.grid_id):
+            stewards.setdefault(steward.grid_id, []).append((steward.name, steward.id))
     return stewards
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 STAFF = frozenset({"staff", "admin"})
+WITH_STEWARDS = STAFF | {"steward"}  # a grid steward opens 首页 and 民呼我应, nothing else
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,13 @@ class App:
 
 
 APPS: tuple[App, ...] = (
-    App("home", "app.home", None, back_link=False),
+    App("home", "app.home", None, roles=WITH_STEWARDS, back_link=False),
     App("volunteers", "app.volunteers", "home.app_volunteers"),
     App("activities", "app.activities", "home.app_activities"),
     App("lectures", "app.lectures", "home.app_lectures"),
     App("residents", "app.residents", "home.app_residents", preheat=False),
     App("wishes", "app.wishes", "home.app_wishes"),
-    App("cases", "app.cases", "home.app_cases"),
+    App("cases", "app.cases", "home.app_cases", roles=WITH_STEWARDS),
     App("awards", "app.awards", "home.app_awards", preheat=False),
     App("works", "app.works", "home.app_works", preheat=False),
     App("transfer", "app.transfer", "home.app_transfer", preheat=False),

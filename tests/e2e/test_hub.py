@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,8 @@ import pytest
 from sqlmodel import select
 
 from station_kit.db import get_engine, read_session
-from station_kit.models import AuditEvent, Volunteer
+from station_kit.hub.run import sign_up
+from station_kit.models import AuditEvent, GridCase, Volunteer
 from tests.e2e.conftest import _free_port, _unavailable
 from tests.e2e.pages import expect
 from tests.factories import id_number, unique_phone
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.e2e
 
 ADMIN, ADMIN_PASSWORD = "gaozhanzhang", "Xsl-2022-admin"
 STAFF, STAFF_PASSWORD = "lijingban", "Jingban-2022!"
+STEWARD, STEWARD_PASSWORD = "zhaoguanjia", "Wangge-3-2022"
 START_SECONDS = 180
 PAGE_MS = 180_000
 
@@ -145,6 +148,45 @@ def test_each_person_signs_in_and_works_as_themselves(browser, hub, screenshots)
     assert "/hub/login" in lost.url and lost.locator(".sk-volunteers-submit").count() == 0
     for context in (admin_context, staff_context, stranger):
         context.close()
+
+
+def test_a_grid_steward_handles_only_their_grid(browser, hub, screenshots):
+    """A 小管家 of 第3网格 signs in: 民呼我应 offers their grid alone and lists its cases alone; a case they
+    log is logged under their name; 志愿者 is not theirs to open."""
+    base, db_url, _ = hub
+    sign_up(base, STEWARD, STEWARD_PASSWORD)  # on the hub's own sign-up page, as a person would
+    admin_context, admin = _person(browser)
+    _sign_in(admin, base, ADMIN, ADMIN_PASSWORD)
+    admin.goto(f"{base}/hub/authorize/{STEWARD}")
+    token = _admin_token(base)
+    _hub_api(base, token, "POST", f"users/{STEWARD}", {})
+    for group in ("steward", "grid-XSL-3"):
+        _hub_api(base, token, "POST", f"groups/{group}/users", {"users": [STEWARD]})
+    admin_context.close()
+
+    context, page = _person(browser)
+    _sign_in(page, base, STEWARD, STEWARD_PASSWORD, app="cases")
+    expect(page.locator(".sk-cases-log")).to_be_visible()
+    grids = page.locator(".sk-cases-grid select option").all_inner_texts()
+    assert [grid for grid in grids if "网格" in grid] == ["第3网格"]
+    page.locator(".sk-cases-grid select").select_option(label="第3网格")
+    page.locator(".sk-cases-title input").fill("3号楼楼道灯不亮")
+    page.locator(".sk-cases-log").click()
+    expect(page.locator(".sk-cases-log-message")).to_contain_text("已登记")
+    expect(page.locator(".sk-cases-list")).to_contain_text("3号楼楼道灯不亮")
+    listed = page.locator(".sk-cases-list").inner_text()
+    assert set(re.findall(r"第\d+网格", listed)) == {"第3网格"}  # the station's other grids' cases are not shown
+    page.screenshot(path=screenshots / "hub_steward_cases.png")
+    with read_session(get_engine(db_url)) as session:
+        case = session.exec(select(GridCase).where(GridCase.title == "3号楼楼道灯不亮")).one()
+        [logged] = session.exec(select(AuditEvent).where(AuditEvent.action == "case.receive",
+                                                         AuditEvent.entity_id == case.id)).all()
+    assert logged.operator == STEWARD
+
+    page.goto(f"{base}/services/station/voila/render/volunteers.ipynb")
+    expect(page.locator(".sk-message")).to_contain_text("您的账号不能打开这个应用")
+    assert page.locator(".sk-volunteers-submit").count() == 0
+    context.close()
 
 
 def test_five_wrong_passwords_lock_the_name(browser, hub):

@@ -37,9 +37,10 @@ from station_kit.services.actor import Actor, Role
 from station_kit.services.cases import CASE_FLOW
 from station_kit.services.org import add_steward
 from station_kit.services.requests import REQUEST_FLOW, Claimer
-from station_kit.services.residents import list_residents
+from station_kit.services.residents import grid_choices, list_residents
 from station_kit.services.scope import Scope
-from tests.factories import READER, make_community, unique_phone
+from station_kit.services.volunteers import register_volunteer
+from tests.factories import READER, make_community, unique_phone, volunteer_data
 
 STAFF = Actor("王站长")
 ANALYST = Actor("李分析", Role.analyst)
@@ -276,6 +277,54 @@ def test_a_steward_of_another_grid_cannot_accept_a_case(engine, place):
     with pytest.raises(DomainError) as error, write_session(engine) as session:
         cases.accept_case(scope=Scope(session, STAFF), case_id=case.id, steward_id=other.id)
     assert error.value.keys() == ["case.steward_not_in_grid"]
+
+
+def test_a_grid_steward_handles_their_own_grid_and_nothing_else(engine, place):
+    """A 小管家 signed in for grid 1 logs and follows grid 1's cases; grid 2's are not theirs to see or
+    move, and the station's other work (registering volunteers, posting wishes) is staff's."""
+    first, second = place["grids"]
+    steward = Actor("赵管家", Role.steward, stations=frozenset({place["station"]}), grids=frozenset({first}))
+    with write_session(engine) as session:
+        theirs = cases.receive_case(scope=Scope(session, steward), station_id=place["station"], data=GridCaseCreate(
+            grid_id=first, kind=CaseKind.request, channel=CaseChannel.visit, title="路灯不亮"))
+        other = cases.receive_case(scope=Scope(session, STAFF), station_id=place["station"], data=GridCaseCreate(
+            grid_id=second, kind=CaseKind.dispute, channel=CaseChannel.phone, title="车位纠纷"))
+    with read_session(engine) as session:
+        logged = session.exec(select(AuditEvent)).all()
+        assert [case.title for case in cases.list_cases(scope=Scope(session, steward),
+                                                        station_id=place["station"])] == ["路灯不亮"]
+        assert [grid_id for _, grid_id in grid_choices(scope=Scope(session, steward),
+                                                        station_id=place["station"])] == [first]
+        assert len(cases.list_cases(scope=Scope(session, STAFF), station_id=place["station"])) == 2
+    refusals = {
+        "receive": lambda scope: cases.receive_case(scope=scope, station_id=place["station"], data=GridCaseCreate(
+            grid_id=second, kind=CaseKind.request, channel=CaseChannel.visit, title="不是我的网格")),
+        "accept": lambda scope: cases.accept_case(scope=scope, case_id=other.id, steward_id=place["steward"]),
+        "resolve": lambda scope: cases.resolve_case(scope=scope, case_id=other.id, note="越界办结"),
+        "register": lambda scope: register_volunteer(scope=scope, data=volunteer_data(), station_id=place["station"]),
+        "wish": lambda scope: requests.post_request(scope=scope, station_id=place["station"], data=RequestCreate(
+            kind=RequestKind.wish, resident_id=place["resident"], title="想要一副老花镜")),
+    }
+    for name, call in refusals.items():
+        with pytest.raises(DomainError) as error, write_session(engine) as session:
+            call(Scope(session, steward))
+        expected = {"receive": "scope.other_grid", "accept": "scope.other_grid", "resolve": "scope.other_grid",
+                    "register": "actor.needs_staff", "wish": "actor.needs_staff"}[name]
+        assert error.value.keys() == [expected], name
+    with read_session(engine) as session:
+        assert len(session.exec(select(AuditEvent)).all()) == len(logged)  # nothing written by any refusal
+    with write_session(engine) as session:
+        scope = Scope(session, steward)
+        cases.accept_case(scope=scope, case_id=theirs.id, steward_id=place["steward"])
+        cases.whistle_case(scope=scope, case_id=theirs.id, department_id=place["department"], note="请供电所检修")
+        cases.report_case(scope=scope, case_id=theirs.id, note="已更换灯泡")
+        cases.resolve_case(scope=scope, case_id=theirs.id, note="路灯已亮")
+        done = cases.rate_case(scope=scope, case_id=theirs.id, rating=5)
+    assert done.status == CaseStatus.rated
+    with read_session(engine) as session:
+        moves = session.exec(select(AuditEvent.operator).where(AuditEvent.entity == "case",
+                                                               AuditEvent.entity_id == theirs.id)).all()
+    assert set(moves) == {"赵管家"} and len(moves) == 6  # logged and each step, by name
 
 
 def test_the_three_rates_per_grid_and_month_count_as_a_ledger_would(engine, place):

@@ -9,10 +9,10 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station_kit.hub.person import encode, person
+from station_kit.hub.person import Units, encode, person
 from station_kit.services.actor import HUB_ENV, PERSON_ENV, Role, _signed_in, actor_from_environment
 
-STATIONS = {"XSL": 1, "DXJ": 2}
+STATIONS = Units({"XSL": 1, "DXJ": 2}, {"XSL-1": (1, 11), "XSL-2": (1, 12), "DXJ-1": (2, 21)})
 
 
 def test_groups_give_the_strongest_role_and_the_stations_there_are():
@@ -29,9 +29,23 @@ def test_the_kernel_reads_the_person_it_was_handed():
     assert newcomer.role == Role.analyst and newcomer.stations == frozenset()  # writes nothing, works nowhere
 
 
+def test_a_steward_works_in_the_grids_of_their_grid_groups():
+    assert person("wang", ["steward", "grid-XSL-2", "grid-XSL-9", "grid-NOPE-1"], STATIONS) == {
+        "name": "wang", "role": "steward", "grids": [12], "stations": [1]}  # the grid's station comes with it
+    steward = _signed_in(encode(person("wang", ["steward", "grid-XSL-2"], STATIONS)))
+    assert (steward.role, steward.grids, steward.stations) == (Role.steward, frozenset({12}), frozenset({1}))
+    assert steward.in_grid(12) and not steward.in_grid(11)
+    # grid groups give staff nothing more: they work in every grid of their stations
+    staff = _signed_in(encode(person("li", ["staff", "station-XSL", "grid-XSL-1"], STATIONS)))
+    assert staff.grids is None and staff.in_grid(12)
+    # a steward handed no grids works in none, whatever else the text says
+    assert _signed_in(json.dumps({"name": "wang", "role": "steward", "stations": [1]})).grids == frozenset()
+
+
 VALUES = st.one_of(st.none(), st.text(), st.integers(), st.lists(st.integers()))
 HANDED = st.one_of(st.none(), st.text(), st.dictionaries(st.text(max_size=8), VALUES).map(json.dumps),
-                   st.fixed_dictionaries({"name": st.text(), "role": VALUES, "stations": VALUES}).map(json.dumps))
+                   st.fixed_dictionaries({"name": st.text(), "role": st.one_of(VALUES, st.sampled_from(list(Role))),
+                                          "stations": VALUES, "grids": VALUES}).map(json.dumps))
 
 
 @given(HANDED)
@@ -39,6 +53,7 @@ def test_anything_handed_is_a_person_or_nobody(text):
     actor = _signed_in(text)
     assert actor.role in Role
     assert actor.name or (actor.stations == frozenset() and actor.role == Role.analyst)
+    assert (actor.grids is None) == (actor.role != Role.steward)
 
 
 def test_under_the_hub_a_kernel_handed_nobody_is_nobody(monkeypatch):
