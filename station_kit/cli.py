@@ -346,6 +346,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyst(args: argparse.Namespace) -> int:
+    """Give an analyst their read-only PostgreSQL role and print the URL their JupyterLab connects with."""
+    from station_kit.frames.selection import selection
+    from station_kit.services.analysts import grant_analyst
+
+    engine = _prepare(args)
+    if args.station is None and args.street is None:
+        station_id = _station_id(engine)
+        if station_id is None:
+            return 1
+        station_ids = [station_id]
+    else:
+        station_ids = list(selection(engine, station=args.station, street=args.street).station_ids)
+    with _scope(engine, write=True) as scope:
+        access = grant_analyst(scope=scope, name=args.name, station_ids=station_ids)
+    print(t("analyst.granted", name=args.name, role=access.role, count=len(access.station_ids)))
+    print(t("analyst.url_line", url=access.url))
+    return 0
+
+
 def cmd_hub(args: argparse.Namespace) -> int:
     from station_kit.hub.run import run_hub
 
@@ -506,6 +526,16 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--person", required=True, metavar="NAME", help="the name the log records (the sign-in name)")
     audit.add_argument("--period", metavar="P", help="2022, 2022-Q3 or 2022-08 (default: all time)")
     audit.set_defaults(handler=cmd_audit)
+    analyst = commands.add_parser(
+        "analyst", parents=[common], help="give an analyst a read-only PostgreSQL role (admin only)",
+        description="Make (or renew, with a fresh password) the analyst's own PostgreSQL role: it reads the "
+                    "stations given, through views without ID numbers, phones, birth dates or residents, and "
+                    "writes nothing. Prints the STATION_KIT_DB_URL their JupyterLab connects with. The "
+                    "street's hub does this itself each time an analyst's server starts.")
+    analyst.add_argument("name", help="the analyst's sign-in name (lower case)")
+    analyst.add_argument("--station", metavar="CODE", help="the station they analyse (default: this station)")
+    analyst.add_argument("--street", metavar="NAME", help="every station of this street instead")
+    analyst.set_defaults(handler=cmd_analyst)
     hub = commands.add_parser(
         "hub", parents=[common], help="serve a street: each person signs in (JupyterHub)",
         description="Start JupyterHub with the station apps as its service: each person signs in with "

@@ -5,7 +5,8 @@ from sqlmodel import SQLModel
 
 import station_kit.models  # noqa: F401  (registers every table)
 from station_kit.db import get_engine
-from station_kit.migrations.views import create_views, drop_views
+from station_kit.models.read_schema import analysts_exist, create_read_schema, drop_read_schema
+from station_kit.models.views import create_views, drop_views
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -45,12 +46,18 @@ def run_migrations_online() -> None:
             with context.begin_transaction():
                 heads = set(context.script.get_heads())
                 moving = set(context.get_context().get_current_heads()) != _target()
-                if moving:  # the analysts' views step aside while tables change (migrations/views.py)
+                # the analysts' views step aside while tables change (models/views.py, read_schema.py)
+                analysts = not sqlite and analysts_exist(connection.exec_driver_sql)
+                if moving:
                     drop_views(connection.exec_driver_sql)
+                    if analysts:
+                        drop_read_schema(connection.exec_driver_sql)
                     _commit_sqlite(connection)
                 context.run_migrations()
                 if moving and set(context.get_context().get_current_heads()) == heads:
                     create_views(connection.exec_driver_sql)
+                    if analysts:
+                        create_read_schema(connection.exec_driver_sql)
                     _commit_sqlite(connection)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("a migration left rows pointing at rows that do not exist")

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from sqlalchemy.dialects import postgresql
 from sqlmodel import SQLModel
 
-from station_kit.migrations.views import VIEWS
+from station_kit.models.views import VIEWS
 
 READ_SCHEMA = "station_kit_read"
 PRIVATE_SCHEMA = "station_kit_private"
@@ -56,10 +56,7 @@ def _column(table: str, column) -> str:
 
 
 def _is_text(kind) -> bool:
-    try:
-        return kind.python_type is str
-    except NotImplementedError:
-        return False
+    return kind.compile(dialect=postgresql.dialect()).startswith(("VARCHAR", "TEXT"))
 
 
 def view_sql(table) -> str:

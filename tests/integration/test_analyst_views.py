@@ -1,4 +1,4 @@
-"""The analysts' SQL views (station_kit/migrations/views.py), read the way an analyst reads them — raw SQL
+"""The analysts' SQL views (station_kit/models/views.py), read the way an analyst reads them — raw SQL
 through the read-only connection — on SQLite and PostgreSQL: every view is there after migrating, none
 carries a phone, an ID number, a birth date or a resident, and their figures are the station's."""
 
@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import inspect
 
 from station_kit.db import alembic_config, get_read_only_engine, migrate, write_session
-from station_kit.migrations.views import VIEWS
+from station_kit.models.views import VIEWS
 from station_kit.services.actor import Actor
 from station_kit.services.scope import Scope
 from station_kit.services.volunteers import register_volunteer

@@ -35,6 +35,7 @@ from station_kit.models.people import VolunteerUpdate
 from station_kit.models.work import ActivityStatus, LectureHall, WorkTask
 from station_kit.services import (
     activities,
+    analysts,
     audit,
     awards,
     cases,
@@ -213,6 +214,8 @@ CALLS = {
 # A reader, but an admin's: it checks the role, so it is tried with the writers.
 CALLS["audit.person_actions"] = lambda s, b, actor: audit.person_actions(
     scope=Scope(s, actor), station_id=b["station"], person="乙站站长")
+CALLS["analysts.grant_analyst"] = lambda s, b, actor: analysts.grant_analyst(
+    scope=Scope(s, actor), name="yifenxi", station_ids=[b["station"]])
 CALLS["history.import_history"] = lambda s, b, actor: history.import_history(
     scope=Scope(s, actor), station_id=b["station"], records=[], activities=[PastActivity(
         title="清扫楼道", category=WorkTask.customs, starts_at=clock.now() - dt.timedelta(days=9),
