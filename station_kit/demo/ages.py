@@ -12,6 +12,11 @@ guardian's consent (PIPL art. 31), 14–17-year-olds with their legal guardian's
 - a child gives at most 3 h a day and 40 h a year (about one 2½-hour session a month in term and a
   few more in the holidays), a 14–17-year-old 5 h a day and 80 h a year. A year counts as a child's
   (a minor's) if the volunteer was under 14 (18) on any day of it: the cap follows the age on 1 January.
+
+Adults have no hard cap, but nobody keeps up more than a working person can: the most an adult is
+planned to give in a year is 1,000 h (about 20 h a week), 600 h from 60 and 300 h from 70 — and each
+person's own most is a share of that (60–100 %, different for each person and year; minors' too), so
+the busiest do not all stop at one round figure, nor at the same one each year.
 """
 
 from __future__ import annotations
@@ -44,6 +49,21 @@ def minutes_a_day(birth_date: dt.date, day: dt.date) -> int:
 
 def minutes_a_year(birth_date: dt.date, year: int) -> int | None:
     return MINUTES_A_YEAR[stage(age_on(birth_date, dt.date(year, 1, 1)))]
+
+
+# The most an adult is planned to give in a year, by their age on 1 January.
+PLANNED_HOURS_A_YEAR = ((70, 300), (60, 600), (ADULT_FROM, 1_000))
+
+
+def planned_minutes_a_year(birth_date: dt.date, year: int, person_id: int) -> int:
+    """The most the demo plans for this person in ``year``: a share (60–100 %, fixed for the person and
+    the year) of a minor's cap or of what an adult's age allows."""
+    share = 0.6 + 0.4 * ((person_id * 2_654_435_761 + year * 40_503) % 1_000) / 1_000  # Knuth's hash
+    most = minutes_a_year(birth_date, year)
+    if most is None:
+        age = age_on(birth_date, dt.date(year, 1, 1))
+        most = 60 * next(hours for from_age, hours in PLANNED_HOURS_A_YEAR if age >= from_age)
+    return int(most * share)
 
 
 def youngest_for(*, post: str, day: dt.date, ends: dt.time, school_days: SchoolCalendar) -> int:

@@ -37,7 +37,6 @@ from station_kit.services.scope import Scope
 from station_kit.validation import age_on
 
 APPROVED_MINUTES = 323_416 * 60  # the article's 323,416.0 hours
-MOST_HOURS_PER_VOLUNTEER = 4_000
 IDLE_SHARE = 0.06  # registered, but no approved service yet
 PARETO_ALPHA = 0.9  # the 80/20 shape of who gives the hours
 APPROVER = "站长"
@@ -135,8 +134,7 @@ class Schedule:
         key, year_key = (volunteer_id, day), (volunteer_id, day.year)
         if self.day_minutes[key] + minutes > ages.minutes_a_day(birth_date, day):
             return False
-        year_cap = ages.minutes_a_year(birth_date, day.year)
-        if year_cap is not None and self.year_minutes[year_key] + minutes > year_cap:
+        if self.year_minutes[year_key] + minutes > ages.planned_minutes_a_year(birth_date, day.year, volunteer_id):
             return False
         end = activity["starts_at"] + dt.timedelta(minutes=minutes)
         if any(start < end and activity["starts_at"] < stop for start, stop in self.busy[key]):
@@ -148,16 +146,15 @@ class Schedule:
 
 
 def most_minutes(person: Person) -> int:
-    """The most a volunteer can have given by LAST_DAY: 4 h a day registered, within each year's cap for
-    their age and the overall MOST_HOURS_PER_VOLUNTEER."""
+    """The most a volunteer can have given by LAST_DAY: 4 h a day registered, within what each year of
+    their age allows them (ages.planned_minutes_a_year)."""
     registered = clock.local(person.registered_at).date()
     total = 0
     for year in range(registered.year, LAST_DAY.year + 1):
         first, last = max(registered, dt.date(year, 1, 1)), min(LAST_DAY, dt.date(year, 12, 31))
         year_most = max((last - first).days, 0) * 4 * 60
-        year_cap = ages.minutes_a_year(person.birth_date, year)
-        total += year_most if year_cap is None else min(year_most, year_cap)
-    return min(MOST_HOURS_PER_VOLUNTEER * 60, total)
+        total += min(year_most, ages.planned_minutes_a_year(person.birth_date, year, person.id))
+    return total
 
 
 def _targets(rng: random.Random, volunteers: list[Person]) -> dict[int, int]:
@@ -195,12 +192,13 @@ def _approved_records(rng: random.Random, schedule: Schedule, volunteers: list[P
     registered = {person.id: person.registered_at for person in volunteers}
     rows: list[dict] = []
     shortfall = 0
-    for volunteer_id, target in sorted(_targets(rng, volunteers).items()):
+    targets = _targets(rng, volunteers)
+    for volunteer_id, target in sorted(targets.items()):
         filled = _fill(rng, schedule, rows, volunteer_id, registered[volunteer_id], target)
         shortfall += target - filled
-    # Whoever could not be fully booked: others give the rest, each within what their age allows
-    # (Schedule.try_book), so the total lands exactly without a minor passing a cap.
-    busy_people = [person.id for person in volunteers]
+    # Whoever could not be fully booked: others who serve give the rest, each within what their age
+    # allows (Schedule.try_book), so the total lands exactly without anyone passing their year's most.
+    busy_people = sorted(volunteer_id for volunteer_id, target in targets.items() if target > 0)
     while shortfall > 0:
         volunteer_id = rng.choice(busy_people)
         shortfall -= _fill(rng, schedule, rows, volunteer_id, registered[volunteer_id], min(shortfall, 240))
