@@ -38,8 +38,7 @@ lab: install
 # A street on one server: JupyterHub signs people in, the apps run as its service. HUB_ARGS, e.g.
 # HUB_ARGS="--admin gaozhanzhang" on the first run (the password is asked for).
 hub: install
-	@if [ -z "$$STATION_KIT_DB_URL" ]; then $(BIN)/station-kit demo --if-new; fi
-	$(BIN)/station-kit hub $(HUB_ARGS)
+	$(BIN)/station-kit hub --demo $(HUB_ARGS)
 
 # Workers for make test (pytest-xdist): one runs the browser tests, one server at a time, while the
 # other runs the rest module by module (conftest.py says which tests go together). TEST_WORKERS=0 runs

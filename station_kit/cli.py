@@ -109,6 +109,7 @@ def cmd_station(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from station_kit.db import write_session
+    from station_kit.demo.station import DEMO_SEED
     from station_kit.demo.street import build_street
     from station_kit.services.org import current_station
 
@@ -122,7 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _error(t("cli.demo_refused", name=existing.name))
         return 1
     with write_session(engine) as session:
-        build_street(session=session, stations=args.stations, seed=args.seed)
+        build_street(session=session, stations=args.stations, seed=args.seed or DEMO_SEED)
     print(t("cli.demo_built", url=_database_url(args)))
     return 0
 
@@ -369,9 +370,33 @@ def cmd_analyst(args: argparse.Namespace) -> int:
 def cmd_hub(args: argparse.Namespace) -> int:
     from station_kit.hub.run import run_hub
 
-    _prepare(args)
-    return run_hub(db_url=_database_url(args), folder=args.folder or get_settings().data_dir / "hub",
-                   host=args.host, port=args.port, admin=args.admin, password=args.password)
+    settings = get_settings()
+    own_database = None
+    if not args.db and not settings.db_url:  # no database named: the street's own PostgreSQL, in data/
+        from station_kit.hub.postgres import street_database
+
+        own_database = settings.data_dir
+        args.db = street_database(own_database)
+        print(t("hub.own_database", folder=own_database / "postgres", url_file=own_database / "postgres.url"))
+    engine = _prepare(args)
+    if args.demo:
+        _demo_if_new(engine)
+    return run_hub(db_url=_database_url(args), folder=args.folder or settings.data_dir / "hub",
+                   host=args.host, port=args.port, admin=args.admin, password=args.password,
+                   own_database=own_database)
+
+
+def _demo_if_new(engine) -> None:
+    from station_kit.db import write_session
+    from station_kit.demo.station import DEMO_SEED
+    from station_kit.demo.street import build_street
+    from station_kit.services.org import current_station
+
+    with _scope(engine) as scope:
+        if current_station(scope):
+            return
+    with write_session(engine) as session:
+        build_street(session=session, stations=1, seed=DEMO_SEED)
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
@@ -464,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Build the reference station 兴神路社区 from a fixed seed.")
     demo.add_argument("--if-new", action="store_true",
                       help="do nothing (and succeed) when the database already holds a station")
-    demo.add_argument("--seed", type=int, default=20220831, help="random seed (default: 20220831)")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default: 20220831)")
     demo.add_argument("--stations", type=int, default=1, choices=range(1, 13), metavar="N",
                       help="build N stations of 麟州街道 (1-12), the reference station first: apps and "
                            "tally serve it unless STATION_KIT_STATION names another's code (default 1)")
@@ -540,7 +565,10 @@ def build_parser() -> argparse.ArgumentParser:
         "hub", parents=[common], help="serve a street: each person signs in (JupyterHub)",
         description="Start JupyterHub with the station apps as its service: each person signs in with "
                     "their own name and password, and their hub groups give their role (admin, staff, "
-                    "analyst) and stations (station-<code>). Needs configurable-http-proxy (npm).")
+                    "steward, analyst), stations (station-<code>) and a steward's grid (grid-<code>-<number>); "
+                    "analysts get JupyterLab on their own read-only database role. Without --db (and "
+                    "STATION_KIT_DB_URL) it runs the street's own PostgreSQL in data/postgres. Needs "
+                    "configurable-http-proxy (npm).")
     hub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     hub.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     hub.add_argument("--folder", type=Path, default=None,
@@ -548,6 +576,8 @@ def build_parser() -> argparse.ArgumentParser:
     hub.add_argument("--admin", metavar="NAME", help="the first admin's name, on the first run")
     hub.add_argument("--password", metavar="PASSWORD",
                      help="the first admin's password (default: asked for, or STATION_KIT_HUB_PASSWORD)")
+    hub.add_argument("--demo", action="store_true",
+                     help="build the demo station into a database that holds none yet (make hub does)")
     hub.set_defaults(handler=cmd_hub)
     notebooks = commands.add_parser(
         "notebooks", parents=[common], help="copy the analysis notebooks into a folder of your own",

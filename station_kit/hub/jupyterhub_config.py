@@ -4,9 +4,9 @@ import os
 import sys
 from pathlib import Path
 
-from tornado import web
-
+from station_kit.hub.analysts import prepare
 from station_kit.hub.person import ROLE_GROUPS, STATION_GROUP_PREFIX
+from station_kit.lab import LAB_SETTINGS_DIR
 
 c = get_config()  # noqa: F821  (JupyterHub's config loader provides it)
 
@@ -65,12 +65,11 @@ c.JupyterHub.default_url = "/services/station/"
 # The sign-in and sign-up pages in Chinese (the hub's other pages keep JupyterHub's English for now).
 c.JupyterHub.template_paths = [str(Path(__file__).resolve().parent / "templates")]
 
-
-def _analysts_only(spawner):
-    """Staff, stewards and admins get the apps only, never a server that runs code."""
-    if "analyst" not in {group.name for group in spawner.user.groups}:
-        raise web.HTTPError(403, "只有分析人员可以打开 JupyterLab；其他人请使用站点应用。")
-
-
-c.Spawner.pre_spawn_hook = _analysts_only
+# JupyterLab for analysts only, each as their own system user on their own read-only database role
+# (analysts.py); staff, stewards and admins get the apps only, never a server that runs code.
+c.JupyterHub.spawner_class = "station_kit.hub.analysts.AnalystSpawner"
+c.Spawner.pre_spawn_hook = prepare
+c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
+c.Spawner.args = [f"--LabApp.app_settings_dir={LAB_SETTINGS_DIR}"]  # in Chinese, as station-kit lab is
+c.Spawner.http_timeout = c.Spawner.start_timeout = 180  # a busy 2-core PC takes its time to start JupyterLab
 c.JupyterHub.allow_named_servers = False

@@ -84,7 +84,20 @@ def sign_up(url: str, name: str, password: str) -> str:
         return answer.read().decode()
 
 
-def run_hub(*, db_url: str, folder: Path, host: str, port: int, admin: str | None, password: str | None) -> int:
+def run_hub(*, db_url: str, folder: Path, host: str, port: int, admin: str | None, password: str | None,
+            own_database: Path | None = None) -> int:
+    """Run the hub until it stops; ``own_database``: the data folder of the street's own PostgreSQL
+    (hub/postgres.py), stopped with the hub."""
+    try:
+        return _run_hub(db_url=db_url, folder=folder, host=host, port=port, admin=admin, password=password)
+    finally:
+        if own_database is not None:
+            from station_kit.hub.postgres import stop_street_database
+
+            stop_street_database(own_database)
+
+
+def _run_hub(*, db_url: str, folder: Path, host: str, port: int, admin: str | None, password: str | None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)  # the hub's database (password hashes) and secrets: nobody else's to read
     admins = _admins(folder, admin)

@@ -9,6 +9,7 @@ their browser dresses the request, and a browser that is not signed in is sent t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -17,11 +18,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from station_kit.db import get_engine, read_session
+from station_kit.hub.analysts import system_name
+from station_kit.hub.postgres import stop_street_database, street_database
 from station_kit.hub.run import sign_up
 from station_kit.models import AuditEvent, GridCase, Volunteer
 from tests.e2e.conftest import _free_port, _unavailable
@@ -29,28 +33,66 @@ from tests.e2e.pages import expect
 from tests.factories import id_number, unique_phone
 
 pytestmark = pytest.mark.e2e
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 ADMIN, ADMIN_PASSWORD = "gaozhanzhang", "Xsl-2022-admin"
 STAFF, STAFF_PASSWORD = "lijingban", "Jingban-2022!"
 STEWARD, STEWARD_PASSWORD = "zhaoguanjia", "Wangge-3-2022"
+ANALYST, ANALYST_PASSWORD = "lifenxi", "Fenxi-2022-yue"
 START_SECONDS = 180
 PAGE_MS = 180_000
 
 
+# Two stations of 麟州街道 on the street's own PostgreSQL, built the way a street's admin would: the
+# stations, their grids (兴神路 has a 第3网格 for its steward) and a few people, before the hub starts.
+BUILD_STREET = """
+import sys
+from station_kit.db import get_engine, write_session
+from station_kit.models import Grid
+from station_kit.services.actor import Actor
+from station_kit.services.org import add_unit
+from station_kit.services.scope import Scope
+from tests.factories import make_community, make_station
+
+url = sys.argv[1]
+with write_session(get_engine(url)) as session:
+    xsl = make_station(session, code="XSL", name="兴神路社区")
+    make_community(session, xsl)
+    add_unit(scope=Scope(session, Actor("王站长")), model=Grid, station_id=xsl.id, name="第3网格", number=3)
+    make_community(session, make_station(session, code="DXJ", name="东兴街社区"))
+"""
+
+
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory, demo):
-    """`station-kit hub` over this module's copy of the demo station, once it says it is ready."""
+def street(tmp_path_factory):
+    """The street's own PostgreSQL (what `station-kit hub` runs when given no --db) in a data folder of
+    this module's, holding two stations; the ID-number key is that folder's."""
+    data_dir = tmp_path_factory.mktemp("street-data")
+    url = street_database(data_dir)
+    env = {**os.environ, "STATION_KIT_DATA_DIR": str(data_dir)}
+    for unset in ("STATION_KIT_DB_URL", "STATION_KIT_SECRET_KEY"):  # the street's key is a file, as on a server
+        env.pop(unset, None)
+    subprocess.run([sys.executable, "-m", "station_kit.cli", "init", "--db", url], env=env, check=True,
+                   capture_output=True)  # the schema, and the ID-number key file in the data folder
+    subprocess.run([sys.executable, "-c", BUILD_STREET, url], env=env, check=True, cwd=REPOSITORY)
+    yield url, env
+    stop_street_database(data_dir)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, street):
+    """`station-kit hub` with no --db, so on the street's own PostgreSQL, once it says it is ready."""
     if shutil.which("configurable-http-proxy") is None:
         _unavailable("configurable-http-proxy not found: npm install -g configurable-http-proxy")
-    url, env = demo
+    url, env = street
     folder = tmp_path_factory.mktemp("hub")
     port = _free_port()
     log_path = folder / "hub.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "station_kit.cli", "hub", "--db", url, "--folder", str(folder / "hub"),
+            [sys.executable, "-m", "station_kit.cli", "hub", "--folder", str(folder / "hub"),
              "--port", str(port), "--admin", ADMIN, "--password", ADMIN_PASSWORD],
-            env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_SECONDS
     while "街道服务已启动" not in log_path.read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -128,7 +170,7 @@ def test_each_person_signs_in_and_works_as_themselves(browser, hub, screenshots)
 
     staff.goto(f"{base}/services/station/voila/render/volunteers.ipynb")
     staff.locator(".sk-volunteers-name input").fill("贺新春")
-    staff.locator(".sk-volunteers-id-number input").fill(id_number())
+    staff.locator(".sk-volunteers-id-number input").fill(id_number(birth_date=dt.date(1991, 3, 8)))  # a birth date the street was not built with)
     staff.locator(".sk-volunteers-phone input").fill(unique_phone())
     staff.locator(".sk-volunteers-consent input").check()
     staff.locator(".sk-volunteers-submit").click()
@@ -187,6 +229,100 @@ def test_a_grid_steward_handles_only_their_grid(browser, hub, screenshots):
     expect(page.locator(".sk-message")).to_contain_text("您的账号不能打开这个应用")
     assert page.locator(".sk-volunteers-submit").count() == 0
     context.close()
+
+
+# What a curious analyst might try from their own JupyterLab: the tables, a write, the operator's files.
+PROBE = """import os
+from sqlalchemy import create_engine, text
+engine = create_engine(os.environ["STATION_KIT_DB_URL"])
+def probe(sql):
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql))
+        return "READ"
+    except Exception as error:
+        return "REFUSED " + type(getattr(error, "orig", error)).__name__
+def read(path):
+    try:
+        open(path).read()
+        return "READ"
+    except OSError as error:
+        return "REFUSED " + type(error).__name__
+print("cipher", probe("SELECT id_number_cipher FROM public.volunteer"))
+print("insert", probe("SET TRANSACTION READ WRITE; INSERT INTO station (code, name, city, street) VALUES ('X', 'X', 'X', 'X')"))
+print("key", read({key!r}))
+print("owner", read({owner!r}))
+print("as", os.environ["USER"], os.environ["STATION_KIT_DB_URL"].split(":")[1].lstrip("/"))
+"""
+
+
+def _add(base: str, browser, name: str, password: str, groups: tuple[str, ...]) -> None:
+    """Sign ``name`` up on the hub's page; the admin approves them and puts them in ``groups``."""
+    sign_up(base, name, password)
+    admin_context, admin = _person(browser)
+    _sign_in(admin, base, ADMIN, ADMIN_PASSWORD)
+    admin.goto(f"{base}/hub/authorize/{name}")
+    token = _admin_token(base)
+    _hub_api(base, token, "POST", f"users/{name}", {})
+    for group in groups:
+        _hub_api(base, token, "POST", f"groups/{group}/users", {"users": [name]})
+    admin_context.close()
+
+
+def test_an_analyst_runs_the_monthly_report_in_their_own_jupyterlab_and_reaches_nothing_else(
+        browser, hub, street, screenshots):
+    """An analyst of 兴神路 gets JupyterLab, in Chinese, as their own system user on their own read-only
+    role: the 月度报告 runs on their station; the tables, any write, the key file and the database owner's
+    URL are refused to whatever they run."""
+    if os.geteuid() != 0:
+        _unavailable("an analyst's server runs as their own system user, which only root can start")
+    base, _, log_path = hub
+    data_dir = Path(street[1]["STATION_KIT_DATA_DIR"])
+    _remove_system_user(ANALYST)  # a newcomer: no user or notebooks left from an earlier run of this test
+    _add(base, browser, ANALYST, ANALYST_PASSWORD, ("analyst", "station-XSL"))
+    context, page = _person(browser)
+    page.goto(f"{base}/hub/login")
+    page.locator("input[name=username]").fill(ANALYST)
+    page.locator("input[name=password]").fill(ANALYST_PASSWORD)
+    page.locator("input[type=submit], button[type=submit]").first.click()
+    page.goto(f"{base}/hub/spawn")
+    page.wait_for_url(f"**/user/{ANALYST}/lab**", timeout=PAGE_MS)
+    page.goto(f"{base}/user/{ANALYST}/lab/tree/月度报告.ipynb")
+    menu = page.locator("#jp-MainMenu")
+    menu.get_by_text("运行", exact=True).wait_for()  # JupyterLab in Chinese
+    page.locator(".jp-Notebook").get_by_text("报告月份").first.wait_for()
+    prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
+    deadline = time.monotonic() + START_SECONDS
+    while prompts.first.inner_text().strip() == "[ ]:":
+        # 运行 → 运行所有单元格, again if the notebook was still opening and let the first one pass, as a person would
+        assert time.monotonic() < deadline, "running every cell of 月度报告 never started"
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        menu.get_by_text("运行", exact=True).click()
+        page.get_by_text("运行所有单元格", exact=True).click()
+        page.wait_for_timeout(3_000)
+    expect(prompts.last).to_have_text(re.compile(r"\[\d+\]"), timeout=PAGE_MS)  # every cell has run
+    expect(page.locator(".jp-Notebook")).to_contain_text("兴神路社区")
+    assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
+    page.screenshot(path=screenshots / "hub_analyst_report.png")
+
+    page.locator(".jp-Notebook .jp-Cell").last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text(PROBE.format(key=str(data_dir / "secret.key"), owner=str(data_dir / "postgres.url")))
+    page.keyboard.press("Shift+Enter")
+    output = page.locator(".jp-CodeCell", has_text="def probe").locator(".jp-OutputArea")
+    expect(output).to_contain_text("as jupyter-lifenxi analyst_lifenxi")
+    for line in ("cipher REFUSED InsufficientPrivilege", "insert REFUSED InsufficientPrivilege",
+                 "key REFUSED PermissionError", "owner REFUSED PermissionError"):
+        expect(output).to_contain_text(line)
+    context.close()
+    _remove_system_user(ANALYST)
+
+
+def _remove_system_user(name: str) -> None:
+    subprocess.run(["pkill", "-u", system_name(name)], capture_output=True)
+    subprocess.run(["userdel", "--remove", system_name(name)], capture_output=True)
 
 
 def test_five_wrong_passwords_lock_the_name(browser, hub):

@@ -23,7 +23,8 @@ RANK = {
     "services": 4, "analytics": 4, "plotting": 4, "narratives": 4,
     "reports": 4.5,  # a leader's report says what the narratives say and draws what plotting draws
     "ui": 5,
-    "demo": 6, "migrations": 6, "serve": 6, "lab": 6, "serve_kernels": 5, "hub": 5,
+    "lab": 4.5,  # the analysts' notebooks and JupyterLab settings, which `station-kit lab` and the hub both use
+    "demo": 6, "migrations": 6, "serve": 6, "serve_kernels": 5, "hub": 5,
     "cli": 7,
 }
 # Outside libraries an area must not use: widgets stay in ui; the database stays below it.
