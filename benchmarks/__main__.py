@@ -16,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks import app_load, awards, dashboard_latency, imports, registry, rollups, tally
+from benchmarks import app_load, awards, dashboard_latency, hub, imports, registry, rollups, tally
 
 
 def main() -> None:
@@ -41,11 +41,15 @@ def main() -> None:
             results += [*dashboard_latency.run(url), *app_load.run(url)]
         # last: it adds stations to the demo database
         results += rollups.run(url, repeat=repeat, copies=1 if args.quick else rollups.COPIES)
+        results += hub.run(folder, quick=args.quick)
     width = max(len(result.name) for result in results)
     print(f"{'figure':<{width}}  {'measured':>10}  {'floor':>10}  ratio")
     for result in results:
-        print(f"{result.name:<{width}}  {result.seconds * 1000:>8.1f}ms  {result.floor_seconds * 1000:>8.1f}ms"
-              f"  {result.ratio:5.1f}x  ({result.floor_name})")
+        if result.unit == "MiB":
+            figures = f"{result.seconds:>7.0f}MiB  {result.floor_seconds:>7.0f}MiB"
+        else:
+            figures = f"{result.seconds * 1000:>8.1f}ms  {result.floor_seconds * 1000:>8.1f}ms"
+        print(f"{result.name:<{width}}  {figures}  {result.ratio:5.1f}x  ({result.floor_name})")
 
 
 if __name__ == "__main__":

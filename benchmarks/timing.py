@@ -15,6 +15,7 @@ class Result:
     seconds: float
     floor_name: str
     floor_seconds: float
+    unit: str = "s"  # "s": both figures are seconds; "MiB": both are memory (the fields keep their names)
 
     @property
     def ratio(self) -> float:

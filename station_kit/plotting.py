@@ -35,6 +35,16 @@ def chinese_font() -> str | None:
     return found
 
 
+def no_data(axis) -> None:
+    """An empty chart says 暂无数据 where its bars would be, instead of axes around nothing."""
+    from station_kit.i18n import t
+
+    axis.set_xticks([])
+    axis.set_yticks([])
+    axis.text(0.5, 0.5, t("analysis.no_data"), transform=axis.transAxes, ha="center", va="center", fontsize=14,
+              color="#7f8c8d")
+
+
 def thousands(axis) -> None:
     """A y axis from zero with round ticks (0, 5,000, 10,000) and thousands separators (DESIGN.md §6)."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator

@@ -61,7 +61,17 @@ c.JupyterHub.load_groups = {
     **{group: {"users": admins if group == "admin" else []} for group in ROLE_GROUPS},
     **{group: {"users": admins if group.startswith(STATION_GROUP_PREFIX) else []} for group in units},
 }
-c.JupyterHub.default_url = "/services/station/"
+
+
+def _landing(handler) -> str:
+    """Where a person lands after signing in: an analyst in their JupyterLab, everyone else on 首页."""
+    user = handler.current_user
+    if user is not None and "analyst" in {group.name for group in user.groups}:
+        return handler.hub.base_url + "spawn"
+    return "/services/station/"
+
+
+c.JupyterHub.default_url = _landing
 # The sign-in and sign-up pages in Chinese (the hub's other pages keep JupyterHub's English for now).
 c.JupyterHub.template_paths = [str(Path(__file__).resolve().parent / "templates")]
 

@@ -37,6 +37,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 ADMIN, ADMIN_PASSWORD = "gaozhanzhang", "Xsl-2022-admin"
 STAFF, STAFF_PASSWORD = "lijingban", "Jingban-2022!"
+OTHER_STAFF, OTHER_PASSWORD = "zhangjingban", "Dongxing-2022"  # 东兴街社区's
 STEWARD, STEWARD_PASSWORD = "zhaoguanjia", "Wangge-3-2022"
 ANALYST, ANALYST_PASSWORD = "lifenxi", "Fenxi-2022-yue"
 START_SECONDS = 180
@@ -46,20 +47,42 @@ PAGE_MS = 180_000
 # Two stations of 麟州街道 on the street's own PostgreSQL, built the way a street's admin would: the
 # stations, their grids (兴神路 has a 第3网格 for its steward) and a few people, before the hub starts.
 BUILD_STREET = """
+import datetime as dt
 import sys
+from sqlalchemy import update
+from station_kit import clock
 from station_kit.db import get_engine, write_session
-from station_kit.models import Grid
-from station_kit.services.actor import Actor
+from station_kit.models import AwardRound, Grid
+from station_kit.models.work import RecordStatus, WorkTask
+from station_kit.services import awards
+from station_kit.services.actor import Actor, Role
+from station_kit.services.history import PastActivity, PastRecord, import_history
 from station_kit.services.org import add_unit
 from station_kit.services.scope import Scope
 from tests.factories import make_community, make_station
 
 url = sys.argv[1]
+admin = Actor("王站长", Role.admin)
 with write_session(get_engine(url)) as session:
     xsl = make_station(session, code="XSL", name="兴神路社区")
-    make_community(session, xsl)
-    add_unit(scope=Scope(session, Actor("王站长")), model=Grid, station_id=xsl.id, name="第3网格", number=3)
+    people = make_community(session, xsl)["volunteers"]
+    add_unit(scope=Scope(session, admin), model=Grid, station_id=xsl.id, name="第3网格", number=3)
     make_community(session, make_station(session, code="DXJ", name="东兴街社区"))
+    # October 2026 at 兴神路: five Saturday clean-ups of 4 h by both volunteers, approved, and its month's
+    # 时尚达人 computed and put up for 公示
+    days = [dt.datetime(2026, 10, 3, 1, 0, tzinfo=dt.timezone.utc) + dt.timedelta(days=7 * n) for n in range(5)]
+    held = [PastActivity(title="周六爱国卫生大扫除", category=WorkTask.customs, starts_at=day,
+                         ends_at=day + dt.timedelta(hours=4)) for day in days]
+    done = [PastRecord(activity=n, volunteer_id=person, started_at=day, ended_at=day + dt.timedelta(hours=4),
+                       minutes=240, status=RecordStatus.approved, entered_at=day + dt.timedelta(hours=5),
+                       entered_by="王站长") for n, day in enumerate(days) for person in people]
+    import_history(scope=Scope(session, admin), station_id=xsl.id, activities=held, records=done)
+    october = awards.run_award_round(scope=Scope(session, admin), station_id=xsl.id, level="month",
+                                     period="2026-10")
+    awards.publish_round(scope=Scope(session, admin), round_id=october.id)
+    # Five working days cannot pass in a test: the publicity period ends the way time would end it.
+    session.execute(update(AwardRound).where(AwardRound.id == october.id)
+                    .values(publicity_ends_on=clock.today() - dt.timedelta(days=1)))
 """
 
 
@@ -119,6 +142,13 @@ def _sign_in(page, base: str, name: str, password: str, app: str = "home") -> No
     page.locator("input[type=submit], button[type=submit]").first.click()
 
 
+def _open_october(page, base: str) -> None:
+    page.goto(f"{base}/services/station/voila/render/awards.ipynb")
+    page.locator(".sk-awards-period input").fill("2026-10")
+    page.locator(".sk-awards-open").click()
+    expect(page.locator(".sk-awards-ranking")).to_contain_text("张伟")
+
+
 def _admin_token(base: str) -> str:
     """An API token for the admin, asked for with their name and password (the hub checks them with its
     authenticator), as a script of the street's admin would ask for one."""
@@ -152,8 +182,9 @@ def test_each_person_signs_in_and_works_as_themselves(browser, hub, screenshots)
     expect(staff.locator(".login_error")).to_contain_text("还没有经管理员批准")  # not approved yet: no way in
 
     admin.goto(f"{base}/hub/authorize")
-    admin.locator("tr", has_text=STAFF).locator("a", has_text="Authorize").click()
-    expect(admin.locator("tr", has_text=STAFF)).to_contain_text("Unauthorize")
+    expect(admin.locator("tr", has_text=STAFF)).to_contain_text("待批准")  # the hub's approval page, in Chinese
+    admin.locator("tr", has_text=STAFF).locator("a", has_text="批准").click()
+    expect(admin.locator("tr", has_text=STAFF)).to_contain_text("已批准")
     token = _admin_token(base)
     _hub_api(base, token, "POST", f"users/{STAFF}", {})  # the hub's own record of them, as its admin page makes it
     for group in ("staff", "station-XSL"):
@@ -180,6 +211,39 @@ def test_each_person_signs_in_and_works_as_themselves(browser, hub, screenshots)
         [registered] = session.exec(select(AuditEvent).where(AuditEvent.action == "volunteer.register",
                                                              AuditEvent.entity_id == volunteer.id)).all()
     assert registered.operator == STAFF  # the audit names the person signed in, not the server
+
+    # 10月 时尚达人 is in 公示 and the publicity period is over: only the 站长 makes it final.
+    for person in (staff, admin):
+        _open_october(person, base)
+        person.locator(".sk-awards-finalize").click()
+    expect(staff.locator(".sk-awards-message")).to_contain_text("这一步只有站长（管理员）可以做")
+    expect(staff.locator(".sk-awards-status")).to_contain_text("公示中")
+    expect(admin.locator(".sk-awards-message")).to_contain_text("评选结果已确定")
+    _open_october(staff, base)
+    expect(staff.locator(".sk-awards-status")).to_contain_text("已确定")
+
+    # A colleague of 东兴街社区 works in their station: its people, its numbers, nothing of 兴神路's.
+    _add(base, browser, OTHER_STAFF, OTHER_PASSWORD, ("staff", "station-DXJ"))
+    other_context, other = _person(browser)
+    _sign_in(other, base, OTHER_STAFF, OTHER_PASSWORD)
+    expect(other.locator(".sk-home-title")).to_contain_text("东兴街社区")
+    expect(other.locator(".sk-home-figure-volunteers")).to_contain_text("2")
+    staff.goto(f"{base}/services/station/voila/render/home.ipynb")
+    expect(staff.locator(".sk-home-title")).to_contain_text("兴神路社区")
+    expect(staff.locator(".sk-home-figure-volunteers")).to_contain_text("3")  # 张伟, 李娜 and 贺新春
+    other.goto(f"{base}/services/station/voila/render/volunteers.ipynb")
+    other.locator(".sk-volunteers-name input").fill("白玉兰")
+    other.locator(".sk-volunteers-id-number input").fill(id_number(birth_date=dt.date(1992, 4, 9)))
+    other.locator(".sk-volunteers-phone input").fill(unique_phone())
+    other.locator(".sk-volunteers-consent input").check()
+    other.locator(".sk-volunteers-submit").click()
+    expect(other.locator(".sk-volunteers-message")).to_contain_text("已登记：白玉兰")
+    with read_session(get_engine(db_url)) as session:
+        registered = session.exec(select(AuditEvent.operator, Volunteer.number).join(
+            Volunteer, Volunteer.id == AuditEvent.entity_id).where(AuditEvent.action == "volunteer.register",
+                                                                   AuditEvent.operator != "王站长")).all()
+    assert sorted(registered) == [(OTHER_STAFF, "DXJ000003"), (STAFF, "XSL000003")]
+    other_context.close()
 
     refused = staff.goto(f"{base}/hub/spawn")  # a server that runs code (JupyterLab) is for analysts only
     assert refused.status == 403 and "只有分析人员可以打开 JupyterLab" in log_path.read_text(errors="replace")
@@ -285,8 +349,7 @@ def test_an_analyst_runs_the_monthly_report_in_their_own_jupyterlab_and_reaches_
     page.locator("input[name=username]").fill(ANALYST)
     page.locator("input[name=password]").fill(ANALYST_PASSWORD)
     page.locator("input[type=submit], button[type=submit]").first.click()
-    page.goto(f"{base}/hub/spawn")
-    page.wait_for_url(f"**/user/{ANALYST}/lab**", timeout=PAGE_MS)
+    page.wait_for_url(f"**/user/{ANALYST}/lab**", timeout=PAGE_MS)  # an analyst lands in their JupyterLab
     page.goto(f"{base}/user/{ANALYST}/lab/tree/月度报告.ipynb")
     menu = page.locator("#jp-MainMenu")
     menu.get_by_text("运行", exact=True).wait_for()  # JupyterLab in Chinese

@@ -31,3 +31,17 @@ def test_without_a_chinese_font_charts_still_draw_after_a_warning_saying_what_to
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
     with matplotlib.rc_context(), pytest.warns(UserWarning, match="fonts-noto-cjk"):
         assert chinese_font() is None
+
+
+def test_an_empty_chart_says_there_is_no_data_instead_of_drawing_axes_around_nothing():
+    from station_kit.plotting import no_data
+
+    with matplotlib.rc_context():
+        chinese_font()
+        figure, axis = plt.subplots()
+        axis.barh([], [])
+        no_data(axis)
+        figure.canvas.draw()
+        assert [text.get_text() for text in axis.texts] == ["暂无数据"]
+        assert list(axis.get_xticks()) == [] and list(axis.get_yticks()) == []  # no "-0.04 … 0.04" scale
+        plt.close(figure)
