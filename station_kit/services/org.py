@@ -82,12 +82,15 @@ def update_station_details(*, scope: Scope, station_id: int, data: StationDetail
 
 
 def current_station(scope: Scope) -> StationPublic | None:
-    """The station this install serves: STATION_KIT_STATION names its code, else the first one."""
+    """The station a page or a command serves: the one STATION_KIT_STATION names by its code, else the
+    first one — unless the person works for other stations only (a 社区's staff signed in to the street's
+    hub), who gets the first of theirs."""
     code = os.environ.get("STATION_KIT_STATION")
     query = select(Station).order_by(Station.id)
-    if code:
-        query = query.where(Station.code == code)
-    station = scope.session.exec(query).first()
+    station = scope.session.exec(query.where(Station.code == code) if code else query).first()
+    mine = scope.actor.stations
+    if station is not None and mine and station.id not in mine:
+        station = scope.session.exec(query.where(Station.id.in_(mine))).first() or station
     return None if station is None else _station_public(station)
 
 

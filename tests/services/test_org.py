@@ -125,3 +125,23 @@ def test_a_population_no_community_has_is_refused_and_nothing_is_written(engine,
     assert [(e.field, e.key) for e in refused.value.errors] == [("population", "station_details.population_invalid")]
     assert station_row(engine, station.id).population is None
     assert update(engine, station.id, FIXED.model_copy(update={"population": 12_000})).population == 12_000
+
+
+def test_each_person_is_served_their_own_station(engine, monkeypatch):
+    """On a street's server the pages serve the configured station (STATION_KIT_STATION, else the first)
+    to whoever works for it, and a 社区's own staff their own station."""
+    with write_session(engine) as session:
+        first = org.create_station(scope=Scope(session, Actor("test")), code="XSL", name="兴神路社区")
+        second = org.create_station(scope=Scope(session, Actor("test")), code="DXJ", name="东兴街社区")
+    monkeypatch.delenv("STATION_KIT_STATION", raising=False)
+
+    def served(stations):
+        with read_session(engine) as session:
+            return org.current_station(Scope(session, Actor("某人", stations=stations))).code
+
+    assert served(None) == "XSL"  # one PC: the install's station
+    assert served(frozenset({second.id})) == "DXJ"  # 东兴街's staff
+    assert served(frozenset({first.id, second.id})) == "XSL"  # the street's admin: the configured one
+    assert served(frozenset()) == "XSL"  # nobody's: the configured one, which then refuses them
+    monkeypatch.setenv("STATION_KIT_STATION", "DXJ")
+    assert served(None) == "DXJ" and served(frozenset({first.id})) == "XSL"
