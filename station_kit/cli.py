@@ -328,7 +328,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _prepare(args)
     return serve(db_url=_database_url(args), host=args.host, port=args.port, token=args.token,
-                 max_kernels=args.max_kernels, page_grace_seconds=args.page_grace, hub=args.hub)
+                 max_kernels=args.max_kernels, page_grace_seconds=args.page_grace, hub=args.hub,
+                 warm=[name for name in args.warm.split(",") if name] if args.warm is not None else None)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -533,6 +534,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", nargs="?", const=secrets.token_urlsafe(16), default=None,
                        metavar="SECRET",
                        help="require a token; without SECRET a random one is made and printed")
+    serve.add_argument("--warm", metavar="APPS",
+                       help="the apps to keep a warm kernel for besides home, comma-separated, e.g. volunteers,cases "
+                            "(default: the seven used every day); fewer warm apps, less memory and a faster start")
     serve.add_argument("--max-kernels", type=int, default=14, metavar="N",
                        help="most kernels (about 240 MiB each) at once, one preheated per app included; "
                             "past it a page gets 服务器繁忙 (default 14, for an 8 GB PC)")

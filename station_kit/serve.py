@@ -38,7 +38,7 @@ from station_kit.serve_kernels import (
     StationPageHandler,
     StationWebsocketConnection,
 )
-from station_kit.ui.registry import cold_notebooks
+from station_kit.ui.registry import APPS, cold_notebooks, unknown_apps
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_APPS_DIR = PACKAGE_DIR.parent / "workbooks" / "apps"
@@ -78,6 +78,7 @@ def voila_argv(
     max_kernels: int = MAX_KERNELS,
     page_grace_seconds: int = PAGE_GRACE_SECONDS,
     hub_prefix: str | None = None,
+    warm: list[str] | None = None,
 ) -> list[str]:
     """Voilà's command line for the station: the §8 requirements, one option each.
 
@@ -104,7 +105,7 @@ def voila_argv(
         f"--Voila.kernel_websocket_connection_class={qualified_name(StationWebsocketConnection)}",
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={KERNEL_POOL_SIZE}",
-        f"--VoilaKernelManager.preheat_denylist={json.dumps(cold_patterns())}",
+        f"--VoilaKernelManager.preheat_denylist={json.dumps(cold_patterns(warm))}",
         f"--VoilaConfiguration.multi_kernel_manager_class={qualified_name(StationKernelManager)}",
         f"--StationKernelManager.max_kernels={max_kernels}",
         f"--StationKernelManager.unconnected_cull_seconds={UNCONNECTED_CULL_SECONDS}",
@@ -129,17 +130,17 @@ def voila_argv(
     return argv
 
 
-def cold_patterns() -> list[str]:
-    """Voilà's preheat deny list: a pattern per app the registry keeps no warm kernel for. Voilà
-    matches each entry against the notebook's full path, as a substring and as a regular expression
-    from its start, so each names the file after the last separator."""
-    return [rf".*[/\\]{re.escape(name)}$" for name in cold_notebooks()]
+def cold_patterns(warm: list[str] | None = None) -> list[str]:
+    """Voilà's preheat deny list: a pattern per app kept without a warm kernel (registry.cold_notebooks).
+    Voilà matches each entry against the notebook's full path, as a substring and as a regular
+    expression from its start, so each names the file after the last separator."""
+    return [rf".*[/\\]{re.escape(name)}$" for name in cold_notebooks(warm)]
 
 
-def kernel_limit_problem(max_kernels: int, apps_dir: Path) -> str | None:
+def kernel_limit_problem(max_kernels: int, apps_dir: Path, warm: list[str] | None = None) -> str | None:
     """Why the limit cannot work, if it cannot: the preheated kernels count towards it, and
     Voilà keeps a pool of them for every notebook under the apps folder but the cold ones."""
-    cold = set(cold_notebooks())
+    cold = set(cold_notebooks(warm))
     notebooks = [p for p in apps_dir.rglob("*.ipynb")
                  if ".ipynb_checkpoints" not in p.parts and p.relative_to(apps_dir).as_posix() not in cold]
     preheated = len(notebooks) * KERNEL_POOL_SIZE
@@ -270,9 +271,11 @@ def serve(
     max_kernels: int = MAX_KERNELS,
     page_grace_seconds: int = PAGE_GRACE_SECONDS,
     hub: bool = False,
+    warm: list[str] | None = None,
 ) -> int:
     """Serve the staff apps until interrupted; returns the exit code. ``hub``: as the street hub's
     service (JupyterHub starts it so, with the JUPYTERHUB_* variables of a managed service).
+    ``warm``: the apps to keep a warm kernel for besides 首页 (default: the registry's daily ones).
 
     ``apps_dir`` defaults to $STATION_KIT_APPS_DIR, then workbooks/apps: the CLI has no
     option for it, and the browser tests point it at a temporary folder. This sets
@@ -280,7 +283,9 @@ def serve(
     A kernel limit that leaves no kernel for a page beside the preheated ones is refused.
     """
     apps_dir = apps_dir or Path(os.environ.get(APPS_DIR_ENV) or DEFAULT_APPS_DIR)
-    problem = kernel_limit_problem(max_kernels, apps_dir) or open_door_problem(host, token, hub)
+    unknown = unknown_apps(warm or [])
+    problem = ((unknown and t("serve.unknown_apps", names="、".join(unknown), apps="、".join(app.name for app in APPS)))
+               or kernel_limit_problem(max_kernels, apps_dir, warm) or open_door_problem(host, token, hub))
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
@@ -303,6 +308,7 @@ def serve(
         max_kernels=max_kernels,
         page_grace_seconds=page_grace_seconds,
         hub_prefix=hub_prefix,
+        warm=warm,
     )
     # The singleton, because Voilà's notebook renderers have no parent and log through
     # traitlets' global logger, which is the app's log only for Application.instance().

@@ -67,9 +67,19 @@ def get(name: str) -> App:
     raise KeyError(name)
 
 
-def cold_notebooks() -> list[str]:
-    """The notebooks the server keeps no warm kernel for."""
-    return [app.notebook for app in APPS if not app.preheat]
+def cold_notebooks(warm: list[str] | None = None) -> list[str]:
+    """The notebooks the server keeps no warm kernel for: the apps opened a few times a month — or, when
+    ``warm`` names the apps a PC's people open every day, every other app but 首页 (which is where
+    everybody lands)."""
+    if warm is None:
+        return [app.notebook for app in APPS if not app.preheat]
+    kept = {HOME.name, *warm}
+    return [app.notebook for app in APPS if app.name not in kept]
+
+
+def unknown_apps(names: list[str]) -> list[str]:
+    known = {app.name for app in APPS}
+    return [name for name in names if name not in known]
 
 
 def linked_from_home(role: str) -> list[App]:

@@ -257,10 +257,13 @@ def counts(demo) -> Iterator[Callable[[type], int]]:
 
 
 @pytest.fixture(scope="module")
-def server(serve_station, demo):
-    """`station-kit serve` over this module's demo station."""
+def server(serve_station, demo, request):
+    """`station-kit serve` over this module's demo station. A module that opens some apps only names them
+    in ``WARM_APPS`` and the server keeps warm kernels for those (and 首页) alone (`serve --warm`), as a
+    PC whose people use a few apps would: the others start their kernel when opened."""
     url, env = demo
-    return serve_station(url, env=env)
+    warm = getattr(request.module, "WARM_APPS", None)
+    return serve_station(url, env=env, args=() if warm is None else ("--warm", ",".join(warm)))
 
 
 @pytest.fixture(scope="session")

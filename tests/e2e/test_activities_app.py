@@ -12,6 +12,7 @@ from station_kit.models import Activity, ServiceRecord
 from tests.e2e.pages import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, expect
 
 pytestmark = pytest.mark.e2e
+WARM_APPS = ("activities", "dashboard")  # the apps it opens get warm kernels (serve --warm)
 
 CLICK_PAUSE_MS = 900  # a person's pause between two clicks on one button
 TITLE = "周五爱国卫生大扫除（测试）"

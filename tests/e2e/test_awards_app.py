@@ -27,7 +27,8 @@ PERIOD = "2021-08"  # over, and not in the demo's award calendar: no round yet
 @pytest.fixture
 def app(serve_station, demo, page, request_log):
     url, env = demo
-    server = serve_station(url, env={**env, "STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"})
+    server = serve_station(url, env={**env, "STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"},
+                           args=("--warm", ""))  # 时尚达人评选 has no warm kernel anyway: 首页's alone
     open_app(page, server.app_url("awards"), ready=".sk-awards-run", action_timeout_ms=ACTION_TIMEOUT_MS)
     yield page
     assert request_log.foreign() == []

@@ -12,6 +12,7 @@ from station_kit.models import GridCase, Request
 from tests.e2e.pages import ACTION_TIMEOUT_MS, expect, open_app
 
 pytestmark = pytest.mark.e2e
+WARM_APPS = ("wishes", "cases")  # the apps it opens get warm kernels (serve --warm)
 
 
 def test_post_claim_fulfil_and_rate_a_wish(server, page, request_log, counts):

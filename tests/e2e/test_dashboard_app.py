@@ -19,6 +19,7 @@ from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect
 from tests.factories import READER, activity_data, id_number, unique_phone
 
 pytestmark = pytest.mark.e2e
+WARM_APPS = ("dashboard", "volunteers")  # the apps it opens get warm kernels (serve --warm)
 
 
 def figure(page, key: str):

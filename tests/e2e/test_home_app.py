@@ -7,6 +7,7 @@ import pytest
 from tests.e2e.pages import PAGE_TIMEOUT_MS, clipped, expect
 
 pytestmark = pytest.mark.e2e
+WARM_APPS = ("volunteers",)  # the apps it opens get warm kernels (serve --warm)
 
 
 def test_home_shows_the_demo_station_and_its_figures(server, page, request_log, screenshots):

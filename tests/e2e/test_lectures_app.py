@@ -13,6 +13,7 @@ from station_kit.models import Activity
 from tests.e2e.pages import ACTION_TIMEOUT_MS, expect, open_app
 
 pytestmark = pytest.mark.e2e
+WARM_APPS = ("lectures",)  # the apps it opens get warm kernels (serve --warm)
 
 
 @pytest.fixture

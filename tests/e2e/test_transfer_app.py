@@ -13,6 +13,7 @@ from tests.factories import id_number
 from tests.sheets import VOLUNTEER_HEADERS, xlsx
 
 pytestmark = pytest.mark.e2e
+WARM_APPS = ()  # the apps it opens get warm kernels (serve --warm)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

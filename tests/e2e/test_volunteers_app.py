@@ -15,6 +15,7 @@ from tests.e2e.pages import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, clipped, expect,
 from tests.factories import READER, id_number, unique_phone, with_bad_check_digit
 
 pytestmark = pytest.mark.e2e
+WARM_APPS = ("volunteers",)  # the apps it opens get warm kernels (serve --warm)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +146,8 @@ def test_duplicates_are_confirmed_then_merged(app, count_volunteers, screenshots
 
 def test_an_admin_unmasks_one_volunteer_with_a_reason(serve_station, demo, page, request_log, screenshots):
     url, env = demo
-    admin = serve_station(url, env={**env, "STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"})
+    admin = serve_station(url, env={**env, "STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"},
+                          args=("--warm", "volunteers"))
     open_app(page, admin.app_url("volunteers"), ready=".sk-volunteers-submit", action_timeout_ms=ACTION_TIMEOUT_MS)
     number, phone = id_number(), unique_phone()
     fill_form(page, name="白玉兰", number=number, phone=phone)

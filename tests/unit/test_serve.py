@@ -175,6 +175,20 @@ def test_apps_kept_cold_are_left_out_of_the_preheated_pools_and_the_limit(tmp_pa
     assert "--max-kernels 2" in serve.kernel_limit_problem(2, tmp_path)
 
 
+def test_warm_names_the_apps_kept_warm_besides_home_and_an_unknown_one_is_refused(tmp_path, capsys):
+    for name in ("home", "volunteers", "cases", "dashboard"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    deny_list = json.loads(options(serve.voila_argv(apps_dir=tmp_path, warm=["cases"]))[
+        "VoilaKernelManager.preheat_denylist"])
+    preheated = functools.partial(voila_kernel_manager_factory(StationKernelManager, True, 1)._notebook_filter,
+                                  SimpleNamespace(preheat_denylist=deny_list))
+    assert [name for name in ("home", "volunteers", "cases", "dashboard")
+            if preheated(tmp_path / f"{name}.ipynb")] == ["home", "cases"]  # 首页, where everybody lands, too
+    assert serve.kernel_limit_problem(3, tmp_path, ["cases"]) is None  # 2 warm kernels, and a place for a page
+    assert serve.serve(db_url="sqlite:///x.db", apps_dir=tmp_path, warm=["cases", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err  # said, with the apps there are, and nothing served
+
+
 def run_with_kernels(scenario, **settings):
     """Run ``scenario(manager)`` against a StationKernelManager that starts real kernels,
     and shut them all down afterwards."""
