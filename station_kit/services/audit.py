@@ -62,6 +62,13 @@ class AuditLine:
     entity_id: int | None
 
 
+def operators(*, scope: Scope, station_id: int) -> list[str]:
+    """Everyone the station's log names, by name: whom an admin may ask about (an admin's question too)."""
+    scope.require(Role.admin, station_id=station_id)
+    return sorted(scope.session.exec(select(AuditEvent.operator).where(AuditEvent.station_id == station_id)
+                                     .distinct()).all())
+
+
 def person_actions(*, scope: Scope, station_id: int, person: str, period=None) -> list[AuditLine]:
     """What ``person`` did for the station, oldest first, in ``period`` (a year, quarter, month or span;
     None: all time). An admin's question: who did what is asked by the station's admin, of their station."""

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 STAFF = frozenset({"staff", "admin"})
 WITH_STEWARDS = STAFF | {"steward"}  # a grid steward opens 首页 and 民呼我应, nothing else
+ADMINS = frozenset({"admin"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ APPS: tuple[App, ...] = (
     App("awards", "app.awards", "home.app_awards", preheat=False),
     App("works", "app.works", "home.app_works", preheat=False),
     App("transfer", "app.transfer", "home.app_transfer", preheat=False),
+    App("audit", "app.audit", "home.app_audit", roles=ADMINS, preheat=False),
     App("dashboard", "app.dashboard", "home.app_dashboard", back_link=False, heading=False),
 )
 HOME = APPS[0]

@@ -260,10 +260,12 @@ def counts(demo) -> Iterator[Callable[[type], int]]:
 def server(serve_station, demo, request):
     """`station-kit serve` over this module's demo station. A module that opens some apps only names them
     in ``WARM_APPS`` and the server keeps warm kernels for those (and 首页) alone (`serve --warm`), as a
-    PC whose people use a few apps would: the others start their kernel when opened."""
+    PC whose people use a few apps would: the others start their kernel when opened. ``SERVER_ENV`` adds
+    settings (the person the server acts as, for one)."""
     url, env = demo
     warm = getattr(request.module, "WARM_APPS", None)
-    return serve_station(url, env=env, args=() if warm is None else ("--warm", ",".join(warm)))
+    return serve_station(url, env={**env, **getattr(request.module, "SERVER_ENV", {})},
+                         args=() if warm is None else ("--warm", ",".join(warm)))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from station_kit.ui import registry
 from tests.e2e.pages import PAGE_TIMEOUT_MS, expect
 
 pytestmark = pytest.mark.e2e
+# As the station's admin, who may open every app (操作记录 is theirs alone) and sees each one's most.
+SERVER_ENV = {"STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"}
 
 SCREENS = [(1366, 768), (1920, 1080)]
 

@@ -45,12 +45,15 @@ def test_home_shows_the_station_date_and_live_figures(engine, station):
     assert '<div class="sk-tile-number">0.0</div>' in figure(app, "approved_hours")
 
 
-def test_home_links_to_every_registered_app(engine, station):
+def test_home_links_to_every_registered_app_the_person_may_open(engine, station, monkeypatch):
     links = all_text(home.app(engine=engine))
     for app in registry.APPS:
         if app.link_key:
-            assert f'href="{app.notebook}"' in links and esc(t(app.link_key)) in links
+            shown = f'href="{app.notebook}"' in links and esc(t(app.link_key)) in links
+            assert shown == ("staff" in app.roles), app.name
     assert esc(t("home.app_volunteers")) in links
+    acting_as(monkeypatch, Actor("高站长", Role.admin))
+    assert 'href="audit.ipynb"' in all_text(home.app(engine=engine))  # 操作记录: an admin's
 
 
 def test_the_notebooks_are_the_ones_the_registry_writes():
