@@ -94,6 +94,14 @@ def current_station(scope: Scope) -> StationPublic | None:
     return None if station is None else _station_public(station)
 
 
+def street_stations(*, scope: Scope, station_id: int) -> list[StationPublic]:
+    """The stations of this station's street (itself among them), in their order."""
+    scope.require_station(station_id)
+    street = scope.session.exec(select(Station.street).where(Station.id == station_id)).one()
+    rows = scope.session.exec(select(Station).where(Station.street == street).order_by(Station.id)).all()
+    return [_station_public(station) for station in rows]
+
+
 def _station_public(station: Station) -> StationPublic:
     return StationPublic.model_validate(station, from_attributes=True)
 

@@ -29,8 +29,9 @@ from station_kit.services.imports import (
     note_line,
     preview_import,
 )
+from station_kit.services.org import street_stations
 from station_kit.ui.kit.actions import Message, button, button_row, on_click, run_guarded
-from station_kit.ui.kit.context import AppContext, station_app
+from station_kit.ui.kit.context import AppContext, current_actor, station_app
 from station_kit.ui.kit.format import esc
 from station_kit.ui.kit.forms import dropdown, labelled
 from station_kit.ui.kit.layout import page, text_block
@@ -164,12 +165,22 @@ class Transfer:
         self.export_message.success(t("transfer.exported", rows=len(sheet.rows)))
 
     def _report_section(self) -> list[widgets.Widget]:
+        # A street's admin (who works for every station of the street) may make the street's report too.
+        person = current_actor()  # as signed in, before the app narrowed them to this station
+        with self.context.reading() as scope:
+            street = street_stations(scope=scope, station_id=self.context.station_id)
+        self.report_scope = widgets.ToggleButtons(options=[
+            (t("transfer.report.this_station"), "station"),
+            (t("transfer.report.whole_street", street=self.context.station.street, count=len(street)), "street")])
+        street_wide = len(street) > 1 and all(person.works_for(station.id) for station in street)
         self.report_kind = widgets.ToggleButtons(options=[(t(f"transfer.report.{kind}"), kind) for kind in KINDS])
         self.period = widgets.Text(value=_last_month(), placeholder="2024-03", layout=widgets.Layout(width="10em"))
         self.report_format = widgets.ToggleButtons(options=[("PDF", "pdf"), ("Excel (.xlsx)", "xlsx"),
                                                             (t("transfer.report.web_page"), "html")])
         self.report_kind.observe(self._suggest_period, names="value")
-        fields = [labelled(APP, "report_kind", t("transfer.report.kind_label"), self.report_kind),
+        fields = [*([labelled(APP, "report_scope", t("transfer.report.scope_label"), self.report_scope)]
+                    if street_wide else []),
+                  labelled(APP, "report_kind", t("transfer.report.kind_label"), self.report_kind),
                   labelled(APP, "period", t("transfer.report.period_label"), self.period,
                            below=[text_block(t("transfer.report.period_hint"), "sk-hint")]),
                   labelled(APP, "report_format", t("transfer.format_label"), self.report_format)]
@@ -185,8 +196,12 @@ class Transfer:
 
     def _report(self) -> None:
         self.report_download.value = ""
-        report = build_report(self.context.engine, kind=self.report_kind.value, period=self.period.value,
-                              station=self.context.station.code)
+        if self.report_scope.value == "street":
+            report = build_report(self.context.engine, kind=self.report_kind.value, period=self.period.value,
+                                  street=self.context.station.street)
+        else:
+            report = build_report(self.context.engine, kind=self.report_kind.value, period=self.period.value,
+                                  station=self.context.station.code)
         file_format = self.report_format.value
         name = f"{report.title}.{file_format}"
         self.report_download.value = _download_link(name, file_format, report_bytes(report, Path(name)))

@@ -214,6 +214,7 @@ CALLS = {
 # A reader, but an admin's: it checks the role, so it is tried with the writers.
 CALLS["audit.person_actions"] = lambda s, b, actor: audit.person_actions(
     scope=Scope(s, actor), station_id=b["station"], person="乙站站长")
+CALLS["audit.operators"] = lambda s, b, actor: audit.operators(scope=Scope(s, actor), station_id=b["station"])
 CALLS["analysts.grant_analyst"] = lambda s, b, actor: analysts.grant_analyst(
     scope=Scope(s, actor), name="yifenxi", station_ids=[b["station"]])
 CALLS["history.import_history"] = lambda s, b, actor: history.import_history(
@@ -223,6 +224,7 @@ CALLS["history.import_history"] = lambda s, b, actor: history.import_history(
 
 # Each line: a service that reads, asked by a worker of A for station B's rows.
 READS = {
+    "org.street_stations": lambda s, b: org.street_stations(scope=s, station_id=b["station"]),
     "activities.activity_public": lambda s, b: activities.activity_public(scope=s, activity_id=b["activity"]),
     "activities.list_activities": lambda s, b: activities.list_activities(scope=s, station_id=b["station"]),
     "awards.round_entries": lambda s, b: awards.round_entries(scope=s, round_id=b["round"]),

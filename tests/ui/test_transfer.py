@@ -70,3 +70,28 @@ def test_a_leader_report_is_made_for_the_period_typed_or_the_field_says_why(engi
     assert f'download="{title}.pdf"' in link and title in find(app, "sk-transfer-report-message").value
     content = base64.b64decode(link.split("base64,")[1].split('"')[0])
     assert title in pdf_text(content).replace("\n", "") and "暂无数据" in pdf_text(content)
+
+
+def test_a_street_admin_may_make_the_street_s_report_and_a_station_s_staff_only_their_own(engine, station,
+                                                                                        monkeypatch):
+    from station_kit.db import write_session
+    from station_kit.services.actor import Actor, Role
+    from station_kit.services.org import create_station
+    from station_kit.ui.kit import context
+    from tests.widgets import find_all
+
+    with write_session(engine) as session:
+        other = create_station(scope=Scope(session, Actor("test")), code="DXJ", name="东兴街社区", city="神木市",
+                               street="麟州街道")
+    monkeypatch.setattr(context, "_actor_provider", context._actor_provider)  # restored after the test
+    context.set_actor_provider(lambda: Actor("李经办", Role.staff, frozenset({station.id})))
+    assert find_all(transfer.app(engine=engine), "sk-transfer-report-scope") == []  # one station's: no choice
+    context.set_actor_provider(lambda: Actor("街道管理员", Role.admin, frozenset({station.id, other.id})))
+    app = transfer.app(engine=engine)
+    street = find(app, "sk-transfer-report-scope")
+    assert "全街道（麟州街道，2 个站）" in [label for label, _ in street.options]
+    street.value = "street"
+    find(app, "sk-transfer-report-kind").value = "month"
+    find(app, "sk-transfer-period").value = "2024-03"
+    find(app, "sk-transfer-report").click()
+    assert "麟州街道" in find(app, "sk-transfer-report-message").value
