@@ -42,7 +42,9 @@ c.JupyterHub.services = [{
     "name": "station",
     "url": f"http://127.0.0.1:{service_port}",
     "command": [sys.executable, "-m", "station_kit.cli", "serve", "--hub", "--host", "127.0.0.1",
-                "--port", str(service_port), "--db", os.environ["STATION_KIT_DB_URL"]],
+                "--port", str(service_port), "--db", os.environ["STATION_KIT_DB_URL"],
+                # a street's pages on one server: as many kernels as its memory holds (run.kernel_cap)
+                "--max-kernels", os.environ.get("STATION_KIT_HUB_MAX_KERNELS", "14")],
     "cwd": os.getcwd(),
     "environment": {**keep, "HOME": os.environ.get("HOME", str(folder))},
     "oauth_no_confirm": True,

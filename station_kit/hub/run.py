@@ -32,6 +32,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+KERNEL_MIB = 250  # what one open page's kernel holds, about (README: station-kit serve)
+KEPT_FOR_THE_REST_MIB = 4096  # the hub, the proxy, PostgreSQL, the analysts' servers, the system
+
+
+def kernel_cap() -> int:
+    """How many kernels the street's station server may run: what this server's memory holds after
+    the rest, at about 250 MiB a page — never fewer than one PC's 14."""
+    memory_mib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    return max(14, (memory_mib - KEPT_FOR_THE_REST_MIB) // KERNEL_MIB)
+
+
 def hub_environment(*, db_url: str, folder: Path, host: str, port: int, admins: list[str]) -> dict[str, str]:
     """The variables jupyterhub_config.py reads: where the hub keeps its files, its ports, its admins
     and the groups it creates for the stations and grids."""
@@ -42,7 +53,8 @@ def hub_environment(*, db_url: str, folder: Path, host: str, port: int, admins: 
             "STATION_KIT_HUB_IP": host, "STATION_KIT_HUB_PORT": str(port), "STATION_KIT_HUB_PROXY": proxy,
             "STATION_KIT_HUB_API_PORT": str(_free_port()), "STATION_KIT_HUB_PROXY_API_PORT": str(_free_port()),
             "STATION_KIT_HUB_SERVICE_PORT": str(_free_port()), "STATION_KIT_HUB_ADMINS": ",".join(admins),
-            "STATION_KIT_HUB_UNIT_GROUPS": ",".join(read_units(db_url).groups)}
+            "STATION_KIT_HUB_UNIT_GROUPS": ",".join(read_units(db_url).groups),
+            "STATION_KIT_HUB_MAX_KERNELS": str(kernel_cap())}
 
 
 def _admins(folder: Path, admin: str | None) -> list[str]:

@@ -1,6 +1,7 @@
 """`make bench` cannot stop running unseen (DESIGN.md §12): every benchmark runs once here, in its
 quick mode, on a copy of the demo station. Nothing is asserted about speed, only that each figure is
-produced, with a floor and a ratio."""
+produced, with a floor and a ratio. The hub's own (a street on PostgreSQL) run beside the browser tests,
+on the other worker: tests/integration/test_benchmark_hub.py."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ FIGURES = ("tally (demo station)", "station roll-up DataFrame (demo)", "yearly a
 
 def test_every_benchmark_runs_once_in_quick_mode(browser):
     """(``browser`` only for its check that Chromium is there: the benchmarks launch their own.)"""
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--demo", demo_station_url()],
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--skip", "hub", "--demo",
+                             demo_station_url()],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     for figure in FIGURES:

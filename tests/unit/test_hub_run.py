@@ -1,0 +1,16 @@
+"""How many page kernels the street's station server may run: what the server's memory holds."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from station_kit.hub import run
+
+
+@pytest.mark.parametrize(("memory_gib", "cap"), [(4, 14), (8, 16), (16, 49), (24, 81), (64, 245)])
+def test_the_kernel_cap_follows_the_server_s_memory_and_never_falls_below_one_pc_s(monkeypatch, memory_gib, cap):
+    pages = memory_gib * 1024 * 1024 * 1024 // 4096
+    monkeypatch.setattr(os, "sysconf", lambda name: {"SC_PHYS_PAGES": pages, "SC_PAGE_SIZE": 4096}[name])
+    assert run.kernel_cap() == cap
