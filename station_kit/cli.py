@@ -71,7 +71,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                                      street=args.street, person_in_charge=args.person_in_charge,
                                      contact=args.contact)
         print(t("cli.station_created", code=station.code, name=station.name))
-    print(t("cli.database_ready", url=_database_url(args)))
+    print(t("cli.database_ready", url=_shown_url(_database_url(args))))
     return 0
 
 
@@ -124,7 +124,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     with write_session(engine) as session:
         build_street(session=session, stations=args.stations, seed=args.seed or DEMO_SEED)
-    print(t("cli.demo_built", url=_database_url(args)))
+    print(t("cli.demo_built", url=_shown_url(_database_url(args))))
     return 0
 
 

@@ -14,3 +14,12 @@ def test_the_kernel_cap_follows_the_server_s_memory_and_never_falls_below_one_pc
     pages = memory_gib * 1024 * 1024 * 1024 // 4096
     monkeypatch.setattr(os, "sysconf", lambda name: {"SC_PHYS_PAGES": pages, "SC_PAGE_SIZE": 4096}[name])
     assert run.kernel_cap() == cap
+
+
+def test_a_command_prints_the_street_s_database_without_its_password(tmp_path, capsys):
+    """`station-kit init --db "$(cat data/postgres.url)"` says which database is ready, never its password,
+    which the owner's URL file holds for root alone."""
+    from station_kit.cli import _shown_url
+
+    shown = _shown_url("postgresql+psycopg://postgres:Xg-secret_1@127.0.0.1:60281/station")
+    assert "Xg-secret_1" not in shown and shown.startswith("postgresql+psycopg://postgres:***@127.0.0.1:60281")
