@@ -16,7 +16,7 @@ def test_the_kernel_cap_follows_the_server_s_memory_and_never_falls_below_one_pc
     assert run.kernel_cap() == cap
 
 
-def test_a_command_prints_the_street_s_database_without_its_password(tmp_path, capsys):
+def test_a_command_prints_the_street_s_database_without_its_password():
     """`station-kit init --db "$(cat data/postgres.url)"` says which database is ready, never its password,
     which the owner's URL file holds for root alone."""
     from station_kit.cli import _shown_url
