@@ -270,6 +270,6 @@ def _post_work(rng, book, posts, projects_by_post) -> list[PlannedActivity]:
 
 def _pandemic_duty(rng) -> list[PlannedActivity]:
     return [PlannedActivity(title="疫情常态防控值守", category=WorkTask.customs, day=day, start=start, end=end,
-                            post="疫情常态防控", project="疫情常态防控·便民服务", place="各小区卡口值守点",
+                            post="疫情常态防控", project="小区卡口值守", place="各小区卡口值守点",
                             beneficiaries=rng.randint(40, 120), content="测温、扫码、登记，协助核酸检测")
             for day in _days(PANDEMIC_FROM) for start, end in DUTY_SHIFTS]

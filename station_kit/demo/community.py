@@ -2,9 +2,9 @@
 the same services staff use (so every step is in the operation log), from their own seeded generator.
 
 The year to 2022-08-31 is history: every wish and case of it is closed or left as the article's date
-found it. A handful of cases are dated relative to the moment the demo is built, so that 民呼我应
-opens on cases still running, some on time and some overdue, whatever day it is built; their offsets
-are chosen so that which of them are overdue does not depend on that day (holidays included).
+found it. A handful of cases were still running that evening (``RUNNING_AT``), so 民呼我应 opens on
+cases at every step. They are dated from that evening, not from the moment the demo is built, so the
+demo gives the same figures whatever day it is built; seen from any later day they are all overdue.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from station_kit.services.scope import Scope
 SEED_OFFSET = 10  # its own generator: the rest of the demo draws the same numbers with or without it
 HISTORY_START = dt.date(2021, 9, 1)
 AS_OF = dt.date(2022, 8, 31)
+RUNNING_AT = dt.datetime.combine(AS_OF, dt.time(18, 0), tzinfo=CHINA)  # the cases still open then
 RESIDENTS_PER_GRID = 24
 WISHES = 320
 ORDERS = 72
@@ -207,9 +208,9 @@ def _history_case(scope, station_id, grid_id, stewards, residents, departments, 
 
 
 def _running_cases(scope, station_id, grids, stewards, departments) -> None:
-    """Cases still running at build time. Hours back from now: received, accepted, whistled, reported.
-    Overdue: 2 (not accepted in 30 h), 4 (a department 2 h without report), 6 (30 days unresolved)."""
-    now = clock.now()
+    """Cases still running on the article's evening. Hours before ``RUNNING_AT``: received, accepted,
+    whistled, reported."""
+    now = RUNNING_AT
     plans = (
         (2, None, None, None, "小区路灯不亮", CaseKind.request),
         (30, None, None, None, "楼道堆放杂物", CaseKind.request),

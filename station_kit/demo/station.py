@@ -64,7 +64,21 @@ OTHER_PARTNERS = (
 # The article's four named brand projects, the three it names besides, and three more of the station's.
 BRAND_PROJECTS = ("困难居民帮扶", "民事调解维权", "社区教育宣传", "公益服务模范", "雷锋式365便民服务", "居民微心愿",
                   "移风易俗树文明", "守望邻里·乐享学堂", "邻里一家亲", "小管家网格服务")
-PROJECT_THEMES = ("入户走访", "结对帮扶", "志愿宣讲", "便民服务", "主题实践")
+# Five standing projects for each post, named as a station names them on its noticeboard.
+POST_PROJECTS = {
+    "社区党建引领": ("在职党员进社区报到服务", "红色物业联建共建", "党史学习教育进小区", "两新组织党建联盟", "党员先锋岗亮身份"),
+    "精神文明示范": ("文明家庭评选", "身边好人榜", "文明餐桌光盘行动", "最美楼道创建", "新时代好少年宣讲"),
+    "安全生产监管": ("九小场所消防安全排查", "燃气安全入户宣传", "电动车进楼入户劝导", "汛期隐患巡查", "安全生产月集中宣传"),
+    "基层治理参与": ("居民议事会", "楼栋长联席会", "小区环境共治", "文明养犬劝导", "网格员走百家"),
+    "困难居民帮扶": ("空巢老人定期探访", "低保家庭结对帮扶", "冬季送温暖", "残疾人上门助残", "留守儿童关爱"),
+    "卫生健康服务": ("家庭医生签约进小区", "慢病患者随访", "老年人免费体检", "健康知识讲座", "心理健康疏导"),
+    "社情民意收集": ("民情恳谈会", "入户问需", "居民意见征集", "社情民意直通车", "夜访听民声"),
+    "社区教育宣传": ("四点半课堂", "垃圾分类宣传进楼院", "反诈宣传进社区", "法治宣传月", "全民国家安全教育日宣传"),
+    "民事调解维权": ("邻里纠纷调解", "法律援助咨询", "农民工欠薪维权服务", "婚姻家庭调解", "物业纠纷调处"),
+    "文体活动先锋": ("广场舞展演", "社区春晚", "全民健身运动会", "书画摄影展", "暑期少儿兴趣班"),
+    "公益服务模范": ("爱心义剪", "家电义务维修", "便民磨刀修鞋", "无偿献血宣传", "爱心衣物捐赠"),
+    "疫情常态防控": ("小区卡口值守", "核酸检测秩序维护", "疫苗接种引导", "居家隔离人员代购", "返神人员排查登记"),
+}
 GRID_COUNT = 13
 VOLUNTEERS = 755
 PARTY_MEMBERS = 225
@@ -139,7 +153,7 @@ def _add_projects(unit, posts) -> None:
     post_by_name = {post.name: post for post in posts}
     for name in BRAND_PROJECTS:
         unit(Project, name, is_brand=True, post_id=post_by_name.get(name, posts[0]).id)
-    ordinary = [(post, f"{post.name}·{theme}") for post in posts for theme in PROJECT_THEMES]
+    ordinary = [(post, name) for post in posts for name in POST_PROJECTS[post.name]]
     ordinary += [(post_by_name["文体活动先锋"], "周末文化广场"), (post_by_name["卫生健康服务"], "健康义诊进小区")]
     for post, name in ordinary:
         unit(Project, name, post_id=post.id)
