@@ -28,12 +28,14 @@ from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from station_kit import kernel_forks
 from station_kit.i18n import t
 from station_kit.serve_kernels import (
     ERROR_TEXT,
     MAX_KERNELS,
     PAGE_GRACE_SECONDS,
     UNCONNECTED_CULL_SECONDS,
+    ForkingKernelManager,
     StationKernelManager,
     StationPageHandler,
     StationWebsocketConnection,
@@ -118,6 +120,9 @@ def voila_argv(
         # ports chosen before each kernel binds them: seven kernels warming at once could lose a port to
         # each other (a preheated kernel then died), and no other user of the PC can reach a socket file.
         argv.append("--KernelManager.transport=ipc")
+    if kernel_forks.available():
+        # Each kernel a fork of one process that has imported the apps (station_kit.kernel_forks).
+        argv.append(f"--StationKernelManager.kernel_manager_class={qualified_name(ForkingKernelManager)}")
     if token:
         argv.append(f"--Voila.token={token}")
     if hub_prefix:
@@ -314,8 +319,9 @@ def serve(
     # traitlets' global logger, which is the app's log only for Application.instance().
     app = StationVoila.instance()
     try:
-        app.initialize(argv)
-        app.start()
+        with kernel_forks.zygote():  # before Voilà starts its preheated kernels
+            app.initialize(argv)
+            app.start()
     except SystemExit as exit_:
         if exit_.code is None:
             return 0

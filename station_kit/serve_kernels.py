@@ -9,6 +9,9 @@ the kernels' insides on the server:
   as before, after long idleness with no page connected.
 - `StationPageHandler` answers a page request with 503 and the station's 503.html
   (服务器繁忙，请稍后刷新) when serving it could take the server past that limit.
+- `ForkingKernelManager` starts each kernel as a fork of the server's zygote (station_kit.kernel_forks),
+  which has imported the apps already: a kernel runs within a fraction of a second and shares that
+  code's memory with the others.
 - `StationWebsocketConnection` keeps tracebacks, error details and stderr out of what the
   kernel websocket sends, and writes them to the server log instead.
 """
@@ -16,16 +19,27 @@ the kernels' insides on the server:
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import re
+import select
+import signal
+import subprocess
+import sys
+import time
+import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import tornado.web
+from jupyter_client.provisioning import LocalProvisioner
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
 from traitlets import Integer
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.utils import ENV_VARIABLE
 
+from station_kit.kernel_forks import FORKS_ENV, ask_for_a_fork
 from station_kit.services.actor import PERSON_HEADER
 
 # Shown wherever a kernel reports an error to the page; the details go to the server log.
@@ -288,3 +302,93 @@ class StationWebsocketConnection(ZMQChannelsWebsocketConnection):
         msg = self.session.deserialize(parts)
         msg["content"] = safe
         return super().handle_outgoing_message(stream, self.session.serialize(msg, ident=idents))
+
+
+_log = logging.getLogger(__name__)
+
+
+class ForkedProcess:
+    """What Jupyter's kernel manager holds of a forked kernel: Popen's poll, wait, signals and pid.
+    The exit code is not known here (the zygote reaps its children), so an ended kernel reads 0."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        try:
+            self._pidfd: int | None = os.pidfd_open(pid)  # stays this process's even if the pid is reused
+        except (AttributeError, OSError):
+            self._pidfd = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and not self._alive():
+            self.returncode = 0
+            if self._pidfd is not None:
+                os.close(self._pidfd)
+                self._pidfd = None
+        return self.returncode
+
+    def _alive(self) -> bool:
+        if self._pidfd is not None:
+            return not select.select([self._pidfd], [], [], 0)[0]
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.05)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def plain_ipykernel(cmd: list[str]) -> bool:
+    """Whether ``cmd`` is this Python's ``python -m ipykernel_launcher …``, which a fork of the zygote is."""
+    return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
+            and Path(cmd[0]).resolve() == Path(sys.executable).resolve())
+
+
+class ForkingProvisioner(LocalProvisioner):
+    """Jupyter's local provisioner, launching a kernel as a fork of the zygote when there is one."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        path = os.environ.get(FORKS_ENV)
+        launch = self._scrub_kwargs(kwargs)
+        if not path or not plain_ipykernel(cmd) or set(launch) - {"env", "cwd"}:
+            return await super().launch_kernel(cmd, **kwargs)
+        env = {key: value for key, value in (launch.get("env") or os.environ).items() if key != FORKS_ENV}
+        cwd = str(launch.get("cwd") or os.getcwd())
+        try:
+            pid = await ask_for_a_fork(path, cmd[3:], env, cwd)
+        except (OSError, ValueError, asyncio.TimeoutError) as error:
+            _log.warning("kernel forks: %s; starting the kernel the usual way", error)
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = ForkedProcess(pid)
+        self.pid = self.pgid = pid  # the child leads its own session before the zygote answers
+        self.cwd = cwd
+        return self.connection_info
+
+
+class ForkingKernelManager(ServerKernelManager):
+    """Jupyter server's kernel manager, whose kernels the zygote forks where there is one."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.provisioner is None:  # not on a restart, which keeps its provisioner
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+            self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)

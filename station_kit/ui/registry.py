@@ -95,8 +95,10 @@ def notebook_json(app: App) -> dict:
     from station_kit.i18n import t
 
     code = ("from voila.utils import wait_for_request\n"
-            "from station_kit.ui.registry import open_app\n\n"
-            "# A preheated kernel runs this before anyone opens the page: read the database only once asked.\n"
+            "from station_kit.ui.registry import open_app, prepare_app\n\n"
+            "# A preheated kernel runs this before anyone opens the page: it loads the app's code,\n"
+            "# then reads the database only once asked.\n"
+            f'prepare_app("{app.name}")\n'
             "wait_for_request()\n"
             f'open_app("{app.name}")')
     heading = [{"cell_type": "markdown", "id": f"{app.name}-title", "metadata": {},
@@ -126,6 +128,16 @@ def write_notebooks(folder: Path) -> list[Path]:
         path.write_text(notebook_text(app), encoding="utf-8")
         written.append(path)
     return written
+
+
+def prepare_app(name: str) -> None:
+    """What a notebook calls before it waits for its page: load the app's code (pandas, the models,
+    the catalog), so that a warm kernel, once asked, only reads the database and draws."""
+    from station_kit.i18n import t
+    from station_kit.ui.kit import context, layout  # noqa: F401  (open_app's own imports)
+
+    get(name).builder()
+    t("app.not_allowed")
 
 
 def open_app(name: str) -> widgets.Widget:

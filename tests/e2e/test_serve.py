@@ -28,6 +28,7 @@ from jupyter_server.services.kernels.connection.base import (
 )
 
 from station_kit.i18n import t
+from station_kit.kernel_forks import KERNEL_NAME
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pages import PAGE_TIMEOUT_MS
 
@@ -318,15 +319,26 @@ def test_a_failing_button_handler_sends_no_traceback(kernel_socket, clicks_page,
 
 
 def kernel_pids(server_pid: int) -> set[int]:
-    """The server's kernels: its child processes that run ipykernel (read from /proc)."""
-    pids = set()
+    """The server's kernels: the processes under it that run ipykernel, started as usual or forked by its
+    zygote, whose command line is the zygote's but whose name says kernel (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    kernels = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            if parent == server_pid and b"ipykernel" in (stat.parent / "cmdline").read_bytes():
-                pids.add(int(stat.parent.name))
+            pid = int(stat.parent.name)
+            children.setdefault(parent, []).append(pid)
+            if (b"ipykernel" in (stat.parent / "cmdline").read_bytes()
+                    or (stat.parent / "comm").read_text().strip() == KERNEL_NAME):
+                kernels.add(pid)
         except (OSError, IndexError, ValueError):
             continue  # the process ended while being read
+    under, waiting = set(), [server_pid]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            under.add(child)
+            waiting.append(child)
+    pids = kernels & under
     return pids
 
 

@@ -24,7 +24,9 @@ RANK = {
     "reports": 4.5,  # a leader's report says what the narratives say and draws what plotting draws
     "ui": 5,
     "lab": 4.5,  # the analysts' notebooks and JupyterLab settings, which `station-kit lab` and the hub both use
-    "demo": 6, "migrations": 6, "serve": 6, "serve_kernels": 5, "hub": 5,
+    "demo": 6, "migrations": 6, "serve": 6, "hub": 5,
+    "kernel_forks": 5.5,  # the process page kernels are forked from: it imports every app
+    "serve_kernels": 5.7,  # the server's kernel manager, which asks kernel_forks for kernels
     "cli": 7,
 }
 # Outside libraries an area must not use: widgets stay in ui; the database stays below it.
