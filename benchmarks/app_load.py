@@ -1,16 +1,19 @@
-"""How long each staff app takes to become usable in headless Chromium, from asking for the page until
-its first input (or figure) is on screen, on the demo station (DESIGN.md §12). Floor: a bare Voilà
-notebook with one button, served by the same server in the same run.
+"""How long each app takes to become usable in headless Chromium, from asking for the page until its
+first input (or figure) is on screen, on the demo station (DESIGN.md §12), and the memory of the page's
+kernel once it is (RSS, and USS: what closing the page gives back). Floor: a bare Voilà notebook with one
+button, served by the same server in the same run.
 
-Every app is served as staff get it: from a preheated kernel. A kernel is used once, and the server
-heats the next one at once; each try waits until that is done ("Kernel pool of … is filled", and a
-few seconds for the new kernel to run its notebook), so that no try runs beside a kernel starting on
-the same two cores.
+Every app is served as people get it, as the station's admin (who may open every app): the daily ones
+from a preheated kernel, the others (registry ``preheat=False``) from a kernel started when asked. A
+kernel is used once, and the server heats the next one at once; each try of a warm app waits until that
+is done ("Kernel pool of … is filled", and a moment for the new kernel to run its notebook), so that no
+try runs beside a kernel starting on the same two cores.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -22,25 +25,32 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+import psutil
 
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, serving
 from benchmarks.timing import Result
 from station_kit.serve import APPS_DIR_ENV, DEFAULT_APPS_DIR
+from station_kit.ui.registry import APPS
 
 TRIES = 3
 BARE = "bare"
-# Each app, and what is on its page once a worker can use it.
+# Each app, and what is on its page once a worker can use it: its first input, or its first figure.
 READY = {
     BARE: ".sk-bare",
+    **{app.name: f".sk-app.sk-{app.name} button" for app in APPS},
     "home": ".sk-home-title",
     "volunteers": ".sk-volunteers-submit",
     "activities": ".sk-activities-submit",
     "lectures": ".sk-lectures-submit",
     "dashboard": ".sk-dashboard-figure-volunteers .sk-dash-number",
 }
+WARM = {BARE, *(app.name for app in APPS if app.preheat)}
+SERVER_ENV = {"STATION_KIT_ROLE": "admin", "STATION_KIT_OPERATOR": "王站长"}
 FILL_TIMEOUT_SECONDS = 180
-SETTLE_SECONDS = 4  # a heated kernel importing pandas and the apps on a busy 2-core machine
+SETTLE_SECONDS = 2  # a heated kernel running its notebook up to the request on a busy 2-core machine
 QUICK_SETTLE_SECONDS = 1  # a quick run shows that each app loads, not how fast
+MEMORY_SETTLE_SECONDS = 1  # the page's last messages handled before its kernel's memory is read
+MiB = 2**20
 
 
 def _apps_with_a_bare_notebook(folder: Path) -> Path:
@@ -69,59 +79,89 @@ def _wait_until_quiet(log_path: Path, app: str, times: int, settle: float = SETT
     time.sleep(settle)
 
 
-def _time_to_interactive(browser, base_url: str, app: str) -> float:
+def _kernel_memory(server_pid: int, kernel_id: str) -> tuple[float, float]:
+    """(RSS, USS) in MiB of the kernel ``kernel_id`` under the server: the process bound to that kernel's
+    sockets (started as usual or forked, the kernels talk over Unix sockets named after their id)."""
+    for process in psutil.Process(server_pid).children(recursive=True):
+        try:
+            if any(kernel_id in str(connection.laddr) for connection in process.net_connections(kind="unix")):
+                memory = process.memory_full_info()
+                return memory.rss / MiB, memory.uss / MiB
+        except psutil.Error:
+            continue
+    raise RuntimeError(f"no process runs kernel {kernel_id}")
+
+
+def _time_to_interactive(browser, base_url: str, server_pid: int, app: str) -> tuple[float, float, float]:
+    """Seconds until ``app``'s page is usable, then its kernel's RSS and USS (MiB)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     started = time.perf_counter()
     page.goto(f"{base_url}/voila/render/{app}.ipynb", timeout=120_000)
     page.locator(READY[app]).first.wait_for(timeout=120_000)
     seconds = time.perf_counter() - started
+    time.sleep(MEMORY_SETTLE_SECONDS)
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.content()).group(1)
+    rss, uss = _kernel_memory(server_pid, kernel_id)
     page.close(run_before_unload=True)  # as a person closes the tab: the server shuts its kernel down
     context.close()
-    return seconds
+    return seconds, rss, uss
 
 
 @contextmanager
-def serving_with_a_bare_page(db_url: str) -> Iterator[tuple[str, Path]]:
-    """The apps and the bare one-button notebook served together: (base URL, the server's log)."""
+def serving_with_a_bare_page(db_url: str) -> Iterator[tuple[str, Path, int]]:
+    """The apps and the bare one-button notebook served together: (base URL, the server's log, its pid)."""
     with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder:
         log_path = Path(folder) / "serve.log"
         apps = _apps_with_a_bare_notebook(Path(folder))
-        with serving(db_url, log_path, env={APPS_DIR_ENV: str(apps)}) as base_url:
-            yield base_url, log_path
+        with serving(db_url, log_path, env={APPS_DIR_ENV: str(apps), **SERVER_ENV}) as (base_url, pid):
+            yield base_url, log_path, pid
 
 
-def measure(base_url: str, log_path: Path, tries: int = TRIES, *, quick: bool = False) -> dict[str, list[float]]:
-    """``tries`` timed loads of every app; a first round is not counted (it also waits for the kernels
-    started with the server), except in a quick run, which only shows that every app still loads."""
+def measure(base_url: str, log_path: Path, server_pid: int, tries: int = TRIES, *, quick: bool = False
+            ) -> dict[str, list[tuple[float, float, float]]]:
+    """``tries`` timed loads of every app, each (seconds, RSS, USS); a first round is not counted (it also
+    waits for the kernels started with the server), except in a quick run, which only shows that every app
+    still loads."""
     from playwright.sync_api import sync_playwright
 
-    seconds: dict[str, list[float]] = {app: [] for app in READY}
+    loads: dict[str, list[tuple[float, float, float]]] = {app: [] for app in READY}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         warm_up = 0 if quick else 1
         for round_ in range(tries + warm_up):
             for app in READY:
-                _wait_until_quiet(log_path, app, round_ + 1, QUICK_SETTLE_SECONDS if quick else SETTLE_SECONDS)
-                took = _time_to_interactive(browser, base_url, app)
+                settle = QUICK_SETTLE_SECONDS if quick else SETTLE_SECONDS
+                if app in WARM:
+                    _wait_until_quiet(log_path, app, round_ + 1, settle)
+                else:
+                    time.sleep(settle)
+                load = _time_to_interactive(browser, base_url, server_pid, app)
                 if round_ >= warm_up:
-                    seconds[app].append(took)
+                    loads[app].append(load)
         browser.close()
-    return seconds
+    return loads
 
 
-def run(db_url: str, tries: int = TRIES, *, quick: bool = False, served: tuple[str, Path] | None = None
+def run(db_url: str, tries: int = TRIES, *, quick: bool = False, served: tuple[str, Path, int] | None = None
         ) -> list[Result]:
-    """Every app's time to interactive against the bare page's, on a server of its own or on ``served``."""
+    """Every app's time to interactive and its page's memory (USS) against the bare page's, on a server of
+    its own or on ``served``."""
     if served is None:
         with serving_with_a_bare_page(db_url) as served_here:
             return run(db_url, tries, quick=quick, served=served_here)
-    seconds = measure(*served, tries, quick=quick)
-    for app, times in seconds.items():
-        print(f"{app} time to interactive, tries (s): " + ", ".join(f"{s:.2f}" for s in times))
-    floor = statistics.median(seconds[BARE])
-    return [Result(f"{app} time to interactive (median)", statistics.median(times), "bare one-button notebook", floor)
-            for app, times in seconds.items() if app != BARE]
+    loads = measure(*served, tries, quick=quick)
+    for app, tried in loads.items():
+        print(f"{app}: time to interactive (s) " + ", ".join(f"{s:.2f}" for s, _, _ in tried)
+              + "; kernel RSS/USS (MiB) " + ", ".join(f"{rss:.0f}/{uss:.0f}" for _, rss, uss in tried))
+    floor = statistics.median(seconds for seconds, _, _ in loads[BARE])
+    floor_uss = statistics.median(uss for _, _, uss in loads[BARE])
+    times = [Result(f"{app} time to interactive (median)", statistics.median(s for s, _, _ in tried),
+                    "bare one-button notebook", floor) for app, tried in loads.items() if app != BARE]
+    memory = [Result(f"{app} page's kernel, USS (median)", statistics.median(uss for _, _, uss in tried),
+                     "bare one-button notebook's kernel", floor_uss, unit="MiB")
+              for app, tried in loads.items() if app != BARE]
+    return [*times, *memory]
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ def measure(url: str, tries: int = TRIES, *, base_url: str | None = None) -> lis
 
     if base_url is None:
         with tempfile.TemporaryDirectory(prefix="station-kit-bench-") as folder, \
-                serving(url, Path(folder) / "serve.log") as base_url_here:
+                serving(url, Path(folder) / "serve.log") as (base_url_here, _):
             return measure(url, tries, base_url=base_url_here)
     seconds = []
     engine = get_engine(url)

@@ -146,7 +146,7 @@ def run(folder: str, *, quick: bool = False) -> list[Result]:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            with serving(url, folder / "serve.log", env=env) as base:
+            with serving(url, folder / "serve.log", env=env) as (base, _):
                 _wait_until_quiet(folder / "serve.log", "home", 1)  # the warm kernels are ready, as by morning
                 serve_idle = _uss(_tree(_serving_pid(base)) + _postgres(data_dir / "postgres"))
                 opened = [_open_home(browser, f"{base}/voila/render/home.ipynb") for _ in range(staff)]

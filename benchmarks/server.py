@@ -37,8 +37,9 @@ BENCH_MAX_KERNELS = 40
 
 
 @contextmanager
-def serving(db_url: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve the apps over ``db_url`` (its output in ``log_path``); yields the base URL once it answers."""
+def serving(db_url: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """Serve the apps over ``db_url`` (its output in ``log_path``); yields (the base URL, the server's pid)
+    once it answers."""
     port = _free_port()
     with log_path.open("wb") as log:
         # Room for every page a benchmark opens: it measures loading, not serve's kernel limit.
@@ -49,7 +50,7 @@ def serving(db_url: str, log_path: Path, env: dict[str, str] | None = None) -> I
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(f"{base_url}/voila/render/home.ipynb")
-        yield base_url
+        yield base_url, server.pid
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)

@@ -325,10 +325,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from station_kit.serve import serve
+    from station_kit.serve_kernels import MAX_KERNELS
 
     _prepare(args)
     return serve(db_url=_database_url(args), host=args.host, port=args.port, token=args.token,
-                 max_kernels=args.max_kernels, page_grace_seconds=args.page_grace, hub=args.hub,
+                 max_kernels=args.max_kernels or MAX_KERNELS, page_grace_seconds=args.page_grace, hub=args.hub,
                  warm=[name for name in args.warm.split(",") if name] if args.warm is not None else None)
 
 
@@ -537,9 +538,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--warm", metavar="APPS",
                        help="the apps to keep a warm kernel for besides home, comma-separated, e.g. volunteers,cases "
                             "(default: the seven used every day); fewer warm apps, less memory and a faster start")
-    serve.add_argument("--max-kernels", type=int, default=14, metavar="N",
-                       help="most kernels (about 240 MiB each) at once, one preheated per app included; "
-                            "past it a page gets 服务器繁忙 (default 14, for an 8 GB PC)")
+    serve.add_argument("--max-kernels", type=int, default=None, metavar="N",
+                       help="most kernels at once, one preheated per app included; past it a page gets "
+                            "服务器繁忙 (default: 40%% of this PC's memory at 125 MiB a page, at least 14: "
+                            "25 on an 8 GB PC)")
     serve.add_argument("--page-grace", type=_whole_seconds, default=90, metavar="SECONDS",
                        help="a page whose connection is gone (tab closed, browser or PC crashed or asleep, "
                             "network down) gives its kernel back after this many seconds unless it "

@@ -1,6 +1,6 @@
 """The kernels `station-kit serve` runs: how many, how long, and what they may tell a browser.
 
-Every app page runs in a kernel of its own, about 240 MiB each. Two guards keep a reload
+Every app page runs in a kernel of its own (about 60 MiB of its own when forked, see PAGE_KERNEL_MIB). Two guards keep a reload
 storm or a stray script from exhausting the office PC the server runs on, and a third keeps
 the kernels' insides on the server:
 
@@ -31,6 +31,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import psutil
 import tornado.web
 from jupyter_client.provisioning import LocalProvisioner
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
@@ -39,16 +40,33 @@ from traitlets import Integer
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.utils import ENV_VARIABLE
 
+from station_kit import kernel_forks
 from station_kit.kernel_forks import FORKS_ENV, ask_for_a_fork
 from station_kit.services.actor import PERSON_HEADER
 
 # Shown wherever a kernel reports an error to the page; the details go to the server log.
 ERROR_TEXT = "页面运行出错，详细信息已记入服务器日志，请联系管理员。"
-# A kernel takes about 240 MiB (12 parallel page requests against the demo took the server
-# from 5 kernels and 1.2 GiB to 17 and 4.1 GiB). 14 kernels, about 3.3 GiB, leave an 8 GB
-# office PC room for its own work; with one preheated kernel for each of the 7 apps kept warm
-# (ui/registry.py), 7 pages can be open.
-MAX_KERNELS = 14
+# A page's kernel, forked from the zygote (kernel_forks), holds about 60 MiB of its own once its page is
+# usable and more as its person works (make bench); one started as a new Python, where kernels cannot be
+# forked, about 240 MiB. The cap allows each page twice the first and keeps 40% of the PC's memory for the
+# station's pages, the rest for the PC's own work: 25 kernels on an 8 GB office PC (there were 14 at
+# 240 MiB), never fewer than 14.
+PAGE_KERNEL_MIB = 125 if kernel_forks.available() else 250
+PAGES_SHARE_OF_MEMORY = 0.4
+MIN_KERNELS = 14
+
+
+def physical_memory_mib() -> int:
+    return psutil.virtual_memory().total // 2**20
+
+
+def default_max_kernels(memory_mib: int | None = None) -> int:
+    """The kernel cap for a PC with ``memory_mib`` of memory (this one's by default)."""
+    memory = physical_memory_mib() if memory_mib is None else memory_mib
+    return max(MIN_KERNELS, int(memory * PAGES_SHARE_OF_MEMORY) // PAGE_KERNEL_MIB)
+
+
+MAX_KERNELS = default_max_kernels()
 # A page connects to its kernel within seconds of loading; two minutes is generous.
 UNCONNECTED_CULL_SECONDS = 120
 # A page whose connection is gone — its tab closed without a word, the browser or the PC crashed or

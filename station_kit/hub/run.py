@@ -20,6 +20,7 @@ from pathlib import Path
 from station_kit.errors import DomainError
 from station_kit.hub.person import read_units
 from station_kit.i18n import t
+from station_kit.serve_kernels import MIN_KERNELS, PAGE_KERNEL_MIB, physical_memory_mib
 
 CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
 PROXY = "configurable-http-proxy"
@@ -32,15 +33,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-KERNEL_MIB = 250  # what one open page's kernel holds, about (README: station-kit serve)
 KEPT_FOR_THE_REST_MIB = 4096  # the hub, the proxy, PostgreSQL, the analysts' servers, the system
 
 
 def kernel_cap() -> int:
     """How many kernels the street's station server may run: what this server's memory holds after
-    the rest, at about 250 MiB a page — never fewer than one PC's 14."""
-    memory_mib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
-    return max(14, (memory_mib - KEPT_FOR_THE_REST_MIB) // KERNEL_MIB)
+    the rest, at serve's allowance a page — never fewer than one PC's 14."""
+    return max(MIN_KERNELS, (physical_memory_mib() - KEPT_FOR_THE_REST_MIB) // PAGE_KERNEL_MIB)
 
 
 def hub_environment(*, db_url: str, folder: Path, host: str, port: int, admins: list[str]) -> dict[str, str]:

@@ -32,8 +32,9 @@ class App:
     roles: frozenset[str] = STAFF  # who may open it
     back_link: bool = True  # a link back to 首页 (not on home itself, nor on the TV screen)
     heading: bool = True  # the notebook's title line; the TV screen draws its own
-    # A kernel kept warm so the page opens at once. Each costs about 240 MiB all day, so apps
-    # opened a few times a month start their kernel when asked instead (a few seconds more).
+    # A kernel kept warm so the page opens at once. Each holds about 60 MiB of its own all day (a
+    # fork of the zygote, kernel_forks), so apps opened a few times a month start theirs when asked
+    # (a fork is ready in about half a second; a new Python, where kernels cannot be forked, takes seconds).
     preheat: bool = True
 
     @property

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ PROBE = ("import os, sys, json; print(json.dumps({'pid': os.getpid(), 'parent': 
          "'marker': os.environ.get('SK_PROBE'), 'forks': os.environ.get('STATION_KIT_KERNEL_FORKS'), "
          "'preloaded': 'pandas' in sys.modules and 'station_kit.ui.home' in sys.modules, "
          "'name': open('/proc/self/comm').read().strip()}))")
+
+
+def in_a_thread(coroutine):
+    """Run ``coroutine`` on an event loop of its own: a test run before this one, on the same worker, may
+    have left its loop running in this thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def manager(root: Path | None = None) -> AsyncMappingKernelManager:
@@ -49,7 +57,7 @@ async def run(kernels: AsyncMappingKernelManager, kernel_id: str, code: str, tim
 def probe(kernels, kernel_id) -> dict:
     import json
 
-    return json.loads(asyncio.run(run(kernels, kernel_id, PROBE))["printed"])
+    return json.loads(in_a_thread(run(kernels, kernel_id, PROBE))["printed"])
 
 
 def gone(pid: int, timeout: float = 30) -> bool:
@@ -74,7 +82,7 @@ def test_a_forked_kernel_runs_where_and_as_it_was_asked_with_the_apps_imported(t
     monkeypatch.setenv("SK_PROBE", "given")
     with kernel_forks.zygote() as path:
         kernels = manager(tmp_path)
-        kernel_id = asyncio.run(kernels.start_kernel(kernel_name="python3", path="apps"))
+        kernel_id = in_a_thread(kernels.start_kernel(kernel_name="python3", path="apps"))
         try:
             process = kernels.get_kernel(kernel_id).provisioner.process
             assert isinstance(process, ForkedProcess)
@@ -90,34 +98,34 @@ def test_a_forked_kernel_runs_where_and_as_it_was_asked_with_the_apps_imported(t
                 await asyncio.sleep(2)
                 await kernels.interrupt_kernel(kernel_id)
                 return await running
-            assert asyncio.run(interrupted())["ename"] == "KeyboardInterrupt"
+            assert in_a_thread(interrupted())["ename"] == "KeyboardInterrupt"
             assert probe(kernels, kernel_id)["pid"] == process.pid
         finally:
-            asyncio.run(kernels.shutdown_kernel(kernel_id))
+            in_a_thread(kernels.shutdown_kernel(kernel_id))
         assert gone(process.pid)
 
 
 def test_kernels_end_with_their_zygote(monkeypatch):
     with kernel_forks.zygote() as path:
         kernels = manager()
-        kernel_id = asyncio.run(kernels.start_kernel(kernel_name="python3"))
+        kernel_id = in_a_thread(kernels.start_kernel(kernel_name="python3"))
         pid = kernels.get_kernel(kernel_id).provisioner.process.pid
         assert probe(kernels, kernel_id)["pid"] == pid
         os.kill(kernel_forks._zygotes[path].pid, signal.SIGKILL)  # as when the server dies and the zygote sees it
         assert gone(pid)
-        asyncio.run(kernels.shutdown_kernel(kernel_id, now=True))
+        in_a_thread(kernels.shutdown_kernel(kernel_id, now=True))
 
 
 def test_without_a_zygote_a_kernel_starts_the_usual_way(monkeypatch):
     monkeypatch.delenv(kernel_forks.FORKS_ENV, raising=False)
     kernels = manager()
-    kernel_id = asyncio.run(kernels.start_kernel(kernel_name="python3"))
+    kernel_id = in_a_thread(kernels.start_kernel(kernel_name="python3"))
     try:
         process = kernels.get_kernel(kernel_id).provisioner.process
         assert isinstance(process, subprocess.Popen)
         assert probe(kernels, kernel_id)["pid"] == process.pid
     finally:
-        asyncio.run(kernels.shutdown_kernel(kernel_id))
+        in_a_thread(kernels.shutdown_kernel(kernel_id))
 
 
 def test_a_zygote_that_ended_is_not_waited_for(tmp_path):
@@ -129,7 +137,7 @@ def test_a_zygote_that_ended_is_not_waited_for(tmp_path):
     try:
         started = time.monotonic()
         with pytest.raises(OSError, match="zygote ended"):
-            asyncio.run(kernel_forks.ask_for_a_fork(path, [], {}, str(tmp_path)))
+            in_a_thread(kernel_forks.ask_for_a_fork(path, [], {}, str(tmp_path)))
         assert time.monotonic() - started < kernel_forks.READY_TIMEOUT_SECONDS / 2
     finally:
         del kernel_forks._zygotes[path]

@@ -24,7 +24,8 @@ RANK = {
     "reports": 4.5,  # a leader's report says what the narratives say and draws what plotting draws
     "ui": 5,
     "lab": 4.5,  # the analysts' notebooks and JupyterLab settings, which `station-kit lab` and the hub both use
-    "demo": 6, "migrations": 6, "serve": 6, "hub": 5,
+    "demo": 6, "migrations": 6, "serve": 6,
+    "hub": 5.8,  # the street's server: serve's kernel allowance, and serve itself in a subprocess
     "kernel_forks": 5.5,  # the process page kernels are forked from: it imports every app
     "serve_kernels": 5.7,  # the server's kernel manager, which asks kernel_forks for kernels
     "cli": 7,

@@ -18,7 +18,7 @@ from voila.configuration import VoilaConfiguration
 from voila.execute import VoilaExecutor
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-from station_kit import serve
+from station_kit import serve, serve_kernels
 from station_kit.cli import build_parser
 from station_kit.serve_kernels import (
     ERROR_TEXT,
@@ -145,8 +145,15 @@ def test_kernels_are_limited_by_the_station_kernel_manager():
 
 
 def test_the_command_line_default_limit_is_the_servers():
-    assert build_parser().parse_args(["serve"]).max_kernels == MAX_KERNELS
+    assert build_parser().parse_args(["serve"]).max_kernels is None  # serve's own: MAX_KERNELS
     assert build_parser().parse_args(["serve", "--max-kernels", "20"]).max_kernels == 20
+
+
+@pytest.mark.parametrize(("memory_gib", "cap"), [(2, 14), (4, 14), (8, 26), (16, 52), (24, 78)])
+def test_the_default_limit_follows_the_pc_s_memory_and_never_falls_below_fourteen(memory_gib, cap):
+    """40% of the PC's memory at 125 MiB a page (a forked kernel holds about 60 MiB of its own once usable)."""
+    assert serve_kernels.default_max_kernels(memory_gib * 1024) == cap
+    assert serve_kernels.MAX_KERNELS == serve_kernels.default_max_kernels()
 
 
 def test_a_limit_that_leaves_no_kernel_for_a_page_is_refused(tmp_path):
