@@ -46,9 +46,11 @@ def plan(page, *, title: str, start: str, end: str, room: str | None) -> None:
 
 
 def choose_activity(page, title: str) -> None:
+    """Pick the activity once the list shows it (a tab opened for the first time is drawn then)."""
     select = page.locator(".sk-activities-activity select")
-    label = next(text for text in select.locator("option").all_inner_texts() if text.endswith(title))
-    select.select_option(label=label)
+    option = select.locator("option", has_text=title).first
+    option.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
+    select.select_option(label=option.inner_text())
 
 
 def tick_volunteers(page, count: int) -> None:

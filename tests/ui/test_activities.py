@@ -148,6 +148,7 @@ def test_with_no_recent_activity_the_roster_says_to_plan_one(ready):
 
 def test_the_decision_comes_before_the_long_queue(engine, ready):
     plan(ready)
+    find(ready, "sk-activities-tabs").selected_index = 2
     order = [widget for widget in walk(ready) if widget._dom_classes]
     approve, queue = find(ready, "sk-activities-approve"), find(ready, "sk-activities-queue")
     assert order.index(approve) < order.index(queue)

@@ -44,6 +44,14 @@ def widget(app, name):
     return find(app, f"sk-volunteers-{name}")
 
 
+SEARCH_TAB, CHECK_TAB = 1, 3
+
+
+def open_tab(app, index: int) -> None:
+    """Click a tab's title: its content is built when first opened (kit.layout.lazy_tabs)."""
+    widget(app, "tabs").selected_index = index
+
+
 def fill(app, **values) -> None:
     for name, value in values.items():
         widget(app, name.replace("_", "-")).value = value
@@ -176,6 +184,7 @@ def row_of(app, name):
 def test_search_finds_by_initials_and_phone_tail_with_masked_data(app, engine, station):
     values = valid(name="张伟", phone="13912345678")
     register(app, **values)
+    open_tab(app, SEARCH_TAB)
     for query in ("zw", "5678", "张"):
         fill(app, search=query)
         results = widget(app, "results")
@@ -190,6 +199,7 @@ def test_search_finds_by_initials_and_phone_tail_with_masked_data(app, engine, s
 
 def test_edit_saves_through_the_service(app, engine, station):
     register(app, **valid(name="张伟", phone="13912345678"))
+    open_tab(app, SEARCH_TAB)
     fill(app, search="zw")
     widget(app, "edit").click()
     assert widget(app, "editor").layout.display is None
@@ -220,6 +230,7 @@ def unmask_looks(engine) -> list[AuditEvent]:
 
 def test_staff_cannot_unmask(app, engine, station):
     register(app, **valid(name="张伟"))
+    open_tab(app, SEARCH_TAB)
     fill(app, search="zw")
     widget(app, "edit").click()
     assert widget(app, "unmask-panel").layout.display == "none"
@@ -229,6 +240,7 @@ def test_an_admin_unmasks_one_volunteer_with_a_reason_and_the_look_is_logged(adm
     app = volunteers.app(engine=engine)
     values = valid(name="张伟", phone="13912345678")
     register(app, **values)
+    open_tab(app, SEARCH_TAB)
     fill(app, search="zw")
     widget(app, "edit").click()
     assert widget(app, "unmask-panel").layout.display is None
@@ -248,6 +260,7 @@ def test_an_admin_unmasks_one_volunteer_with_a_reason_and_the_look_is_logged(adm
 
 def test_edit_refuses_a_bad_phone_beside_it(app, engine, station):
     register(app, **valid(name="张伟"))
+    open_tab(app, SEARCH_TAB)
     fill(app, search="zw")
     widget(app, "edit").click()
     fill(app, edit_phone="12")
@@ -257,6 +270,7 @@ def test_edit_refuses_a_bad_phone_beside_it(app, engine, station):
 
 def test_edit_says_beside_a_field_that_its_text_is_too_long_and_saves_nothing(app, engine, station):
     register(app, **valid(name="张伟", residence_area="兴神路小区"))
+    open_tab(app, SEARCH_TAB)
     fill(app, search="zw")
     widget(app, "edit").click()
     fill(app, edit_residence_area="区" * 101)
@@ -333,6 +347,7 @@ def test_an_unexpected_error_is_logged_and_explained_calmly(app, engine, station
 def test_what_a_person_typed_is_escaped(app, engine, station):
     register(app, **valid(name="<b>王</b>"))
     assert "<b>" not in message(app) and "&lt;b&gt;" in message(app)
+    open_tab(app, SEARCH_TAB)
     fill(app, search="王")
     shown = find_all(app, "sk-volunteers-result")[0].children[0].value
     assert "<b>" not in shown
@@ -353,6 +368,7 @@ def test_without_a_station_the_app_says_what_to_do(engine):
 def test_registered_by_the_service_is_found_by_the_app(app, engine, station):
     with write_session(engine) as session:
         register_volunteer(scope=Scope(session, Actor("test")), station_id=station.id, data=volunteer_data(name="赵敏"))
+    open_tab(app, SEARCH_TAB)
     fill(app, search="zm")
     assert len(find_all(app, "sk-volunteers-result")) == 1
 
@@ -369,6 +385,7 @@ def test_the_service_certificate_is_issued_for_approved_hours_and_offered_as_a_p
 
     values = valid(name="张伟")
     register(app, **values)
+    open_tab(app, SEARCH_TAB)
     fill(app, search="zw")
     widget(app, "edit").click()
     widget(app, "certificate").click()
@@ -416,6 +433,7 @@ def test_a_certificate_number_is_checked_in_its_own_tab(app, engine, station):
         records.approve_records(scope=Scope(session, Actor("t")), record_ids=[record.id])
         number = issue_service_certificate(scope=Scope(session, Actor("李经办")),
                                            volunteer_id=volunteer.id).certificate_number
+    open_tab(app, CHECK_TAB)
     widget(app, "check-number").value = f" {number.lower()} "  # Enter in the box checks
     shown = widget(app, "check-result").value
     assert esc(t("certificate_check.found", number=number)) in widget(app, "check-message").value

@@ -12,7 +12,7 @@ from station_kit.ui.activities.attendance import AttendanceTab
 from station_kit.ui.activities.fields import APP, Context
 from station_kit.ui.activities.plan import PlanTab
 from station_kit.ui.kit.context import AppContext, station_app
-from station_kit.ui.kit.layout import page
+from station_kit.ui.kit.layout import Lazy, lazy_tabs, page
 
 ATTENDANCE_TAB, APPROVALS_TAB = 1, 2
 
@@ -24,19 +24,21 @@ def app(engine: Engine | None = None) -> widgets.Widget:
 
 def _build(app: AppContext, scope) -> widgets.Widget:
     context = Context(app.engine, app.station, app.actor, activity_choices(scope=scope, station_id=app.station_id))
-    attendance, approvals = AttendanceTab(context), ApprovalsTab(context)
-    plan = PlanTab(context, on_planned=attendance.reload_activities)
-    tabs = widgets.Tab(children=[plan.widget, attendance.widget, approvals.widget],
-                       titles=[t("activities.tab_plan"), t("activities.tab_attendance"),
-                               t("activities.tab_approvals")])
-    tabs.add_class(f"sk-{APP}-tabs")
+    attendance = Lazy(lambda: AttendanceTab(context))
+    approvals = Lazy(lambda: ApprovalsTab(context))
 
-    def on_tab(change) -> None:
+    def planned() -> None:
+        if attendance.built:  # a roster not opened yet reads the new activity when it is
+            attendance.get().reload_activities()
+
+    def on_open(index: int, tab) -> None:
         # Whatever was entered since the tab was last shown belongs in its list.
-        if change["new"] == ATTENDANCE_TAB:
-            attendance.reload_activities()
-        elif change["new"] == APPROVALS_TAB:
-            approvals.refresh()
+        if index == ATTENDANCE_TAB:
+            tab.reload_activities()
+        elif index == APPROVALS_TAB:
+            tab.refresh()
 
-    tabs.observe(on_tab, "selected_index")
+    tabs = lazy_tabs(APP, [(t("activities.tab_plan"), Lazy(lambda: PlanTab(context, on_planned=planned))),
+                           (t("activities.tab_attendance"), attendance),
+                           (t("activities.tab_approvals"), approvals)], on_open)
     return page(APP, tabs)

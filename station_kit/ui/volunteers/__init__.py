@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from station_kit.i18n import t
 from station_kit.services.org import station_choices
 from station_kit.ui.kit.context import AppContext, station_app
-from station_kit.ui.kit.layout import page
+from station_kit.ui.kit.layout import Lazy, lazy_tabs, page
 from station_kit.ui.volunteers.check import CheckTab
 from station_kit.ui.volunteers.duplicates import DuplicatesTab
 from station_kit.ui.volunteers.fields import APP, Context
@@ -30,19 +30,15 @@ def app(engine: Engine | None = None) -> widgets.Widget:
 
 def _build(app: AppContext, scope) -> widgets.Widget:
     context = Context(app.engine, app.station, app.actor, station_choices(scope=scope, station_id=app.station_id))
-    register, search, duplicates = RegisterTab(context), SearchTab(context), DuplicatesTab(context)
-    check = CheckTab(context)
-    tabs = widgets.Tab(children=[register.widget, search.widget, duplicates.widget, check.widget],
-                       titles=[t("volunteers.tab_register"), t("volunteers.tab_search"),
-                               t("volunteers.tab_duplicates"), t("certificate_check.tab")])
-    tabs.add_class(f"sk-{APP}-tabs")
 
-    def on_tab(change) -> None:
+    def on_open(index: int, tab) -> None:
         # Registrations made since the tab was last shown may have made new duplicates.
-        if change["new"] == DUPLICATES_TAB:
-            duplicates.refresh()
+        if index == DUPLICATES_TAB:
+            tab.refresh()
 
-    tabs.observe(on_tab, "selected_index")
-    duplicates.refresh()
+    tabs = lazy_tabs(APP, [(t("volunteers.tab_register"), Lazy(lambda: RegisterTab(context))),
+                           (t("volunteers.tab_search"), Lazy(lambda: SearchTab(context))),
+                           (t("volunteers.tab_duplicates"), Lazy(lambda: DuplicatesTab(context))),
+                           (t("certificate_check.tab"), Lazy(lambda: CheckTab(context)))], on_open)
     # The notebook's Markdown cell is the page title; page() adds the way back.
     return page(APP, tabs)
