@@ -19,18 +19,32 @@ os.environ.pop("STATION_KIT_STATION", None)
 os.environ.pop("STATION_KIT_DB_URL", None)
 
 
+def _is_notebook(nodeid: str) -> bool:
+    return nodeid.endswith(".ipynb") or ".ipynb::" in nodeid
+
+
 def pytest_collection_finish(session) -> None:
-    """Build the notebooks' demo database once, only when notebooks were collected.
+    """Name the notebooks' demo database when notebooks were collected; it is built before the first
+    notebook runs (below), so that a worker starts on other tests meanwhile.
 
     nbval starts each notebook's kernel after collection, and kernels inherit this environment.
     """
-    if not any(item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid for item in session.items):
+    if not any(_is_notebook(item.nodeid) for item in session.items):
         return
-    from tests.databases import street_url
+    from tests.databases import street_url_to_come
 
     # The reference station first (the one the notebooks' station-level calls find), then three more
     # for the street roll-up.
-    os.environ["STATION_KIT_DB_URL"] = street_url()
+    os.environ["STATION_KIT_DB_URL"] = street_url_to_come()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    """Before a notebook's kernel starts: the street it reads, built once per run."""
+    if _is_notebook(item.nodeid):
+        from tests.databases import street_url
+
+        street_url()
 
 
 @pytest.hookimpl(optionalhook=True)

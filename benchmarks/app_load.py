@@ -32,7 +32,7 @@ from benchmarks.timing import Result
 from station_kit.serve import APPS_DIR_ENV, DEFAULT_APPS_DIR
 from station_kit.ui.registry import APPS
 
-TRIES = 3
+TRIES = 5
 BARE = "bare"
 # Each app, and what is on its page once a worker can use it: its first input, or its first figure.
 READY = {

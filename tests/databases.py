@@ -21,34 +21,46 @@ DATABASE_FILE = "station.db"
 BUILT_MARKER = "built"
 
 
-def _built_once(name: str, *demo_args: str) -> str:
-    """`station-kit demo *demo_args` into a temp folder, once per run (per process without xdist)."""
+@functools.cache
+def _folder(name: str) -> Path:
+    """Where the run keeps database ``name``: shared by the run's workers (per process without xdist)."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if run is None:
-        folder = Path(tempfile.mkdtemp(prefix=f"station-kit-{name}-"))
-        return _build(folder, demo_args)
+        return Path(tempfile.mkdtemp(prefix=f"station-kit-{name}-"))
     folder = Path(tempfile.gettempdir()) / f"station-kit-tests-{run}" / name
     folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _url(name: str) -> str:
+    return f"sqlite:///{_folder(name) / DATABASE_FILE}"
+
+
+def _built_once(name: str, *demo_args: str) -> str:
+    """`station-kit demo *demo_args` into the run's folder for ``name``, once per run."""
+    folder = _folder(name)
     with (folder / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait here while the first one builds
-        if (folder / BUILT_MARKER).exists():
-            return f"sqlite:///{folder / DATABASE_FILE}"
-        url = _build(folder, demo_args)
-        (folder / BUILT_MARKER).touch()
-        return url
+        if not (folder / BUILT_MARKER).exists():
+            _build(folder, demo_args)
+            (folder / BUILT_MARKER).touch()
+    return _url(name)
 
 
-def _build(folder: Path, demo_args: tuple[str, ...]) -> str:
-    url = f"sqlite:///{folder / DATABASE_FILE}"
-    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", *demo_args, "--db", url],
-                   check=True, capture_output=True)
-    return url
+def _build(folder: Path, demo_args: tuple[str, ...]) -> None:
+    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", *demo_args, "--db",
+                    f"sqlite:///{folder / DATABASE_FILE}"], check=True, capture_output=True)
 
 
 @functools.cache
 def street_url() -> str:
     """The reference station and three smaller ones of 麟州街道, in a temp folder; read it, never change it."""
     return _built_once("street", "--stations", str(STREET_STATIONS))
+
+
+def street_url_to_come() -> str:
+    """Where street_url() builds the street: known before it is built, for kernels started later."""
+    return _url("street")
 
 
 @functools.cache
