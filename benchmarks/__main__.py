@@ -7,7 +7,8 @@ across machines. Nothing here asserts: the numbers are for people to read and tr
 ``--quick`` runs every benchmark once on small inputs (CI does, so that none stops running unseen):
 its figures show that each still runs, not how fast. ``--demo URL`` copies a demo database already
 built (SQLite) instead of building one. ``--only hub`` (or ``--skip hub``) runs some of them: station
-(tallies, awards, registering, imports, roll-ups), apps (time to use, the live screen) and hub (a
+(tallies, awards, registering, imports, roll-ups), apps (time to use and memory per page, the live
+screen, kernels back after pages die) and hub (a
 street on one server, on PostgreSQL).
 """
 
@@ -18,7 +19,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks import app_load, awards, dashboard_latency, hub, imports, registry, rollups, tally
+from benchmarks import app_load, awards, dashboard_latency, dying_pages, hub, imports, registry, rollups, tally
 
 GROUPS = ("station", "apps", "hub")
 
@@ -48,8 +49,9 @@ def main() -> None:
             with app_load.serving_with_a_bare_page(url) as served:
                 results += [*dashboard_latency.run(url, tries=1, base_url=served[0]),
                             *app_load.run(url, tries=1, quick=True, served=served)]
+            results += dying_pages.run(url, quick=True)
         elif "apps" in chosen:
-            results += [*dashboard_latency.run(url), *app_load.run(url)]
+            results += [*dashboard_latency.run(url), *app_load.run(url), *dying_pages.run(url)]
         if "station" in chosen:  # last of the demo's: it adds stations to the demo database
             results += rollups.run(url, repeat=repeat, copies=1 if args.quick else rollups.COPIES)
         if "hub" in chosen:

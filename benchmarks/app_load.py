@@ -92,15 +92,16 @@ def _kernel_memory(server_pid: int, kernel_id: str) -> tuple[float, float]:
     raise RuntimeError(f"no process runs kernel {kernel_id}")
 
 
-def _time_to_interactive(browser, base_url: str, server_pid: int, app: str) -> tuple[float, float, float]:
-    """Seconds until ``app``'s page is usable, then its kernel's RSS and USS (MiB)."""
+def _time_to_interactive(browser, base_url: str, server_pid: int, app: str, memory_settle: float
+                         ) -> tuple[float, float, float]:
+    """Seconds until ``app``'s page is usable, then its kernel's RSS and USS (MiB) ``memory_settle`` later."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     started = time.perf_counter()
     page.goto(f"{base_url}/voila/render/{app}.ipynb", timeout=120_000)
     page.locator(READY[app]).first.wait_for(timeout=120_000)
     seconds = time.perf_counter() - started
-    time.sleep(MEMORY_SETTLE_SECONDS)
+    time.sleep(memory_settle)
     kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.content()).group(1)
     rss, uss = _kernel_memory(server_pid, kernel_id)
     page.close(run_before_unload=True)  # as a person closes the tab: the server shuts its kernel down
@@ -136,7 +137,7 @@ def measure(base_url: str, log_path: Path, server_pid: int, tries: int = TRIES, 
                     _wait_until_quiet(log_path, app, round_ + 1, settle)
                 else:
                     time.sleep(settle)
-                load = _time_to_interactive(browser, base_url, server_pid, app)
+                load = _time_to_interactive(browser, base_url, server_pid, app, 0 if quick else MEMORY_SETTLE_SECONDS)
                 if round_ >= warm_up:
                     loads[app].append(load)
         browser.close()

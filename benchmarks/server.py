@@ -37,14 +37,15 @@ BENCH_MAX_KERNELS = 40
 
 
 @contextmanager
-def serving(db_url: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
-    """Serve the apps over ``db_url`` (its output in ``log_path``); yields (the base URL, the server's pid)
-    once it answers."""
+def serving(db_url: str, log_path: Path, env: dict[str, str] | None = None, args: list[str] | None = None
+            ) -> Iterator[tuple[str, int]]:
+    """Serve the apps over ``db_url`` (its output in ``log_path``, more serve options in ``args``); yields
+    (the base URL, the server's pid) once it answers."""
     port = _free_port()
     with log_path.open("wb") as log:
         # Room for every page a benchmark opens: it measures loading, not serve's kernel limit.
         server = subprocess.Popen([sys.executable, "-m", "station_kit.cli", "serve", "--port", str(port),
-                                   "--db", db_url, "--max-kernels", str(BENCH_MAX_KERNELS)],
+                                   "--db", db_url, "--max-kernels", str(BENCH_MAX_KERNELS), *(args or [])],
                                   stdout=log, stderr=subprocess.STDOUT,
                                   env={**os.environ, **(env or {})}, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"

@@ -10,13 +10,15 @@ import subprocess
 import sys
 
 from station_kit.config import PROJECT_ROOT
+from station_kit.ui import registry
 from tests.databases import demo_station_url
 
 FIGURES = ("tally (demo station)", "station roll-up DataFrame (demo)", "yearly award round 2021 (demo)",
            "register 20 volunteers", "import 300 volunteers (xlsx)", "dashboard shows a change (median)",
-           *(f"{app} time to interactive (median)" for app in ("home", "volunteers", "activities", "lectures",
-                                                                "dashboard")),
+           *(f"{app.name} time to interactive (median)" for app in registry.APPS),
+           "kernels back after 3 pages died without unload",
            "hours by month, every station", "hours by work task, every station", "retention cohorts, every station")
+MEMORY = tuple(f"{app.name} page's kernel, USS (median)" for app in registry.APPS)
 
 
 def test_every_benchmark_runs_once_in_quick_mode(browser):
@@ -29,3 +31,7 @@ def test_every_benchmark_runs_once_in_quick_mode(browser):
         line = next((line for line in result.stdout.splitlines() if line.startswith(figure)), None)
         assert line is not None, f"no figure {figure!r} in:\n{result.stdout}"
         assert re.search(r"\d+\.\d+ms\s+\d+\.\d+ms\s+\d+\.\dx", line), line
+    for figure in MEMORY:
+        line = next((line for line in result.stdout.splitlines() if line.startswith(figure)), None)
+        assert line is not None, f"no figure {figure!r} in:\n{result.stdout}"
+        assert re.search(r"\d+MiB\s+\d+MiB\s+\d+\.\dx", line), line
