@@ -41,9 +41,10 @@ hub: install
 	$(BIN)/station-kit hub --demo $(HUB_ARGS)
 
 # Workers for make test (pytest-xdist): one runs the browser tests, one server at a time, while the
-# other runs the rest module by module (conftest.py says which tests go together). TEST_WORKERS=0 runs
-# everything in one process.
-TEST_WORKERS ?= 2
+# others run the rest module by module (conftest.py says which tests go together). Three on two cores:
+# the tests wait (for pages, servers, PostgreSQL) more than they compute, and a server's kernels are
+# forks that cost little. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 3
 
 # The slowest tests are printed at the end of every run (CI's log included), where the time goes.
 test: install-test
