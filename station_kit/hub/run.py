@@ -8,6 +8,7 @@ import http.cookiejar
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -98,14 +99,22 @@ def sign_up(url: str, name: str, password: str) -> str:
 def run_hub(*, db_url: str, folder: Path, host: str, port: int, admin: str | None, password: str | None,
             own_database: Path | None = None) -> int:
     """Run the hub until it stops; ``own_database``: the data folder of the street's own PostgreSQL
-    (hub/postgres.py), stopped with the hub."""
+    (hub/postgres.py), stopped with the hub. Stopped with SIGTERM (`kill`, a service manager) as with
+    Ctrl+C: JupyterHub is stopped and waited for, and then the database; ended at once instead, it left
+    JupyterHub running on, its folder gone from under it."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return _run_hub(db_url=db_url, folder=folder, host=host, port=port, admin=admin, password=password)
     finally:
+        signal.signal(signal.SIGTERM, previous)  # a second SIGTERM ends it at once
         if own_database is not None:
             from station_kit.hub.postgres import stop_street_database
 
             stop_street_database(own_database)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _run_hub(*, db_url: str, folder: Path, host: str, port: int, admin: str | None, password: str | None) -> int:

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,18 @@ def test_the_hub_benchmark_runs_once_in_quick_mode():
         line = next((line for line in result.stdout.splitlines() if line.startswith(figure)), None)
         assert line is not None, f"no figure {figure!r} in:\n{result.stdout}"
         assert re.search(r"\d+(\.\d+ms|MiB)\s+\d+(\.\d+ms|MiB)\s+\d+\.\dx", line), line
+    # `station-kit hub` stopped (SIGTERM) stops its JupyterHub and waits for it: none is left running in
+    # the benchmark's folder, which is gone (one was, every run, until the hub handled SIGTERM).
+    assert _hubs_left_in("hub-bench") == []
+
+
+def _hubs_left_in(folder_name: str) -> list[int]:
+    """JupyterHub processes whose working folder is a ``folder_name`` (read from /proc)."""
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"jupyterhub" in cmdline.read_bytes() and folder_name in os.readlink(cmdline.parent / "cwd"):
+                left.append(int(cmdline.parent.name))
+        except OSError:
+            continue  # the process ended while being read
+    return left
