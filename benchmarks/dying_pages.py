@@ -17,7 +17,7 @@ import psutil
 
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, serving
 from benchmarks.timing import Result
-from station_kit.kernel_forks import KERNEL_NAME
+from station_kit.kernel_forks import is_kernel
 
 PAGES = 3
 GRACE_SECONDS = 90  # serve's default
@@ -30,7 +30,7 @@ def kernel_count(server_pid: int) -> int:
     count = 0
     for process in psutil.Process(server_pid).children(recursive=True):
         try:
-            if process.name() == KERNEL_NAME or "ipykernel" in " ".join(process.cmdline()):
+            if is_kernel(process.name(), " ".join(process.cmdline())):
                 count += 1
         except psutil.Error:
             continue

@@ -56,6 +56,12 @@ READY_TIMEOUT_SECONDS = 120  # a zygote importing on a busy 2-core machine
 PARENT_POLL_SECONDS = 1.0
 
 
+def is_kernel(name: str, cmdline: str) -> bool:
+    """Whether a process (its /proc name and command line) is a page kernel: forked here, or started as
+    ``python -m ipykernel_launcher``."""
+    return name == KERNEL_NAME or "ipykernel" in cmdline
+
+
 # --- the zygote --------------------------------------------------------------------------------------
 
 def preload() -> None:

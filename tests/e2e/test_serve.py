@@ -28,7 +28,7 @@ from jupyter_server.services.kernels.connection.base import (
 )
 
 from station_kit.i18n import t
-from station_kit.kernel_forks import KERNEL_NAME
+from station_kit.kernel_forks import is_kernel
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pages import PAGE_TIMEOUT_MS
 
@@ -328,8 +328,8 @@ def kernel_pids(server_pid: int) -> set[int]:
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
             pid = int(stat.parent.name)
             children.setdefault(parent, []).append(pid)
-            if (b"ipykernel" in (stat.parent / "cmdline").read_bytes()
-                    or (stat.parent / "comm").read_text().strip() == KERNEL_NAME):
+            if is_kernel((stat.parent / "comm").read_text().strip(),
+                         (stat.parent / "cmdline").read_bytes().decode(errors="replace")):
                 kernels.add(pid)
         except (OSError, IndexError, ValueError):
             continue  # the process ended while being read
