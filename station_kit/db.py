@@ -7,13 +7,15 @@ one failing with "database is locked" when it tries to upgrade a read lock.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import TypeDecorator, event, insert, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine, select
@@ -185,3 +187,78 @@ def insert_unique(session: Session, row, refuse: Callable[[], Exception]) -> Non
             session.add(row)
     except IntegrityError:
         raise refuse() from None
+
+
+INSERTED_PER_STATEMENT = 20_000  # SQLite's multi-row INSERTs: small enough for its limits on variables
+
+
+def insert_many(session: Session, model, rows: Iterable[dict], *, with_ids: bool = False) -> list[int]:
+    """Write many new rows of one table in the session's transaction, in bulk; their ids in order when
+    ``with_ids``. A missing column takes its column default, as an INSERT would give it.
+
+    On PostgreSQL this is ``COPY … FROM STDIN``, the database's own bulk load (a history of millions of
+    records in minutes rather than hours); the ids are drawn from the table's sequence first, so no
+    other writer is held up and none can take them. Elsewhere it is multi-row INSERTs."""
+    rows = list(rows) if with_ids else rows
+    session.flush()  # rows the session holds go first: the new ones may name them
+    if session.get_bind().dialect.name != "postgresql":
+        return _insert_statements(session, model, rows, with_ids=with_ids)
+    from psycopg import sql as psycopg_sql  # PostgreSQL's driver, loaded only where it is used
+
+    table = model.__table__
+    ids: list[int] = []
+    if with_ids:
+        if not rows:
+            return []
+        ids = session.execute(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                                   "FROM generate_series(1, :count)"),
+                              {"table": table.name, "count": len(rows)}).scalars().all()
+    columns = [column for column in table.columns if column.name != "id" or with_ids]
+    shaped = _copy_values(session, columns)
+    statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
+        psycopg_sql.Identifier(table.name),
+        psycopg_sql.SQL(", ").join(psycopg_sql.Identifier(column.name) for column in columns))
+    connection = session.connection().connection.driver_connection
+    numbered = zip(ids, rows) if with_ids else ((None, row) for row in rows)
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row_id, row in numbered:
+            copy.write_row(shaped(row_id, row))
+    return ids
+
+
+def _insert_statements(session: Session, model, rows: Iterable[dict], *, with_ids: bool) -> list[int]:
+    ids: list[int] = []
+    statement = insert(model).returning(model.id, sort_by_parameter_order=True) if with_ids else insert(model)
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, INSERTED_PER_STATEMENT)):
+        result = session.execute(statement, batch)
+        if with_ids:
+            ids += result.scalars().all()
+    return ids
+
+
+def _copy_values(session: Session, columns) -> Callable[[int | None, dict], tuple]:
+    """A function giving a row's values for COPY as an INSERT would send them: the column's default
+    where the row has none, and the type's own conversion (aware times to UTC; a naive one is refused)."""
+    dialect = session.get_bind().dialect
+    converters = [column.type.bind_processor(dialect) if isinstance(column.type, TypeDecorator) else None
+                  for column in columns]
+    defaults = []
+    for column in columns:
+        default = column.default
+        if default is None:
+            defaults.append(lambda: None)
+        elif default.is_callable:
+            defaults.append(functools.partial(default.arg, None))
+        else:
+            defaults.append(functools.partial(lambda value: value, default.arg))
+    plan = list(zip([column.name for column in columns], converters, defaults))
+
+    def values(row_id: int | None, row: dict) -> tuple:
+        shaped = []
+        for name, convert, default in plan:
+            value = row_id if name == "id" else row[name] if name in row else default()
+            shaped.append(convert(value) if convert and value is not None else value)
+        return tuple(shaped)
+
+    return values

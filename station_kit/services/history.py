@@ -1,8 +1,8 @@
 """A station's past, brought in at once: activities already held and the service records of them.
 
 This is how the demo builds its years of history, and how a station moving from paper or another
-system would bring its old ledger: tens of thousands of rows written in bulk, in one transaction, by
-an admin, as one line of the operation log (as an import is), instead of a use case per record.
+system would bring its old ledger: tens of thousands of rows written in bulk (COPY on PostgreSQL), in
+one transaction, by an admin, as one line of the operation log (as an import is), instead of a use case per record.
 Every row is checked before any is written: each room, post, project, partner unit and volunteer
 named must be the station's own, and each record must name an activity of the batch and keep its
 minutes within its own start and end.
@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import insert
 from sqlmodel import select
 
 from station_kit import clock
+from station_kit.db import insert_many
 from station_kit.errors import DomainError
 from station_kit.models import (
     Activity,
@@ -42,8 +42,6 @@ from station_kit.models.work import (
 from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.scope import Scope
-
-RECORDS_PER_STATEMENT = 20_000  # one INSERT of many rows each; small enough for either database's limits
 
 
 @dataclass(frozen=True)
@@ -116,17 +114,13 @@ def import_history(*, scope: Scope, station_id: int, activities: list[PastActivi
     rows = [{**{name: value for name, value in vars(a).items() if name not in ("series", "partner_ids")},
              "station_id": station_id, "series_id": series_ids.get(a.series), "status": ActivityStatus.done}
             for a in activities]
-    statement = insert(Activity).returning(Activity.id, sort_by_parameter_order=True)
-    activity_ids = session.execute(statement, rows).scalars().all() if rows else []
-    links = [{"activity_id": activity_id, "partner_unit_id": partner}
-             for activity_id, activity in zip(activity_ids, activities)
-             for partner in dict.fromkeys(activity.partner_ids)]
-    if links:
-        session.execute(insert(ActivityPartner), links)
-    for start in range(0, len(records), RECORDS_PER_STATEMENT):
-        session.execute(insert(ServiceRecord), [
-            {**vars(record), "activity_id": activity_ids[record.activity], "station_id": station_id}
-            for record in records[start:start + RECORDS_PER_STATEMENT]])
+    activity_ids = insert_many(session, Activity, rows, with_ids=True)
+    insert_many(session, ActivityPartner, (
+        {"activity_id": activity_id, "partner_unit_id": partner}
+        for activity_id, activity in zip(activity_ids, activities) for partner in dict.fromkeys(activity.partner_ids)))
+    insert_many(session, ServiceRecord, (
+        {**vars(record), "activity_id": activity_ids[record.activity], "station_id": station_id}
+        for record in records))
     approved = sum(record.minutes for record in records if is_approved(record))
     result = HistoryImported(len(activities), len(records), approved)
     log_event(scope, action="history.import", entity="station", entity_id=station_id, station_id=station_id,

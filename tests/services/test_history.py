@@ -76,3 +76,31 @@ def test_a_wrong_batch_writes_nothing(engine, places, case, key):
         import_history(scope=Scope(session, actor), **batch)
     assert key in refused.value.keys()
     assert _counts(engine) == before
+
+
+def test_a_batch_reads_back_as_the_service_wrote_it_and_later_rows_follow_on(engine, places):
+    """On PostgreSQL the batch goes in by COPY: each record must still name its own activity, keep its
+    times, defaults and statuses, and the activities written one at a time afterwards take new ids."""
+    a = places[0]
+    batch = past(a, minutes=(120, 45))
+    batch["records"][-1] = dataclasses.replace(batch["records"][-1], status=RecordStatus.rejected, decided_at=None,
+                                               decision_reason="重复申报", is_backfill=True, backfill_reason="补")
+    with write_session(engine) as session:
+        import_history(scope=Scope(session, ADMIN), **batch)
+        later = Activity(station_id=a["station"], title="写春联送温暖", category=WorkTask.culture,
+                         starts_at=MORNING + dt.timedelta(days=30), ends_at=MORNING + dt.timedelta(days=30, hours=1))
+        session.add(later)
+        session.flush()
+        later_id = later.id
+    with read_session(engine) as session:
+        activities = session.exec(select(Activity).where(Activity.title == "清扫楼道").order_by(Activity.starts_at)).all()
+        records = session.exec(select(ServiceRecord).order_by(ServiceRecord.id)).all()
+    assert [(x.starts_at, x.status, x.attendance_mode, x.beneficiaries) for x in activities] == [
+        (MORNING + dt.timedelta(days=n), "done", "marked", 30) for n in (0, 7)]
+    assert later_id > max(x.id for x in activities)
+    by_id = {x.id: x for x in activities}
+    assert [(by_id[r.activity_id].starts_at, r.started_at, r.minutes, r.role, r.status, r.station_id)
+            for r in records] == [(p.started_at, p.started_at, p.minutes, "participant", p.status, a["station"])
+                                  for p in batch["records"]]
+    assert (records[-1].decided_at, records[-1].decision_reason, records[-1].is_backfill) == (None, "重复申报", True)
+    assert records[0].decided_at == batch["records"][0].decided_at
