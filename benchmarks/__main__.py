@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import app_load, awards, dashboard_latency, dying_pages, hub, imports, registry, rollups, tally
+from benchmarks.timing import print_results
 
 GROUPS = ("station", "apps", "hub")
 
@@ -56,15 +57,7 @@ def main() -> None:
             results += rollups.run(url, repeat=repeat, copies=1 if args.quick else rollups.COPIES)
         if "hub" in chosen:
             results += hub.run(folder, quick=args.quick)
-    width = max(len(result.name) for result in results)
-    print(f"{'figure':<{width}}  {'measured':>10}  {'floor':>10}  ratio")
-    for result in results:
-        if result.unit == "MiB":
-            figures = f"{result.seconds:>7.0f}MiB  {result.floor_seconds:>7.0f}MiB"
-        else:
-            figures = f"{result.seconds * 1000:>8.1f}ms  {result.floor_seconds * 1000:>8.1f}ms"
-        print(f"{result.name:<{width}}  {figures}  {result.ratio:5.1f}x  ({result.floor_name})")
-
+    print_results(results)
 
 if __name__ == "__main__":
     main()

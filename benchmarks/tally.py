@@ -45,7 +45,7 @@ HAND_WRITTEN = text(ORGANISATION + """,
        (SELECT sum(beneficiaries) FROM activity WHERE station_id = :s AND status != 'cancelled'),
        (SELECT count(*) FROM (SELECT volunteer_id FROM servicerecord
                               WHERE station_id = :s AND status = 'approved'
-                              GROUP BY volunteer_id HAVING sum(minutes) >= 6000)),
+                              GROUP BY volunteer_id HAVING sum(minutes) >= 6000) AS stars),
        (SELECT count(*) FROM awardentry e JOIN awardround r ON r.id = e.round_id
         WHERE r.station_id = :s AND r.status = 'final' AND e.winner)
 """)

@@ -18,6 +18,8 @@ from station_kit.config import get_settings
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 
+CITY_MOST = 500  # stations `demo` builds at most: 神木市's names in demo.city give this many and more
+
 if TYPE_CHECKING:
     from station_kit.services.scope import Scope
 
@@ -109,10 +111,14 @@ def cmd_station(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from station_kit.db import write_session
+    from station_kit.demo.city import STREET_STATIONS, build_city
     from station_kit.demo.station import DEMO_SEED
     from station_kit.demo.street import build_street
     from station_kit.services.org import current_station
 
+    if args.stations > STREET_STATIONS and _database_url(args).startswith("sqlite"):
+        _error(t("cli.city_needs_postgresql", most=STREET_STATIONS))
+        return 1
     engine = _prepare(args)
     with _scope(engine) as scope:
         existing = current_station(scope)
@@ -122,10 +128,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 0
         _error(t("cli.demo_refused", name=existing.name))
         return 1
-    with write_session(engine) as session:
-        build_street(session=session, stations=args.stations, seed=args.seed or DEMO_SEED)
+    if args.stations > STREET_STATIONS:
+        build_city(engine=engine, stations=args.stations, seed=args.seed or DEMO_SEED,
+                   on_progress=ProgressLine(sys.stderr))
+    else:
+        with write_session(engine) as session:
+            build_street(session=session, stations=args.stations, seed=args.seed or DEMO_SEED)
     print(t("cli.demo_built", url=_shown_url(_database_url(args))))
     return 0
+
+
+class ProgressLine:
+    """The city build's progress on one line: a bar, stations, records, records a second, time left. On
+    a terminal the line is redrawn in place; in a log, a line every tenth of the way."""
+
+    WIDTH = 24
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.in_place = stream.isatty()
+        self.tenths_shown = -1
+
+    def __call__(self, progress) -> None:
+        share = progress.records / progress.of_records if progress.of_records else 1.0
+        per_second = progress.records / progress.seconds if progress.seconds else 0.0
+        left = (progress.of_records - progress.records) / per_second if per_second else None
+        filled = round(share * self.WIDTH)
+        line = t("cli.city_progress", bar="█" * filled + "░" * (self.WIDTH - filled), percent=round(share * 100),
+                 stations=progress.stations, of_stations=progress.of_stations, records=f"{progress.records:,}",
+                 per_second=f"{per_second:,.0f}",
+                 left=t("cli.city_left", minutes=int(left // 60), seconds=int(left % 60)) if left is not None
+                 else t("cli.city_left_unknown"))
+        done = progress.stations == progress.of_stations
+        if self.in_place:
+            self.stream.write("\r" + line + ("\n" if done else ""))
+        elif int(share * 10) > self.tenths_shown or done:
+            self.tenths_shown = int(share * 10)
+            self.stream.write(line + "\n")
+        self.stream.flush()
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
@@ -492,9 +532,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-new", action="store_true",
                       help="do nothing (and succeed) when the database already holds a station")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: 20220831)")
-    demo.add_argument("--stations", type=int, default=1, choices=range(1, 13), metavar="N",
-                      help="build N stations of 麟州街道 (1-12), the reference station first: apps and "
-                           "tally serve it unless STATION_KIT_STATION names another's code (default 1)")
+    demo.add_argument("--stations", type=int, default=1, choices=range(1, CITY_MOST + 1), metavar="N",
+                      help="build N stations, the reference station first: apps and tally serve it unless "
+                           "STATION_KIT_STATION names another's code (default 1). Up to 12 are 麟州街道's; "
+                           f"more (up to {CITY_MOST}, PostgreSQL only) add 神木市's other streets and towns, about "
+                           "100,000 service records a station, with a progress line")
     demo.set_defaults(handler=cmd_demo)
 
     tally = commands.add_parser("tally", parents=[common], help="print the headline figures",

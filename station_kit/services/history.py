@@ -1,11 +1,12 @@
-"""A station's past, brought in at once: activities already held and the service records of them.
+"""A station's past, brought in at once: its register of volunteers, activities already held and the
+service records of them.
 
 This is how the demo builds its years of history, and how a station moving from paper or another
 system would bring its old ledger: tens of thousands of rows written in bulk (COPY on PostgreSQL), in
 one transaction, by an admin, as one line of the operation log (as an import is), instead of a use case per record.
 Every row is checked before any is written: each room, post, project, partner unit and volunteer
 named must be the station's own, and each record must name an activity of the batch and keep its
-minutes within its own start and end.
+minutes within its own start and end; each volunteer passes the registration form's checks.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import asdict, dataclass
 from sqlmodel import select
 
 from station_kit import clock
-from station_kit.db import insert_many
+from station_kit.db import insert_many, lock_rows
 from station_kit.errors import DomainError
 from station_kit.models import (
     Activity,
@@ -28,7 +29,10 @@ from station_kit.models import (
     Project,
     Room,
     ServiceRecord,
+    Station,
     Volunteer,
+    VolunteerCreate,
+    VolunteerPost,
 )
 from station_kit.models.work import (
     ActivityStatus,
@@ -41,7 +45,9 @@ from station_kit.models.work import (
 )
 from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
+from station_kit.services.context import remember_key, vault_for
 from station_kit.services.scope import Scope
+from station_kit.services.volunteers import check_volunteer, next_numbers, volunteer_row
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,14 @@ class PastRecord:
 
 
 @dataclass(frozen=True)
+class PastVolunteer:
+    """Someone on the station's old register, as the registration form would have taken them, and when."""
+
+    data: VolunteerCreate
+    registered_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class HistoryImported:
     activities: int
     records: int
@@ -126,6 +140,37 @@ def import_history(*, scope: Scope, station_id: int, activities: list[PastActivi
     log_event(scope, action="history.import", entity="station", entity_id=station_id, station_id=station_id,
               **asdict(result))
     return result
+
+
+def import_volunteers(*, scope: Scope, station_id: int, volunteers: list[PastVolunteer]) -> list[int]:
+    """Register the station's past volunteers, all or none, with one audit line; their ids in order.
+    Each passes the registration form's checks (services.volunteers.check_volunteer) and gets the next
+    volunteer number; an ID number already registered at the station, or twice in the batch, refuses it."""
+    scope.require(Role.admin, station_id=station_id)
+    session = scope.session
+    lock_rows(session, Station, [station_id])  # numbers and duplicate checks hold, as for registrations
+    vault = vault_for(session)
+    taken = set(session.exec(select(Volunteer.id_number_hash).where(Volunteer.station_id == station_id)).all())
+    rows = []
+    for number, (person, volunteer_number) in enumerate(
+            zip(volunteers, next_numbers(session, station_id, len(volunteers))), start=1):
+        errors = []
+        checked = check_volunteer(errors, session, station_id, person.data, vault)
+        if errors or checked.id_hash in taken:
+            raise DomainError.on("volunteers", "history.bad_volunteer", row=number)
+        taken.add(checked.id_hash)
+        row = volunteer_row(person.data, checked, station_id=station_id, number=volunteer_number, vault=vault)
+        rows.append({column.name: getattr(row, column.name) for column in Volunteer.__table__.columns
+                     if column.name != "id"} | {"registered_at": person.registered_at,
+                                                "updated_at": person.registered_at})
+    remember_key(session, vault)
+    ids = insert_many(session, Volunteer, rows, with_ids=True)
+    insert_many(session, VolunteerPost, ({"volunteer_id": volunteer_id, "post_id": post_id}
+                                         for volunteer_id, person in zip(ids, volunteers)
+                                         for post_id in dict.fromkeys(person.data.post_ids)))
+    log_event(scope, action="history.volunteers", entity="station", entity_id=station_id, station_id=station_id,
+              volunteers=len(ids))
+    return ids
 
 
 def _check(scope: Scope, station_id: int, activities: list[PastActivity], records: list[PastRecord]) -> None:

@@ -37,7 +37,7 @@ def test_the_hub_benchmark_runs_once_in_quick_mode():
     for figure in FIGURES:
         line = next((line for line in result.stdout.splitlines() if line.startswith(figure)), None)
         assert line is not None, f"no figure {figure!r} in:\n{result.stdout}"
-        assert re.search(r"\d+(\.\d+ms|MiB)\s+\d+(\.\d+ms|MiB)\s+\d+\.\dx", line), line
+        assert re.search(r"\d+(\.\d+ms|MiB)\s+\d+(\.\d+ms|MiB)\s+\d+\.\d+x", line), line
     # `station-kit hub` stopped (SIGTERM) stops its JupyterHub and waits for it: none is left running in
     # the benchmark's folder, which is gone (one was, every run, until the hub handled SIGTERM).
     assert _hubs_left_in("hub-bench") == []

@@ -1,6 +1,7 @@
-"""A station's past brought in at once (services/history.py): an admin's batch counts in the tally
-and is one line of the operation log; a wrong row, a person who is not an admin, or another
-station's volunteer leaves nothing written."""
+"""A station's past brought in at once (services/history.py): an admin's batch of activities and
+records, or of its old register of volunteers, counts like any service and is one line of the
+operation log; a wrong row, a person who is not an admin, or another station's volunteer leaves
+nothing written."""
 
 import dataclasses
 import datetime as dt
@@ -12,12 +13,13 @@ from station_kit.analytics import headline_figures
 from station_kit.clock import CHINA
 from station_kit.db import read_session, write_session
 from station_kit.errors import DomainError
-from station_kit.models import Activity, AuditEvent, ServiceRecord
+from station_kit.models import Activity, AuditEvent, ServiceRecord, Volunteer
 from station_kit.models.work import RecordStatus, WorkTask
 from station_kit.services.actor import Actor, Role
-from station_kit.services.history import PastActivity, PastRecord, import_history
+from station_kit.services.context import vault_for
+from station_kit.services.history import PastActivity, PastRecord, PastVolunteer, import_history, import_volunteers
 from station_kit.services.scope import Scope
-from tests.factories import make_community, make_station
+from tests.factories import make_community, make_station, volunteer_data
 
 ADMIN = Actor("王站长", Role.admin)
 MORNING = dt.datetime(2021, 5, 8, 9, 0, tzinfo=CHINA)
@@ -104,3 +106,42 @@ def test_a_batch_reads_back_as_the_service_wrote_it_and_later_rows_follow_on(eng
                                   for p in batch["records"]]
     assert (records[-1].decided_at, records[-1].decision_reason, records[-1].is_backfill) == (None, "重复申报", True)
     assert records[0].decided_at == batch["records"][0].decided_at
+
+
+def test_an_old_register_comes_in_numbered_masked_and_dated_as_it_was(engine, places):
+    a = places[0]
+    registered = [MORNING - dt.timedelta(days=400), MORNING - dt.timedelta(days=30)]
+    people = [PastVolunteer(volunteer_data(name=name, post_ids=[]), moment) for name, moment in
+              zip(("曾晓燕", "单文博"), registered)]
+    with write_session(engine) as session:
+        ids = import_volunteers(scope=Scope(session, ADMIN), station_id=a["station"], volunteers=people)
+    with read_session(engine) as session:
+        rows = [session.get(Volunteer, volunteer_id) for volunteer_id in ids]
+        [line] = session.exec(select(AuditEvent).where(AuditEvent.action == "history.volunteers")).all()
+    assert [(row.name, row.name_pinyin, row.registered_at) for row in rows] == [
+        ("曾晓燕", "zengxiaoyan", registered[0]), ("单文博", "shanwenbo", registered[1])]
+    assert [row.number for row in rows] == ["A000003", "A000004"]  # after the station's two volunteers
+    assert all("*" in row.id_number_masked and row.id_number_cipher for row in rows)
+    assert (line.operator, line.station_id) == ("王站长", a["station"])
+
+
+@pytest.mark.parametrize("case", ["twice_in_batch", "already_registered", "no_consent", "staff"])
+def test_a_wrong_register_writes_nothing(engine, places, case):
+    a = places[0]
+    people = [PastVolunteer(volunteer_data(name="刘洋"), MORNING), PastVolunteer(volunteer_data(name="陈静"), MORNING)]
+    actor, key = ADMIN, "history.bad_volunteer"
+    if case == "twice_in_batch":
+        people[1] = PastVolunteer(volunteer_data(name="刘洋", id_number=people[0].data.id_number), MORNING)
+    elif case == "already_registered":
+        with read_session(engine) as session:
+            taken = vault_for(session).decrypt(session.get(Volunteer, a["volunteers"][0]).id_number_cipher)
+        people[1] = PastVolunteer(volunteer_data(name="张伟", id_number=taken), MORNING)
+    elif case == "no_consent":
+        people[1] = PastVolunteer(volunteer_data(name="陈静", consent=False), MORNING)
+    else:
+        actor, key = Actor("李干事"), "actor.needs_admin"
+    before = _counts(engine)
+    with pytest.raises(DomainError) as refused, write_session(engine) as session:
+        import_volunteers(scope=Scope(session, actor), station_id=a["station"], volunteers=people)
+    assert key in refused.value.keys()
+    assert _counts(engine) == before

@@ -52,7 +52,7 @@ from station_kit.services import (
     volunteers,
 )
 from station_kit.services.actor import Actor, Role
-from station_kit.services.history import PastActivity
+from station_kit.services.history import PastActivity, PastVolunteer
 from station_kit.services.records import Attendance
 from station_kit.services.requests import Claimer
 from station_kit.services.scope import Scope
@@ -221,6 +221,8 @@ CALLS["history.import_history"] = lambda s, b, actor: history.import_history(
     scope=Scope(s, actor), station_id=b["station"], records=[], activities=[PastActivity(
         title="清扫楼道", category=WorkTask.customs, starts_at=clock.now() - dt.timedelta(days=9),
         ends_at=clock.now() - dt.timedelta(days=9, hours=-2))])
+CALLS["history.import_volunteers"] = lambda s, b, actor: history.import_volunteers(
+    scope=Scope(s, actor), station_id=b["station"], volunteers=[PastVolunteer(volunteer_data(), clock.now())])
 
 # Each line: a service that reads, asked by a worker of A for station B's rows.
 READS = {

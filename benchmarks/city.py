@@ -1,0 +1,220 @@
+"""`make bench-city`: a city on PostgreSQL (DESIGN.md §10, §12) — 200 stations and about 20 million
+service records — and every figure a station, a street or the city asks of it, each beside a
+hand-written SQL floor doing the same work in the same run (benchmarks.city_floors).
+
+Without ``--db`` it starts its own PostgreSQL (pgserver) in a temp folder and builds the city there
+with ``station-kit demo --stations N`` (its time and peak memory are figures too); ``--db URL`` measures
+a city built before. ``--quick`` builds three small city stations and runs every figure once (CI
+does). ``--explain`` prints the EXPLAIN (ANALYZE, BUFFERS) of the slowest statement of each of the three
+slowest figures, for benchmarks/README.md.
+
+One station's figures are of the city's largest station (most service records): the worst case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+from sqlmodel import Session
+
+from benchmarks import city_floors as floors
+from benchmarks.tally import HAND_WRITTEN as TALLY
+from benchmarks.timing import Result, median_seconds, print_results
+from station_kit import analytics
+from station_kit.clock import CHINA
+from station_kit.db import get_engine, migrate
+from station_kit.models import ServiceRecord, Station
+from station_kit.services.actor import Actor, Role
+from station_kit.services.scope import Scope
+
+STATIONS = 200
+YEAR = "2021"
+MONTH = "2022-07"
+GOAL_MIB = 1024  # the issue's "peak memory of the Python process ≤ 1 GB"
+GOAL_BUILD_SECONDS = 30 * 60
+QUICK_RATE = 5  # records a volunteer-year in quick mode: some thousands of records a station
+
+
+def figures(url: str) -> list[tuple[str, object, object]]:
+    """Each figure on the city at ``url``: its name, our call, and its floor's."""
+    engine = get_engine(url)
+    with engine.connect() as connection:
+        station_id, code, street, records = connection.execute(
+            select(Station.id, Station.code, Station.street, func.count(ServiceRecord.id))
+            .join(ServiceRecord, ServiceRecord.station_id == Station.id)
+            .group_by(Station.id).order_by(func.count(ServiceRecord.id).desc()).limit(1)).one()
+        total = connection.execute(select(func.count()).select_from(ServiceRecord)).scalar_one()
+        every_station = connection.execute(select(Station.id).order_by(Station.id)).scalars().all()
+        on_street = connection.execute(select(func.count()).where(Station.street == street)).scalar_one()
+    one = f"{code}, {records // 1000}k records"
+    stations = len(every_station)
+    city = f"{stations} stations, {total / 1e6:.1f}M records"
+    admin = Actor("bench", Role.admin)
+    year = {"start": dt.datetime(int(YEAR), 1, 1, tzinfo=CHINA), "end": dt.datetime(int(YEAR) + 1, 1, 1, tzinfo=CHINA)}
+    month = {"start": dt.datetime(2022, 7, 1, tzinfo=CHINA), "end": dt.datetime(2022, 8, 1, tzinfo=CHINA)}
+
+    def floor(*statements, **parameters):
+        def run():
+            with engine.connect() as connection:
+                for statement in statements:
+                    connection.execute(statement, parameters).all()
+        return run
+
+    def award_round(station_ids):
+        def run():
+            from station_kit.services.awards import run_award_round
+
+            with Session(engine) as session:  # computed and written, then rolled back: the next run redoes it
+                for each in station_ids:
+                    run_award_round(scope=Scope(session, admin), station_id=each, level="year", period=YEAR)
+                session.rollback()
+        return run
+
+    def month_export():
+        from station_kit.services.exports import hours_sheet
+
+        with Session(engine) as session:
+            hours_sheet(scope=Scope(session, admin), station_id=station_id, month=MONTH)
+
+    return [
+        (f"tally, one station ({one})", lambda: analytics.headline_figures(engine, station=station_id),
+         floor(TALLY, s=station_id)),
+        (f"实时数据 redraw, one station ({one})", _dashboard(engine, code),
+         floor(TALLY, *floors.DASHBOARD, s=station_id, **month)),
+        (f"street roll-up, monthly ({street}, {on_street} stations)",
+         lambda: analytics.monthly_figures(engine, street=street), floor(*floors.STREET_MONTHLY, street=street)),
+        (f"city roll-up, monthly ({city})", lambda: analytics.monthly_figures(engine, street=""),
+         floor(*floors.CITY_MONTHLY)),
+        (f"city roll-up, station figures ({stations} stations)", lambda: analytics.station_figures(engine),
+         floor(floors.STATION_FIGURES)),
+        (f"yearly award round {YEAR}, one station ({one})", award_round([station_id]),
+         floor(floors.AWARD_ONE, s=station_id, **year)),
+        (f"yearly award round {YEAR}, every station ({stations})", award_round(every_station),
+         floor(floors.AWARD_EVERY, **year)),
+        (f"monthly export {MONTH}, one station ({one})", month_export, floor(floors.MONTH_EXPORT, s=station_id, **month)),
+        (f"hours by month, city ({city})", lambda: analytics.hours_by("month", engine), floor(floors.HOURS_BY_MONTH)),
+        (f"hours by work task, city ({city})", lambda: analytics.hours_by("category", engine),
+         floor(floors.HOURS_BY_TASK)),
+        (f"retention cohorts, city ({city})", lambda: analytics.retention(engine), floor(*floors.RETENTION)),
+    ]
+
+
+def run(url: str, *, repeat: int) -> list[Result]:
+    """Every figure on the city at ``url``, beside its floor."""
+    return [Result(name, median_seconds(ours, repeat), "hand-written SQL", median_seconds(floor, repeat))
+            for name, ours, floor in figures(url)]
+
+
+def _dashboard(engine, code: str):
+    """实时数据 of the station ``code``, built once; each run redraws it as after a change (figures and charts)."""
+    from station_kit.ui.dashboard import Dashboard
+
+    os.environ["STATION_KIT_STATION"] = code
+    dashboard = Dashboard(engine)
+    return dashboard.refresh
+
+
+@contextmanager
+def _statements(engine):
+    """The queries run on ``engine`` inside the block (not its writes), with their parameters and seconds each."""
+    seen = []
+
+    def before(connection, cursor, statement, parameters, context, executemany):
+        context._bench_started = time.perf_counter()
+
+    def after(connection, cursor, statement, parameters, context, executemany):
+        if not executemany and statement.lstrip().upper().startswith(("SELECT", "WITH")):  # EXPLAIN ANALYZE runs it
+            seen.append((time.perf_counter() - context._bench_started, statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+def explain(url: str, results: list[Result], how_many: int = 3) -> str:
+    """The query plans of the slowest statement behind each of the ``how_many`` slowest figures."""
+    engine = get_engine(url)
+    calls = {name: ours for name, ours, _floor in figures(url)}
+    lines = []
+    for result in sorted((r for r in results if r.name in calls), key=lambda r: r.seconds, reverse=True)[:how_many]:
+        with _statements(engine) as seen:
+            calls[result.name]()
+        seconds, statement, parameters = max(seen, key=lambda each: each[0])
+        with engine.connect() as connection:
+            with connection.connection.driver_connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+        lines += [f"### {result.name}: {seconds * 1000:.0f} ms", "", "```sql", statement.strip(), "```", "",
+                  "```", plan, "```", ""]
+    return "\n".join(lines)
+
+
+def build(url: str, *, stations: int, quick: bool) -> Result:
+    """The city at ``url``: `station-kit demo --stations N` in a process of its own (its time and peak
+    memory), or in quick mode three small city stations."""
+    migrate(url)
+    started = time.perf_counter()
+    if quick:
+        from station_kit.demo.city import build_city_stations, plan_city
+
+        build_city_stations(engine=get_engine(url), planned=plan_city(16)[:3], rate=QUICK_RATE)
+        return Result("build 3 small city stations (quick)", time.perf_counter() - started, "30 min goal",
+                      GOAL_BUILD_SECONDS)
+    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--stations", str(stations), "--db", url],
+                   check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"built {stations} stations in {time.perf_counter() - started:.0f} s, peak memory {peak:.0f} MiB")
+    return Result(f"build the city, {stations} stations (peak {peak:.0f} MiB)", time.perf_counter() - started,
+                  "30 min goal", GOAL_BUILD_SECONDS)
+
+
+@contextmanager
+def postgres(folder: Path):
+    import pgserver
+
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    try:
+        server.psql("CREATE DATABASE city;")
+        yield server.get_uri("city").replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        get_engine.cache_clear()
+        server.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.city", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="a city already built (PostgreSQL URL); default: build one")
+    parser.add_argument("--stations", type=int, default=STATIONS, help=f"stations to build (default {STATIONS})")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure (median is shown)")
+    parser.add_argument("--quick", action="store_true", help="three small stations, every figure once")
+    parser.add_argument("--explain", action="store_true", help="print the plans of the three slowest figures")
+    args = parser.parse_args()
+    os.environ.setdefault("STATION_KIT_SECRET_KEY", "station-kit-benchmark")
+    repeat = 1 if args.quick else args.repeat
+    with tempfile.TemporaryDirectory(prefix="station-kit-city-") as folder, \
+            (nullcontext(args.db) if args.db else postgres(Path(folder))) as url:
+        results = [] if args.db else [build(url, stations=args.stations, quick=args.quick)]
+        results += run(url, repeat=repeat)
+        plans = explain(url, results) if args.explain else ""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print_results([*results, Result("peak memory of this process", peak, "1 GiB goal", GOAL_MIB, unit="MiB")])
+    if plans:
+        print("\n" + plans)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The city's benchmark (benchmarks/city.py, `make bench-city`) runs once in its quick mode: three small
+city stations on their own PostgreSQL, every figure beside its hand-written SQL floor, and the query
+plans of the three slowest. Nothing is asserted about speed, only that each figure is produced."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from station_kit.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.postgres
+
+FIGURES = ("build 3 small city stations", "tally, one station", "实时数据 redraw, one station",
+           "street roll-up, monthly", "city roll-up, monthly", "city roll-up, station figures",
+           "yearly award round 2021, one station", "yearly award round 2021, every station",
+           "monthly export 2022-07, one station", "hours by month, city", "hours by work task, city",
+           "retention cohorts, city", "peak memory of this process")
+
+
+def test_the_city_benchmark_runs_once_in_quick_mode():
+    result = subprocess.run([sys.executable, "-m", "benchmarks.city", "--quick", "--explain"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    for figure in FIGURES:
+        line = next((line for line in lines if line.startswith(figure)), None)
+        assert line is not None, f"no figure {figure!r} in:\n{result.stdout}"
+        assert re.search(r"\d+(\.\d+ms|MiB)\s+\d+(\.\d+ms|MiB)\s+\d+\.\d+x", line), line
+    assert len(re.findall(r"^### .+: \d+ ms$", result.stdout, re.MULTILINE)) == 3
+    assert result.stdout.count("Execution Time:") == 3
