@@ -6,7 +6,8 @@ Without ``--db`` it starts its own PostgreSQL (pgserver) in a temp folder and bu
 with ``station-kit demo --stations N`` (its time and peak memory are figures too); ``--db URL`` measures
 a city built before. ``--quick`` builds three small city stations and runs every figure once (CI
 does). ``--explain`` prints the EXPLAIN (ANALYZE, BUFFERS) of the slowest statement of each of the three
-slowest figures, for benchmarks/README.md.
+slowest figures, for benchmarks/README.md. Then the apps of the reference station in Chromium, on the
+city and on a database of that station alone (benchmarks.city_apps; ``--no-apps`` leaves them out).
 
 One station's figures are of the city's largest station (most service records): the worst case.
 """
@@ -203,6 +204,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure (median is shown)")
     parser.add_argument("--quick", action="store_true", help="three small stations, every figure once")
     parser.add_argument("--explain", action="store_true", help="print the plans of the three slowest figures")
+    parser.add_argument("--station-db", help="the reference station alone (PostgreSQL URL), for the apps' floor; "
+                                             "default: built beside the city's database")
+    parser.add_argument("--no-apps", action="store_true", help="leave out the apps in Chromium")
     args = parser.parse_args()
     os.environ.setdefault("STATION_KIT_SECRET_KEY", "station-kit-benchmark")
     repeat = 1 if args.quick else args.repeat
@@ -211,10 +215,32 @@ def main() -> None:
         results = [] if args.db else [build(url, stations=args.stations, quick=args.quick)]
         results += run(url, repeat=repeat)
         plans = explain(url, results) if args.explain else ""
+        if not args.no_apps:
+            from benchmarks import city_apps
+
+            alone = None if args.quick else args.station_db or _station_alone(url)
+            results += city_apps.run(url, alone)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print_results([*results, Result("peak memory of this process", peak, "1 GiB goal", GOAL_MIB, unit="MiB")])
     if plans:
         print("\n" + plans)
+
+
+def _station_alone(city_url: str) -> str:
+    """A database beside the city's (its name and ``_station``) holding the reference station alone,
+    built by `station-kit demo` unless it is there already."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    city = make_url(city_url)
+    alone = city.set(database=f"{city.database}_station")
+    with get_engine(city_url).execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                  {"name": alone.database}).first():
+            connection.execute(text(f'CREATE DATABASE "{alone.database}"'))
+    url = alone.render_as_string(hide_password=False)
+    subprocess.run([sys.executable, "-m", "station_kit.cli", "demo", "--if-new", "--db", url], check=True)
+    return url
 
 if __name__ == "__main__":
     main()
