@@ -19,7 +19,7 @@ from sqlmodel import select
 from station_kit.frames.selection import Selection, selection
 from station_kit.frames.tables import TEXT, _category, _engine, _read, _shape, _star_level
 from station_kit.models import Activity, Post, Project, ServiceRecord, Squad, Station, Team, Volunteer
-from station_kit.models.work import ActivityStatus, approved_sql, served_sql
+from station_kit.models.work import ActivityStatus, activity_of, approved_sql, served_sql
 from station_kit.rules.calendar import china_month_sql
 from station_kit.rules.hours import hours
 
@@ -70,7 +70,7 @@ def hours_by(by: str, engine=None, *, station=None, street: str | None = None, p
                         func.count(distinct(ServiceRecord.volunteer_id)).label("volunteers"))
                  .join(Station, Station.id == ServiceRecord.station_id))
     if by in ("category", "hall", "post", "project"):  # what the activity says, not the record
-        statement = statement.join(Activity, Activity.id == ServiceRecord.activity_id)
+        statement = statement.join(Activity, activity_of())
     for model, condition in joins:
         statement = statement.join(model, condition)
     statement = statement.where(approved_sql())

@@ -48,6 +48,7 @@ from station_kit.models.work import (
     RecordRole,
     RecordStatus,
     WorkTask,
+    activity_of,
     approved_sql,
     served_sql,
 )
@@ -266,7 +267,7 @@ def service_records(engine=None, *, station=None, street: str | None = None, per
                ServiceRecord.no_show, ServiceRecord.is_backfill, _time(ServiceRecord.entered_at),
                _time(ServiceRecord.decided_at))
         .join(Station, Station.id == ServiceRecord.station_id)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .join(Activity, activity_of())
         .outerjoin(Post, Post.id == Activity.post_id).outerjoin(Project, Project.id == Activity.project_id)
         .order_by(ServiceRecord.station_id, ServiceRecord.id)
     )

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from station_kit import clock
 from station_kit.models import Activity, ServiceRecord, Squad, Team, Volunteer
 from station_kit.models.awards import SubjectKind
-from station_kit.models.work import RecordRole, approved_sql, served_sql
+from station_kit.models.work import RecordRole, activity_of, approved_sql, served_sql
 from station_kit.rules.awards import THEMES, AwardRules, LevelRules, Period
 
 
@@ -69,7 +69,7 @@ def volunteer_sums(session: Session, station_id: int, period: Period, rules: Awa
                func.sum(case((record.no_show, 1), else_=0)).label("no_shows"),
                func.sum(minutes * weight).label("weighted"),
                *themes)
-        .join(Activity, Activity.id == record.activity_id)
+        .join(Activity, activity_of(record))
         .where(record.station_id == station_id, approved_sql(record),
                record.started_at >= start, record.started_at < end)
         .group_by(record.volunteer_id)

@@ -22,7 +22,7 @@ from station_kit.i18n import t
 from station_kit.io.documents import ServiceCertificate
 from station_kit.models import Activity, IssuedCertificate, ServiceRecord, Station, Volunteer
 from station_kit.models.certificates import IssuedCertificatePublic
-from station_kit.models.work import served_sql
+from station_kit.models.work import activity_of, served_sql
 from station_kit.privacy import short_name
 from station_kit.rules.hours import hours_text
 from station_kit.services.audit import log_event
@@ -100,7 +100,7 @@ def _service_lines(session: Session, volunteer_id: int, period_from: dt.date | N
                    period_until: dt.date | None) -> list[_Line]:
     query = (select(Activity.title, func.min(ServiceRecord.started_at), func.max(ServiceRecord.started_at),
                     func.count(), func.sum(ServiceRecord.minutes))
-             .join(Activity, Activity.id == ServiceRecord.activity_id)
+             .join(Activity, activity_of())
              .where(ServiceRecord.volunteer_id == volunteer_id, served_sql())
              .group_by(Activity.title)
              .order_by(func.min(ServiceRecord.started_at), Activity.title))

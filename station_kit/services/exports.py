@@ -17,6 +17,7 @@ from station_kit.frames import monthly_figures
 from station_kit.i18n import t
 from station_kit.io.sheets import Column, csv_bytes, xlsx_bytes
 from station_kit.models import Activity, ServiceRecord, Volunteer
+from station_kit.models.work import activity_of
 from station_kit.rules.calendar import month_bounds
 from station_kit.rules.hours import hours
 from station_kit.services.scope import Scope
@@ -72,7 +73,7 @@ def hours_sheet(*, scope: Scope, station_id: int, month: str | None = None) -> S
                         ServiceRecord.ended_at, ServiceRecord.minutes, ServiceRecord.status,
                         ServiceRecord.is_backfill, ServiceRecord.entered_by)
                  .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-                 .join(Activity, Activity.id == ServiceRecord.activity_id)
+                 .join(Activity, activity_of())
                  .where(ServiceRecord.station_id == station_id, ~ServiceRecord.no_show))
     if month:
         since, until = month_bounds(month)

@@ -25,7 +25,7 @@ from station_kit.i18n import t
 from station_kit.io.cells import cell_text, date_value, id_like, minutes_value
 from station_kit.io.sheets import Table
 from station_kit.models import Activity, ServiceRecord, Volunteer
-from station_kit.models.work import ActivityStatus, AttendanceMode, RecordStatus, WorkTask
+from station_kit.models.work import ActivityStatus, AttendanceMode, RecordStatus, WorkTask, activity_of
 from station_kit.rules.calendar import is_backfill
 from station_kit.rules.hours import hours_text
 from station_kit.services.context import vault_for
@@ -162,7 +162,7 @@ def _stored(session: Session, station_id: int, first: dt.date, last: dt.date) ->
     rows = session.exec(
         select(ServiceRecord.volunteer_id, ServiceRecord.started_at, ServiceRecord.ended_at, ServiceRecord.minutes,
                ServiceRecord.no_show, Activity.title, Activity.starts_at, Activity.ends_at)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .join(Activity, activity_of())
         .where(ServiceRecord.station_id == station_id, ServiceRecord.status != RecordStatus.rejected,
                Activity.starts_at >= since, Activity.starts_at < until)).all()
     for volunteer_id, started_at, ended_at, minutes, no_show, title, activity_start, activity_end in rows:

@@ -16,7 +16,7 @@ from station_kit import clock
 from station_kit.db import lock_rows
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Activity, ServiceRecord, Volunteer
-from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus, ServiceRecordPublic
+from station_kit.models.work import ActivityStatus, RecordRole, RecordStatus, ServiceRecordPublic, activity_of
 from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import get_activity
 from station_kit.services.audit import log_event
@@ -219,7 +219,7 @@ def overlapping_record(session: Session, volunteer_id: int, starts_at: dt.dateti
     An open check-in is taken to last until its activity ends."""
     statement = (
         select(ServiceRecord)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .join(Activity, activity_of())
         .where(ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status != RecordStatus.rejected,
                ~ServiceRecord.no_show, ServiceRecord.started_at < ends_at,
                ((ServiceRecord.ended_at.is_not(None) & (ServiceRecord.ended_at > starts_at))

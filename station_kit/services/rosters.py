@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from station_kit.models import Activity, ActivityPartner, PartnerUnit, Post, Project, Room, ServiceRecord, Volunteer
-from station_kit.models.work import LectureHall, RecordStatus
+from station_kit.models.work import LectureHall, RecordStatus, activity_of
 from station_kit.privacy import mask_phone
 from station_kit.services.scope import Scope
 
@@ -78,7 +78,7 @@ def pending_queue(*, scope: Scope, station_id: int, limit: int = 200) -> tuple[l
     rows = scope.session.exec(
         select(ServiceRecord, Volunteer.name, Activity.title, Activity.starts_at)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .join(Activity, activity_of())
         .where(pending).order_by(Activity.starts_at.desc(), ServiceRecord.id).limit(limit)).all()
     total = scope.session.exec(select(func.count()).select_from(ServiceRecord).where(pending)).one()
     lines = [QueueLine(r.id, name, title, starts_at, r.minutes, r.no_show, r.is_backfill, r.backfill_reason,
