@@ -134,41 +134,57 @@ WIDEST_COLUMN = 50
 
 def display_width(text: str) -> int:
     """How many character cells ``text`` takes in Excel: a Chinese character takes two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def xlsx_bytes(title: str, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> bytes:
-    """One sheet: a bold, frozen header row, each column as wide as its widest cell."""
+    """One sheet: a bold, frozen header row, each column as wide as its widest cell. Written row by row
+    (openpyxl's write-only mode): a month of a large station, some thousands of rows, takes a fraction of a
+    second, where the workbook kept whole in memory took seconds, looking up its last row at each row."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([column.header for column in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [display_width(column.header) for column in columns]
-    for row in rows:
-        values = [_cell(value, column) for value, column in zip(row, columns)]
-        sheet.append(values)
-        for cell, value in zip(sheet[sheet.max_row], values):
-            if isinstance(value, str) and cell.data_type != "s":
-                cell.data_type = "s"  # openpyxl took the text for a formula: keep it text
-        widths = [max(width, display_width(cell_text(value))) for width, value in zip(widths, values)]
-    for index, (column, width) in enumerate(zip(columns, widths), start=1):
-        letter = sheet.cell(1, index).column_letter
-        sheet.column_dimensions[letter].width = min(width + 2, WIDEST_COLUMN)
-        if column.text:
-            for cell in sheet[letter][1:]:
-                cell.number_format = "@"
-        elif any(isinstance(row[index - 1], dt.date) for row in rows[:1]):
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    values = [[_cell(value, column) for value, column in zip(row, columns)] for row in rows]
+    widths = [max([display_width(column.header), *(display_width(cell_text(value)) for value in set(cells))])
+              for column, cells in zip(columns, zip(*values, strict=True) if values else [()] * len(columns))]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, WIDEST_COLUMN)
     sheet.freeze_panes = "A2"
+    formats = ["@" if column.text else None for column in columns]  # a date gets yyyy-mm-dd from openpyxl itself
+    bold = Font(bold=True)
+    sheet.append([_styled(WriteOnlyCell(sheet, value=column.header), font=bold) for column in columns])
+    for row in values:
+        sheet.append([_written(sheet, value, number_format) for value, number_format in zip(row, formats)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _styled(cell, **styles):
+    for name, value in styles.items():
+        setattr(cell, name, value)
+    return cell
+
+
+def _written(sheet, value: object, number_format: str | None):
+    """A value as its cell: plain where openpyxl writes it as it is, else a cell saying how. Text stays
+    text even where openpyxl would take it for a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if number_format is None and not (isinstance(value, str) and value.startswith("=")):
+        return value  # what openpyxl would take for a formula begins with "="
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and cell.data_type != "s":
+        cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    return cell
 
 
 def _cell(value: object, column: Column) -> object:
