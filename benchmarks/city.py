@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -34,7 +36,7 @@ from benchmarks.timing import Result, median_seconds, print_results
 from station_kit import analytics
 from station_kit.clock import CHINA
 from station_kit.db import get_engine, migrate
-from station_kit.models import ServiceRecord, Station
+from station_kit.models import AwardRound, ServiceRecord, Station
 from station_kit.services.actor import Actor, Role
 from station_kit.services.scope import Scope
 
@@ -55,20 +57,31 @@ def figures(url: str) -> list[tuple[str, object, object]]:
             .join(ServiceRecord, ServiceRecord.station_id == Station.id)
             .group_by(Station.id).order_by(func.count(ServiceRecord.id).desc()).limit(1)).one()
         total = connection.execute(select(func.count()).select_from(ServiceRecord)).scalar_one()
-        every_station = connection.execute(select(Station.id).order_by(Station.id)).scalars().all()
+        # Every station whose round can still be computed: one made final (the reference station's) stays.
+        every_station = connection.execute(select(Station.id).where(~Station.id.in_(
+            select(AwardRound.station_id).where(AwardRound.level == "year", AwardRound.period == YEAR,
+                                                AwardRound.status != "draft"))).order_by(Station.id)).scalars().all()
+        stations = connection.execute(select(func.count()).select_from(Station)).scalar_one()
         on_street = connection.execute(select(func.count()).where(Station.street == street)).scalar_one()
     one = f"{code}, {records // 1000}k records"
-    stations = len(every_station)
     city = f"{stations} stations, {total / 1e6:.1f}M records"
     admin = Actor("bench", Role.admin)
     year = {"start": dt.datetime(int(YEAR), 1, 1, tzinfo=CHINA), "end": dt.datetime(int(YEAR) + 1, 1, 1, tzinfo=CHINA)}
     month = {"start": dt.datetime(2022, 7, 1, tzinfo=CHINA), "end": dt.datetime(2022, 8, 1, tzinfo=CHINA)}
+    now = dt.datetime.now(CHINA)
 
     def floor(*statements, **parameters):
         def run():
             with engine.connect() as connection:
                 for statement in statements:
                     connection.execute(statement, parameters).all()
+        return run
+
+    def floor_written(statement, **parameters):
+        def run():
+            with engine.connect() as connection:  # written, then rolled back as the round is
+                connection.execute(statement, parameters)
+                connection.rollback()
         return run
 
     def award_round(station_ids):
@@ -85,13 +98,39 @@ def figures(url: str) -> list[tuple[str, object, object]]:
         from station_kit.services.exports import hours_sheet
 
         with Session(engine) as session:
-            hours_sheet(scope=Scope(session, admin), station_id=station_id, month=MONTH)
+            sheet = hours_sheet(scope=Scope(session, admin), station_id=station_id, month=MONTH)
+        sheet.to_bytes("xlsx")
+
+    def month_export_floor():
+        """The same file the plainest way: the cells from SQL, openpyxl's write-only mode, a bold frozen
+        header, the volunteer numbers as text, each column as wide as its widest cell."""
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
+        with engine.connect() as connection:
+            rows = connection.execute(floors.MONTH_EXPORT, {"s": station_id, **month}).all()
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(MONTH)
+        for index, cells in enumerate(zip(floors.MONTH_EXPORT_HEADERS, *rows)):
+            sheet.column_dimensions["ABCDEFGHIJ"[index]].width = min(max(map(_width, set(cells))) + 2, 50)
+        sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = [WriteOnlyCell(sheet, value=name) for name in floors.MONTH_EXPORT_HEADERS]
+        for cell in header:
+            cell.font = bold
+        sheet.append(header)
+        for number, *rest in rows:
+            cell = WriteOnlyCell(sheet, value=number)
+            cell.number_format = "@"
+            sheet.append([cell, *rest])
+        book.save(io.BytesIO())
 
     return [
         (f"tally, one station ({one})", lambda: analytics.headline_figures(engine, station=station_id),
-         floor(TALLY, s=station_id)),
+         floor(TALLY, *floors.TALLY_COMMUNITY, s=station_id, now=now)),
         (f"实时数据 redraw, one station ({one})", _dashboard(engine, code),
-         floor(TALLY, *floors.DASHBOARD, s=station_id, **month)),
+         floor(TALLY, *floors.TALLY_COMMUNITY, *floors.DASHBOARD, s=station_id, now=now, **month)),
         (f"street roll-up, monthly ({street}, {on_street} stations)",
          lambda: analytics.monthly_figures(engine, street=street), floor(*floors.STREET_MONTHLY, street=street)),
         (f"city roll-up, monthly ({city})", lambda: analytics.monthly_figures(engine, street=""),
@@ -99,10 +138,10 @@ def figures(url: str) -> list[tuple[str, object, object]]:
         (f"city roll-up, station figures ({stations} stations)", lambda: analytics.station_figures(engine),
          floor(floors.STATION_FIGURES)),
         (f"yearly award round {YEAR}, one station ({one})", award_round([station_id]),
-         floor(floors.AWARD_ONE, s=station_id, **year)),
-        (f"yearly award round {YEAR}, every station ({stations})", award_round(every_station),
-         floor(floors.AWARD_EVERY, **year)),
-        (f"monthly export {MONTH}, one station ({one})", month_export, floor(floors.MONTH_EXPORT, s=station_id, **month)),
+         floor_written(floors.AWARD_ONE, s=station_id, **year)),
+        (f"yearly award round {YEAR}, every station ({len(every_station)})", award_round(every_station),
+         floor_written(floors.AWARD_EVERY, stations=every_station, **year)),
+        (f"monthly export {MONTH} (.xlsx), one station ({one})", month_export, month_export_floor),
         (f"hours by month, city ({city})", lambda: analytics.hours_by("month", engine), floor(floors.HOURS_BY_MONTH)),
         (f"hours by work task, city ({city})", lambda: analytics.hours_by("category", engine),
          floor(floors.HOURS_BY_TASK)),
@@ -110,10 +149,19 @@ def figures(url: str) -> list[tuple[str, object, object]]:
     ]
 
 
+def _width(value) -> int:
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
 def run(url: str, *, repeat: int) -> list[Result]:
-    """Every figure on the city at ``url``, beside its floor."""
-    return [Result(name, median_seconds(ours, repeat), "hand-written SQL", median_seconds(floor, repeat))
-            for name, ours, floor in figures(url)]
+    """Every figure on the city at ``url``, beside its floor (each said on stderr as it is measured)."""
+    results = []
+    for name, ours, floor in figures(url):
+        results.append(Result(name, median_seconds(ours, repeat), "hand-written SQL", median_seconds(floor, repeat)))
+        print(f"{name}: {results[-1].seconds * 1000:.0f} ms, floor {results[-1].floor_seconds * 1000:.0f} ms",
+              file=sys.stderr, flush=True)
+    return results
 
 
 def _dashboard(engine, code: str):

@@ -1,6 +1,6 @@
 """Headline figures of the demo station vs one hand-written SQL statement counting the same rows
-(organisation counts, approved minutes, pending records, activities, people served, star volunteers,
-final awards)."""
+(organisation counts, approved minutes, pending records, activities, people served, star volunteers —
+active ones, as the tally counts them — and final awards)."""
 
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ HAND_WRITTEN = text(ORGANISATION + """,
        (SELECT count(*) FROM servicerecord WHERE station_id = :s AND status = 'pending'),
        (SELECT count(*) FROM activity WHERE station_id = :s AND status != 'cancelled'),
        (SELECT sum(beneficiaries) FROM activity WHERE station_id = :s AND status != 'cancelled'),
-       (SELECT count(*) FROM (SELECT volunteer_id FROM servicerecord
-                              WHERE station_id = :s AND status = 'approved'
-                              GROUP BY volunteer_id HAVING sum(minutes) >= 6000) AS stars),
+       (SELECT count(*) FROM (SELECT r.volunteer_id FROM servicerecord r JOIN volunteer v ON v.id = r.volunteer_id
+                              WHERE r.station_id = :s AND r.status = 'approved' AND v.active
+                              GROUP BY r.volunteer_id HAVING sum(r.minutes) >= 6000) AS stars),
        (SELECT count(*) FROM awardentry e JOIN awardround r ON r.id = e.round_id
         WHERE r.station_id = :s AND r.status = 'final' AND e.winner)
 """)

@@ -73,7 +73,7 @@ class CityProgress:
     stations: int  # built so far, the street's included
     of_stations: int
     records: int  # service records written so far by the city's own stations
-    of_records: int  # planned for them
+    of_records: int  # written so far and planned for the stations still to come
     seconds: float
 
 
@@ -116,17 +116,18 @@ def build_city_stations(*, engine: Engine, planned: list[CityStation], rate: flo
     """The city's own stations at ``rate`` records a volunteer-year, each in its transaction, after
     ``built`` others; their ids."""
     started = time.monotonic() if started is None else started
-    of_records = sum(round(rate * _volunteer_years(station)) for station in planned)
+    expected = [round(rate * _volunteer_years(station)) for station in planned]
     ids: list[int] = []
     records = 0
-    on_progress(CityProgress(built, built + len(planned), records, of_records, time.monotonic() - started))
-    for station in planned:
+    on_progress(CityProgress(built, built + len(planned), records, sum(expected), time.monotonic() - started))
+    for number, station in enumerate(planned, start=1):
         with write_session(engine) as session:
             station_id, written = build_city_station(scope=demo_scope(session), station=station, rate=rate,
                                                      rng=random.Random(f"{seed}-{station.code}"))
         ids.append(station_id)
         records += written
-        on_progress(CityProgress(built + len(ids), built + len(planned), records, of_records,
+        # what is written so far and what the stations still to come should write: the end is exact
+        on_progress(CityProgress(built + len(ids), built + len(planned), records, records + sum(expected[number:]),
                                  time.monotonic() - started))
     with engine.connect() as connection:  # the planner's statistics, for tables that grew a hundredfold
         connection.execute(text("ANALYZE"))

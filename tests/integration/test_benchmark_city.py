@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgres
 FIGURES = ("build 3 small city stations", "tally, one station", "实时数据 redraw, one station",
            "street roll-up, monthly", "city roll-up, monthly", "city roll-up, station figures",
            "yearly award round 2021, one station", "yearly award round 2021, every station",
-           "monthly export 2022-07, one station", "hours by month, city", "hours by work task, city",
+           "monthly export 2022-07 (.xlsx), one station", "hours by month, city", "hours by work task, city",
            "retention cohorts, city", "home on the city", "dashboard on the city", "volunteers search on the city",
            "peak memory of this process")
 

@@ -75,7 +75,7 @@ def test_the_progress_line_follows_the_build_to_its_end(city):
     engine, planned, _ids, reported = city
     assert [progress.stations for progress in reported] == [0, 1, 2]
     assert reported[-1].records == _one(engine, "SELECT count(*) FROM servicerecord")
-    assert reported[0].of_records == reported[-1].of_records > 0
+    assert reported[-1].of_records == reported[-1].records and reported[0].of_records > 0
     stream = io.StringIO()
     line = cli.ProgressLine(stream)
     for progress in reported:
