@@ -86,11 +86,10 @@ def figures(url: str) -> list[tuple[str, object, object]]:
 
     def award_round(station_ids):
         def run():
-            from station_kit.services.awards import run_award_round
+            from station_kit.services.awards import run_award_rounds
 
             with Session(engine) as session:  # computed and written, then rolled back: the next run redoes it
-                for each in station_ids:
-                    run_award_round(scope=Scope(session, admin), station_id=each, level="year", period=YEAR)
+                run_award_rounds(scope=Scope(session, admin), station_ids=station_ids, level="year", period=YEAR)
                 session.rollback()
         return run
 

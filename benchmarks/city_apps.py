@@ -7,6 +7,7 @@ The station is the reference station 兴神路社区, on both databases; the flo
 from __future__ import annotations
 
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +27,13 @@ def _opened(browser, base_url: str, app: str) -> tuple[float, object, object]:
     page = context.new_page()
     started = time.perf_counter()
     page.goto(f"{base_url}/voila/render/{app}.ipynb", timeout=120_000)
-    page.locator(READY[app]).first.wait_for(timeout=120_000)
+    try:
+        page.locator(READY[app]).first.wait_for(timeout=120_000)
+    except Exception:  # what the page showed instead, for whoever reads the failure
+        shot = Path(tempfile.gettempdir()) / f"city-apps-{app}-{int(time.time())}.png"
+        page.screenshot(path=shot, full_page=True)
+        print(f"{app} was not usable in 120 s; the page: {shot}", file=sys.stderr)
+        raise
     return time.perf_counter() - started, page, context
 
 

@@ -198,6 +198,8 @@ def cmd_awards(args: argparse.Namespace) -> int:
     from station_kit.services import awards
 
     engine = _prepare(args)
+    if args.street is not None:
+        return _run_street_rounds(engine, args)
     station_id = _station_id(engine)
     if station_id is None:
         return 1
@@ -223,6 +225,24 @@ def cmd_awards(args: argparse.Namespace) -> int:
         _print_ranking(ranking, as_json=args.json)
     else:
         print(t(f"cli.awards_{args.step}", period=award_round.period, day=str(award_round.publicity_ends_on)))
+    return 0
+
+
+def _run_street_rounds(engine, args: argparse.Namespace) -> int:
+    """`awards run --street`: the draft round of every station of a street (or of the city) at once, a line
+    each; `awards show` prints a station's ranking."""
+    from station_kit.frames.selection import selection
+    from station_kit.services import awards
+    from station_kit.services.org import stations_named
+
+    if args.step != "run":
+        raise DomainError.on("street", "cli.awards_street_run_only")
+    station_ids = list(selection(engine, street=args.street).station_ids)
+    with _scope(engine, write=True) as scope:
+        rounds = awards.run_award_rounds(scope=scope, station_ids=station_ids, level=args.level, period=args.period)
+        stations = stations_named(scope=scope, station_ids=station_ids)
+    print("\n".join(t("cli.awards_station_round", code=station.code, name=station.name, period=award_round.period,
+                      quota=award_round.quota) for station, award_round in zip(stations, rounds)))
     return 0
 
 
@@ -556,6 +576,9 @@ def build_parser() -> argparse.ArgumentParser:
     award.add_argument("--period", required=True,
                        help="2022-W31 (week), 2022-08 (month), 2022-Q3 (quarter), 2022 (year, collective)")
     award.add_argument("--json", action="store_true", help="with run or show: print the ranking as JSON")
+    award.add_argument("--street", nargs="?", const="", metavar="NAME",
+                       help="with run: every station of this street at once, a line each (no NAME: every station "
+                            "in the database)")
     award.set_defaults(handler=cmd_awards)
     certificate = commands.add_parser(
         "certificate", parents=[common], help="issue a 志愿服务记录证明 as a PDF",

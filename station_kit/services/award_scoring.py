@@ -14,6 +14,7 @@ the winners are ranks 1 … quota and "the next candidate" is the next rank.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, distinct, func, or_
@@ -51,8 +52,8 @@ def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def volunteer_sums(session: Session, station_id: int, period: Period, rules: AwardRules):
-    """A subquery: one row per volunteer with approved records in the period, and their sums."""
+def volunteer_sums(session: Session, station_ids: Sequence[int], period: Period, rules: AwardRules):
+    """A subquery: one row per volunteer of the stations with approved records in the period, and their sums."""
     start, end = period_bounds(period)
     record = ServiceRecord
     served = served_sql(record)
@@ -62,7 +63,7 @@ def volunteer_sums(session: Session, station_id: int, period: Period, rules: Awa
     themes = [func.sum(case((Activity.theme == theme, minutes), else_=0)).label(f"theme_{theme}")
               for theme in THEMES]
     return (
-        select(record.volunteer_id,
+        select(record.station_id, record.volunteer_id,
                func.sum(minutes).label("minutes"),
                func.count(distinct(case((served, record.activity_id)))).label("activities"),
                func.sum(case((and_(served, record.role == RecordRole.leader), 1), else_=0)).label("led"),
@@ -70,9 +71,9 @@ def volunteer_sums(session: Session, station_id: int, period: Period, rules: Awa
                func.sum(minutes * weight).label("weighted"),
                *themes)
         .join(Activity, activity_of(record))
-        .where(record.station_id == station_id, approved_sql(record),
+        .where(record.station_id.in_(station_ids), approved_sql(record),
                record.started_at >= start, record.started_at < end)
-        .group_by(record.volunteer_id)
+        .group_by(record.station_id, record.volunteer_id)
         .subquery()
     )
 
@@ -86,10 +87,12 @@ def points_tenths(rules: AwardRules, level: LevelRules, *, weighted: int, led: i
             "points": hour_points + bonus - deduction}
 
 
-def rank_volunteers(session: Session, station_id: int, period: Period, rules: AwardRules,
-                    level: LevelRules, *, cooled_down: set[int]) -> list[Candidate]:
-    """Every active volunteer with approved records in the period, ranked."""
-    sums = volunteer_sums(session, station_id, period, rules)
+def rank_volunteers(session: Session, station_ids: Sequence[int], period: Period, rules: AwardRules,
+                    level: LevelRules, *, cooled_down: Mapping[int, set[int]]) -> dict[int, list[Candidate]]:
+    """Every active volunteer with approved records in the period, ranked, for each station: one pass over
+    the stations' records (a street's or a city's rounds at once). ``cooled_down``: each station's
+    volunteers who sit this round out."""
+    sums = volunteer_sums(session, station_ids, period, rules)
     rows = session.exec(
         select(Volunteer.id, Volunteer.number, Volunteer.name, Volunteer.registered_at,
                Squad.name.label("squad"), Team.name.label("team"), sums)
@@ -98,7 +101,7 @@ def rank_volunteers(session: Session, station_id: int, period: Period, rules: Aw
         .outerjoin(Team, Team.id == Volunteer.team_id)
         .where(Volunteer.active)
     ).all()
-    candidates = []
+    candidates: dict[int, list[Candidate]] = {station_id: [] for station_id in station_ids}
     for row in rows:
         points = points_tenths(rules, level, weighted=row.weighted, led=row.led, no_shows=row.no_shows)
         reason = ""
@@ -106,7 +109,7 @@ def rank_volunteers(session: Session, station_id: int, period: Period, rules: Aw
             reason = "awards.ineligible.hours"
         elif row.activities < level.min_activities:
             reason = "awards.ineligible.activities"
-        elif row.id in cooled_down:
+        elif row.id in cooled_down.get(row.station_id, ()):
             reason = "awards.ineligible.cooldown"
         registered = clock.local(_aware(row.registered_at))
         tie = {"minutes": -row.minutes, "activities": -row.activities,
@@ -118,12 +121,12 @@ def rank_volunteers(session: Session, station_id: int, period: Period, rules: Aw
             "registered_on": registered.date().isoformat(),
             **{key: value / 10 for key, value in points.items()},
         }
-        candidates.append(Candidate(
+        candidates[row.station_id].append(Candidate(
             kind=SubjectKind.volunteer, subject_id=row.id, name=row.name, unit=row.squad or row.team or "",
             points_tenths=points["points"], eligible=not reason, ineligible_reason=reason,
             order=(not reason, points["points"], *[tie[key] for key in rules.tie_break]),
             breakdown=breakdown))
-    return _ordered(candidates)
+    return {station_id: _ordered(ranked) for station_id, ranked in candidates.items()}
 
 
 def rank_collectives(session: Session, station_id: int, period: Period, rules: AwardRules,
@@ -135,7 +138,7 @@ def rank_collectives(session: Session, station_id: int, period: Period, rules: A
     whose members are all in squads is represented by its squads, not ranked beside them over the
     same people). Members are those on the roll at the end of the period: registered by then and not
     deactivated or merged away before it; someone who joined afterwards does not count."""
-    sums = volunteer_sums(session, station_id, period, rules)
+    sums = volunteer_sums(session, [station_id], period, rules)
     _, end = period_bounds(period)
     on_the_roll = and_(Volunteer.registered_at < end, Volunteer.merged_into_id.is_(None),
                        or_(Volunteer.active, Volunteer.deactivated_at >= end))

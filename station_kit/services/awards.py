@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from station_kit import clock
-from station_kit.db import insert_unique
+from station_kit.db import insert_many, insert_unique
 from station_kit.errors import DomainError
 from station_kit.i18n import t
 from station_kit.io.documents import AwardCertificate, AwardNotice, NoticeEntry
@@ -62,32 +62,61 @@ OBJECTION_FLOW = Workflow("award_objection", {
 def run_award_round(*, scope: Scope, station_id: int, level: str, period: str) -> AwardRoundPublic:
     """Compute (or re-compute) the draft round of ``level`` for ``period``: every candidate ranked,
     the first ``quota`` eligible ones winners. A round already in 公示 or final is refused."""
+    return run_award_rounds(scope=scope, station_ids=[station_id], level=level, period=period)[0]
+
+
+def run_award_rounds(*, scope: Scope, station_ids: list[int], level: str, period: str) -> list[AwardRoundPublic]:
+    """The draft round of ``level`` for ``period`` at each station, as ``run_award_round`` computes one: a
+    street's or a city's rounds at once, ranked in one pass over their records and written together, one
+    line of the operation log a station. Any station's round already in 公示 or final refuses them all."""
     session = scope.session
-    scope.require(station_id=station_id)
+    station_ids = list(dict.fromkeys(station_ids))
+    for station_id in station_ids:
+        scope.require(station_id=station_id)
     rules = award_rules()
     level_rules = rules.level(level)
     span = parse_period(level, period)
-    award_round = _round_at(session, station_id, level, span.name)
-    if award_round is not None:
-        award_round = _locked_round(scope, award_round.id)
-    if award_round is not None and award_round.status != RoundStatus.draft:
-        raise DomainError.on("period", "awards.round_not_draft", period=span.name,
-                             status=ROUND_FLOW.state_label(award_round.status))
+    rounds = {}
+    for station_id in station_ids:
+        award_round = _round_at(session, station_id, level, span.name)
+        if award_round is not None:
+            award_round = _locked_round(scope, award_round.id)
+            if award_round.status != RoundStatus.draft:
+                raise DomainError.on("period", "awards.round_not_draft", period=span.name,
+                                     status=ROUND_FLOW.state_label(award_round.status))
+        rounds[station_id] = award_round
     if level == AwardLevel.collective:
-        candidates = award_scoring.rank_collectives(session, station_id, span, rules, level_rules)
+        ranked = {station_id: award_scoring.rank_collectives(session, station_id, span, rules, level_rules)
+                  for station_id in station_ids}
     else:
-        cooled = _previous_winners(session, station_id, span) if level_rules.cooldown else set()
-        candidates = award_scoring.rank_volunteers(session, station_id, span, rules, level_rules,
-                                                   cooled_down=cooled)
+        cooled = {station_id: _previous_winners(session, station_id, span) for station_id in station_ids
+                  } if level_rules.cooldown else {}
+        ranked = award_scoring.rank_volunteers(session, station_ids, span, rules, level_rules, cooled_down=cooled)
     fields = {"first_day": span.first_day, "last_day": span.last_day, "quota": level_rules.quota,
               "rules_hash": rules.hash, "computed_at": scope.now(), "computed_by": scope.actor.name,
               "rules_json": json.dumps(load_rules("award_rules"), ensure_ascii=False, sort_keys=True,
                                        default=str)}
+    entries, computed = [], []
+    for station_id in station_ids:
+        award_round = _draft(scope, rounds[station_id], station_id, level, span.name, fields)
+        rows = _entry_rows(station_id, award_round.id, ranked[station_id], level_rules.quota)
+        entries += rows
+        log_event(scope, action="award_round.run", entity="award_round", entity_id=award_round.id,
+                  station_id=station_id, level=level, period=span.name, rules_hash=rules.hash,
+                  candidates=len(rows), winners=sum(row["winner"] for row in rows))
+        computed.append(_round_public(award_round))
+    insert_many(session, AwardEntry, entries)
+    return computed
+
+
+def _draft(scope: Scope, award_round: AwardRound | None, station_id: int, level: str, period: str,
+           fields: dict) -> AwardRound:
+    """The station's draft round with ``fields``: a new row, or the old draft emptied of its entries."""
+    session = scope.session
     if award_round is None:
-        award_round = AwardRound(station_id=station_id, level=level, period=span.name, **fields)
+        award_round = AwardRound(station_id=station_id, level=level, period=period, **fields)
         insert_unique(session, award_round, lambda: DomainError.on(
-            "period", "awards.round_not_draft", period=span.name,
-            status=ROUND_FLOW.state_label(RoundStatus.draft)))
+            "period", "awards.round_not_draft", period=period, status=ROUND_FLOW.state_label(RoundStatus.draft)))
     else:
         for name, value in fields.items():
             setattr(award_round, name, value)
@@ -95,23 +124,23 @@ def run_award_round(*, scope: Scope, station_id: int, level: str, period: str) -
         session.add(award_round)
         session.execute(delete(AwardEntry).where(AwardEntry.round_id == award_round.id))
     session.flush()
+    return award_round
+
+
+def _entry_rows(station_id: int, round_id: int, candidates, quota: int) -> list[dict]:
+    """The round's entries in rank order: the first ``quota`` eligible candidates win."""
     rows, winners = [], 0
     for rank, candidate in enumerate(candidates, start=1):
-        winner = candidate.eligible and winners < level_rules.quota
+        winner = candidate.eligible and winners < quota
         winners += winner
         rows.append({
-            "station_id": station_id, "round_id": award_round.id, "rank": rank, "subject_kind": candidate.kind,
+            "station_id": station_id, "round_id": round_id, "rank": rank, "subject_kind": candidate.kind,
             "subject_id": candidate.subject_id, "name": candidate.name[:100], "unit": candidate.unit[:100],
             "points_tenths": candidate.points_tenths, "eligible": candidate.eligible,
             "ineligible_reason": candidate.ineligible_reason, "winner": winner, "removed": False,
             "promoted": False,
             "breakdown_json": json.dumps(candidate.breakdown, ensure_ascii=False, sort_keys=True)})
-    if rows:
-        session.execute(insert(AwardEntry), rows)
-    log_event(scope, action="award_round.run", entity="award_round", entity_id=award_round.id,
-              station_id=station_id, level=level, period=span.name, rules_hash=rules.hash,
-              candidates=len(candidates), winners=winners)
-    return _round_public(award_round)
+    return rows
 
 
 def publish_round(*, scope: Scope, round_id: int) -> AwardRoundPublic:

@@ -102,6 +102,15 @@ def street_stations(*, scope: Scope, station_id: int) -> list[StationPublic]:
     return [_station_public(station) for station in rows]
 
 
+def stations_named(*, scope: Scope, station_ids: list[int]) -> list[StationPublic]:
+    """The stations of these ids, in this order: each one the person works for, or none."""
+    for station_id in station_ids:
+        scope.require_station(station_id)
+    rows = {station.id: station for station in scope.session.exec(
+        select(Station).where(Station.id.in_(station_ids))).all()}
+    return [_station_public(rows[station_id]) for station_id in station_ids]
+
+
 def _station_public(station: Station) -> StationPublic:
     return StationPublic.model_validate(station, from_attributes=True)
 

@@ -57,6 +57,23 @@ def test_init_creates_a_station_and_refuses_a_taken_code(sqlite_url, capsys):
     assert code == 0 and out.startswith("和谐社区")
 
 
+def test_a_street_s_award_rounds_run_at_once_a_line_a_station(sqlite_url, capsys):
+    for code, name, street in (("HX", "和谐社区", "麟州街道"), ("XC", "新村社区", "麟州街道"), ("DT", "店塔社区", "店塔镇")):
+        assert run(capsys, "init", "--db", sqlite_url, "--code", code, "--name", name, "--street", street)[0] == 0
+    code, out, _ = run(capsys, "awards", "run", "--db", sqlite_url, "--level", "month", "--period", "2022-08",
+                       "--street", "麟州街道")
+    assert code == 0 and out.splitlines() == [
+        "HX 和谐社区：2022-08 评选草稿已计算（名额 5），用 awards show 查看排名",
+        "XC 新村社区：2022-08 评选草稿已计算（名额 5），用 awards show 查看排名"]
+    code, out, _ = run(capsys, "awards", "run", "--db", sqlite_url, "--level", "year", "--period", "2022", "--street")
+    assert code == 0 and [line[:2] for line in out.splitlines()] == ["HX", "XC", "DT"]
+    code, _, err = run(capsys, "awards", "run", "--db", sqlite_url, "--level", "year", "--period", "2022",
+                       "--street", "西沙街道")
+    assert code != 0 and "西沙街道" in err and "店塔镇" in err
+    code, _, err = run(capsys, "awards", "show", "--db", sqlite_url, "--level", "year", "--period", "2022", "--street")
+    assert code != 0 and "--street 只用于 run" in err
+
+
 def _subcommands():
     parser = build_parser()
     return parser._subparsers._group_actions[0].choices

@@ -346,3 +346,51 @@ def test_the_notice_and_certificates_carry_the_winners(engine, station, august, 
         certificates = awards.award_certificates(scope=Scope(session, READER), round_id=round_id)
     assert [c.recipient for c in certificates][:1] == ["李娜"]
     assert certificates[0].certificate_number == "TST-2022-08-month-001"
+
+
+@pytest.fixture
+def second_station(engine):
+    """Another station of the street: 孙丽 serves 11 h in two activities in August, 周强 3 h."""
+    from tests.factories import make_station
+
+    with write_session(engine) as session:
+        other = make_station(session, code="TWO", name="第二社区")
+        people = [register_volunteer(scope=Scope(session, STAFF), station_id=other.id,
+                                     data=volunteer_data(name=name)).id for name in ("孙丽", "周强")]
+        days = [add_activity(session, other.id, day) for day in (6, 7)]
+        serve(session, other.id, people[0], days[0], 360)
+        serve(session, other.id, people[0], days[1], 300)
+        serve(session, other.id, people[1], days[0], 180)
+    return other
+
+
+def _ranking(engine, round_id):
+    return [(e.rank, e.name, e.points, e.winner, e.eligible, e.breakdown) for e in entries(engine, round_id)]
+
+
+def test_a_street_s_rounds_computed_at_once_rank_each_station_as_its_own_round(engine, station, august,
+                                                                                second_station):
+    with write_session(engine) as session:
+        together = awards.run_award_rounds(scope=Scope(session, STAFF), station_ids=[station.id, second_station.id],
+                                           level="month", period="2022-08")
+    with read_session(engine) as session:
+        assert [r.id for r in together] == [
+            awards.find_round(scope=Scope(session, READER), station_id=place.id, level="month", period="2022-08").id
+            for place in (station, second_station)]
+    at_once = [_ranking(engine, r.id) for r in together]
+    assert [name for _, name, *_ in at_once[0]][:3] == ["李娜", "王芳", "刘洋"]
+    assert [row[:5] for row in at_once[1]] == [(1, "孙丽", 110.0, True, True), (2, "周强", 30.0, False, False)]
+    alone = [_ranking(engine, run(engine, place)) for place in (station, second_station)]
+    assert alone == at_once
+    with read_session(engine) as session:
+        logged = session.exec(select(AuditEvent.station_id).where(AuditEvent.action == "award_round.run")).all()
+    assert sorted(logged) == sorted([station.id, second_station.id] * 2)
+
+
+def test_one_station_s_round_in_publicity_refuses_the_street_s_and_writes_nothing(engine, station, august,
+                                                                                 second_station, monkeypatch):
+    publish(engine, run(engine, station), dt.date(2022, 9, 1), monkeypatch)
+    assert refused(engine, awards.run_award_rounds, station_ids=[second_station.id, station.id], level="month",
+                   period="2022-08", actor=STAFF) == ["awards.round_not_draft"]
+    with read_session(engine) as session:
+        assert session.exec(select(AwardRound).where(AwardRound.station_id == second_station.id)).all() == []

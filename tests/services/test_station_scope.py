@@ -153,6 +153,8 @@ CALLS = {
         scope=Scope(s, actor), record_ids=[b["finished"]], reason="没来"),
     "awards.run_award_round": lambda s, b, actor: awards.run_award_round(
         scope=Scope(s, actor), station_id=b["station"], level="month", period="2022-07"),
+    "awards.run_award_rounds": lambda s, b, actor: awards.run_award_rounds(
+        scope=Scope(s, actor), station_ids=[b["station"]], level="month", period="2022-07"),
     "awards.publish_round": lambda s, b, actor: awards.publish_round(scope=Scope(s, actor), round_id=b["round"]),
     "awards.lodge_objection": lambda s, b, actor: awards.lodge_objection(
         scope=Scope(s, actor), round_id=b["round"], entry_id=b["entry"], objector="居民", content="不实"),
@@ -227,6 +229,7 @@ CALLS["history.import_volunteers"] = lambda s, b, actor: history.import_voluntee
 # Each line: a service that reads, asked by a worker of A for station B's rows.
 READS = {
     "org.street_stations": lambda s, b: org.street_stations(scope=s, station_id=b["station"]),
+    "org.stations_named": lambda s, b: org.stations_named(scope=s, station_ids=[b["station"]]),
     "activities.activity_public": lambda s, b: activities.activity_public(scope=s, activity_id=b["activity"]),
     "activities.list_activities": lambda s, b: activities.list_activities(scope=s, station_id=b["station"]),
     "awards.round_entries": lambda s, b: awards.round_entries(scope=s, round_id=b["round"]),
