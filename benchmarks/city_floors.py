@@ -60,10 +60,7 @@ HOURS_BY_MONTH = text(f"""
 SELECT s.code, {RECORD_MONTH} AS month, sum(r.minutes), count(*), count(DISTINCT r.volunteer_id)
 FROM servicerecord r JOIN station s ON s.id = r.station_id
 WHERE r.status = 'approved' GROUP BY s.code, month ORDER BY s.code, month""")
-HOURS_BY_TASK = text("""
-SELECT s.code, a.category, sum(r.minutes) AS minutes, count(*), count(DISTINCT r.volunteer_id)
-FROM servicerecord r JOIN station s ON s.id = r.station_id JOIN activity a ON a.id = r.activity_id
-WHERE r.status = 'approved' GROUP BY s.code, a.category ORDER BY s.code, minutes DESC""")
+
 RETENTION = [text(f"""
 WITH served AS (
     SELECT s.code AS station, r.volunteer_id, {RECORD_MONTH} AS month
