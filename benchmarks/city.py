@@ -168,8 +168,14 @@ def _dashboard(engine, code: str):
     """实时数据 of the station ``code``, built once; each run redraws it as after a change (figures and charts)."""
     from station_kit.ui.dashboard import Dashboard
 
-    os.environ["STATION_KIT_STATION"] = code
-    dashboard = Dashboard(engine)
+    before = os.environ.get("STATION_KIT_STATION")
+    os.environ["STATION_KIT_STATION"] = code  # the station 实时数据 shows, for this process only
+    try:
+        dashboard = Dashboard(engine)
+    finally:
+        os.environ.pop("STATION_KIT_STATION")
+        if before is not None:
+            os.environ["STATION_KIT_STATION"] = before
     return dashboard.refresh
 
 
@@ -262,16 +268,16 @@ def main() -> None:
             (nullcontext(args.db) if args.db else postgres(Path(folder))) as url:
         results = [] if args.db else [build(url, stations=args.stations, quick=args.quick)]
         results += run(url, repeat=repeat)
-        plans = explain(url, results) if args.explain else ""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print_results([*results, Result("peak memory of this process", peak, "1 GiB goal", GOAL_MIB, unit="MiB")])
+        if args.explain:
+            print("\n" + explain(url, results), flush=True)
         if not args.no_apps:
             from benchmarks import city_apps
 
             alone = None if args.quick else args.station_db or _station_alone(url)
-            results += city_apps.run(url, alone)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print_results([*results, Result("peak memory of this process", peak, "1 GiB goal", GOAL_MIB, unit="MiB")])
-    if plans:
-        print("\n" + plans)
+            print()
+            print_results(city_apps.run(url, alone))
 
 
 def _station_alone(city_url: str) -> str:

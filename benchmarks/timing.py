@@ -33,7 +33,7 @@ def print_results(results: list[Result]) -> None:
             figures = f"{result.seconds:>7.0f}MiB  {result.floor_seconds:>7.0f}MiB"
         else:
             figures = f"{result.seconds * 1000:>8.1f}ms  {result.floor_seconds * 1000:>8.1f}ms"
-        print(f"{name}  {figures}  {result.ratio:5.2f}x  ({result.floor_name})")
+        print(f"{name}  {figures}  {result.ratio:5.2f}x  ({result.floor_name})", flush=True)
 
 
 def _columns(text: str) -> int:

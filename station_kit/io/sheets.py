@@ -159,8 +159,9 @@ def xlsx_bytes(title: str, columns: Sequence[Column], rows: Sequence[Sequence[ob
     formats = ["@" if column.text else None for column in columns]  # a date gets yyyy-mm-dd from openpyxl itself
     bold = Font(bold=True)
     sheet.append([_styled(WriteOnlyCell(sheet, value=column.header), font=bold) for column in columns])
-    for row in values:
-        sheet.append([_written(sheet, value, number_format) for value, number_format in zip(row, formats)])
+    for row in values:  # most values go as they are; the rest as cells (_written)
+        sheet.append([value if number_format is None and not (value.__class__ is str and value[:1] == "=")
+                      else _written(sheet, value, number_format) for value, number_format in zip(row, formats)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -173,12 +174,10 @@ def _styled(cell, **styles):
 
 
 def _written(sheet, value: object, number_format: str | None):
-    """A value as its cell: plain where openpyxl writes it as it is, else a cell saying how. Text stays
-    text even where openpyxl would take it for a formula."""
+    """A value as a cell with its number format, text kept text where openpyxl would take it for a formula
+    (what begins with "=")."""
     from openpyxl.cell import WriteOnlyCell
 
-    if number_format is None and not (isinstance(value, str) and value.startswith("=")):
-        return value  # what openpyxl would take for a formula begins with "="
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and cell.data_type != "s":
         cell.data_type = "s"

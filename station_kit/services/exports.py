@@ -8,6 +8,7 @@ screens (DESIGN.md §9), so a file that travels by WeChat or USB stick gives no 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -17,7 +18,7 @@ from station_kit.frames import monthly_figures
 from station_kit.i18n import t
 from station_kit.io.sheets import Column, csv_bytes, xlsx_bytes
 from station_kit.models import Activity, ServiceRecord, Volunteer
-from station_kit.models.work import activity_of
+from station_kit.models.work import RecordStatus, activity_of
 from station_kit.rules.calendar import month_bounds
 from station_kit.rules.hours import hours
 from station_kit.services.scope import Scope
@@ -79,13 +80,15 @@ def hours_sheet(*, scope: Scope, station_id: int, month: str | None = None) -> S
         since, until = month_bounds(month)
         statement = statement.where(ServiceRecord.started_at >= since, ServiceRecord.started_at < until)
     yes, no = t("enum.yes_no.yes"), t("enum.yes_no.no")
+    statuses = {status: t(f"enum.record_status.{status}") for status in RecordStatus}
+    shown_hours = functools.lru_cache(maxsize=None)(hours)  # a month's records take a few dozen lengths
     rows = []
     for number, name, title, started, ended, minutes, status, backfill, entered_by in scope.session.exec(
             statement.order_by(ServiceRecord.started_at, ServiceRecord.id)).all():
         start = clock.local(started)
         rows.append((number, name, title, start.date(), f"{start:%H:%M}",
-                     f"{clock.local(ended):%H:%M}" if ended else "", hours(minutes),
-                     t(f"enum.record_status.{status}"), yes if backfill else no, entered_by))
+                     f"{clock.local(ended):%H:%M}" if ended else "", shown_hours(minutes),
+                     statuses[status], yes if backfill else no, entered_by))
     title = t("exports.hours_title", month=month) if month else t("exports.hours_title_all")
     return Sheet(title, _columns("exports.hours", _RECORD_FIELDS, frozenset({"number"})), rows)
 
