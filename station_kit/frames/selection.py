@@ -28,16 +28,21 @@ class Selection:
     station_ids: tuple[int, ...] | None = None
     first_month: str | None = None
     last_month: str | None = None
+    every: bool = False  # the ids are every station's (street ''): the rows need no condition
 
     def stations(self, statement, model):
-        """``statement`` kept to the rows of ``model`` that belong to the chosen stations."""
-        if self.station_ids is None:
+        """``statement`` kept to the rows of ``model`` that belong to the chosen stations. Every station's
+        rows are read without a condition: on a city, testing each of 20 million records against 200 ids
+        cost the roll-ups a tenth of their time (`make bench-city`)."""
+        if self.station_ids is None or self.every:
             return statement
         return statement.where(model.station_id.in_(self.station_ids))
 
     def station_rows(self, statement):
         """``statement`` over Station kept to the chosen stations themselves."""
-        return statement if self.station_ids is None else statement.where(Station.id.in_(self.station_ids))
+        if self.station_ids is None or self.every:
+            return statement
+        return statement.where(Station.id.in_(self.station_ids))
 
     def months(self, statement, month):
         """``statement`` kept to the rows whose ``month`` (a 'YYYY-MM' SQL expression) is in the period."""
@@ -71,7 +76,7 @@ def selection(engine, *, station=None, street: str | None = None, period=None) -
     if not chosen:
         raise DomainError.on("street", "station.unknown_street", street=street,
                              streets="、".join(sorted({row.street for row in rows} - {""})) or "—")
-    return Selection(chosen, first_month, last_month)
+    return Selection(chosen, first_month, last_month, every=not street)
 
 
 def station_id(engine, station, rows=None) -> int:
