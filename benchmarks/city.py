@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -37,6 +36,8 @@ from benchmarks.timing import Result, median_seconds, print_results
 from station_kit import analytics
 from station_kit.clock import CHINA
 from station_kit.db import get_engine, migrate
+from station_kit.io.cells import cell_text
+from station_kit.io.sheets import display_width
 from station_kit.models import AwardRound, ServiceRecord, Station
 from station_kit.services.actor import Actor, Role
 from station_kit.services.scope import Scope
@@ -113,7 +114,7 @@ def figures(url: str) -> list[tuple[str, object, object]]:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(MONTH)
         for index, cells in enumerate(zip(floors.MONTH_EXPORT_HEADERS, *rows)):
-            sheet.column_dimensions["ABCDEFGHIJ"[index]].width = min(max(map(_width, set(cells))) + 2, 50)
+            sheet.column_dimensions["ABCDEFGHIJ"[index]].width = min(max(display_width(cell_text(value)) for value in set(cells)) + 2, 50)
         sheet.freeze_panes = "A2"
         bold = Font(bold=True)
         header = [WriteOnlyCell(sheet, value=name) for name in floors.MONTH_EXPORT_HEADERS]
@@ -147,11 +148,6 @@ def figures(url: str) -> list[tuple[str, object, object]]:
          floor(HOURS_BY_TASK)),
         (f"retention cohorts, city ({city})", lambda: analytics.retention(engine), floor(*floors.RETENTION)),
     ]
-
-
-def _width(value) -> int:
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
 
 
 def run(url: str, *, repeat: int) -> list[Result]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import statistics
 import time
-import unicodedata
 from dataclasses import dataclass
 
+from station_kit.io.sheets import display_width  # a Chinese character takes two columns
 from station_kit.services.scope import Scope
 
 
@@ -25,20 +25,16 @@ class Result:
 
 def print_results(results: list[Result]) -> None:
     """One line per figure: measured, floor, ratio and what the floor is."""
-    width = max(_columns(result.name) for result in results)
+    width = max(display_width(result.name) for result in results)
     print(f"{'figure':<{width}}  {'measured':>10}  {'floor':>10}  ratio")
     for result in results:
-        name = result.name + " " * (width - _columns(result.name))
+        name = result.name + " " * (width - display_width(result.name))
         if result.unit == "MiB":
             figures = f"{result.seconds:>7.0f}MiB  {result.floor_seconds:>7.0f}MiB"
         else:
             figures = f"{result.seconds * 1000:>8.1f}ms  {result.floor_seconds * 1000:>8.1f}ms"
         print(f"{name}  {figures}  {result.ratio:5.2f}x  ({result.floor_name})", flush=True)
 
-
-def _columns(text: str) -> int:
-    """How many terminal columns ``text`` takes: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
 
 
 def median_seconds(action, repeat: int) -> float:

@@ -237,22 +237,23 @@ def _insert_statements(session: Session, model, rows: Iterable[dict], *, with_id
     return ids
 
 
+def _default(column) -> Callable[[], object]:
+    """The value an INSERT gives ``column`` when a row has none."""
+    default = column.default
+    if default is None:
+        return lambda: None
+    if default.is_callable:
+        return functools.partial(default.arg, None)
+    return lambda: default.arg
+
+
 def _copy_values(session: Session, columns) -> Callable[[int | None, dict], tuple]:
     """A function giving a row's values for COPY as an INSERT would send them: the column's default
     where the row has none, and the type's own conversion (aware times to UTC; a naive one is refused)."""
     dialect = session.get_bind().dialect
-    converters = [column.type.bind_processor(dialect) if isinstance(column.type, TypeDecorator) else None
-                  for column in columns]
-    defaults = []
-    for column in columns:
-        default = column.default
-        if default is None:
-            defaults.append(lambda: None)
-        elif default.is_callable:
-            defaults.append(functools.partial(default.arg, None))
-        else:
-            defaults.append(functools.partial(lambda value: value, default.arg))
-    plan = list(zip([column.name for column in columns], converters, defaults))
+    plan = [(column.name,
+             column.type.bind_processor(dialect) if isinstance(column.type, TypeDecorator) else None,
+             _default(column)) for column in columns]
 
     def values(row_id: int | None, row: dict) -> tuple:
         shaped = []

@@ -4,7 +4,7 @@ stations of 神木市's other streets and towns, about 100,000 service records a
 stations hold about 20 million.
 
 Each city station differs: from a few dozen to a thousand volunteers, all adults, serving since a year
-between 2014 and 2021, in the posts it chose and their projects under the names a station writes. Its
+between 2014 and 2020, in the posts it chose and their projects under the names a station writes. Its
 organisation goes through the services staff use; its register and its years of history come in
 through the bulk use cases a station moving from another system would use (services.history), which
 load by COPY on PostgreSQL, one transaction per station. A few people give most of the hours, as

@@ -3,7 +3,8 @@ service records of them.
 
 This is how the demo builds its years of history, and how a station moving from paper or another
 system would bring its old ledger: tens of thousands of rows written in bulk (COPY on PostgreSQL), in
-one transaction, by an admin, as one line of the operation log (as an import is), instead of a use case per record.
+one transaction, by an admin, as one line of the operation log (as an import is), instead of a use case
+per record.
 Every row is checked before any is written: each room, post, project, partner unit and volunteer
 named must be the station's own, and each record must name an activity of the batch and keep its
 minutes within its own start and end; each volunteer passes the registration form's checks.
