@@ -192,6 +192,12 @@ def insert_unique(session: Session, row, refuse: Callable[[], Exception]) -> Non
 INSERTED_PER_STATEMENT = 20_000  # SQLite's multi-row INSERTs: small enough for its limits on variables
 
 
+def new_row_values(row) -> dict:
+    """A table row built in memory as ``insert_many`` takes it: every column but the id, which the
+    database gives."""
+    return {column.name: getattr(row, column.name) for column in row.__table__.columns if column.name != "id"}
+
+
 def insert_many(session: Session, model, rows: Iterable[dict], *, with_ids: bool = False) -> list[int]:
     """Write many new rows of one table in the session's transaction, in bulk; their ids in order when
     ``with_ids``. A missing column takes its column default, as an INSERT would give it.

@@ -9,9 +9,12 @@ is received (resolve again if it is marked complex), report when it is whistled.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import Session, select
 
 from station_kit import clock
+from station_kit.db import insert_many, new_row_values
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Department, Grid, GridCase, Resident, Steward
 from station_kit.models.community import CaseStatus, GridCaseCreate, GridCasePublic
@@ -20,7 +23,16 @@ from station_kit.rules.sla import accept_due, late_steps, report_due, resolve_du
 from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.scope import Scope
-from station_kit.services.workflow import Stamp, Workflow, rate, transition
+from station_kit.services.workflow import (
+    PastStep,
+    Stamp,
+    Workflow,
+    check_rating,
+    in_order,
+    rate,
+    replay,
+    transition,
+)
 from station_kit.validation import clean_text, clean_texts, column_length
 
 C = CaseStatus
@@ -45,6 +57,20 @@ def receive_case(*, scope: Scope, station_id: int, data: GridCaseCreate) -> Grid
     session = scope.session
     scope.require(Role.steward, station_id=station_id)
     errors: list[FieldError] = []
+    case = _checked(errors, scope, station_id, data, scope.now())
+    if errors:
+        raise DomainError(errors)
+    session.add(case)
+    session.flush()
+    log_event(scope, action="case.receive", entity="case", entity_id=case.id,
+              station_id=station_id, grid_id=case.grid_id, kind=case.kind, channel=case.channel)
+    return _public(session, case)
+
+
+def _checked(errors: list[FieldError], scope: Scope, station_id: int, data: GridCaseCreate,
+             at: dt.datetime) -> GridCase:
+    """The form's checks (every wrong field appended to ``errors``) and the case they give, received at
+    ``at`` with its accept and resolve deadlines; not yet added."""
     texts = clean_texts(errors, {"title": data.title, "content": data.content}, GridCase,
                         required={"title": "case.title_required"})
     grid = scope.find(Grid, data.grid_id)
@@ -56,25 +82,54 @@ def receive_case(*, scope: Scope, station_id: int, data: GridCaseCreate) -> Grid
         resident = scope.find(Resident, data.resident_id)
         if resident is None or resident.station_id != station_id:
             errors.append(FieldError("resident_id", "resident.not_found"))
-    if errors:
-        raise DomainError(errors)
-    at = scope.now()
-    case = GridCase(**(data.model_dump() | texts), station_id=station_id, received_at=at, updated_at=at,
+    return GridCase(**(data.model_dump() | texts), station_id=station_id, received_at=at, updated_at=at,
                     accept_due_at=accept_due(at), resolve_due_at=resolve_due(at, is_complex=data.is_complex))
-    session.add(case)
-    session.flush()
-    log_event(scope, action="case.receive", entity="case", entity_id=case.id,
-              station_id=station_id, grid_id=case.grid_id, kind=case.kind, channel=case.channel)
-    return _public(session, case)
+
+
+def import_cases(*, scope: Scope, station_id: int, cases: list[tuple[GridCaseCreate, dt.datetime, list[PastStep]]]
+                 ) -> list[int]:
+    """A station's old ledger of grid cases, all or none, with one line in the operation log; their ids.
+    Each is a case as the form took it, when it was received, and its steps since in time order: each
+    checked, stamped and given its deadlines as the use case would have done then."""
+    scope.require(Role.admin, station_id=station_id)
+    rows = []
+    for number, (data, received_at, steps) in enumerate(cases, start=1):
+        errors: list[FieldError] = []
+        case = _checked(errors, scope, station_id, data, received_at)
+        try:
+            if errors or not in_order(received_at, steps, scope.now()):
+                raise DomainError(errors)
+            for step in steps:
+                _replay(scope, case, step)
+        except DomainError:
+            raise DomainError.on("cases", "history.bad_case", row=number) from None
+        rows.append(new_row_values(case))
+    ids = insert_many(scope.session, GridCase, rows, with_ids=True)
+    log_event(scope, action="history.cases", entity="station", entity_id=station_id, station_id=station_id,
+              cases=len(ids))
+    return ids
+
+
+def _replay(scope: Scope, case: GridCase, step: PastStep) -> None:
+    """One past step of ``case``, as the step's use case below makes it (without its line in the log)."""
+    if step.action == "accept":
+        case.steward_id = _steward(scope, case, step.steward_id).id
+    elif step.action == "whistle":
+        case.department_id, case.reported_at = _department(scope, case, step.department_id).id, None
+    elif step.action == "rate":
+        case.rating = check_rating(step.rating)
+    note = _note(step.reason, _NOTES[step.action]) if step.action in _NOTES else ""
+    replay(workflow=CASE_FLOW, row=case, action=step.action, at=step.at, reason=note)
+
+
+_NOTES = {"whistle": "whistle_note", "report": "report_note", "resolve": "resolution_note"}
 
 
 def accept_case(*, scope: Scope, case_id: int, steward_id: int,
                 is_complex: bool | None = None) -> GridCasePublic:
     """A steward of the case's grid takes it on (受理); marking it complex gives it the longer limit."""
     case = _get(scope, case_id)
-    steward = scope.find(Steward, steward_id)
-    if steward is None or steward.grid_id != case.grid_id:
-        raise DomainError.on("steward_id", "case.steward_not_in_grid")
+    steward = _steward(scope, case, steward_id)
     transition(scope=scope, workflow=CASE_FLOW, row=case, action="accept",
                steward_id=steward_id)
     case.steward_id = steward.id
@@ -87,9 +142,7 @@ def accept_case(*, scope: Scope, case_id: int, steward_id: int,
 def whistle_case(*, scope: Scope, case_id: int, department_id: int, note: str) -> GridCasePublic:
     """吹哨: call a department in, saying what it is needed for; it must report within the limit."""
     case = _get(scope, case_id)
-    department = scope.find(Department, department_id)
-    if department is None or department.station_id != case.station_id:
-        raise DomainError.on("department_id", "case.unknown_department")
+    department = _department(scope, case, department_id)
     note = _note(note, "whistle_note")
     transition(scope=scope, workflow=CASE_FLOW, row=case, action="whistle", reason=note,
                department=department.name)
@@ -163,6 +216,20 @@ def _get(scope: Scope, case_id: int) -> GridCase:
     case = scope.get(GridCase, case_id, field="case", missing="case.not_found", lock=True)
     scope.actor.require_grid(case.grid_id, field="case")
     return case
+
+
+def _steward(scope: Scope, case: GridCase, steward_id) -> Steward:
+    steward = scope.find(Steward, steward_id)
+    if steward is None or steward.grid_id != case.grid_id:
+        raise DomainError.on("steward_id", "case.steward_not_in_grid")
+    return steward
+
+
+def _department(scope: Scope, case: GridCase, department_id) -> Department:
+    department = scope.find(Department, department_id)
+    if department is None or department.station_id != case.station_id:
+        raise DomainError.on("department_id", "case.unknown_department")
+    return department
 
 
 def _note(raw: str, column: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from sqlmodel import select
 
 from station_kit import clock
-from station_kit.db import insert_many, lock_rows
+from station_kit.db import insert_many, lock_rows, new_row_values
 from station_kit.errors import DomainError
 from station_kit.models import (
     Activity,
@@ -161,9 +161,7 @@ def import_volunteers(*, scope: Scope, station_id: int, volunteers: list[PastVol
             raise DomainError.on("volunteers", "history.bad_volunteer", row=number)
         taken.add(checked.id_hash)
         row = volunteer_row(person.data, checked, station_id=station_id, number=volunteer_number, vault=vault)
-        rows.append({column.name: getattr(row, column.name) for column in Volunteer.__table__.columns
-                     if column.name != "id"} | {"registered_at": person.registered_at,
-                                                "updated_at": person.registered_at})
+        rows.append(new_row_values(row) | {"registered_at": person.registered_at, "updated_at": person.registered_at})
     remember_key(session, vault)
     ids = insert_many(session, Volunteer, rows, with_ids=True)
     insert_many(session, VolunteerPost, ({"volunteer_id": volunteer_id, "post_id": post_id}

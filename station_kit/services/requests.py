@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from station_kit import clock
+from station_kit.db import insert_many, new_row_values
 from station_kit.errors import DomainError, FieldError
 from station_kit.i18n import t
 from station_kit.models import (
@@ -42,11 +43,22 @@ from station_kit.models.work import WorkTask
 from station_kit.privacy import short_name
 from station_kit.rules.calendar import is_backfill
 from station_kit.services.activities import plan_activity
+from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.records import Attendance, record_attendance
 from station_kit.services.residents import get_resident
 from station_kit.services.scope import Scope
-from station_kit.services.workflow import Stamp, Workflow, rate, transition, transition_along
+from station_kit.services.workflow import (
+    PastStep,
+    Stamp,
+    Workflow,
+    check_rating,
+    in_order,
+    rate,
+    replay,
+    transition,
+    transition_along,
+)
 from station_kit.validation import clean_text, clean_texts, column_length
 
 S = RequestStatus
@@ -86,23 +98,85 @@ def post_request(*, scope: Scope, station_id: int, data: RequestCreate) -> Reque
     session = scope.session
     scope.require(station_id=station_id)
     errors: list[FieldError] = []
+    request = _checked(errors, scope, station_id, data, scope.now())
+    if errors:
+        raise DomainError(errors)
+    session.add(request)
+    session.flush()
+    log_event(scope, action="request.post", entity="request", entity_id=request.id,
+              station_id=station_id, kind=request.kind, title=request.title)
+    return _public(session, request)
+
+
+def _checked(errors: list[FieldError], scope: Scope, station_id: int, data: RequestCreate,
+             at: dt.datetime) -> Request | None:
+    """The form's checks (every wrong field appended to ``errors``) and the request they give, posted at
+    ``at`` in its resident's grid; not yet added."""
     texts = clean_texts(errors, {"title": data.title, "content": data.content}, Request,
                         required={"title": "request.title_required"})
     try:
         resident = get_resident(scope, data.resident_id, station_id)
     except DomainError as error:
         errors.extend(error.errors)
-        resident = None
-    if errors:
-        raise DomainError(errors)
-    at = scope.now()
-    request = Request(kind=data.kind, resident_id=resident.id, grid_id=resident.grid_id, station_id=station_id,
-                      posted_at=at, updated_at=at, **texts)
-    session.add(request)
-    session.flush()
-    log_event(scope, action="request.post", entity="request", entity_id=request.id,
-              station_id=station_id, kind=request.kind, title=request.title)
-    return _public(session, request)
+        return None
+    return Request(kind=data.kind, resident_id=resident.id, grid_id=resident.grid_id, station_id=station_id,
+                   posted_at=at, updated_at=at, **texts)
+
+
+def import_requests(*, scope: Scope, station_id: int,
+                    requests: list[tuple[RequestCreate, dt.datetime, list[PastStep]]]) -> list[int]:
+    """A station's old wishes and orders, all or none, with one line in the operation log; their ids.
+    Each is a request as the form took it, when it was posted, and its steps since in time order: each
+    checked and stamped as the use case would have done then, its claimers written as they claimed."""
+    scope.require(Role.admin, station_id=station_id)
+    session = scope.session
+    rows, claims = [], []
+    for number, (data, posted_at, steps) in enumerate(requests, start=1):
+        errors: list[FieldError] = []
+        request = _checked(errors, scope, station_id, data, posted_at)
+        own: list[RequestClaim] = []
+        try:
+            if errors or not in_order(posted_at, steps, scope.now()):
+                raise DomainError(errors)
+            for step in steps:
+                _replay(scope, request, own, step)
+        except DomainError:
+            raise DomainError.on("requests", "history.bad_request", row=number) from None
+        rows.append(new_row_values(request))
+        claims.append(own)
+    ids = insert_many(session, Request, rows, with_ids=True)
+    insert_many(session, RequestClaim, (new_row_values(claim) | {"request_id": request_id}
+                                        for request_id, own in zip(ids, claims) for claim in own))
+    log_event(scope, action="history.requests", entity="station", entity_id=station_id, station_id=station_id,
+              requests=len(ids))
+    return ids
+
+
+def _replay(scope: Scope, request: Request, claims: list[RequestClaim], step: PastStep) -> None:
+    """One past step of ``request`` (``claims``: its claims so far), as the step's use case below makes
+    it, without its line in the log."""
+    action, at = step.action, step.at
+    active = [claim for claim in claims if claim.status == ClaimStatus.active]
+    reason = ""
+    if action in ("claim", "dispatch"):
+        REQUEST_FLOW.target(request.status, action)
+        checked = [_check_claimer(scope, request.station_id, claimer) for claimer in dict.fromkeys(step.claimers)]
+        if not checked or {(claimer.kind, claimer.id) for claimer in checked} & {
+                (claim.claimer_kind, _claimer_id(claim)) for claim in active}:
+            raise DomainError.on("claimers", "request.no_claimer")
+        claims += [RequestClaim(claimer_kind=claimer.kind, dispatched=action == "dispatch", claimed_at=at,
+                                **{_COLUMN[claimer.kind]: claimer.id}) for claimer in checked]
+    elif action == "refuse":
+        reason = _reason(step.reason, "refuse_reason", RequestClaim)
+        for claim in active:
+            replay(workflow=CLAIM_FLOW, row=claim, action=action, at=at, reason=reason)
+    elif action == "fulfil":
+        reason = _reason(step.reason, "closing_note", Request, required="request.note_required")
+    elif action == "cancel":
+        reason = _reason(step.reason, "cancel_reason", Request)
+    elif action == "rate":
+        request.rating = check_rating(step.rating)
+    replay(workflow=REQUEST_FLOW, row=request, action=action, at=at, reason=reason)
 
 
 def claim_request(*, scope: Scope, request_id: int, claimers: list[Claimer]) -> RequestPublic:

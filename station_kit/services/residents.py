@@ -8,14 +8,18 @@ data too"). Consent to record is required and kept with its date, as for volunte
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from station_kit.db import insert_many, new_row_values
 from station_kit.errors import DomainError, FieldError
 from station_kit.models import Department, Grid, Resident, ResidentCareGroup, Steward, WorksItem
 from station_kit.models.community import ResidentCreate, ResidentPublic, WorksItemCreate, WorksItemPublic
 from station_kit.models.org import UnitPublic
 from station_kit.privacy import mask_phone
+from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.org import add_unit
 from station_kit.services.scope import Scope
@@ -30,6 +34,43 @@ def register_resident(*, scope: Scope, station_id: int, data: ResidentCreate) ->
     session = scope.session
     scope.require(station_id=station_id)
     errors: list[FieldError] = []
+    resident = check_resident(errors, scope, station_id, data)
+    if errors:
+        raise DomainError(errors)
+    session.add(resident)
+    session.flush()
+    for group in dict.fromkeys(data.care_groups):
+        session.add(ResidentCareGroup(resident_id=resident.id, care_group=group))
+    log_event(scope, action="resident.register", entity="resident", entity_id=resident.id,
+              station_id=station_id, grid_id=resident.grid_id, care_groups=sorted(data.care_groups))
+    session.flush()
+    return _shown(session, _SHOWN.where(Resident.id == resident.id))[0]
+
+
+def import_residents(*, scope: Scope, station_id: int, residents: list[tuple[ResidentCreate, dt.datetime]]) -> list[int]:
+    """A station's old register of residents, each as the form took them and when, all or none, with
+    one line in the operation log; their ids in order. Each passes the registration form's checks."""
+    scope.require(Role.admin, station_id=station_id)
+    session = scope.session
+    rows = []
+    for number, (data, registered_at) in enumerate(residents, start=1):
+        errors: list[FieldError] = []
+        resident = check_resident(errors, scope, station_id, data)
+        if errors or registered_at > scope.now():
+            raise DomainError.on("residents", "history.bad_resident", row=number)
+        rows.append(new_row_values(resident) | {"registered_at": registered_at})
+    ids = insert_many(session, Resident, rows, with_ids=True)
+    insert_many(session, ResidentCareGroup, ({"resident_id": resident_id, "care_group": group}
+                                             for resident_id, (data, _) in zip(ids, residents)
+                                             for group in dict.fromkeys(data.care_groups)))
+    log_event(scope, action="history.residents", entity="station", entity_id=station_id, station_id=station_id,
+              residents=len(ids))
+    return ids
+
+
+def check_resident(errors: list[FieldError], scope: Scope, station_id: int, data: ResidentCreate) -> Resident:
+    """The registration form's checks (every wrong field appended to ``errors``) and the row they
+    give, not yet added; a station's old register (services.community_history) passes the same."""
     texts = clean_texts(errors, data.model_dump(include=set(_RESIDENT_TEXT)), Resident,
                         required={"name": "name.required"})
     phone = ""
@@ -45,18 +86,8 @@ def register_resident(*, scope: Scope, station_id: int, data: ResidentCreate) ->
         errors.append(FieldError("consent", "resident.consent_required"))
     if data.consent_date and data.consent_date > scope.today():
         errors.append(FieldError("consent_date", "resident.consent_in_future"))
-    if errors:
-        raise DomainError(errors)
-    resident = Resident(**texts, grid_id=grid.id, phone=phone, station_id=station_id,
-                        consent_at=data.consent_date or scope.today())
-    session.add(resident)
-    session.flush()
-    for group in dict.fromkeys(data.care_groups):
-        session.add(ResidentCareGroup(resident_id=resident.id, care_group=group))
-    log_event(scope, action="resident.register", entity="resident", entity_id=resident.id,
-              station_id=station_id, grid_id=grid.id, care_groups=sorted(data.care_groups))
-    session.flush()
-    return _shown(session, _SHOWN.where(Resident.id == resident.id))[0]
+    return Resident(**texts, grid_id=data.grid_id, phone=phone, station_id=station_id,
+                    consent_at=data.consent_date or scope.today())
 
 
 def get_resident(scope: Scope, resident_id: int, station_id: int | None = None) -> Resident:

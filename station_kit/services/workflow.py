@@ -118,17 +118,50 @@ def transition_along(*, scope: Scope, workflow: Workflow, rows: list, action: st
         _move(scope, workflow, rows, action, reason)
 
 
+@dataclass(frozen=True)
+class PastStep:
+    """One move of a wish, an order or a grid case as it happened, for a station bringing in its old
+    ledger: the workflow's ``action`` at ``at``, with the reason or note it needs, and what the move
+    names (claimers of a wish or order; the steward who accepted a case, the department whistled; the
+    resident's rating)."""
+
+    action: str
+    at: dt.datetime
+    reason: str = ""
+    claimers: tuple = ()
+    steward_id: int | None = None
+    department_id: int | None = None
+    rating: int | None = None
+
+
+def in_order(start: dt.datetime, steps: list[PastStep], now: dt.datetime) -> bool:
+    """Whether past steps follow ``start`` and one another in time, none of them later than ``now``."""
+    moments = [start, *(step.at for step in steps)]
+    return all(earlier <= later for earlier, later in zip(moments, moments[1:])) and moments[-1] <= now
+
+
+def replay(*, workflow: Workflow, row, action: str, at: dt.datetime, reason: str = "", by: str = "") -> str:
+    """Move a row being brought in from a station's past (services.community_history) by ``action`` as
+    it happened at ``at``: refused, stamped and given its deadlines as ``transition`` would have done
+    then. No line of its own in the operation log: the import writes one for its batch."""
+    return _apply(workflow, [row], action, reason, at, by)
+
+
 def _move(scope: Scope, workflow: Workflow, rows: list, action: str, reason: str) -> str:
     """Check every row may move by ``action``, then move, stamp and give deadlines to each."""
+    for row in rows:  # a wrong state is told before a wrong role
+        workflow.target(str(row.status), action)
+    scope.actor.require(workflow.roles.get(action, Role.staff))
+    return _apply(workflow, rows, action, reason, scope.now(), scope.actor.name)
+
+
+def _apply(workflow: Workflow, rows: list, action: str, reason: str, now: dt.datetime, by: str) -> str:
     targets = {workflow.target(str(row.status), action) for row in rows}
-    actor = scope.actor
-    actor.require(workflow.roles.get(action, Role.staff))
     if action in workflow.needs_reason and not reason.strip():
         raise DomainError.on("reason", "reason.required")
     if len(targets) != 1:  # a batch whose rows would end in different states is not one move
         raise DomainError.on("status", "workflow.mixed_states", action=Key(f"workflow.action.{action}"))
     (target,) = targets
-    now = scope.now()
     stamp = workflow.stamps.get(action)
     for row in rows:
         row.status = target
@@ -138,7 +171,7 @@ def _move(scope: Scope, workflow: Workflow, rows: list, action: str, reason: str
             if not (stamp.first_only and getattr(row, stamp.at) is not None):
                 setattr(row, stamp.at, now)
             if stamp.by is not None:
-                setattr(row, stamp.by, actor.name)
+                setattr(row, stamp.by, by)
             if stamp.reason is not None:
                 setattr(row, stamp.reason, reason.strip())
         for column, due in workflow.deadlines.get(target, {}).items():

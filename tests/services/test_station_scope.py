@@ -225,6 +225,15 @@ CALLS["history.import_history"] = lambda s, b, actor: history.import_history(
         ends_at=clock.now() - dt.timedelta(days=9, hours=-2))])
 CALLS["history.import_volunteers"] = lambda s, b, actor: history.import_volunteers(
     scope=Scope(s, actor), station_id=b["station"], volunteers=[PastVolunteer(volunteer_data(), clock.now())])
+CALLS["residents.import_residents"] = lambda s, b, actor: residents.import_residents(
+    scope=Scope(s, actor), station_id=b["station"], residents=[(ResidentCreate(
+        name="刘奶奶", grid_id=b["grids"][0], consent=True), clock.now())])
+CALLS["requests.import_requests"] = lambda s, b, actor: requests.import_requests(
+    scope=Scope(s, actor), station_id=b["station"], requests=[(RequestCreate(
+        kind=RequestKind.wish, resident_id=b["resident"], title="想要一台收音机"), clock.now(), [])])
+CALLS["cases.import_cases"] = lambda s, b, actor: cases.import_cases(
+    scope=Scope(s, actor), station_id=b["station"], cases=[(GridCaseCreate(
+        grid_id=b["grids"][0], kind=CaseKind.request, channel=CaseChannel.phone, title="路灯不亮"), clock.now(), [])])
 
 # Each line: a service that reads, asked by a worker of A for station B's rows.
 READS = {
