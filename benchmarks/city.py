@@ -43,7 +43,9 @@ from station_kit.services.actor import Actor, Role
 from station_kit.services.scope import Scope
 
 STATIONS = 200
-YEAR = "2021"
+# The yearly round measured: 2022's (January to the data's end in August), which no calendar has run;
+# the city's award calendar made 2019–2021 final at every station, and a final round is not computed again.
+YEAR = "2022"
 MONTH = "2022-07"
 GOAL_MIB = 1024  # the issue's "peak memory of the Python process ≤ 1 GB"
 GOAL_BUILD_SECONDS = 30 * 60
@@ -68,7 +70,8 @@ def figures(url: str) -> list[tuple[str, object, object]]:
     one = f"{code}, {records // 1000}k records"
     city = f"{stations} stations, {total / 1e6:.1f}M records"
     admin = Actor("bench", Role.admin)
-    year = {"start": dt.datetime(int(YEAR), 1, 1, tzinfo=CHINA), "end": dt.datetime(int(YEAR) + 1, 1, 1, tzinfo=CHINA)}
+    year = {"start": dt.datetime(int(YEAR), 1, 1, tzinfo=CHINA), "end": dt.datetime(int(YEAR) + 1, 1, 1, tzinfo=CHINA),
+            "period": YEAR, "first_day": dt.date(int(YEAR), 1, 1), "last_day": dt.date(int(YEAR), 12, 31)}
     month = {"start": dt.datetime(2022, 7, 1, tzinfo=CHINA), "end": dt.datetime(2022, 8, 1, tzinfo=CHINA)}
     now = dt.datetime.now(CHINA)
 

@@ -82,7 +82,7 @@ _AWARD_ROUND = """
 WITH round AS (
     INSERT INTO awardround (station_id, level, period, first_day, last_day, quota, status, rules_hash, rules_json,
                             computed_at, computed_by, finalised_by, created_at, updated_at)
-    SELECT id, 'year', '2021', '2021-01-01', '2021-12-31', 3, 'draft', 'floor', '{{}}', now(), 'floor', '', now(), now()
+    SELECT id, 'year', :period, :first_day, :last_day, 3, 'draft', 'floor', '{{}}', now(), 'floor', '', now(), now()
     FROM station WHERE {stations} RETURNING id AS round_id, station_id),
 sums AS (
     SELECT r.station_id, r.volunteer_id,

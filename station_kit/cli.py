@@ -129,8 +129,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _error(t("cli.demo_refused", name=existing.name))
         return 1
     if args.stations > STREET_STATIONS:
-        build_city(engine=engine, stations=args.stations, seed=args.seed or DEMO_SEED,
-                   on_progress=ProgressLine(sys.stderr))
+        progress = ProgressLine(sys.stderr)
+        build_city(engine=engine, stations=args.stations, seed=args.seed or DEMO_SEED, on_progress=progress,
+                   on_award_round=progress.award_round)
     else:
         with write_session(engine) as session:
             build_street(session=session, stations=args.stations, seed=args.seed or DEMO_SEED)
@@ -160,11 +161,16 @@ class ProgressLine:
                  left=t("cli.city_left", minutes=int(left // 60), seconds=int(left % 60)) if left is not None
                  else t("cli.city_left_unknown"))
         done = progress.stations == progress.of_stations
-        if self.in_place:
-            self.stream.write("\r" + line + ("\n" if done else ""))
-        elif int(share * 10) > self.tenths_shown or done:
+        if self.in_place or int(share * 10) > self.tenths_shown or done:
             self.tenths_shown = int(share * 10)
-            self.stream.write(line + "\n")
+            self._show(line, done)
+
+    def award_round(self, done: int, of: int) -> None:
+        """After the stations, the award calendar: a line a round (every station's at once)."""
+        self._show(t("cli.city_awards", done=done, of=of), done == of)
+
+    def _show(self, line: str, last: bool) -> None:
+        self.stream.write("\r" + line + ("\n" if last else "") if self.in_place else line + "\n")
         self.stream.flush()
 
 

@@ -30,14 +30,26 @@ from sqlmodel import func, select
 
 from station_kit import clock
 from station_kit.clock import CHINA
-from station_kit.db import write_session
+from station_kit.db import read_session, write_session
 from station_kit.demo import people
 from station_kit.demo.activities import HALL_TASK, HALL_TOPICS, POST_TASK, SLOTS
-from station_kit.demo.station import DEMO_SEED, POST_PROJECTS, POSTS, REGISTERED_AT, demo_scope, unit_name
+from station_kit.demo.awards import award_calendar, run_calendar_rounds
+from station_kit.demo.community import ORDERS, WISHES, import_community
+from station_kit.demo.station import (
+    DEMO_SEED,
+    GRID_COUNT,
+    POST_PROJECTS,
+    POSTS,
+    REGISTERED_AT,
+    add_grids,
+    demo_scope,
+    unit_name,
+)
 from station_kit.demo.street import PARTNERS, SQUAD_FIELDS, STATIONS, build_street
-from station_kit.models import Post, Project, Room, ServiceRecord, Squad, Team, VolunteerCreate
+from station_kit.models import Post, Project, Room, ServiceRecord, Squad, Station, Team, Volunteer, VolunteerCreate
 from station_kit.models.org import RoomKind
 from station_kit.models.work import LectureHall, RecordRole, RecordStatus
+from station_kit.rules.awards import parse_period
 from station_kit.services.history import PastActivity, PastRecord, PastVolunteer, import_history, import_volunteers
 from station_kit.services.org import add_partner_unit, add_unit, create_station
 from station_kit.services.scope import Scope
@@ -50,6 +62,7 @@ LAST_DAY = dt.date(2022, 8, 31)
 PENDING_DAYS = 14  # the last fortnight's records are not yet approved
 GROUP = (3, 12)  # volunteers at one activity
 HEAVIEST = 8.0  # the most one person's share of a station's activities may be, times the average
+VOLUNTEERS_PER_GRID = 58  # as at the reference station: 755 volunteers in 13 grids
 # 神木市's other streets and towns; a town's stations are villages as often as 社区.
 STREETS = ("滨河新区街道", "西沙街道", "迎宾路街道", "永兴街道", "大柳塔镇", "店塔镇", "孙家岔镇", "锦界镇",
            "高家堡镇", "中鸡镇", "尔林兔镇", "沙峁镇", "贺家川镇", "万镇", "马镇", "花石崖镇", "栏杆堡镇",
@@ -98,16 +111,28 @@ def plan_city(stations: int, seed: int = DEMO_SEED) -> list[CityStation]:
 
 def build_city(*, engine: Engine, stations: int, seed: int = DEMO_SEED,
                records_per_station: int = RECORDS_PER_STATION,
-               on_progress: Callable[[CityProgress], None] = lambda progress: None) -> list[int]:
-    """The street (one transaction), then each city station in its own; the stations' ids."""
+               on_progress: Callable[[CityProgress], None] = lambda progress: None,
+               on_award_round: Callable[[int, int], None] = lambda done, of: None) -> list[int]:
+    """The street (one transaction), then each city station in its own, then the award calendar at every
+    station but the reference one (which ran its own); the stations' ids."""
     started = time.monotonic()
     with write_session(engine) as session:
         ids = build_street(session=session, stations=min(stations, STREET_STATIONS), seed=seed)
         street_records = session.exec(select(func.count()).select_from(ServiceRecord)).one()
+    for station_id in ids[1:]:  # the street's other stations, which `demo --stations 12` leaves without
+        with write_session(engine) as session:
+            scope = demo_scope(session)
+            code = session.get(Station, station_id).code
+            volunteers = session.exec(select(func.count()).where(Volunteer.station_id == station_id)).one()
+            build_community_of(scope=scope, station_id=station_id, volunteers=volunteers,
+                               rng=random.Random(f"{seed}-{code}-community"))
     planned = plan_city(stations, seed)
     rate = _records_per_volunteer_year(planned, records_per_station * stations - street_records)
-    return ids + build_city_stations(engine=engine, planned=planned, rate=rate, seed=seed, built=len(ids),
-                                     started=started, on_progress=on_progress)
+    ids += build_city_stations(engine=engine, planned=planned, rate=rate, seed=seed, built=len(ids),
+                               started=started, on_progress=on_progress)
+    award_city(engine=engine, station_ids=ids[1:], on_round=on_award_round)
+    _analyze(engine, "awardround", "awardentry")
+    return ids
 
 
 def build_city_stations(*, engine: Engine, planned: list[CityStation], rate: float, seed: int = DEMO_SEED,
@@ -129,10 +154,14 @@ def build_city_stations(*, engine: Engine, planned: list[CityStation], rate: flo
         # what is written so far and what the stations still to come should write: the end is exact
         on_progress(CityProgress(built + len(ids), built + len(planned), records, records + sum(expected[number:]),
                                  time.monotonic() - started))
-    with engine.connect() as connection:  # the planner's statistics, for tables that grew a hundredfold
-        connection.execute(text("ANALYZE"))
-        connection.commit()
+    _analyze(engine)  # the planner's statistics, for tables that grew a hundredfold
     return ids
+
+
+def _analyze(engine: Engine, *tables: str) -> None:
+    with engine.connect() as connection:
+        connection.execute(text(f"ANALYZE {', '.join(tables)}"))
+        connection.commit()
 
 
 def _volunteer_years(station: CityStation) -> float:
@@ -174,7 +203,42 @@ def build_city_station(*, scope: Scope, station: CityStation, rate: float, rng: 
         activities, records = _year(rng, station, year, rate, volunteers, rooms, posts, projects, partners)
         if activities:
             written += import_history(scope=scope, station_id=sid, activities=activities, records=records).records
+    build_community_of(scope=scope, station_id=sid, volunteers=station.volunteers, rng=rng)
     return sid, written
+
+
+def build_community_of(*, scope: Scope, station_id: int, volunteers: int, rng: random.Random) -> None:
+    """Grids in proportion to the station's volunteers, as the reference station has them, each with a
+    小管家 of every role; and its year of residents, wishes, orders and grid cases, so many a grid as the
+    reference station's (demo.community)."""
+    grids = max(1, round(volunteers / VOLUNTEERS_PER_GRID))
+    add_grids(scope, lambda model, name, **fields: add_unit(scope=scope, model=model, station_id=station_id,
+                                                            name=name, **fields), station_id, rng, grids)
+    import_community(scope=scope, station_id=station_id, rng=rng, wishes=round(WISHES * grids / GRID_COUNT),
+                     orders=round(ORDERS * grids / GRID_COUNT))
+
+
+def award_city(*, engine: Engine, station_ids: list[int],
+               on_round: Callable[[int, int], None] = lambda done, of: None) -> int:
+    """The award calendar (demo.awards) at every station given, round by round: each round computed for
+    all of them at once, then put to 公示 and finalised on its days, one transaction a round. A station
+    takes part in each period in which it had begun to serve. Returns how many rounds were made final."""
+    with read_session(engine) as session:
+        first_served = dict(session.exec(
+            select(ServiceRecord.station_id, func.min(ServiceRecord.started_at))
+            .where(ServiceRecord.station_id.in_(station_ids)).group_by(ServiceRecord.station_id)).all())
+    calendar = [(level, period) for level, periods in award_calendar().items() for period in sorted(periods)]
+    finals = 0
+    for done, (level, period) in enumerate(calendar, start=1):
+        last_day = parse_period(level, period).last_day
+        taking_part = [station_id for station_id in station_ids
+                       if station_id in first_served and clock.local(first_served[station_id]).date() <= last_day]
+        if taking_part:
+            with write_session(engine) as session:
+                finals += len(run_calendar_rounds(scope=demo_scope(session), station_ids=taking_part,
+                                                  level=level, period=period))
+        on_round(done, len(calendar))
+    return finals
 
 
 class Registered(NamedTuple):

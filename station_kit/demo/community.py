@@ -1,5 +1,7 @@
 """The demo station's residents, wishes, service orders, grid cases and works ledger, created through
 the same services staff use (so every step is in the operation log), from their own seeded generator.
+A city's other stations draw theirs the same way and bring them in as an old ledger, in bulk
+(``import_community``): the same stories, one line of the operation log for each kind.
 
 The year to 2022-08-31 is history: every wish and case of it is closed or left as the article's date
 found it. A handful of cases were still running that evening (``RUNNING_AT``), so 民呼我应 opens on
@@ -31,8 +33,9 @@ from station_kit.models.community import (
 )
 from station_kit.services import cases, requests
 from station_kit.services.requests import Claimer
-from station_kit.services.residents import add_department, record_works_item, register_resident
+from station_kit.services.residents import add_department, import_residents, record_works_item, register_resident
 from station_kit.services.scope import Scope
+from station_kit.services.workflow import PastStep
 
 SEED_OFFSET = 10  # its own generator: the rest of the demo draws the same numbers with or without it
 HISTORY_START = dt.date(2021, 9, 1)
@@ -68,21 +71,88 @@ WORKS = (
 )
 
 
+# A wish's, an order's or a case's story: (the form as it was filled in, when, the steps since), as the
+# reference station plays it through the use cases and services' imports take it for other stations.
+Story = tuple
+
+
 def build_community(*, scope: Scope, station_id: int, seed: int) -> None:
+    """The reference station's community, every step through its use case on its day."""
     rng = random.Random(seed + SEED_OFFSET)
-    grids = scope.session.exec(select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all()
+    grids = _grids(scope, station_id)
     departments = [add_department(scope=scope, station_id=station_id, name=name).id
                    for name in DEPARTMENTS]
-    residents = _residents(scope, station_id, grids, rng)
-    _wishes_and_orders(scope, station_id, residents, rng)
-    _cases(scope, station_id, grids, residents, departments, rng)
+    residents = []
+    for data, grid_id in _resident_forms(rng, grids):
+        residents.append((register_resident(scope=scope, station_id=station_id, data=data).id, grid_id))
+    for data, posted, steps in _request_stories(rng, residents, _claimers(scope, station_id), WISHES, ORDERS):
+        request = _then(posted, requests.post_request, scope=scope, station_id=station_id, data=data)
+        for step in steps:
+            _then(step.at, _REQUEST_STEPS[step.action], scope=scope, request_id=request.id,
+                  **_arguments(step, _REQUEST_ARGUMENTS[step.action]))
+    stewards = _stewards(scope, station_id)
+    for data, received, steps in _case_stories(rng, grids, stewards, residents, departments):
+        case = _then(received, cases.receive_case, scope=scope, station_id=station_id, data=data)
+        for step in steps:
+            _then(step.at, _CASE_STEPS[step.action], scope=scope, case_id=case.id,
+                  **_arguments(step, _CASE_ARGUMENTS[step.action]))
+    _running_cases(scope, station_id, grids, stewards, departments)
     for item, quantity, unit, yuan in WORKS:
         record_works_item(scope=scope, station_id=station_id, data=WorksItemCreate(
             item=item, quantity=quantity, unit=unit, investment_yuan=yuan))
 
 
-def _residents(scope, station_id, grids, rng) -> list[tuple[int, int]]:
-    """(resident id, grid id) of residents spread over every grid; about a third in a care group."""
+def import_community(*, scope: Scope, station_id: int, rng: random.Random, wishes: int, orders: int) -> None:
+    """A station's year of residents, wishes, orders and grid cases as the reference station's are drawn
+    (``wishes`` and ``orders`` of them), brought in as the station's old ledger (services' imports):
+    written in bulk, one line of the operation log each."""
+    grids = _grids(scope, station_id)
+    departments = [add_department(scope=scope, station_id=station_id, name=name).id
+                   for name in DEPARTMENTS]
+    forms = _resident_forms(rng, grids)
+    consented = dt.datetime.combine(HISTORY_START, dt.time(9, 0), tzinfo=CHINA)
+    ids = import_residents(scope=scope, station_id=station_id, residents=[(data, consented) for data, _ in forms])
+    residents = [(resident_id, grid_id) for resident_id, (_, grid_id) in zip(ids, forms)]
+    requests.import_requests(scope=scope, station_id=station_id, requests=_request_stories(
+        rng, residents, _claimers(scope, station_id), wishes, orders))
+    cases.import_cases(scope=scope, station_id=station_id, cases=_case_stories(
+        rng, grids, _stewards(scope, station_id), residents, departments))
+
+
+_REQUEST_STEPS = {"claim": requests.claim_request, "dispatch": requests.dispatch_request,
+                  "take": requests.take_request, "refuse": requests.refuse_request,
+                  "fulfil": requests.fulfil_request, "rate": requests.rate_request,
+                  "cancel": requests.cancel_request}
+_REQUEST_ARGUMENTS = {"claim": {"claimers": "claimers"}, "dispatch": {"claimers": "claimers"}, "take": {},
+                      "refuse": {"reason": "reason"}, "fulfil": {"note": "reason"}, "rate": {"rating": "rating"},
+                      "cancel": {"reason": "reason"}}
+_CASE_STEPS = {"accept": cases.accept_case, "whistle": cases.whistle_case, "report": cases.report_case,
+               "resolve": cases.resolve_case, "rate": cases.rate_case}
+_CASE_ARGUMENTS = {"accept": {"steward_id": "steward_id"}, "whistle": {"department_id": "department_id",
+                                                                       "note": "reason"},
+                   "report": {"note": "reason"}, "resolve": {"note": "reason"}, "rate": {"rating": "rating"}}
+
+
+def _arguments(step: PastStep, names: dict[str, str]) -> dict:
+    """The use case's arguments for ``step``: its parameter names and the step's fields they take."""
+    return {parameter: list(value) if isinstance(value := getattr(step, field), tuple) else value
+            for parameter, field in names.items()}
+
+
+def _grids(scope, station_id) -> list[Grid]:
+    return list(scope.session.exec(select(Grid).where(Grid.station_id == station_id).order_by(Grid.number)).all())
+
+
+def _stewards(scope, station_id) -> dict[int, list[int]]:
+    stewards: dict[int, list[int]] = {}
+    for steward_id, grid_id in scope.session.exec(select(Steward.id, Steward.grid_id)
+                                            .where(Steward.station_id == station_id).order_by(Steward.id)).all():
+        stewards.setdefault(grid_id, []).append(steward_id)
+    return stewards
+
+
+def _resident_forms(rng, grids) -> list[tuple[ResidentCreate, int]]:
+    """Residents spread over every grid, about a third in a care group; each with their grid's id."""
     taken: set[str] = set()
     made = []
     for grid in grids:
@@ -91,12 +161,11 @@ def _residents(scope, station_id, grids, rng) -> list[tuple[int, int]]:
                                   [CareGroup.elderly, CareGroup.hardship], [CareGroup.youth], [CareGroup.special],
                                   [CareGroup.unemployed]],
                                  weights=(64, 14, 7, 4, 5, 3, 3))[0]
-            resident = register_resident(scope=scope, station_id=station_id, data=ResidentCreate(
+            made.append((ResidentCreate(
                 name=people.chinese_name(male=rng.random() < 0.5, rng=rng), building=rng.choice(BUILDINGS),
                 unit=f"{rng.randint(1, 4)}单元", grid_id=grid.id,
                 phone=people.mobile_phone(rng, taken) if rng.random() < 0.85 else "",
-                care_groups=groups, consent=True, consent_date=HISTORY_START))
-            made.append((resident.id, grid.id))
+                care_groups=groups, consent=True, consent_date=HISTORY_START), grid.id))
     return made
 
 
@@ -113,49 +182,49 @@ def _claimers(scope, station_id):
             ClaimerKind.partner_unit: ids(PartnerUnit)}
 
 
-def _wishes_and_orders(scope, station_id, residents, rng) -> None:
-    pool = _claimers(scope, station_id)
-
+def _request_stories(rng, residents, pool, wishes: int, orders: int) -> list[Story]:
+    """``wishes`` wishes and ``orders`` orders of the year to AS_OF, each posted, then claimed or
+    dispatched (an order sometimes refused and dispatched again), fulfilled and rated, or cancelled, or
+    left where the article's date found it."""
     def someone(kinds=(ClaimerKind.volunteer, ClaimerKind.squad, ClaimerKind.partner_unit), weights=(7, 2, 1)):
         kind = rng.choices(kinds, weights=weights)[0]
         return Claimer(kind, rng.choice(pool[kind]))
 
-    for index in range(WISHES + ORDERS):
-        kind = RequestKind.wish if index < WISHES else RequestKind.order
+    stories = []
+    for index in range(wishes + orders):
+        kind = RequestKind.wish if index < wishes else RequestKind.order
         resident_id, _ = rng.choice(residents)
         posted = _moment(rng, HISTORY_START, AS_OF)
-        request = _then(posted, requests.post_request, scope=scope, station_id=station_id, data=RequestCreate(
-            kind=kind, resident_id=resident_id, title=rng.choice(WISH_TITLES if kind == RequestKind.wish
-                                                                 else ORDER_TITLES)))
+        steps: list[PastStep] = []
+        stories.append((RequestCreate(kind=kind, resident_id=resident_id, title=rng.choice(
+            WISH_TITLES if kind == RequestKind.wish else ORDER_TITLES)), posted, steps))
         fate = rng.random()
         if posted.date() > AS_OF - dt.timedelta(days=20) and fate < 0.5 or fate < 0.04:
             continue  # still on the wall on the article's date, or never taken up
         at = posted + dt.timedelta(hours=rng.randint(2, 72))
         if fate < 0.07:
-            _then(at, requests.cancel_request, scope=scope, request_id=request.id,
-                  reason=rng.choice(("居民已搬离", "居民自行解决", "重复登记")))
+            steps.append(PastStep("cancel", at, reason=rng.choice(("居民已搬离", "居民自行解决", "重复登记"))))
             continue
         if kind == RequestKind.order:
-            _then(at, requests.dispatch_request, scope=scope, request_id=request.id,
-                  claimers=[someone((ClaimerKind.squad, ClaimerKind.partner_unit), (3, 1))])
+            steps.append(PastStep("dispatch", at, claimers=(someone((ClaimerKind.squad, ClaimerKind.partner_unit),
+                                                                    (3, 1)),)))
             if rng.random() < 0.15:
                 at += dt.timedelta(hours=rng.randint(1, 24))
-                _then(at, requests.refuse_request, scope=scope, request_id=request.id,
-                      reason=rng.choice(("本周人手不足", "不在服务范围内", "时间冲突")))
-                _then(at, requests.dispatch_request, scope=scope, request_id=request.id,
-                      claimers=[someone((ClaimerKind.squad,), (1,))])
+                steps.append(PastStep("refuse", at, reason=rng.choice(("本周人手不足", "不在服务范围内", "时间冲突"))))
+                steps.append(PastStep("dispatch", at, claimers=(someone((ClaimerKind.squad,), (1,)),)))
             at += dt.timedelta(hours=rng.randint(1, 12))
-            _then(at, requests.take_request, scope=scope, request_id=request.id)
+            steps.append(PastStep("take", at))
         else:
-            claimers = list(dict.fromkeys(someone() for _ in range(rng.choice((1, 1, 1, 2, 3)))))
-            _then(at, requests.claim_request, scope=scope, request_id=request.id, claimers=claimers)
+            claimers = tuple(dict.fromkeys(someone() for _ in range(rng.choice((1, 1, 1, 2, 3)))))
+            steps.append(PastStep("claim", at, claimers=claimers))
         if fate < 0.12:
             continue  # claimed, not yet fulfilled
         at += dt.timedelta(days=rng.randint(1, 14))
-        _then(at, requests.fulfil_request, scope=scope, request_id=request.id, note=rng.choice(CLOSING_NOTES))
+        steps.append(PastStep("fulfil", at, reason=rng.choice(CLOSING_NOTES)))
         if rng.random() < 0.85:
-            _then(at + dt.timedelta(days=1), requests.rate_request, scope=scope, request_id=request.id,
-                  rating=rng.choices((5, 4, 3, 2), weights=(70, 22, 6, 2))[0])
+            steps.append(PastStep("rate", at + dt.timedelta(days=1),
+                                  rating=rng.choices((5, 4, 3, 2), weights=(70, 22, 6, 2))[0]))
+    return stories
 
 
 def _then(moment: dt.datetime, service, **arguments):
@@ -165,46 +234,45 @@ def _then(moment: dt.datetime, service, **arguments):
         return service(**arguments)
 
 
-def _cases(scope, station_id, grids, residents, departments, rng) -> None:
-    stewards: dict[int, list[int]] = {}
-    for steward_id, grid_id in scope.session.exec(select(Steward.id, Steward.grid_id)
-                                            .where(Steward.station_id == station_id).order_by(Steward.id)).all():
-        stewards.setdefault(grid_id, []).append(steward_id)
+def _case_stories(rng, grids, stewards, residents, departments) -> list[Story]:
     by_grid: dict[int, list[int]] = {}
     for resident_id, grid_id in residents:
         by_grid.setdefault(grid_id, []).append(resident_id)
+    stories = []
     for grid in grids:
         care = rng.uniform(0.0, 0.25)  # how often this grid's steps run late: grids differ
         for _ in range(rng.randint(*CASES_PER_GRID)):
-            _history_case(scope, station_id, grid.id, stewards[grid.id], by_grid[grid.id], departments, care, rng)
-    _running_cases(scope, station_id, grids, stewards, departments)
+            stories.append(_case_story(rng, grid.id, stewards[grid.id], by_grid[grid.id], departments, care))
+    return stories
 
 
-def _history_case(scope, station_id, grid_id, stewards, residents, departments, care, rng) -> None:
+def _case_story(rng, grid_id, stewards, residents, departments, care) -> Story:
+    """A case of the year to AS_OF: received, accepted (late at ``care``'s rate), sometimes whistled to
+    a department which reports, resolved and rated — or, rarely, never closed."""
     kind = rng.choices(tuple(CaseKind), weights=(4, 5, 2))[0]
     received = _moment(rng, HISTORY_START, AS_OF - dt.timedelta(days=20))
-    case = _then(received, cases.receive_case, scope=scope, station_id=station_id, data=GridCaseCreate(
+    data = GridCaseCreate(
         grid_id=grid_id, kind=kind, channel=rng.choices(tuple(CaseChannel), weights=(4, 3, 3, 2))[0],
         title=rng.choice(CASE_TITLES[kind]), resident_id=rng.choice(residents) if rng.random() < 0.8 else None,
-        is_complex=rng.random() < 0.12))
+        is_complex=rng.random() < 0.12)
     late = rng.random() < care
     at = received + dt.timedelta(hours=rng.randint(25, 40) if late else rng.uniform(0.2, 20))
-    _then(at, cases.accept_case, scope=scope, case_id=case.id, steward_id=rng.choice(stewards))
+    steps = [PastStep("accept", at, steward_id=rng.choice(stewards))]
     if rng.random() < 0.3:
         at += dt.timedelta(hours=rng.uniform(0.5, 24))
-        _then(at, cases.whistle_case, scope=scope, case_id=case.id, department_id=rng.choice(departments),
-              note="请派员到场协助处置")
+        steps.append(PastStep("whistle", at, department_id=rng.choice(departments), reason="请派员到场协助处置"))
         at += dt.timedelta(minutes=rng.randint(35, 90) if rng.random() < care else rng.randint(8, 28))
-        _then(at, cases.report_case, scope=scope, case_id=case.id, note="已到场，正在处置")
+        steps.append(PastStep("report", at, reason="已到场，正在处置"))
     if rng.random() < 0.03:
-        return  # never closed: a case the ledger still shows open
+        return data, received, steps  # never closed: a case the ledger still shows open
     days = rng.randint(9, 20) if rng.random() < care else rng.randint(0, 6)
     at = max(at, received) + dt.timedelta(days=days, hours=rng.uniform(1, 6))
-    _then(at, cases.resolve_case, scope=scope, case_id=case.id,
-          note=rng.choice(("已调解，双方达成一致", "已协调相关部门处理完毕", "已上门处置", "已解释政策")))
+    steps.append(PastStep("resolve", at, reason=rng.choice(("已调解，双方达成一致", "已协调相关部门处理完毕", "已上门处置",
+                                                           "已解释政策"))))
     if rng.random() < 0.88:
-        _then(at + dt.timedelta(days=1), cases.rate_case, scope=scope, case_id=case.id,
-              rating=rng.choices((5, 4, 3, 2, 1), weights=(55, 30, 10, 4, 1))[0])
+        steps.append(PastStep("rate", at + dt.timedelta(days=1),
+                              rating=rng.choices((5, 4, 3, 2, 1), weights=(55, 30, 10, 4, 1))[0]))
+    return data, received, steps
 
 
 def _running_cases(scope, station_id, grids, stewards, departments) -> None:

@@ -133,7 +133,7 @@ def build_reference_station(*, scope: Scope, seed: int = DEMO_SEED) -> int:
         add_partner_unit(scope=scope, station_id=sid, name=name, kind=kind,
                          credit_code=people.credit_code(rng, kind=people.registration_kind(name)))
     _add_projects(unit, posts)
-    _add_grids(scope, unit, sid, rng)
+    add_grids(scope, unit, sid, rng)
     _add_volunteers(scope, sid, rng, squads_by_team, posts)
     build_history(scope=scope, station_id=sid, rng=rng)
     run_award_calendar(scope=scope, station_id=sid)
@@ -159,9 +159,10 @@ def _add_projects(unit, posts) -> None:
         unit(Project, name, post_id=post.id)
 
 
-def _add_grids(scope, unit, station_id, rng) -> None:
+def add_grids(scope, unit, station_id, rng, count: int = GRID_COUNT) -> None:
+    """``count`` grids, each with a 小管家 of every role."""
     taken: set[str] = set()
-    for number in range(1, GRID_COUNT + 1):
+    for number in range(1, count + 1):
         grid = unit(Grid, f"第{number}网格", number=number)
         for role in StewardRole:
             male = rng.random() < 0.5

@@ -12,13 +12,14 @@ import sys
 
 import pytest
 
+from benchmarks.city import YEAR
 from station_kit.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.postgres
 
 FIGURES = ("build 3 small city stations", "tally, one station", "实时数据 redraw, one station",
            "street roll-up, monthly", "city roll-up, monthly", "city roll-up, station figures",
-           "yearly award round 2021, one station", "yearly award round 2021, every station",
+           f"yearly award round {YEAR}, one station", f"yearly award round {YEAR}, every station",
            "monthly export 2022-07 (.xlsx), one station", "hours by month, city", "hours by work task, city",
            "retention cohorts, city", "home on the city", "dashboard on the city", "volunteers search on the city",
            "peak memory of this process")
