@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -180,11 +181,12 @@ def lock_rows(session: Session, model, ids) -> None:
 
 
 def insert_unique(session: Session, row, refuse: Callable[[], Exception]) -> None:
-    """Insert ``row``; when a unique constraint finds that another writer got there first, raise
-    ``refuse()``: the same message the user gets when the check before the insert sees it."""
+    """Insert ``row`` (or a list of rows, in one statement); when a unique constraint finds that another
+    writer got there first, raise ``refuse()``: the same message the user gets when the check before the
+    insert sees it."""
     try:
         with session.begin_nested():
-            session.add(row)
+            session.add_all(row if isinstance(row, list) else [row])
     except IntegrityError:
         raise refuse() from None
 
@@ -257,15 +259,25 @@ def _copy_values(session: Session, columns) -> Callable[[int | None, dict], tupl
     """A function giving a row's values for COPY as an INSERT would send them: the column's default
     where the row has none, and the type's own conversion (aware times to UTC; a naive one is refused)."""
     dialect = session.get_bind().dialect
-    plan = [(column.name,
-             column.type.bind_processor(dialect) if isinstance(column.type, TypeDecorator) else None,
-             _default(column)) for column in columns]
+    names = [column.name for column in columns]
+    defaults = [_default(column) for column in columns]
+    converters = [(index, convert) for index, column in enumerate(columns) if isinstance(column.type, TypeDecorator)
+                  and (convert := column.type.bind_processor(dialect)) is not None]
+    given = [name for name in names if name != "id"]
+    take = operator.itemgetter(*given) if len(given) > 1 else lambda row: (row[given[0]],)
+    id_at = names.index("id") if "id" in names else None
 
     def values(row_id: int | None, row: dict) -> tuple:
-        shaped = []
-        for name, convert, default in plan:
-            value = row_id if name == "id" else row[name] if name in row else default()
-            shaped.append(convert(value) if convert and value is not None else value)
+        try:  # every column given: taken at once (a city's load is millions of rows)
+            shaped = list(take(row))
+            if id_at is not None:
+                shaped.insert(id_at, row_id)
+        except KeyError:
+            shaped = [row_id if name == "id" else row[name] if name in row else default()
+                      for name, default in zip(names, defaults)]
+        for index, convert in converters:
+            if shaped[index] is not None:
+                shaped[index] = convert(shaped[index])
         return tuple(shaped)
 
     return values

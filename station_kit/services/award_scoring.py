@@ -14,8 +14,9 @@ the winners are ranks 1 … quota and "the next candidate" is the next rank.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, distinct, func, or_
 from sqlmodel import Session, select
@@ -24,11 +25,10 @@ from station_kit import clock
 from station_kit.models import Activity, ServiceRecord, Squad, Team, Volunteer
 from station_kit.models.awards import SubjectKind
 from station_kit.models.work import RecordRole, activity_of, approved_sql, served_sql
-from station_kit.rules.awards import THEMES, AwardRules, LevelRules, Period
+from station_kit.rules.awards import THEMES, TIE_BREAKS, AwardRules, LevelRules, Period
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: a city's round makes a hundred thousand of them
     kind: SubjectKind
     subject_id: int
     name: str
@@ -37,7 +37,7 @@ class Candidate:
     eligible: bool
     ineligible_reason: str
     order: tuple  # the sort key: lower ranks first
-    breakdown: dict = field(default_factory=dict)
+    breakdown: dict
 
 
 def _half_up(numerator: int, denominator: int) -> int:
@@ -87,45 +87,52 @@ def points_tenths(rules: AwardRules, level: LevelRules, *, weighted: int, led: i
             "points": hour_points + bonus - deduction}
 
 
+# What rank_volunteers reads of each candidate, in its select's order (the theme sums follow).
+_RANKED_COLUMNS = ("id", "number", "name", "registered_at", "squad", "team", "station_id", "volunteer_id", "minutes",
+                   "activities", "led", "no_shows", "weighted")
+
+
 def rank_volunteers(session: Session, station_ids: Sequence[int], period: Period, rules: AwardRules,
                     level: LevelRules, *, cooled_down: Mapping[int, set[int]]) -> dict[int, list[Candidate]]:
     """Every active volunteer with approved records in the period, ranked, for each station: one pass over
     the stations' records (a street's or a city's rounds at once). ``cooled_down``: each station's
     volunteers who sit this round out."""
     sums = volunteer_sums(session, station_ids, period, rules)
-    rows = session.exec(
+    # Core rows, not ORM ones: a city's round ranks a hundred thousand candidates.
+    result = session.connection().execute(
         select(Volunteer.id, Volunteer.number, Volunteer.name, Volunteer.registered_at,
                Squad.name.label("squad"), Team.name.label("team"), sums)
         .join(sums, sums.c.volunteer_id == Volunteer.id)
         .outerjoin(Squad, Squad.id == Volunteer.squad_id)
         .outerjoin(Team, Team.id == Volunteer.team_id)
-        .where(Volunteer.active)
-    ).all()
+        .where(Volunteer.active))
+    # Each row unpacked once, as a tuple: a city's round ranks a hundred thousand candidates.
+    assert list(result.keys()) == [*_RANKED_COLUMNS, *(f"theme_{theme}" for theme in THEMES)]
+    ties = operator.itemgetter(*(TIE_BREAKS.index(key) for key in rules.tie_break))  # of the values below
     candidates: dict[int, list[Candidate]] = {station_id: [] for station_id in station_ids}
-    for row in rows:
-        points = points_tenths(rules, level, weighted=row.weighted, led=row.led, no_shows=row.no_shows)
+    for (volunteer_id, number, name, registered_at, squad, team, station_id, _, minutes, activities, led, no_shows,
+         weighted, *themes) in result.all():
+        minutes, activities = int(minutes), int(activities)
+        points = points_tenths(rules, level, weighted=weighted, led=led, no_shows=no_shows)
         reason = ""
-        if row.minutes < level.min_minutes:
+        if minutes < level.min_minutes:
             reason = "awards.ineligible.hours"
-        elif row.activities < level.min_activities:
+        elif activities < level.min_activities:
             reason = "awards.ineligible.activities"
-        elif row.id in cooled_down.get(row.station_id, ()):
+        elif volunteer_id in cooled_down.get(station_id, ()):
             reason = "awards.ineligible.cooldown"
-        registered = clock.local(_aware(row.registered_at))
-        tie = {"minutes": -row.minutes, "activities": -row.activities,
-               "registered_at": registered.isoformat(), "id": row.id}
+        registered = clock.local(_aware(registered_at))
         breakdown = {
-            "number": row.number, "minutes": int(row.minutes), "activities": int(row.activities),
-            "led": int(row.led), "no_shows": int(row.no_shows),
-            "theme_minutes": {theme: int(getattr(row, f"theme_{theme}")) for theme in THEMES},
+            "number": number, "minutes": minutes, "activities": activities, "led": int(led),
+            "no_shows": int(no_shows), "theme_minutes": dict(zip(THEMES, map(int, themes))),
             "registered_on": registered.date().isoformat(),
-            **{key: value / 10 for key, value in points.items()},
+            "hour_points": points["hour_points"] / 10, "bonus_points": points["bonus_points"] / 10,
+            "deduction_points": points["deduction_points"] / 10, "points": points["points"] / 10,
         }
-        candidates[row.station_id].append(Candidate(
-            kind=SubjectKind.volunteer, subject_id=row.id, name=row.name, unit=row.squad or row.team or "",
-            points_tenths=points["points"], eligible=not reason, ineligible_reason=reason,
-            order=(not reason, points["points"], *[tie[key] for key in rules.tie_break]),
-            breakdown=breakdown))
+        candidates[station_id].append(Candidate(
+            SubjectKind.volunteer, volunteer_id, name, squad or team or "", points["points"], not reason, reason,
+            (not reason, points["points"], *ties((-minutes, -activities, registered.isoformat(), volunteer_id))),
+            breakdown))
     return {station_id: _ordered(ranked) for station_id, ranked in candidates.items()}
 
 

@@ -76,29 +76,25 @@ def run_award_rounds(*, scope: Scope, station_ids: list[int], level: str, period
     rules = award_rules()
     level_rules = rules.level(level)
     span = parse_period(level, period)
-    rounds = {}
-    for station_id in station_ids:
-        award_round = _round_at(session, station_id, level, span.name)
-        if award_round is not None:
-            award_round = _locked_round(scope, award_round.id)
-            if award_round.status != RoundStatus.draft:
-                raise DomainError.on("period", "awards.round_not_draft", period=span.name,
-                                     status=ROUND_FLOW.state_label(award_round.status))
-        rounds[station_id] = award_round
+    rounds = _locked_rounds(session, station_ids, level, span.name)
+    for award_round in rounds.values():
+        if award_round.status != RoundStatus.draft:
+            raise DomainError.on("period", "awards.round_not_draft", period=span.name,
+                                 status=ROUND_FLOW.state_label(award_round.status))
     if level == AwardLevel.collective:
         ranked = {station_id: award_scoring.rank_collectives(session, station_id, span, rules, level_rules)
                   for station_id in station_ids}
     else:
-        cooled = {station_id: _previous_winners(session, station_id, span) for station_id in station_ids
-                  } if level_rules.cooldown else {}
+        cooled = _previous_winners(session, station_ids, span) if level_rules.cooldown else {}
         ranked = award_scoring.rank_volunteers(session, station_ids, span, rules, level_rules, cooled_down=cooled)
     fields = {"first_day": span.first_day, "last_day": span.last_day, "quota": level_rules.quota,
               "rules_hash": rules.hash, "computed_at": scope.now(), "computed_by": scope.actor.name,
               "rules_json": json.dumps(load_rules("award_rules"), ensure_ascii=False, sort_keys=True,
                                        default=str)}
+    _drafts(scope, rounds, station_ids, level, span.name, fields)
     entries, computed = [], []
     for station_id in station_ids:
-        award_round = _draft(scope, rounds[station_id], station_id, level, span.name, fields)
+        award_round = rounds[station_id]
         rows = _entry_rows(station_id, award_round.id, ranked[station_id], level_rules.quota)
         entries += rows
         log_event(scope, action="award_round.run", entity="award_round", entity_id=award_round.id,
@@ -109,22 +105,27 @@ def run_award_rounds(*, scope: Scope, station_ids: list[int], level: str, period
     return computed
 
 
-def _draft(scope: Scope, award_round: AwardRound | None, station_id: int, level: str, period: str,
-           fields: dict) -> AwardRound:
-    """The station's draft round with ``fields``: a new row, or the old draft emptied of its entries."""
+def _drafts(scope: Scope, rounds: dict[int, AwardRound], station_ids: list[int], level: str, period: str,
+            fields: dict) -> None:
+    """Each station's draft round with ``fields`` in ``rounds``: the old drafts emptied of their entries,
+    new rows for the others (in one statement)."""
     session = scope.session
-    if award_round is None:
-        award_round = AwardRound(station_id=station_id, level=level, period=period, **fields)
-        insert_unique(session, award_round, lambda: DomainError.on(
-            "period", "awards.round_not_draft", period=period, status=ROUND_FLOW.state_label(RoundStatus.draft)))
-    else:
+    for award_round in rounds.values():
         for name, value in fields.items():
             setattr(award_round, name, value)
         award_round.updated_at = scope.now()
         session.add(award_round)
-        session.execute(delete(AwardEntry).where(AwardEntry.round_id == award_round.id))
+    if rounds:
+        session.execute(delete(AwardEntry).where(AwardEntry.round_id.in_([r.id for r in rounds.values()])))
+    new = [AwardRound(station_id=station_id, level=level, period=period, **fields)
+           for station_id in station_ids if station_id not in rounds]
+    insert_unique(session, new, lambda: DomainError.on(
+        "period", "awards.round_not_draft", period=period, status=ROUND_FLOW.state_label(RoundStatus.draft)))
+    rounds.update((award_round.station_id, award_round) for award_round in new)
     session.flush()
-    return award_round
+
+
+_BREAKDOWN_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # one encoder for a city's entries
 
 
 def _entry_rows(station_id: int, round_id: int, candidates, quota: int) -> list[dict]:
@@ -139,7 +140,7 @@ def _entry_rows(station_id: int, round_id: int, candidates, quota: int) -> list[
             "points_tenths": candidate.points_tenths, "eligible": candidate.eligible,
             "ineligible_reason": candidate.ineligible_reason, "winner": winner, "removed": False,
             "promoted": False,
-            "breakdown_json": json.dumps(candidate.breakdown, ensure_ascii=False, sort_keys=True)})
+            "breakdown_json": _BREAKDOWN_JSON.encode(candidate.breakdown)})
     return rows
 
 
@@ -398,6 +399,16 @@ def _round(scope: Scope, round_id: int) -> AwardRound:
     return scope.get(AwardRound, round_id, field="round", missing="awards.round_not_found")
 
 
+def _locked_rounds(session: Session, station_ids: list[int], level: str, period: str) -> dict[int, AwardRound]:
+    """The stations' rounds of ``level`` for ``period`` that exist, as stored now and held until the
+    transaction ends (so two people cannot move them at once), by station."""
+    session.flush()
+    return {award_round.station_id: award_round for award_round in session.exec(
+        select(AwardRound).where(AwardRound.station_id.in_(station_ids), AwardRound.level == level,
+                                 AwardRound.period == period)
+        .with_for_update().execution_options(populate_existing=True)).all()}
+
+
 def _locked_round(scope: Scope, round_id: int) -> AwardRound:
     """The round, of a station the actor works for, held until the transaction ends so two people
     cannot move it at once."""
@@ -408,14 +419,18 @@ def _locked_round(scope: Scope, round_id: int) -> AwardRound:
     return award_round
 
 
-def _previous_winners(session: Session, station_id: int, span: Period) -> set[int]:
-    """Who won the level's previous period (final rounds only): they sit this round out."""
+def _previous_winners(session: Session, station_ids: list[int], span: Period) -> dict[int, set[int]]:
+    """Who won the level's previous period at each station (final rounds only): they sit this round out."""
     previous = span.previous()
-    rows = session.exec(select(AwardEntry.subject_id).join(AwardRound, AwardRound.id == AwardEntry.round_id).where(
-        AwardRound.station_id == station_id, AwardRound.level == span.level, AwardRound.period == previous.name,
+    rows = session.exec(select(AwardRound.station_id, AwardEntry.subject_id)
+                        .join(AwardRound, AwardRound.id == AwardEntry.round_id).where(
+        AwardRound.station_id.in_(station_ids), AwardRound.level == span.level, AwardRound.period == previous.name,
         AwardRound.status == RoundStatus.final, AwardEntry.winner,
         AwardEntry.subject_kind == SubjectKind.volunteer)).all()
-    return set(rows)
+    winners: dict[int, set[int]] = {}
+    for station_id, volunteer_id in rows:
+        winners.setdefault(station_id, set()).add(volunteer_id)
+    return winners
 
 
 def _count(session: Session, *conditions) -> int:
