@@ -28,9 +28,9 @@ from station_kit.services.workflow import (
     Stamp,
     Workflow,
     check_rating,
-    in_order,
     rate,
     replay,
+    replay_ledger,
     transition,
 )
 from station_kit.validation import clean_text, clean_texts, column_length
@@ -92,19 +92,10 @@ def import_cases(*, scope: Scope, station_id: int, cases: list[tuple[GridCaseCre
     Each is a case as the form took it, when it was received, and its steps since in time order: each
     checked, stamped and given its deadlines as the use case would have done then."""
     scope.require(Role.admin, station_id=station_id)
-    rows = []
-    for number, (data, received_at, steps) in enumerate(cases, start=1):
-        errors: list[FieldError] = []
-        case = _checked(errors, scope, station_id, data, received_at)
-        try:
-            if errors or not in_order(received_at, steps, scope.now()):
-                raise DomainError(errors)
-            for step in steps:
-                _replay(scope, case, step)
-        except DomainError:
-            raise DomainError.on("cases", "history.bad_case", row=number) from None
-        rows.append(new_row_values(case))
-    ids = insert_many(scope.session, GridCase, rows, with_ids=True)
+    replayed = replay_ledger(scope=scope, stories=cases, field="cases", refused="history.bad_case",
+                             checked=lambda errors, data, at: _checked(errors, scope, station_id, data, at),
+                             step=lambda case, step: _replay(scope, case, step))
+    ids = insert_many(scope.session, GridCase, [new_row_values(case) for case in replayed], with_ids=True)
     log_event(scope, action="history.cases", entity="station", entity_id=station_id, station_id=station_id,
               cases=len(ids))
     return ids

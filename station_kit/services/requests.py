@@ -53,9 +53,9 @@ from station_kit.services.workflow import (
     Stamp,
     Workflow,
     check_rating,
-    in_order,
     rate,
     replay,
+    replay_ledger,
     transition,
     transition_along,
 )
@@ -130,23 +130,15 @@ def import_requests(*, scope: Scope, station_id: int,
     checked and stamped as the use case would have done then, its claimers written as they claimed."""
     scope.require(Role.admin, station_id=station_id)
     session = scope.session
-    rows, claims = [], []
-    for number, (data, posted_at, steps) in enumerate(requests, start=1):
-        errors: list[FieldError] = []
-        request = _checked(errors, scope, station_id, data, posted_at)
-        own: list[RequestClaim] = []
-        try:
-            if errors or not in_order(posted_at, steps, scope.now()):
-                raise DomainError(errors)
-            for step in steps:
-                _replay(scope, request, own, step)
-        except DomainError:
-            raise DomainError.on("requests", "history.bad_request", row=number) from None
-        rows.append(new_row_values(request))
-        claims.append(own)
-    ids = insert_many(session, Request, rows, with_ids=True)
+    claims: dict[int, list[RequestClaim]] = {}  # each request's claims so far, by the request in memory
+    replayed = replay_ledger(
+        scope=scope, stories=requests, field="requests", refused="history.bad_request",
+        checked=lambda errors, data, at: _checked(errors, scope, station_id, data, at),
+        step=lambda request, step: _replay(scope, request, claims.setdefault(id(request), []), step))
+    ids = insert_many(session, Request, [new_row_values(request) for request in replayed], with_ids=True)
     insert_many(session, RequestClaim, (new_row_values(claim) | {"request_id": request_id}
-                                        for request_id, own in zip(ids, claims) for claim in own))
+                                        for request_id, request in zip(ids, replayed)
+                                        for claim in claims.get(id(request), [])))
     log_event(scope, action="history.requests", entity="station", entity_id=station_id, station_id=station_id,
               requests=len(ids))
     return ids

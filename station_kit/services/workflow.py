@@ -134,10 +134,30 @@ class PastStep:
     rating: int | None = None
 
 
-def in_order(start: dt.datetime, steps: list[PastStep], now: dt.datetime) -> bool:
+def _in_order(start: dt.datetime, steps: list[PastStep], now: dt.datetime) -> bool:
     """Whether past steps follow ``start`` and one another in time, none of them later than ``now``."""
     moments = [start, *(step.at for step in steps)]
     return all(earlier <= later for earlier, later in zip(moments, moments[1:])) and moments[-1] <= now
+
+
+def replay_ledger(*, scope: Scope, stories: list, checked: Callable, step: Callable, field: str, refused: str) -> list:
+    """A station's old ledger (services' ``import_*``): each story — a form as it was filled in, the
+    moment, the steps since — becomes its row, by the form's own checks (``checked(errors, data, at)``)
+    and each step replayed in time order (``step(row, past_step)``), none later than now. The first wrong
+    story refuses the whole batch with ``refused``, naming its place in it."""
+    rows = []
+    for number, (data, at, steps) in enumerate(stories, start=1):
+        errors: list = []
+        row = checked(errors, data, at)
+        try:
+            if errors or not _in_order(at, steps, scope.now()):
+                raise DomainError(errors)
+            for past in steps:
+                step(row, past)
+        except DomainError:
+            raise DomainError.on(field, refused, row=number) from None
+        rows.append(row)
+    return rows
 
 
 def replay(*, workflow: Workflow, row, action: str, at: dt.datetime, reason: str = "", by: str = "") -> str:

@@ -225,27 +225,25 @@ def _counts(engine) -> tuple:
                      for model in (GridCase, Request, RequestClaim, Resident, ResidentCareGroup, AuditEvent))
 
 
-@pytest.mark.parametrize("wrong", ["rated before it is resolved", "steps out of time order", "a step still to come",
-                                   "a steward of another grid", "another station's department",
-                                   "resolved without a note", "a rating of six", "another station's grid"])
-def test_a_ledger_of_cases_with_one_wrong_row_writes_nothing_and_names_the_row(engine, places, wrong):
-    before = _counts(engine)
-    with pytest.raises(DomainError) as refused, write_session(engine) as session:
-        cases.import_cases(scope=Scope(session, ADMIN), station_id=places[0]["station"],
-                           cases=_wrong_cases(*places)[wrong])
-    assert refused.value.errors[0].key == "history.bad_case" and refused.value.errors[0].params == {"row": 2}
-    assert _counts(engine) == before
+WRONG_LEDGERS = [("cases", wrong) for wrong in (
+    "rated before it is resolved", "steps out of time order", "a step still to come", "a steward of another grid",
+    "another station's department", "resolved without a note", "a rating of six", "another station's grid")] + [
+    ("requests", wrong) for wrong in (
+        "taken before it is dispatched", "claimed by no one", "claimed twice by one volunteer",
+        "fulfilled without a note", "another station's volunteer", "another station's resident")]
 
 
-@pytest.mark.parametrize("wrong", ["taken before it is dispatched", "claimed by no one",
-                                   "claimed twice by one volunteer", "fulfilled without a note",
-                                   "another station's volunteer", "another station's resident"])
-def test_a_ledger_of_wishes_with_one_wrong_row_writes_nothing_and_names_the_row(engine, places, wrong):
+@pytest.mark.parametrize(("ledger", "wrong"), WRONG_LEDGERS)
+def test_a_ledger_with_one_wrong_row_writes_nothing_and_names_the_row(engine, places, ledger, wrong):
+    bring_in, stories, refused_with = {
+        "cases": (lambda scope, station_id, batch: cases.import_cases(scope=scope, station_id=station_id, cases=batch),
+                  _wrong_cases, "history.bad_case"),
+        "requests": (lambda scope, station_id, batch: requests.import_requests(
+            scope=scope, station_id=station_id, requests=batch), _wrong_requests, "history.bad_request")}[ledger]
     before = _counts(engine)
     with pytest.raises(DomainError) as refused, write_session(engine) as session:
-        requests.import_requests(scope=Scope(session, ADMIN), station_id=places[0]["station"],
-                                 requests=_wrong_requests(*places)[wrong])
-    assert refused.value.errors[0].key == "history.bad_request" and refused.value.errors[0].params == {"row": 2}
+        bring_in(Scope(session, ADMIN), places[0]["station"], stories(*places)[wrong])
+    assert refused.value.errors[0].key == refused_with and refused.value.errors[0].params == {"row": 2}
     assert _counts(engine) == before
 
 
