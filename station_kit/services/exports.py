@@ -83,8 +83,9 @@ def hours_sheet(*, scope: Scope, station_id: int, month: str | None = None) -> S
     statuses = {status: t(f"enum.record_status.{status}") for status in RecordStatus}
     shown_hours = functools.lru_cache(maxsize=None)(hours)  # a month's records take a few dozen lengths
     rows = []
-    for number, name, title, started, ended, minutes, status, backfill, entered_by in scope.session.exec(
-            statement.order_by(ServiceRecord.started_at, ServiceRecord.id)).all():
+    # Core rows, not ORM ones: a large station's month is thousands of records.
+    for number, name, title, started, ended, minutes, status, backfill, entered_by in scope.session.connection(
+            ).execute(statement.order_by(ServiceRecord.started_at, ServiceRecord.id)).all():
         start = clock.local(started)
         rows.append((number, name, title, start.date(), f"{start:%H:%M}",
                      f"{clock.local(ended):%H:%M}" if ended else "", shown_hours(minutes),
