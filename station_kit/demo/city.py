@@ -9,6 +9,10 @@ organisation goes through the services staff use; its register and its years of 
 through the bulk use cases a station moving from another system would use (services.history), which
 load by COPY on PostgreSQL, one transaction per station. A few people give most of the hours, as
 everywhere; the records of the last fortnight are still pending, a few were refused or no-shows.
+Each station also has grids in proportion to its people and a year of residents, wishes, orders and grid
+cases as the reference station has them a grid, brought in as its old ledgers (demo.community); then
+the reference station's award calendar runs at every station, each round computed for all at once and
+put to 公示 and made final on its days.
 
 SQLite serves one station or a street, not a city: the command refuses more than a street there.
 """
