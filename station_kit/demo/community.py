@@ -19,7 +19,7 @@ from sqlmodel import select
 from station_kit import clock
 from station_kit.clock import CHINA
 from station_kit.demo import people
-from station_kit.models import Grid, PartnerUnit, Squad, Steward, Volunteer
+from station_kit.models import Grid, PartnerUnit, Squad, Station, Steward, Volunteer
 from station_kit.models.community import (
     CareGroup,
     CaseChannel,
@@ -46,6 +46,7 @@ WISHES = 320
 ORDERS = 72
 CASES_PER_GRID = (14, 26)
 
+STREET = "麟州街道"  # the reference station's street, in the names of its departments
 DEPARTMENTS = ("神木市住房和城乡建设局", "神木市城市管理执法局", "神木市市场监督管理局", "麟州街道派出所",
                "麟州街道司法所", "国网神木市供电分公司", "神木市供水公司", "神木市民政局")
 BUILDINGS = tuple(f"{n}号楼" for n in range(1, 19))
@@ -107,7 +108,8 @@ def import_community(*, scope: Scope, station_id: int, rng: random.Random, wishe
     (``wishes`` and ``orders`` of them), brought in as the station's old ledger (services' imports):
     written in bulk, one line of the operation log each."""
     grids = _grids(scope, station_id)
-    departments = [add_department(scope=scope, station_id=station_id, name=name).id
+    street = scope.session.get(Station, station_id).street  # its own street's police and justice offices
+    departments = [add_department(scope=scope, station_id=station_id, name=name.replace(STREET, street)).id
                    for name in DEPARTMENTS]
     forms = _resident_forms(rng, grids)
     consented = dt.datetime.combine(HISTORY_START, dt.time(9, 0), tzinfo=CHINA)

@@ -21,6 +21,7 @@ from station_kit.models import (
     AuditEvent,
     AwardEntry,
     AwardRound,
+    Department,
     Grid,
     GridCase,
     Request,
@@ -137,6 +138,9 @@ def test_each_station_has_grids_stewards_residents_wishes_and_cases_in_proportio
                                     .where(model.station_id == station_id, *conditions)).one()
             assert count(Grid) == grids and count(Steward) == grids * len(StewardRole)
             assert count(Resident) == grids * RESIDENTS_PER_GRID
+            departments = set(session.exec(select(Department.name).where(Department.station_id == station_id)))
+            assert {f"{plan.street}派出所", f"{plan.street}司法所"} <= departments  # its own street's
+            assert not any("麟州街道" in name for name in departments)
             assert count(Request, Request.kind == RequestKind.wish) == round(WISHES * grids / GRID_COUNT)
             assert count(Request, Request.kind == RequestKind.order) == round(ORDERS * grids / GRID_COUNT)
             received = session.exec(select(GridCase.grid_id, func.count()).where(GridCase.station_id == station_id)
