@@ -151,13 +151,7 @@ def _replay(scope: Scope, request: Request, claims: list[RequestClaim], step: Pa
     active = [claim for claim in claims if claim.status == ClaimStatus.active]
     reason = ""
     if action in ("claim", "dispatch"):
-        REQUEST_FLOW.target(request.status, action)
-        checked = [_check_claimer(scope, request.station_id, claimer) for claimer in dict.fromkeys(step.claimers)]
-        if not checked or {(claimer.kind, claimer.id) for claimer in checked} & {
-                (claim.claimer_kind, _claimer_id(claim)) for claim in active}:
-            raise DomainError.on("claimers", "request.no_claimer")
-        claims += [RequestClaim(claimer_kind=claimer.kind, dispatched=action == "dispatch", claimed_at=at,
-                                **{_COLUMN[claimer.kind]: claimer.id}) for claimer in checked]
+        claims += _new_claims(scope, request, step.claimers, active, action=action, at=at)
     elif action == "refuse":
         reason = _reason(step.reason, "refuse_reason", RequestClaim)
         for claim in active:
@@ -264,20 +258,28 @@ def record_claimers_hours(*, scope: Scope, request_id: int, minutes: int) -> lis
 def _add_claimers(scope, request_id, claimers, *, action) -> Request:
     session = scope.session
     request = _get(scope, request_id)
+    claims = _new_claims(scope, request, claimers, _active_claims(session, request.id), action=action,
+                         at=scope.now())
+    transition(scope=scope, workflow=REQUEST_FLOW, row=request, action=action,
+               claimers=[f"{claim.claimer_kind}:{_claimer_id(claim)}" for claim in claims])
+    session.add_all(claims)
+    return request
+
+
+def _new_claims(scope, request: Request, claimers, active: list[RequestClaim], *, action: str,
+                at) -> list[RequestClaim]:
+    """The claims ``action`` (claim or dispatch) would add to ``request`` at ``at``, not yet added: refused
+    when the request's state does not allow it, when no one is named, when a claimer is not the station's
+    own, or when one holds an active claim (``active``) already."""
     REQUEST_FLOW.target(request.status, action)  # a wrong state is told before anything about claimers
     if not claimers:
         raise DomainError.on("claimers", "request.no_claimer")
     checked = [_check_claimer(scope, request.station_id, claimer) for claimer in dict.fromkeys(claimers)]
-    active = {(claim.claimer_kind, _claimer_id(claim)) for claim in _active_claims(session, request.id)}
-    if any((claimer.kind, claimer.id) in active for claimer in checked):
+    holding = {(claim.claimer_kind, _claimer_id(claim)) for claim in active}
+    if any((claimer.kind, claimer.id) in holding for claimer in checked):
         raise DomainError.on("claimers", "request.already_claimer")
-    transition(scope=scope, workflow=REQUEST_FLOW, row=request, action=action,
-               claimers=[f"{claimer.kind}:{claimer.id}" for claimer in checked])
-    at = scope.now()
-    for claimer in checked:
-        session.add(RequestClaim(request_id=request.id, claimer_kind=claimer.kind, dispatched=action == "dispatch",
-                                 claimed_at=at, **{_COLUMN[claimer.kind]: claimer.id}))
-    return request
+    return [RequestClaim(request_id=request.id, claimer_kind=claimer.kind, dispatched=action == "dispatch",
+                         claimed_at=at, **{_COLUMN[claimer.kind]: claimer.id}) for claimer in checked]
 
 
 _COLUMN = {ClaimerKind.volunteer: "volunteer_id", ClaimerKind.squad: "squad_id",
