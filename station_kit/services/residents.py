@@ -23,6 +23,7 @@ from station_kit.services.actor import Role
 from station_kit.services.audit import log_event
 from station_kit.services.org import add_unit
 from station_kit.services.scope import Scope
+from station_kit.services.workflow import replay_ledger
 from station_kit.validation import check_phone, clean_texts
 
 _RESIDENT_TEXT = ("name", "building", "unit")
@@ -52,14 +53,12 @@ def import_residents(*, scope: Scope, station_id: int, residents: list[tuple[Res
     one line in the operation log; their ids in order. Each passes the registration form's checks."""
     scope.require(Role.admin, station_id=station_id)
     session = scope.session
-    rows = []
-    for number, (data, registered_at) in enumerate(residents, start=1):
-        errors: list[FieldError] = []
-        resident = check_resident(errors, scope, station_id, data)
-        if errors or registered_at > scope.now():
-            raise DomainError.on("residents", "history.bad_resident", row=number)
-        rows.append(new_row_values(resident) | {"registered_at": registered_at})
-    ids = insert_many(session, Resident, rows, with_ids=True)
+    registered = replay_ledger(scope=scope, stories=[(data, at, ()) for data, at in residents], field="residents",
+                               refused="history.bad_resident",
+                               checked=lambda errors, data, at: check_resident(errors, scope, station_id, data),
+                               step=None)
+    ids = insert_many(session, Resident, [new_row_values(resident) | {"registered_at": at}
+                                          for resident, (_, at) in zip(registered, residents)], with_ids=True)
     insert_many(session, ResidentCareGroup, ({"resident_id": resident_id, "care_group": group}
                                              for resident_id, (data, _) in zip(ids, residents)
                                              for group in dict.fromkeys(data.care_groups)))
@@ -70,7 +69,7 @@ def import_residents(*, scope: Scope, station_id: int, residents: list[tuple[Res
 
 def check_resident(errors: list[FieldError], scope: Scope, station_id: int, data: ResidentCreate) -> Resident:
     """The registration form's checks (every wrong field appended to ``errors``) and the row they
-    give, not yet added; a station's old register (services.community_history) passes the same."""
+    give, not yet added; a station's old register (``import_residents``) passes the same."""
     texts = clean_texts(errors, data.model_dump(include=set(_RESIDENT_TEXT)), Resident,
                         required={"name": "name.required"})
     phone = ""

@@ -140,11 +140,12 @@ def _in_order(start: dt.datetime, steps: list[PastStep], now: dt.datetime) -> bo
     return all(earlier <= later for earlier, later in zip(moments, moments[1:])) and moments[-1] <= now
 
 
-def replay_ledger(*, scope: Scope, stories: list, checked: Callable, step: Callable, field: str, refused: str) -> list:
+def replay_ledger(*, scope: Scope, stories: list, checked: Callable, step: Callable | None, field: str,
+                  refused: str) -> list:
     """A station's old ledger (services' ``import_*``): each story — a form as it was filled in, the
-    moment, the steps since — becomes its row, by the form's own checks (``checked(errors, data, at)``)
-    and each step replayed in time order (``step(row, past_step)``), none later than now. The first wrong
-    story refuses the whole batch with ``refused``, naming its place in it."""
+    moment, the steps since (none for a register) — becomes its row, by the form's own checks
+    (``checked(errors, data, at)``) and each step replayed in time order (``step(row, past_step)``), none
+    later than now. The first wrong story refuses the whole batch with ``refused``, naming its place in it."""
     rows = []
     for number, (data, at, steps) in enumerate(stories, start=1):
         errors: list = []
@@ -161,7 +162,7 @@ def replay_ledger(*, scope: Scope, stories: list, checked: Callable, step: Calla
 
 
 def replay(*, workflow: Workflow, row, action: str, at: dt.datetime, reason: str = "", by: str = "") -> str:
-    """Move a row being brought in from a station's past (services.community_history) by ``action`` as
+    """Move a row being brought in from a station's past (``replay_ledger``) by ``action`` as
     it happened at ``at``: refused, stamped and given its deadlines as ``transition`` would have done
     then. No line of its own in the operation log: the import writes one for its batch."""
     return _apply(workflow, [row], action, reason, at, by)
