@@ -86,17 +86,11 @@ def build_community(*, scope: Scope, station_id: int, seed: int) -> None:
     residents = []
     for data, grid_id in _resident_forms(rng, grids):
         residents.append((register_resident(scope=scope, station_id=station_id, data=data).id, grid_id))
-    for data, posted, steps in _request_stories(rng, residents, _claimers(scope, station_id), WISHES, ORDERS):
-        request = _then(posted, requests.post_request, scope=scope, station_id=station_id, data=data)
-        for step in steps:
-            _then(step.at, _REQUEST_STEPS[step.action], scope=scope, request_id=request.id,
-                  **_arguments(step, _REQUEST_ARGUMENTS[step.action]))
+    play_requests(scope=scope, station_id=station_id,
+                  stories=_request_stories(rng, residents, _claimers(scope, station_id), WISHES, ORDERS))
     stewards = _stewards(scope, station_id)
-    for data, received, steps in _case_stories(rng, grids, stewards, residents, departments):
-        case = _then(received, cases.receive_case, scope=scope, station_id=station_id, data=data)
-        for step in steps:
-            _then(step.at, _CASE_STEPS[step.action], scope=scope, case_id=case.id,
-                  **_arguments(step, _CASE_ARGUMENTS[step.action]))
+    play_cases(scope=scope, station_id=station_id,
+               stories=_case_stories(rng, grids, stewards, residents, departments))
     _running_cases(scope, station_id, grids, stewards, departments)
     for item, quantity, unit, yuan in WORKS:
         record_works_item(scope=scope, station_id=station_id, data=WorksItemCreate(
@@ -133,6 +127,25 @@ _CASE_STEPS = {"accept": cases.accept_case, "whistle": cases.whistle_case, "repo
 _CASE_ARGUMENTS = {"accept": {"steward_id": "steward_id"}, "whistle": {"department_id": "department_id",
                                                                        "note": "reason"},
                    "report": {"note": "reason"}, "resolve": {"note": "reason"}, "rate": {"rating": "rating"}}
+
+
+def play_requests(*, scope: Scope, station_id: int, stories: list[Story]) -> None:
+    """Wishes' and orders' stories played as staff lived them: each posted, then each step through its
+    use case, every one on the clock of its moment."""
+    for data, posted, steps in stories:
+        request = _then(posted, requests.post_request, scope=scope, station_id=station_id, data=data)
+        for step in steps:
+            _then(step.at, _REQUEST_STEPS[step.action], scope=scope, request_id=request.id,
+                  **_arguments(step, _REQUEST_ARGUMENTS[step.action]))
+
+
+def play_cases(*, scope: Scope, station_id: int, stories: list[Story]) -> None:
+    """Cases' stories played as the grid lived them, as ``play_requests`` plays wishes."""
+    for data, received, steps in stories:
+        case = _then(received, cases.receive_case, scope=scope, station_id=station_id, data=data)
+        for step in steps:
+            _then(step.at, _CASE_STEPS[step.action], scope=scope, case_id=case.id,
+                  **_arguments(step, _CASE_ARGUMENTS[step.action]))
 
 
 def _arguments(step: PastStep, names: dict[str, str]) -> dict:

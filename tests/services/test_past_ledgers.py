@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from station_kit import clock
 from station_kit.clock import CHINA
 from station_kit.db import new_row_values, read_session, write_session
+from station_kit.demo.community import play_cases, play_requests
 from station_kit.errors import DomainError
 from station_kit.models import AuditEvent, GridCase, Request, RequestClaim, Resident, ResidentCareGroup
 from station_kit.models.community import (
@@ -99,33 +100,6 @@ def request_stories(place) -> list:
     ]
 
 
-def _through_use_cases(scope, station_id, stories, receive, steps_of, id_name):
-    """The stories played one step at a time through the use cases, each on its own clock."""
-    for data, moment, steps in stories:
-        with clock.at(moment):
-            row = receive(scope=scope, station_id=station_id, data=data)
-        for step in steps:
-            service, arguments = steps_of(step)
-            with clock.at(step.at):
-                service(scope=scope, **{id_name: row.id}, **arguments)
-
-
-def _case_step(step):
-    return {"accept": (cases.accept_case, {"steward_id": step.steward_id}),
-            "whistle": (cases.whistle_case, {"department_id": step.department_id, "note": step.reason}),
-            "report": (cases.report_case, {"note": step.reason}), "resolve": (cases.resolve_case, {"note": step.reason}),
-            "rate": (cases.rate_case, {"rating": step.rating})}[step.action]
-
-
-def _request_step(step):
-    return {"claim": (requests.claim_request, {"claimers": list(step.claimers)}),
-            "dispatch": (requests.dispatch_request, {"claimers": list(step.claimers)}),
-            "refuse": (requests.refuse_request, {"reason": step.reason}),
-            "take": (requests.take_request, {}), "fulfil": (requests.fulfil_request, {"note": step.reason}),
-            "rate": (requests.rate_request, {"rating": step.rating}),
-            "cancel": (requests.cancel_request, {"reason": step.reason})}[step.action]
-
-
 def _rows(session, station_id):
     """Every case, request and claim of the station as stored, in the order they were made, without ids."""
     def plain(row, *left_out):
@@ -143,9 +117,8 @@ def test_a_ledger_brought_in_ends_as_the_same_steps_taken_one_by_one(engine, pla
     place = places[0]
     with write_session(engine) as session:
         scope = Scope(session, ADMIN)
-        _through_use_cases(scope, place["station"], case_stories(place), cases.receive_case, _case_step, "case_id")
-        _through_use_cases(scope, place["station"], request_stories(place), requests.post_request, _request_step,
-                           "request_id")
+        play_cases(scope=scope, station_id=place["station"], stories=case_stories(place))
+        play_requests(scope=scope, station_id=place["station"], stories=request_stories(place))
         session.flush()
         one_by_one = _rows(session, place["station"])
         session.rollback()
