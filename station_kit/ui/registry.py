@@ -92,16 +92,16 @@ def linked_from_home(role: str) -> list[App]:
 
 def notebook_json(app: App) -> dict:
     """The thin notebook Voilà serves for ``app``: a heading, then one call. A preheated kernel
-    runs it before anyone opens the page, so it reads the database only once asked."""
+    runs it before anyone opens the page, so it reads the database only once asked (``open_page``)."""
     from station_kit.i18n import t
 
     code = ("from voila.utils import wait_for_request\n"
-            "from station_kit.ui.registry import open_app, prepare_app\n\n"
+            "from station_kit.ui.registry import open_page, prepare_app\n\n"
             "# A preheated kernel runs this before anyone opens the page: it loads the app's code,\n"
             "# then reads the database only once asked.\n"
             f'prepare_app("{app.name}")\n'
             "wait_for_request()\n"
-            f'open_app("{app.name}")')
+            f'open_page("{app.name}")')
     heading = [{"cell_type": "markdown", "id": f"{app.name}-title", "metadata": {},
                 "source": [f"# {t(app.title_key, 'zh_CN')}"]}] if app.heading else []
     return {
@@ -142,7 +142,7 @@ def prepare_app(name: str) -> None:
 
 
 def open_app(name: str) -> widgets.Widget:
-    """What a notebook calls: the app built for the person working, or a calm refusal."""
+    """The app built for the person working, or a calm refusal."""
     from station_kit.i18n import t
     from station_kit.ui.kit.context import current_actor
     from station_kit.ui.kit.layout import page, text_block
@@ -151,6 +151,33 @@ def open_app(name: str) -> widgets.Widget:
     if current_actor().role not in app.roles:
         return page(name, text_block(t("app.not_allowed"), "sk-message"))
     return app.builder()()
+
+
+def open_page(name: str) -> widgets.Widget:
+    """What a notebook calls: ``open_app(name)`` built just after the notebook's cell ends.
+
+    Voilà holds the page's HTML until the cell ends, and its scripts start only once the HTML is
+    complete (on the window's load), so an app built inside the cell (0.05–0.4 s of reading and
+    widgets) kept the browser idle for that long. The cell returns an empty box at once; the kernel
+    builds the app into it on its event loop while the browser loads Voilà's scripts, and the page
+    asks for the widgets once those have run, by when the app is there (or arrives as it is built).
+    Outside a running kernel (a test, a script) the app is built at once."""
+    import asyncio
+
+    from station_kit.i18n import t
+    from station_kit.ui.kit.layout import build_guarded, text_block
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return open_app(name)
+    box = widgets.VBox([text_block(t("app.loading"), "sk-loading")])
+
+    def build() -> None:
+        box.children = (build_guarded(name, lambda: open_app(name)),)
+
+    loop.call_soon(build)
+    return box
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from station_kit import clock
@@ -173,3 +174,41 @@ def test_a_worker_of_another_station_gets_no_app_of_this_one(engine, station, mo
 
     acting_as(monkeypatch, Actor("本站工作人员", Role.staff, frozenset({station.id})))
     assert find_all(volunteers.app(engine=engine), "sk-volunteers-id-derived")
+
+
+def test_a_page_answers_at_once_and_holds_its_app_when_the_kernel_is_free(engine, station, monkeypatch):
+    """In a kernel, the notebook's cell returns at once (so Voilà can send the page and the browser load
+    its scripts) and the app is built right after, on the kernel's loop."""
+    monkeypatch.setattr(registry, "open_app", lambda name: home.app(engine=engine))
+
+    async def kernel_cell():
+        page = registry.open_page("home")
+        shown_at_once = all_text(page)
+        await asyncio.sleep(0)  # the cell has ended: the kernel's loop runs what was left for it
+        return shown_at_once, page
+
+    shown_at_once, page = asyncio.run(kernel_cell())
+    assert shown_at_once == esc(t("app.loading"))
+    assert find(page, "sk-home-title").value == esc(t("home.title", station="测试社区"))
+
+
+def test_a_page_whose_app_fails_after_the_cell_says_so_calmly(monkeypatch, caplog):
+    def broken(name):
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(registry, "open_app", broken)
+
+    async def kernel_cell():
+        page = registry.open_page("volunteers")
+        await asyncio.sleep(0)
+        return page
+
+    with caplog.at_level(logging.ERROR, logger="station_kit.ui"):
+        page = asyncio.run(kernel_cell())
+    assert esc(t("error.load_failed")) in all_text(page) and esc(t("app.loading")) not in all_text(page)
+    assert "disk I/O error" in caplog.text
+
+
+def test_outside_a_kernel_a_page_is_its_app(engine, station, monkeypatch):
+    monkeypatch.setattr(registry, "open_app", lambda name: home.app(engine=engine))
+    assert find(registry.open_page("home"), "sk-home-title").value == esc(t("home.title", station="测试社区"))
