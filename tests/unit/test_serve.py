@@ -10,12 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
+import jinja2
 import pytest
 from jupyter_client import KernelManager
 from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 from voila.app import Voila
 from voila.configuration import VoilaConfiguration
 from voila.execute import VoilaExecutor
+from voila.exporter import VoilaExporter
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
 from station_kit import serve, serve_kernels
@@ -321,3 +323,25 @@ def test_another_address_without_sign_in_is_refused_with_the_ways_in():
     assert serve.open_door_problem("192.168.1.20", None, True) is None  # the hub signs each person in
     problem = serve.open_door_problem("0.0.0.0", None, False)
     assert "--token" in problem and "station-kit hub" in problem and "--host 127.0.0.1" in problem
+
+
+def test_pages_rendered_one_after_another_compile_their_template_once(tmp_path, monkeypatch):
+    """Each page Voilà renders makes a new template environment; the server keeps what Jinja compiled
+    (an app opened without a warm kernel was 0.2 s slower for compiling it), and a changed template
+    is compiled again."""
+    monkeypatch.setattr(VoilaExporter, "environment", VoilaExporter.environment)  # restored after the test
+    serve.keep_compiled_templates()
+    compiled = []
+    compile_template = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, *args, **options: compiled.append(args) or compile_template(env, *args, **options))
+    (tmp_path / "page.j2").write_text("{{ station }}：第一版", encoding="utf-8")
+
+    def render_a_page() -> str:
+        template = VoilaExporter(template_paths=[str(tmp_path)]).environment.get_template("page.j2")
+        return asyncio.run(template.render_async(station="兴神路社区"))
+
+    assert [render_a_page() for _ in range(3)] == ["兴神路社区：第一版"] * 3
+    assert len(compiled) == 1
+    (tmp_path / "page.j2").write_text("{{ station }}：第二版", encoding="utf-8")
+    assert render_a_page() == "兴神路社区：第二版" and len(compiled) == 2
