@@ -29,6 +29,7 @@ from jupyter_server.services.kernels.connection.base import (
 
 from station_kit.i18n import t
 from station_kit.kernel_forks import is_kernel
+from station_kit.serve import POOL_REFILL_DELAY_SECONDS
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pages import PAGE_TIMEOUT_MS
 
@@ -367,8 +368,8 @@ def test_page_requests_past_the_kernel_limit_get_the_busy_page(serve_station, on
     try:
         with ThreadPoolExecutor(8) as pool:
             replies = list(pool.map(lambda _: http_get(station.app_url("home")), range(8)))
-        # A preheated kernel refills the pool a second after a page took one.
-        storm_over.wait(3)
+        # A preheated kernel refills the pool a few seconds after a page took one: count past that.
+        storm_over.wait(POOL_REFILL_DELAY_SECONDS + 2)
     finally:
         storm_over.set()
         counter.join()
@@ -396,6 +397,9 @@ def test_pages_that_die_give_their_kernels_back(serve_station, one_app_dir, data
         open_home(dying.new_page(), station.base_url)
         for pid in _processes_with(str(profile)):
             os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while len(kernel_pids(station.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.5)  # the pool refills a few seconds after each page took its kernel
     assert http_get(station.app_url("home")).status == 503  # both dead pages still hold their kernels
     assert wait_for_log(station, "did not come back", timeout=120)
     deadline = time.monotonic() + 120
