@@ -18,6 +18,7 @@ import psutil
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, serving
 from benchmarks.timing import Result
 from station_kit.kernel_forks import is_kernel
+from station_kit.serve import POOL_REFILL_DELAY_SECONDS
 
 PAGES = 3
 GRACE_SECONDS = 90  # serve's default
@@ -67,7 +68,7 @@ def run(db_url: str, *, quick: bool = False) -> list[Result]:
             page = browser.new_page()
             page.goto(f"{base_url}/voila/render/home.ipynb", timeout=120_000)
             page.locator(".sk-home-title").first.wait_for(timeout=120_000)
-        opened = _settled_count(pid, settle)
+        opened = _settled_count(pid, max(settle, POOL_REFILL_DELAY_SECONDS + 1))  # 首页's pool refilled too
         for process in psutil.process_iter(["cmdline"]):
             if str(profile) in " ".join(process.info["cmdline"] or []):
                 os.kill(process.pid, signal.SIGKILL)
