@@ -20,6 +20,7 @@ from station_kit.ui.kit.actions import walk
 from station_kit.ui.kit.context import set_actor_provider
 from station_kit.ui.kit.format import esc, format_date
 from tests.factories import READER, volunteer_data
+from tests.loops import in_a_thread_of_its_own, on_a_loop_of_its_own
 from tests.widgets import find, find_all
 
 
@@ -187,7 +188,7 @@ def test_a_page_answers_at_once_and_holds_its_app_when_the_kernel_is_free(engine
         await asyncio.sleep(0)  # the cell has ended: the kernel's loop runs what was left for it
         return shown_at_once, page
 
-    shown_at_once, page = asyncio.run(kernel_cell())
+    shown_at_once, page = on_a_loop_of_its_own(kernel_cell)
     assert shown_at_once == esc(t("app.loading"))
     assert find(page, "sk-home-title").value == esc(t("home.title", station="测试社区"))
 
@@ -204,11 +205,12 @@ def test_a_page_whose_app_fails_after_the_cell_says_so_calmly(monkeypatch, caplo
         return page
 
     with caplog.at_level(logging.ERROR, logger="station_kit.ui"):
-        page = asyncio.run(kernel_cell())
+        page = on_a_loop_of_its_own(kernel_cell)
     assert esc(t("error.load_failed")) in all_text(page) and esc(t("app.loading")) not in all_text(page)
     assert "disk I/O error" in caplog.text
 
 
 def test_outside_a_kernel_a_page_is_its_app(engine, station, monkeypatch):
     monkeypatch.setattr(registry, "open_app", lambda name: home.app(engine=engine))
-    assert find(registry.open_page("home"), "sk-home-title").value == esc(t("home.title", station="测试社区"))
+    page = in_a_thread_of_its_own(lambda: registry.open_page("home"))
+    assert find(page, "sk-home-title").value == esc(t("home.title", station="测试社区"))

@@ -31,6 +31,7 @@ from station_kit.serve_kernels import (
     client_safe,
 )
 from station_kit.ui import registry
+from tests.loops import on_a_loop_of_its_own
 
 CONFIGURABLES = {
     cls.__name__: cls
@@ -339,7 +340,7 @@ def test_pages_rendered_one_after_another_compile_their_template_once(tmp_path, 
 
     def render_a_page() -> str:
         template = VoilaExporter(template_paths=[str(tmp_path)]).environment.get_template("page.j2")
-        return asyncio.run(template.render_async(station="兴神路社区"))
+        return on_a_loop_of_its_own(lambda: template.render_async(station="兴神路社区"))
 
     assert [render_a_page() for _ in range(3)] == ["兴神路社区：第一版"] * 3
     assert len(compiled) == 1
