@@ -79,6 +79,16 @@ def _wait_until_quiet(log_path: Path, app: str, times: int, settle: float = SETT
     time.sleep(settle)
 
 
+def _wait_until_refilled(log_path: Path, heated: dict[str, int], settle: float) -> None:
+    """Wait until each pool has been filled as many times as ``heated`` says (once at the server's start,
+    then once for every page that took its kernel), then for the newest kernel to run its notebook. A pool
+    is refilled a few seconds after its page took its kernel (serve's POOL_REFILL_DELAY_SECONDS): without
+    this wait, the previous page's refill would run beside the next page loading."""
+    for app, times in heated.items():
+        _wait_until_quiet(log_path, app, times, settle=0)
+    time.sleep(settle)
+
+
 def _kernel_memory(server_pid: int, kernel_id: str) -> tuple[float, float]:
     """(RSS, USS) in MiB of the kernel ``kernel_id`` under the server: the process bound to that kernel's
     sockets (started as usual or forked, the kernels talk over Unix sockets named after their id)."""
@@ -133,12 +143,7 @@ def measure(base_url: str, log_path: Path, server_pid: int, tries: int = TRIES, 
         warm_up = 0 if quick else 1
         for round_ in range(tries + warm_up):
             for app in READY:
-                # Every pool refilled since its page was opened: the previous app's is refilled a few
-                # seconds after its page took its kernel (serve's POOL_REFILL_DELAY_SECONDS), which would
-                # otherwise be while this page loads.
-                for warm, times in heated.items():
-                    _wait_until_quiet(log_path, warm, times, settle=0)
-                time.sleep(QUICK_SETTLE_SECONDS if quick else SETTLE_SECONDS)
+                _wait_until_refilled(log_path, heated, QUICK_SETTLE_SECONDS if quick else SETTLE_SECONDS)
                 load = _time_to_interactive(browser, base_url, server_pid, app, 0 if quick else MEMORY_SETTLE_SECONDS)
                 if app in WARM and not quick:  # a quick run shows that each app loads, not how fast
                     heated[app] += 1

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.app_load import READY, SERVER_ENV, _wait_until_quiet
+from benchmarks.app_load import READY, SERVER_ENV, SETTLE_SECONDS, _wait_until_refilled
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, serving
 from benchmarks.timing import Result
 from station_kit.i18n import t
@@ -50,9 +50,10 @@ def _searched(browser, base_url: str) -> float:
     return seconds
 
 
-def measure(db_url: str, tries: int = TRIES, *, warm_up: int = 1) -> dict[str, list[float]]:
+def measure(db_url: str, tries: int = TRIES, *, warm_up: int = 1, quick: bool = False) -> dict[str, list[float]]:
     """``tries`` timed runs of each figure on a server of its own over ``db_url``, after ``warm_up`` not
-    counted."""
+    counted; each waits until the pools used before it have been refilled, but in a ``quick`` run, which
+    shows that each figure is produced, not how fast."""
     from playwright.sync_api import sync_playwright
 
     timings: dict[str, list[float]] = {figure: [] for figure in FIGURES}
@@ -60,16 +61,22 @@ def measure(db_url: str, tries: int = TRIES, *, warm_up: int = 1) -> dict[str, l
             serving(db_url, Path(folder) / "serve.log", env=SERVER_ENV) as (base_url, _pid), \
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        log_path = Path(folder) / "serve.log"
+        heated = {"home": 1, "dashboard": 1, "volunteers": 1}
         for round_ in range(tries + warm_up):
             for app in ("home", "dashboard"):
-                _wait_until_quiet(Path(folder) / "serve.log", app, round_ + 1)
+                _wait_until_refilled(log_path, heated, SETTLE_SECONDS)
                 seconds, page, context = _opened(browser, base_url, app)
+                if not quick:
+                    heated[app] += 1
                 page.close(run_before_unload=True)
                 context.close()
                 if round_ >= warm_up:
                     timings[app].append(seconds)
-            _wait_until_quiet(Path(folder) / "serve.log", "volunteers", round_ + 1)
+            _wait_until_refilled(log_path, heated, SETTLE_SECONDS)
             seconds = _searched(browser, base_url)
+            if not quick:
+                heated["volunteers"] += 1
             if round_ >= warm_up:
                 timings["volunteers search"].append(seconds)
         browser.close()
@@ -80,7 +87,7 @@ def run(city_url: str, station_url: str | None, tries: int = TRIES) -> list[Resu
     """Each figure on the city beside the same on the station-only database; with no ``station_url``
     (quick), each once on the city alone, beside itself: it shows that every figure is produced."""
     if station_url is None:
-        city = alone = measure(city_url, 1, warm_up=0)
+        city = alone = measure(city_url, 1, warm_up=0, quick=True)
         floor = "quick: the city itself, once"
     else:
         city, alone = measure(city_url, tries), measure(station_url, tries)
