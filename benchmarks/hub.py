@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,7 +92,8 @@ def _hub(folder: Path, env: dict[str, str]):
             time.sleep(0.5)
         yield f"http://127.0.0.1:{port}", process.pid
     finally:
-        os.killpg(process.pid, 15)
+        with contextlib.suppress(ProcessLookupError):  # the hub that failed to start has ended already
+            os.killpg(process.pid, 15)
         process.wait(60)
 
 

@@ -129,7 +129,7 @@ def _run_hub(*, db_url: str, folder: Path, host: str, port: int, admin: str | No
         if not password:
             raise DomainError.on("password", "hub.no_password")
     environment = hub_environment(db_url=db_url, folder=folder, host=host, port=port, admins=admins)
-    process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=environment,
+    process = subprocess.Popen([sys.executable, "-m", "station_kit.hub.app", "-f", str(CONFIG)], env=environment,
                                cwd=folder)
     try:
         url = hub_url(host, port)
