@@ -12,13 +12,13 @@ Runs as root (the analysts' servers are their own system users) with configurabl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 
