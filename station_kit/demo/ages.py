@@ -43,8 +43,8 @@ def stage(age: int) -> str:
     return "child" if age < CHILD_BELOW else "minor" if age < ADULT_FROM else "adult"
 
 
-def minutes_a_day(birth_date: dt.date, day: dt.date) -> int:
-    return MINUTES_A_DAY[stage(age_on(birth_date, day))]
+def minutes_a_day_at(age: int) -> int:
+    return MINUTES_A_DAY[stage(age)]
 
 
 def minutes_a_year(birth_date: dt.date, year: int) -> int | None:

@@ -120,6 +120,7 @@ class Schedule:
         self.busy: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
         self.day_minutes: dict[tuple[int, dt.date], int] = defaultdict(int)
         self.year_minutes: dict[tuple[int, int], int] = defaultdict(int)
+        self.year_most: dict[tuple[int, int], int] = {}  # ages.planned_minutes_a_year, once per person and year
 
     def first_index_after(self, moment: dt.datetime) -> int:
         return bisect.bisect_left(self.starts, moment)
@@ -128,13 +129,19 @@ class Schedule:
         return age_on(self.birth_dates[volunteer_id], activity["day"]) >= activity["youngest"]
 
     def try_book(self, volunteer_id: int, activity: dict, minutes: int) -> bool:
-        if not self.may_serve(volunteer_id, activity):
-            return False
+        """Book the volunteer at the activity if they may serve there for ``minutes``. Called a few hundred
+        thousand times for the demo's history: the age is worked out once, and the year's most once a year."""
         birth_date, day = self.birth_dates[volunteer_id], activity["day"]
-        key, year_key = (volunteer_id, day), (volunteer_id, day.year)
-        if self.day_minutes[key] + minutes > ages.minutes_a_day(birth_date, day):
+        age = age_on(birth_date, day)
+        if age < activity["youngest"]:
             return False
-        if self.year_minutes[year_key] + minutes > ages.planned_minutes_a_year(birth_date, day.year, volunteer_id):
+        key, year_key = (volunteer_id, day), (volunteer_id, day.year)
+        if self.day_minutes[key] + minutes > ages.minutes_a_day_at(age):
+            return False
+        year_most = self.year_most.get(year_key)
+        if year_most is None:
+            year_most = self.year_most[year_key] = ages.planned_minutes_a_year(birth_date, day.year, volunteer_id)
+        if self.year_minutes[year_key] + minutes > year_most:
             return False
         end = activity["starts_at"] + dt.timedelta(minutes=minutes)
         if any(start < end and activity["starts_at"] < stop for start, stop in self.busy[key]):
