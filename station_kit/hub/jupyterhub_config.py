@@ -1,5 +1,6 @@
-# The street's JupyterHub (DESIGN.md §10), as `station-kit hub` starts it: `jupyterhub -f` this file, with
-# the STATION_KIT_HUB_* variables run.py sets. Everything listens on this machine; no request leaves it.
+# The street's JupyterHub (DESIGN.md §10), as `station-kit hub` starts it: `python -m station_kit.hub.app -f`
+# this file (JupyterHub, waiting longer for the station server), with the STATION_KIT_HUB_* variables run.py
+# sets. Everything listens on this machine; no request leaves it.
 import os
 import sys
 from pathlib import Path
