@@ -239,8 +239,9 @@ def insert_many(session: Session, model, rows: Iterable[dict], *, with_ids: bool
 def _execute_many(session: Session, model, rows: Iterable[dict], *, with_ids: bool) -> list[int]:
     """SQLite: one prepared INSERT that its driver runs for every row (``executemany``), each value shaped
     as SQLAlchemy would send it: the demo's 114,082 service records go in in 40% of the time of
-    SQLAlchemy's own bulk INSERT (8 s against 19-21 s on a slow 2-core machine). The ids are SQLite's: in a write transaction, which holds the whole database, each new row
-    takes the largest rowid so far plus one, so the rows' ids are the last one's and those just before."""
+    SQLAlchemy's own bulk INSERT (8 s against 19-21 s on a slow 2-core machine). The ids are SQLite's: in
+    a write transaction, which holds the whole database, each new row takes the largest rowid so far plus
+    one, so the rows' ids are the last one's and those just before."""
     table = model.__table__
     columns = [column for column in table.columns if column.name != "id"]
     dialect = session.get_bind().dialect
