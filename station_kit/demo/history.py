@@ -109,6 +109,10 @@ def _timetable(planned: list[PlannedActivity]) -> list[dict]:
             for index, a in enumerate(planned)]
 
 
+def _old_enough(age: int, activity: dict) -> bool:
+    return age >= activity["youngest"]
+
+
 class Schedule:
     """Each volunteer's booked time, so that no two records of one person overlap, and no one serves
     what their age keeps them from or more than their age allows in a day or a year (demo.ages)."""
@@ -126,14 +130,14 @@ class Schedule:
         return bisect.bisect_left(self.starts, moment)
 
     def may_serve(self, volunteer_id: int, activity: dict) -> bool:
-        return age_on(self.birth_dates[volunteer_id], activity["day"]) >= activity["youngest"]
+        return _old_enough(age_on(self.birth_dates[volunteer_id], activity["day"]), activity)
 
     def try_book(self, volunteer_id: int, activity: dict, minutes: int) -> bool:
         """Book the volunteer at the activity if they may serve there for ``minutes``. Called a few hundred
         thousand times for the demo's history: the age is worked out once, and the year's most once a year."""
         birth_date, day = self.birth_dates[volunteer_id], activity["day"]
         age = age_on(birth_date, day)
-        if age < activity["youngest"]:
+        if not _old_enough(age, activity):
             return False
         key, year_key = (volunteer_id, day), (volunteer_id, day.year)
         if self.day_minutes[key] + minutes > ages.minutes_a_day_at(age):
