@@ -209,9 +209,10 @@ def insert_many(session: Session, model, rows: Iterable[dict], *, with_ids: bool
     other writer is held up and none can take them. Elsewhere it is multi-row INSERTs."""
     rows = list(rows) if with_ids else rows
     session.flush()  # rows the session holds go first: the new ones may name them
-    if session.get_bind().dialect.name == "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
         return _execute_many(session, model, rows, with_ids=with_ids)
-    if session.get_bind().dialect.name != "postgresql":
+    if dialect != "postgresql":
         return _insert_statements(session, model, rows, with_ids=with_ids)
     from psycopg import sql as psycopg_sql  # PostgreSQL's driver, loaded only where it is used
 
